@@ -1,0 +1,129 @@
+package dev.slipway.api.resource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+
+/** What a Builder should be: how many builder pods, on what, with how much cache. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BuilderSpec {
+
+  @SpecReplicas
+  @Default("1")
+  @Min(0)
+  @Max(64)
+  @JsonPropertyDescription(
+      "Number of builder pods. Default 1; 0 keeps the Builder but stops its pods.")
+  private Integer replicas = 1;
+
+  @JsonPropertyDescription(
+      "Container image of the builder pods. Default: the builder image the operator was installed"
+          + " with (Helm value builder.image).")
+  private String image;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of each builder pod.")
+  private ResourceRequirements resources;
+
+  @Default("2")
+  @Min(1)
+  @Max(64)
+  @JsonPropertyDescription(
+      "Builds one pod runs at the same time. Default 2; further BuildRequests wait in the queue.")
+  private Integer maxParallelBuilds = 2;
+
+  @JsonPropertyDescription("The build cache kept on a PersistentVolumeClaim per pod.")
+  private BuilderCache cache;
+
+  @Default("host")
+  @JsonPropertyDescription(
+      "Network of RUN steps: host (the pod's own network, the default) or none.")
+  private NetworkMode network = NetworkMode.HOST;
+
+  @JsonPropertyDescription("Node labels the builder pods must run on.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the builder pods.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("How builder pods reach registries.")
+  private RegistrySettings registry;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Integer getMaxParallelBuilds() {
+    return maxParallelBuilds;
+  }
+
+  public void setMaxParallelBuilds(Integer maxParallelBuilds) {
+    this.maxParallelBuilds = maxParallelBuilds;
+  }
+
+  public BuilderCache getCache() {
+    return cache;
+  }
+
+  public void setCache(BuilderCache cache) {
+    this.cache = cache;
+  }
+
+  public NetworkMode getNetwork() {
+    return network;
+  }
+
+  public void setNetwork(NetworkMode network) {
+    this.network = network;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public RegistrySettings getRegistry() {
+    return registry;
+  }
+
+  public void setRegistry(RegistrySettings registry) {
+    this.registry = registry;
+  }
+}

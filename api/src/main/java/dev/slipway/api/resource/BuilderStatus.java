@@ -1,0 +1,82 @@
+package dev.slipway.api.resource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed of a Builder. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BuilderStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @StatusReplicas
+  @JsonPropertyDescription("Builder pods that exist.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Builder pods that are ready to take builds.")
+  private Integer readyReplicas;
+
+  @LabelSelector
+  @JsonPropertyDescription("Label selector of the builder pods (for the scale subresource).")
+  private String selector;
+
+  @JsonPropertyDescription("Each builder pod: address, load and cache use.")
+  private List<BuilderPodStatus> pods = new ArrayList<>();
+
+  @JsonPropertyDescription("Standard conditions: Ready, Progressing, Degraded.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
+
+  public List<BuilderPodStatus> getPods() {
+    return pods;
+  }
+
+  public void setPods(List<BuilderPodStatus> pods) {
+    this.pods = pods;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+}

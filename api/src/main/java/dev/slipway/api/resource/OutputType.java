@@ -1,0 +1,35 @@
+package dev.slipway.api.resource;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Kind of build output. */
+public enum OutputType {
+  /** An image pushed to (or kept for) a registry. */
+  @JsonProperty("image")
+  IMAGE,
+
+  /** An OCI image layout tar. */
+  @JsonProperty("oci")
+  OCI,
+
+  /** A tar that docker load accepts. */
+  @JsonProperty("docker")
+  DOCKER,
+
+  /** The root filesystem as files. */
+  @JsonProperty("local")
+  LOCAL,
+
+  /** The root filesystem as one tar. */
+  @JsonProperty("tar")
+  TAR;
+
+  /** The value as written in YAML. */
+  public String wireName() {
+    try {
+      return getDeclaringClass().getField(name()).getAnnotation(JsonProperty.class).value();
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.slipway.api.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The checked-in CRDs refuse bad specs the way `kubectl apply` will, and accept the examples. */
+class BuildRequestSchemaTest {
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static CrdSchemaValidator buildRequests;
+  private static CrdSchemaValidator builders;
+
+  @BeforeAll
+  static void loadCrds() throws Exception {
+    buildRequests = CrdSchemaValidator.forCrd(REPO.resolve("crds/buildrequests.slipway.dev.yaml"));
+    builders = CrdSchemaValidator.forCrd(REPO.resolve("crds/builders.slipway.dev.yaml"));
+  }
+
+  private static final String VALID =
+      """
+      apiVersion: slipway.dev/v1alpha1
+      kind: BuildRequest
+      metadata: {name: ok}
+      spec:
+        builderRef: {name: default}
+        context:
+          git: {url: "https://git.example.com/app.git"}
+        outputs:
+          - {type: image, names: ["127.0.0.1:5000/app:1"]}
+      """;
+
+  @Test
+  void acceptsAMinimalGitBuild() throws Exception {
+    assertThat(buildRequests.validate(VALID)).isEmpty();
+  }
+
+  @Test
+  void refusesTwoContextSources() throws Exception {
+    String twoSources =
+        VALID.replace(
+            "git: {url: \"https://git.example.com/app.git\"}",
+            "git: {url: \"https://git.example.com/app.git\"}\n    http: {url: \"https://x/c.tar\"}");
+    assertThat(buildRequests.validate(twoSources))
+        .containsExactly(
+            "$.spec.context: context needs exactly one source: git, http, configMap,"
+                + " image or client");
+  }
+
+  @Test
+  void refusesAContextWithNoSource() throws Exception {
+    String none =
+        VALID
+            .replace("git: {url: \"https://git.example.com/app.git\"}", "{}")
+            .replace("context:\n", "context: ");
+    assertThat(buildRequests.validate(none))
+        .singleElement()
+        .asString()
+        .contains("exactly one source");
+  }
+
+  @Test
+  void refusesNoOutput() throws Exception {
+    String noOutputs = VALID.substring(0, VALID.indexOf("  outputs:"));
+    assertThat(buildRequests.validate(noOutputs)).singleElement().asString().contains("outputs");
+  }
+
+  @Test
+  void refusesAnEmptyOutputList() throws Exception {
+    String empty = VALID.substring(0, VALID.indexOf("  outputs:")) + "  outputs: []\n";
+    assertThat(buildRequests.validate(empty)).singleElement().asString().contains("outputs");
+  }
+
+  @Test
+  void refusesAnImageOutputWithoutName() throws Exception {
+    String nameless = VALID.replace(", names: [\"127.0.0.1:5000/app:1\"]", "");
+    assertThat(buildRequests.validate(nameless))
+        .containsExactly("$.spec.outputs[0]: an image output needs at least one name");
+  }
+
+  @Test
+  void refusesUnknownEnumValuesAndBadRanges() throws Exception {
+    String bad = VALID.replace("type: image", "type: zip") + "  retries: 11\n  timeoutSeconds: 0\n";
+    List<String> errors = buildRequests.validate(bad);
+    assertThat(errors).hasSize(3);
+    assertThat(String.join("\n", errors)).contains("type", "retries", "timeoutSeconds");
+  }
+
+  @Test
+  void refusesClientSecretsWithoutAClientContext() throws Exception {
+    String secretWithoutRef = VALID + "  secrets:\n    - id: token\n";
+    assertThat(buildRequests.validate(secretWithoutRef))
+        .singleElement()
+        .asString()
+        .contains("need a client context");
+  }
+
+  @Test
+  void refusesAnArchiveOutputWithNowhereToGo() throws Exception {
+    String ociToNowhere =
+        VALID.replace(
+            "{type: image, names: [\"127.0.0.1:5000/app:1\"]}", "{type: oci, dest: a.tar}");
+    assertThat(buildRequests.validate(ociToNowhere))
+        .singleElement()
+        .asString()
+        .contains("need volumeClaimName");
+  }
+
+  @Test
+  void refusesAMalformedPlatform() throws Exception {
+    assertThat(buildRequests.validate(VALID + "  platforms: [\"linux\"]\n"))
+        .containsExactly("$.spec.platforms: each platform is os/arch[/variant], e.g. linux/amd64");
+  }
+
+  @Test
+  void refusesABuilderWithNegativeReplicas() throws Exception {
+    String builder =
+        """
+        apiVersion: slipway.dev/v1alpha1
+        kind: Builder
+        metadata: {name: b}
+        spec: {replicas: -1, network: bridge}
+        """;
+    assertThat(builders.validate(builder)).hasSize(2);
+  }
+
+  @Test
+  void acceptsEveryExample() throws Exception {
+    try (var examples = Files.list(REPO.resolve("deploy/examples"))) {
+      for (Path example : examples.sorted().toList()) {
+        String yaml = Files.readString(example);
+        CrdSchemaValidator validator = yaml.contains("kind: Builder\n") ? builders : buildRequests;
+        assertThat(validator.validate(yaml)).as(example.getFileName().toString()).isEmpty();
+      }
+    }
+  }
+}
