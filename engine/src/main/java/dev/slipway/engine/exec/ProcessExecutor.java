@@ -277,10 +277,18 @@ public final class ProcessExecutor {
         .start(
             () -> {
               byte[] buf = new byte[32 * 1024];
+              boolean deliver = true;
               try (in) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                  logs.write(stream, Arrays.copyOf(buf, n));
+                  if (deliver) {
+                    try {
+                      logs.write(stream, Arrays.copyOf(buf, n));
+                    } catch (RuntimeException e) {
+                      // A broken sink must not block the process on a full pipe: keep draining.
+                      deliver = false;
+                    }
+                  }
                 }
               } catch (IOException e) {
                 // The pipe closes when the runtime is killed; nothing more to read.

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class ProcessExecutorTest {
     }
   }
 
-  private Captured logs;
+  private Captured logs = new Captured();
 
   private ExecResult run(ExecSpec spec) {
     logs = new Captured();
@@ -88,6 +89,42 @@ class ProcessExecutorTest {
     assertThat(stdout()).isEqualTo("out1\nout2\nout3\n");
     assertThat(logs.text(LogStream.STDERR)).isEqualTo("err1\nerr2\n");
     assertThat(result.duration()).isPositive();
+  }
+
+  @Test
+  void missingExecutableIsReportedAsARuntimeFailure() {
+    assertThatThrownBy(() -> run(ExecSpec.builder(rootfs, List.of("/bin/nope")).build()))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("could not run [/bin/nope]")
+        .hasMessageContaining("/bin/nope");
+  }
+
+  @Test
+  void aConfiguredRuntimeThatCannotRunHereReportsItsOwnError() {
+    Path crun = Path.of("/usr/bin/crun");
+    Assumptions.assumeTrue(
+        Files.isExecutable(crun) && HostCgroups.read().hybridWithV2Controllers());
+    ProcessExecutor withCrun = new ProcessExecutor(OciRuntime.at(crun), workDir);
+
+    assertThatThrownBy(() -> withCrun.run(sh("true").build(), logs, CancellationToken.none()))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("crun could not run")
+        .hasMessageContaining("hybrid mode");
+  }
+
+  @Test
+  void aFailingLogSinkDoesNotBlockTheProcess() {
+    ExecResult result =
+        executor.run(
+            sh("i=0; while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1));"
+                    + " done")
+                .build(),
+            (stream, chunk) -> {
+              throw new IllegalStateException("display closed");
+            },
+            CancellationToken.none());
+
+    assertThat(result.exitCode()).isZero();
   }
 
   @Test
