@@ -137,14 +137,26 @@ public final class ImageStore {
    * the content store, and returns it. Not named until {@link #tag}.
    */
   public Image create(ImageConfig config, List<Descriptor> layers) throws IOException {
+    byte[] configJson = CanonicalJson.write(config);
+    content.ingest(configJson);
+    return create(Descriptor.of(MediaTypes.OCI_CONFIG, configJson), config, layers);
+  }
+
+  /**
+   * Stores the OCI manifest of an image whose config blob (kept byte for byte, e.g. from an
+   * archive) and layers are already in the content store.
+   */
+  public Image create(Descriptor configBlob, ImageConfig config, List<Descriptor> layers)
+      throws IOException {
+    if (!content.exists(configBlob.digest())) {
+      throw new BlobNotFoundException(configBlob.digest(), "content store " + content.root());
+    }
     for (Descriptor layer : layers) {
       if (!content.exists(layer.digest()) && !MediaTypes.isForeignLayer(layer.mediaType())) {
         throw new BlobNotFoundException(layer.digest(), "content store " + content.root());
       }
     }
-    byte[] configJson = CanonicalJson.write(config);
-    content.ingest(configJson);
-    Manifest manifest = Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, configJson), layers);
+    Manifest manifest = Manifest.oci(configBlob, layers);
     byte[] manifestJson = manifest.toJson();
     content.ingest(manifestJson);
     Descriptor descriptor =
