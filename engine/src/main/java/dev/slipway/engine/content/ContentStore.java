@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -198,8 +199,8 @@ public final class ContentStore {
           if (lock != null) {
             Files.deleteIfExists(temp);
           }
-        } catch (NoSuchFileException e) {
-          // its writer finished meanwhile
+        } catch (NoSuchFileException | OverlappingFileLockException e) {
+          // its writer finished meanwhile, or is a live writer in this JVM
         } catch (IOException e) {
           throw new UncheckedIOException(
               "cannot remove abandoned temp file " + temp + "; check the state directory", e);
