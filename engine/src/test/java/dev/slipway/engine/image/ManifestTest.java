@@ -3,6 +3,7 @@ package dev.slipway.engine.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.MediaTypes;
@@ -81,8 +82,8 @@ class ManifestTest {
     ImageConfig config =
         ImageConfig.scratch(Platform.parse("linux/amd64"))
             .withLayer(Busybox.DIFF_ID, new HistoryEntry(null, "COPY . /", null, null, false));
-    byte[] first = dev.slipway.engine.content.CanonicalJson.write(config);
-    byte[] second = dev.slipway.engine.content.CanonicalJson.write(config);
+    byte[] first = CanonicalJson.write(config);
+    byte[] second = CanonicalJson.write(config);
     assertThat(Digest.of(first)).isEqualTo(Digest.of(second));
     assertThat(new String(first, StandardCharsets.UTF_8))
         .startsWith("{\"architecture\":\"amd64\",\"os\":\"linux\",");
