@@ -1,9 +1,22 @@
 package dev.slipway.engine.image;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Locale;
 
-/** An OCI platform: os/architecture[/variant], e.g. {@code linux/amd64} or {@code linux/arm/v7}. */
-public record Platform(String os, String architecture, String variant) {
+/**
+ * An OCI platform: os/architecture[/variant], e.g. {@code linux/amd64} or {@code linux/arm/v7}. Its
+ * JSON form (in descriptors of an image index) follows the OCI field order.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"architecture", "os", "variant"})
+public record Platform(
+    @JsonProperty("os") String os,
+    @JsonProperty("architecture") String architecture,
+    @JsonProperty("variant") String variant) {
 
   public Platform {
     if (os == null || os.isEmpty() || architecture == null || architecture.isEmpty()) {

@@ -1,0 +1,268 @@
+package dev.slipway.engine.image;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.slipway.engine.content.BlobNotFoundException;
+import dev.slipway.engine.content.CanonicalJson;
+import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.InvalidContentException;
+import dev.slipway.engine.content.MediaTypes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Local named images: a name (as the user wrote it, e.g. {@code busybox:latest}) points at a
+ * manifest or index descriptor whose blobs live in the {@link ContentStore}. The name table is one
+ * JSON file rewritten atomically (temp, fsync, rename) under an OS file lock, so a crash leaves the
+ * old or the new table and concurrent engines on one state dir do not lose each other's updates.
+ * Registry pulls plug in by ingesting blobs into the content store and calling {@link #tag}.
+ */
+public final class ImageStore {
+  private static final String TABLE = "images.json";
+  private static final TypeReference<TreeMap<String, Descriptor>> TABLE_TYPE =
+      new TypeReference<>() {};
+
+  private final Path dir;
+  private final ContentStore content;
+
+  private ImageStore(Path dir, ContentStore content) {
+    this.dir = dir;
+    this.content = content;
+  }
+
+  public static ImageStore open(Path dir, ContentStore content) throws IOException {
+    Files.createDirectories(dir);
+    return new ImageStore(dir.toAbsolutePath(), content);
+  }
+
+  public ContentStore content() {
+    return content;
+  }
+
+  /** Points {@code name} at a manifest or index (replacing what it pointed at). */
+  public void tag(String name, Descriptor target) throws IOException {
+    checkName(name);
+    if (!MediaTypes.isManifest(target.mediaType()) && !MediaTypes.isIndex(target.mediaType())) {
+      throw new IllegalArgumentException(
+          "cannot name " + target.digest() + ": media type " + target.mediaType() + " is no image");
+    }
+    if (!content.exists(target.digest())) {
+      throw new BlobNotFoundException(target.digest(), "content store " + content.root());
+    }
+    update(
+        table -> {
+          table.put(name, target);
+          return table;
+        });
+  }
+
+  /** Removes a name (not the blobs); returns false when it did not exist. */
+  public boolean remove(String name) throws IOException {
+    boolean[] removed = {false};
+    update(
+        table -> {
+          removed[0] = table.remove(name) != null;
+          return table;
+        });
+    return removed[0];
+  }
+
+  public Optional<Descriptor> lookup(String name) throws IOException {
+    return Optional.ofNullable(readTable().get(name));
+  }
+
+  /** All names, sorted. */
+  public SortedMap<String, Descriptor> list() throws IOException {
+    return Collections.unmodifiableSortedMap(readTable());
+  }
+
+  /** The image {@code name} refers to, for {@code platform} when it is a multi-platform index. */
+  public Image image(String name, Platform platform) throws IOException {
+    Descriptor target =
+        lookup(name)
+            .orElseThrow(
+                () ->
+                    new ImageNotFoundException(
+                        "no local image named \""
+                            + name
+                            + "\" in "
+                            + dir
+                            + ": import it from an archive or pull it first"));
+    return resolve(target, platform);
+  }
+
+  /**
+   * Reads the image a manifest or index descriptor designates; from an index the entry matching
+   * {@code platform} is chosen (nested indexes are followed).
+   */
+  public Image resolve(Descriptor target, Platform platform) throws IOException {
+    Descriptor current = target;
+    for (int depth = 0; MediaTypes.isIndex(current.mediaType()); depth++) {
+      if (depth > 4) {
+        throw new InvalidContentException("image index " + target.digest() + " nests too deeply");
+      }
+      ImageIndex index = ImageIndex.parse(readBlob(current), "image index " + current.digest());
+      current = selectPlatform(index, platform, current);
+    }
+    if (!MediaTypes.isManifest(current.mediaType())) {
+      throw new InvalidContentException(
+          current.digest() + " has media type " + current.mediaType() + ", not an image manifest");
+    }
+    Manifest manifest = Manifest.parse(readBlob(current), "manifest " + current.digest());
+    ImageConfig config =
+        CanonicalJson.read(
+            readBlob(manifest.config()),
+            ImageConfig.class,
+            "image config " + manifest.config().digest());
+    return new Image(current, manifest, config);
+  }
+
+  /**
+   * Stores a new single-platform image (config and OCI manifest blobs) whose layers are already in
+   * the content store, and returns it. Not named until {@link #tag}.
+   */
+  public Image create(ImageConfig config, List<Descriptor> layers) throws IOException {
+    byte[] configJson = CanonicalJson.write(config);
+    content.ingest(configJson);
+    return create(Descriptor.of(MediaTypes.OCI_CONFIG, configJson), config, layers);
+  }
+
+  /**
+   * Stores the OCI manifest of an image whose config blob (kept byte for byte, e.g. from an
+   * archive) and layers are already in the content store.
+   */
+  public Image create(Descriptor configBlob, ImageConfig config, List<Descriptor> layers)
+      throws IOException {
+    if (!content.exists(configBlob.digest())) {
+      throw new BlobNotFoundException(configBlob.digest(), "content store " + content.root());
+    }
+    for (Descriptor layer : layers) {
+      if (!content.exists(layer.digest()) && !MediaTypes.isForeignLayer(layer.mediaType())) {
+        throw new BlobNotFoundException(layer.digest(), "content store " + content.root());
+      }
+    }
+    Manifest manifest = Manifest.oci(configBlob, layers);
+    byte[] manifestJson = manifest.toJson();
+    content.ingest(manifestJson);
+    Descriptor descriptor =
+        Descriptor.of(MediaTypes.OCI_MANIFEST, manifestJson).withPlatform(config.platform());
+    return new Image(descriptor, manifest, config);
+  }
+
+  /** Picks the index entry for {@code wanted}; a missing variant matches any variant. */
+  static Descriptor selectPlatform(ImageIndex index, Platform wanted, Descriptor where)
+      throws ImageNotFoundException {
+    Descriptor loose = null;
+    List<String> available = new ArrayList<>();
+    for (Descriptor d : index.manifests()) {
+      Platform p = d.platform();
+      if (p == null) {
+        continue; // attestations and other artifacts carry no platform
+      }
+      available.add(p.toString());
+      if (!p.os().equals(wanted.os()) || !p.architecture().equals(wanted.architecture())) {
+        continue;
+      }
+      if (normalVariant(p).equals(normalVariant(wanted))) {
+        return d;
+      }
+      if (loose == null && (p.variant().isEmpty() || wanted.variant().isEmpty())) {
+        loose = d;
+      }
+    }
+    if (loose != null) {
+      return loose;
+    }
+    throw new ImageNotFoundException(
+        "image index "
+            + where.digest()
+            + " has no image for platform "
+            + wanted
+            + "; available: "
+            + (available.isEmpty() ? "none" : String.join(", ", available))
+            + ". Choose one of those with --platform");
+  }
+
+  private static String normalVariant(Platform p) {
+    // arm64 images are published both with and without the (only) v8 variant
+    return p.architecture().equals("arm64") && p.variant().equals("v8") ? "" : p.variant();
+  }
+
+  private byte[] readBlob(Descriptor d) throws IOException {
+    byte[] bytes = content.read(d.digest());
+    if (bytes.length != d.size()) {
+      throw new InvalidContentException(
+          "blob "
+              + d.digest()
+              + " is "
+              + bytes.length
+              + " bytes but its descriptor says "
+              + d.size());
+    }
+    return bytes;
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isBlank() || name.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "invalid image name \"" + name + "\": it must be non-empty without spaces or controls");
+    }
+  }
+
+  private TreeMap<String, Descriptor> readTable() throws IOException {
+    try {
+      byte[] json = Files.readAllBytes(dir.resolve(TABLE));
+      try {
+        return CanonicalJson.mapper().readValue(json, TABLE_TYPE);
+      } catch (IOException e) {
+        throw new InvalidContentException(
+            "the image name table "
+                + dir.resolve(TABLE)
+                + " is unreadable ("
+                + e.getMessage()
+                + "); restore it or delete it and re-import the images",
+            e);
+      }
+    } catch (NoSuchFileException e) {
+      return new TreeMap<>();
+    }
+  }
+
+  private synchronized void update(UnaryOperator<TreeMap<String, Descriptor>> change)
+      throws IOException {
+    try (FileChannel lockFile =
+            FileChannel.open(
+                dir.resolve(TABLE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
+      Map<String, Descriptor> table = change.apply(readTable());
+      Path temp = Files.createTempFile(dir, TABLE + ".", ".tmp");
+      try {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          ch.write(ByteBuffer.wrap(CanonicalJson.write(table)));
+          ch.force(true);
+        }
+        Files.move(temp, dir.resolve(TABLE), StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+          d.force(true);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+}
