@@ -357,16 +357,17 @@ final class StageConverter {
       }
       List<Instruction> commands = new ArrayList<>(stage.commands());
       Integer baseStage = stageByName.get(ref.toLowerCase(Locale.ROOT));
-      String fromText;
       if (baseStage != null && baseStage != stage.index()) {
         Result base = stage(baseStage);
         vertex = base.vertex();
         image = base.image();
-        fromText = "FROM " + df.stages().get(baseStage).label();
       } else if (ref.equalsIgnoreCase("scratch")) {
         vertex = new SourceOp.Scratch(VertexInfo.named("scratch"));
+        // BuildKit's empty image: working directory / and the default PATH
         image = ImageConfig.scratch(platform);
-        fromText = "FROM scratch";
+        image =
+            image.withConfig(
+                image.config().withWorkingDir("/").withEnv(List.of("PATH=" + DEFAULT_PATH)));
       } else {
         String resolved = normalizeImage(ref, meta);
         ImageConfig base = req.resolver().resolve(resolved, platform);
@@ -380,14 +381,7 @@ final class StageConverter {
                 base.config(),
                 base.rootfs(),
                 base.history());
-        fromText = "FROM " + resolved;
-        total = commands.size() + 1;
-        vertex = new SourceOp.Image(ref, resolved, platform, info(meta, fromText));
-      }
-      if (cfg().envValue("PATH") == null) {
-        List<String> env = new ArrayList<>(cfg().env());
-        env.add("PATH=" + DEFAULT_PATH);
-        cfg(cfg().withEnv(env));
+        vertex = new SourceOp.Image(ref, resolved, platform, null);
       }
       if (!cfg().onBuild().isEmpty()) {
         List<Instruction> triggers =
@@ -396,6 +390,11 @@ final class StageConverter {
         cfg(cfg().withOnBuild(List.of()));
       }
       total = commands.size() + 1;
+      if (vertex instanceof SourceOp.Image i) {
+        vertex =
+            new SourceOp.Image(
+                ref, i.resolvedName(), platform, info(meta, "FROM " + i.resolvedName()));
+      }
       for (Instruction i : commands) {
         step++;
         dispatch(i);
@@ -441,8 +440,8 @@ final class StageConverter {
         case Instruction.Onbuild o -> {
           List<String> triggers = new ArrayList<>(cfg().onBuild());
           triggers.add(o.trigger());
+          // BuildKit records the trigger in the config but writes no history entry for it
           cfg(cfg().withOnBuild(triggers));
-          history("ONBUILD " + o.trigger(), true);
         }
         case Instruction.StopSignal s -> {
           String signal = expand(s.signal(), s.meta());
