@@ -25,6 +25,7 @@ final class VariableExpander {
   record Result(String value, Set<String> undefined) {}
 
   private static final int MAX_NESTING = 64;
+  private static final String SPECIAL_PARAMS = "*#@?-$!";
 
   private final char escape;
 
@@ -121,7 +122,7 @@ final class VariableExpander {
       if (ch == '{') {
         pos++;
         out.append(braced(depth));
-      } else if (isNameChar(ch)) {
+      } else if (isNameChar(ch) || SPECIAL_PARAMS.indexOf(ch) >= 0) {
         String name = name();
         out.append(value(name, ""));
       } else {
@@ -129,8 +130,19 @@ final class VariableExpander {
       }
     }
 
+    /** A name; as in a shell, positional ({@code $1}) and special ({@code $-}) ones are short. */
     String name() {
       int start = pos;
+      if (pos < in.length() && SPECIAL_PARAMS.indexOf(in.charAt(pos)) >= 0) {
+        pos++;
+        return in.substring(start, pos);
+      }
+      if (pos < in.length() && Character.isDigit(in.charAt(pos))) {
+        while (pos < in.length() && Character.isDigit(in.charAt(pos))) {
+          pos++;
+        }
+        return in.substring(start, pos);
+      }
       while (pos < in.length() && isNameChar(in.charAt(pos))) {
         pos++;
       }
