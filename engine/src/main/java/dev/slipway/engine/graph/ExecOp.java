@@ -93,6 +93,17 @@ public record ExecOp(
     return List.copyOf(new ArrayList<>(in));
   }
 
+  /** Equal when the definitions (cache keys) and the infos are; never walks the whole graph. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExecOp other && cacheKey.equals(other.cacheKey) && info.equals(other.info);
+  }
+
+  @Override
+  public int hashCode() {
+    return cacheKey.hashCode();
+  }
+
   @Override
   public Optional<Vertex> parent() {
     return Optional.of(rootfs);
@@ -132,7 +143,8 @@ public record ExecOp(
       String id,
       String envName,
       boolean required,
-      long sizeBytes) {
+      long sizeBytes)
+      implements java.io.Serializable {
 
     public static Mount bind(String target, Vertex source, String sourcePath, boolean readonly) {
       return new Mount(

@@ -41,6 +41,17 @@ public record FileOp(Vertex base, List<FileAction> actions, VertexInfo info, Cac
     return List.copyOf(in);
   }
 
+  /** Equal when the definitions (cache keys) and the infos are; never walks the whole graph. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FileOp other && cacheKey.equals(other.cacheKey) && info.equals(other.info);
+  }
+
+  @Override
+  public int hashCode() {
+    return cacheKey.hashCode();
+  }
+
   @Override
   public Optional<Vertex> parent() {
     return Optional.of(base);

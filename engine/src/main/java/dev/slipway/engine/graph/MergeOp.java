@@ -23,6 +23,17 @@ public record MergeOp(List<Vertex> inputs, VertexInfo info, CacheKey cacheKey) i
     cacheKey = k.finish();
   }
 
+  /** Equal when the definitions (cache keys) and the infos are; never walks the whole graph. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MergeOp other && cacheKey.equals(other.cacheKey) && info.equals(other.info);
+  }
+
+  @Override
+  public int hashCode() {
+    return cacheKey.hashCode();
+  }
+
   @Override
   public Optional<Vertex> parent() {
     return Optional.of(inputs.get(0));
