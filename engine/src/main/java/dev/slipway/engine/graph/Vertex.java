@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <p>Every implementation computes its {@link #cacheKey()} once, when constructed, from its
  * definition and its inputs' keys; the {@code cacheKey} component passed to a canonical constructor
- * is ignored (use the constructors without it).
+ * is ignored (use the constructors without it). Vertices with inputs are equal when their cache
+ * keys and infos are, so comparing or hashing a vertex never walks the graph below it.
  */
 public sealed interface Vertex extends Serializable permits SourceOp, ExecOp, FileOp, MergeOp {
 

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -106,7 +105,7 @@ final class StageConverter {
         if (req.buildArgs().containsKey(d.name())) {
           value = req.buildArgs().get(d.name());
         } else if (d.defaultValue() != null) {
-          value = expand(d.defaultValue(), this::globalLookup, arg.meta(), true);
+          value = expandGlobal(d.defaultValue(), arg.meta(), "UndefinedVar");
         } else {
           value = builtins.get(d.name());
         }
@@ -166,22 +165,25 @@ final class StageConverter {
     return builtins.get(name);
   }
 
-  private String expand(
-      String word, Function<String, String> lookup, Instruction.Meta meta, boolean warnUndefined) {
+  /**
+   * Expands a word of the global scope (meta ARGs and the platform args), reporting undefined names
+   * under {@code rule}: {@code UndefinedArgInFrom} in FROM, {@code UndefinedVar} elsewhere.
+   */
+  private String expandGlobal(String word, Instruction.Meta meta, String rule) {
     VariableExpander.Result r;
     try {
-      r = expander.expand(word, lookup);
+      r = expander.expand(word, this::globalLookup);
     } catch (VariableExpander.ExpansionException e) {
       throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
     }
-    if (warnUndefined) {
-      for (String name : r.undefined()) {
-        warnings.add(
-            new BuildWarning(
-                "UndefinedVar",
-                "Usage of undefined variable '$" + name + "': declare it with ARG or ENV",
-                meta.position()));
-      }
+    for (String name : r.undefined()) {
+      warnings.add(
+          new BuildWarning(
+              rule,
+              rule.equals("UndefinedArgInFrom")
+                  ? "FROM argument '" + name + "' is not declared: add ARG " + name + " before FROM"
+                  : "Usage of undefined variable '$" + name + "': declare it with ARG",
+              meta.position()));
     }
     return r.value();
   }
@@ -316,25 +318,14 @@ final class StageConverter {
     Result run() {
       Instruction.From from = stage.from();
       Instruction.Meta meta = from.meta();
-      String ref =
-          StageConverter.this.expand(from.image(), StageConverter.this::globalLookup, meta, false);
-      for (String name :
-          expander.expand(from.image(), StageConverter.this::globalLookup).undefined()) {
-        warnings.add(
-            new BuildWarning(
-                "UndefinedArgInFrom",
-                "FROM argument '" + name + "' is not declared: add ARG " + name + " before FROM",
-                meta.position()));
-      }
+      String ref = expandGlobal(from.image(), meta, "UndefinedArgInFrom");
       if (ref.isEmpty()) {
         throw new DockerfileException(
             meta.position(), "base name (" + from.image() + ") should not be blank");
       }
       platform = req.targetPlatform();
       if (from.platform() != null) {
-        String p =
-            StageConverter.this.expand(
-                from.platform(), StageConverter.this::globalLookup, meta, true);
+        String p = expandGlobal(from.platform(), meta, "UndefinedArgInFrom");
         try {
           platform = Platform.parse(p);
         } catch (IllegalArgumentException e) {
@@ -356,6 +347,7 @@ final class StageConverter {
         }
       }
       List<Instruction> commands = new ArrayList<>(stage.commands());
+      String resolvedImage = null;
       Integer baseStage = stageByName.get(ref.toLowerCase(Locale.ROOT));
       if (baseStage != null && baseStage != stage.index()) {
         Result base = stage(baseStage);
@@ -381,7 +373,7 @@ final class StageConverter {
                 base.config(),
                 base.rootfs(),
                 base.history());
-        vertex = new SourceOp.Image(ref, resolved, platform, null);
+        resolvedImage = resolved;
       }
       if (!cfg().onBuild().isEmpty()) {
         List<Instruction> triggers =
@@ -390,10 +382,9 @@ final class StageConverter {
         cfg(cfg().withOnBuild(List.of()));
       }
       total = commands.size() + 1;
-      if (vertex instanceof SourceOp.Image i) {
+      if (resolvedImage != null) {
         vertex =
-            new SourceOp.Image(
-                ref, i.resolvedName(), platform, info(meta, "FROM " + i.resolvedName()));
+            new SourceOp.Image(ref, resolvedImage, platform, info(meta, "FROM " + resolvedImage));
       }
       for (Instruction i : commands) {
         step++;

@@ -60,6 +60,18 @@ class DockerfileParserTest {
   }
 
   @Test
+  void windowsStyleFileWithBacktickEscapeAndCrlfLineEnds() {
+    Dockerfile df =
+        parse(
+            "# escape=`\r\nFROM scratch\r\nCOPY C:\\src\\app.exe `\r\n   C:\\app\\\r\nRUN dir c:\\\r\n");
+    Instruction.Copy copy = (Instruction.Copy) df.stages().get(0).commands().get(0);
+    assertThat(copy.sources()).containsExactly("C:\\src\\app.exe");
+    assertThat(copy.dest()).isEqualTo("C:\\app\\");
+    Instruction.Run run = (Instruction.Run) df.stages().get(0).commands().get(1);
+    assertThat(run.command().args()).containsExactly("dir c:\\");
+  }
+
+  @Test
   void continuationsSkipCommentsAndEmptyLinesAndWarnAboutEmptyOnes() {
     Dockerfile df =
         parse(
