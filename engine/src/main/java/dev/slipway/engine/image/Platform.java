@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
@@ -16,7 +17,8 @@ import java.util.Locale;
 public record Platform(
     @JsonProperty("os") String os,
     @JsonProperty("architecture") String architecture,
-    @JsonProperty("variant") String variant) {
+    @JsonProperty("variant") String variant)
+    implements Serializable {
 
   public Platform {
     if (os == null || os.isEmpty() || architecture == null || architecture.isEmpty()) {
