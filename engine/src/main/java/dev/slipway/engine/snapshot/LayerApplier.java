@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,9 @@ final class LayerApplier {
   private final Map<Path, Xattrs> xattrs = new LinkedHashMap<>();
   private final List<Map.Entry<Path, Instant>> directoryTimes = new ArrayList<>();
 
+  /** Symlinks, devices and fifos by mtime: Java would open them to set times, so touch does. */
+  private final Map<Instant, List<Path>> specialFileTimes = new TreeMap<>();
+
   LayerApplier(Path root) {
     this.root = root.toAbsolutePath().normalize();
   }
@@ -54,6 +58,7 @@ final class LayerApplier {
       applyEntry(header, tar);
     }
     XattrTool.writeAll(xattrs);
+    touchSpecialFiles();
     for (int i = directoryTimes.size() - 1; i >= 0; i--) {
       setMtime(directoryTimes.get(i).getKey(), directoryTimes.get(i).getValue());
     }
@@ -132,10 +137,11 @@ final class LayerApplier {
     if (!kept.isEmpty()) {
       xattrs.put(target, kept);
     }
-    if (header.type() == TarHeader.DIRECTORY) {
-      directoryTimes.add(Map.entry(target, header.mtime()));
-    } else {
-      setMtime(target, header.mtime());
+    switch (header.type()) {
+      case TarHeader.DIRECTORY -> directoryTimes.add(Map.entry(target, header.mtime()));
+      case TarHeader.REGULAR, '7' -> setMtime(target, header.mtime());
+      default ->
+          specialFileTimes.computeIfAbsent(header.mtime(), t -> new ArrayList<>()).add(target);
     }
   }
 
@@ -247,6 +253,37 @@ final class LayerApplier {
     Commands.run(null, argv, null);
   }
 
+  /**
+   * Sets the mtimes of symlinks, devices and fifos with {@code touch -h}, one run per distinct time
+   * and batch: setting times from Java opens the file, which blocks on a fifo and would open a
+   * device.
+   */
+  private void touchSpecialFiles() throws IOException {
+    if (specialFileTimes.isEmpty()) {
+      return;
+    }
+    Path touch = Commands.require("touch", "coreutils");
+    for (Map.Entry<Instant, List<Path>> group : specialFileTimes.entrySet()) {
+      List<Path> files = group.getValue();
+      for (int from = 0; from < files.size(); from += 500) {
+        List<String> argv =
+            new ArrayList<>(
+                List.of(
+                    touch.toString(),
+                    "-h",
+                    "-c",
+                    "-d",
+                    "@" + TarOutput.formatTime(group.getKey()),
+                    "--"));
+        files
+            .subList(from, Math.min(files.size(), from + 500))
+            .forEach(f -> argv.add(f.toString()));
+        Commands.run(null, argv, null);
+      }
+    }
+  }
+
+  /** For regular files and directories only: Java opens the file to set its times. */
   static void setMtime(Path path, Instant mtime) throws IOException {
     FileTime time = FileTime.from(mtime);
     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * Cleans a state directory after the engine died without releasing its resources (kill -9, power
  * loss): unmounts everything still mounted below it, deletes active snapshots, views and temporary
  * files, and deletes layer directories whose commit never completed. Committed snapshots survive.
- * Must run before a snapshotter uses the directory; {@link Snapshotters#open} does it.
+ * {@link Snapshotters#open} runs it before using the directory.
  */
 public final class SnapshotRecovery {
 
