@@ -19,6 +19,7 @@ public final class Snapshotters {
    */
   public static Snapshotter open(Path stateDir, Optional<SnapshotterMode> requested)
       throws IOException {
+    requireUtf8FileNames();
     StateDirectory state = new StateDirectory(stateDir);
     Files.createDirectories(state.root());
     state.lock();
@@ -64,6 +65,21 @@ public final class Snapshotters {
     return mode == SnapshotterMode.OVERLAY
         ? new OverlaySnapshotter(state)
         : new CopySnapshotter(state);
+  }
+
+  /**
+   * Java decodes file names with the locale's charset; under the C/POSIX locale it turns every
+   * non-ASCII name into '?', which would silently corrupt layers. Refuse to start instead.
+   */
+  static void requireUtf8FileNames() throws SnapshotException {
+    String encoding = System.getProperty("sun.jnu.encoding", "");
+    if (!encoding.equalsIgnoreCase("UTF-8")) {
+      throw new SnapshotException(
+          "the JVM decodes file names as "
+              + encoding
+              + ", so non-ASCII names in layers would be corrupted; start it with a UTF-8 locale"
+              + " (e.g. LANG=C.UTF-8)");
+    }
   }
 
   /**
