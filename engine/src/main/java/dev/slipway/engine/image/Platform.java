@@ -1,9 +1,10 @@
 package dev.slipway.engine.image;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /** An OCI platform: os/architecture[/variant], e.g. {@code linux/amd64} or {@code linux/arm/v7}. */
-public record Platform(String os, String architecture, String variant) {
+public record Platform(String os, String architecture, String variant) implements Serializable {
 
   public Platform {
     if (os == null || os.isEmpty() || architecture == null || architecture.isEmpty()) {

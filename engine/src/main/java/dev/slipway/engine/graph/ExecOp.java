@@ -1,0 +1,261 @@
+package dev.slipway.engine.graph;
+
+import dev.slipway.engine.image.Platform;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs a command (a Dockerfile RUN) on top of {@code rootfs}. Its result is the root filesystem
+ * after the command; its layer is the difference to {@code rootfs}. Mounts never become part of the
+ * result.
+ *
+ * @param args argv, e.g. {@code [/bin/sh, -c, make]}
+ * @param env {@code KEY=value} entries in order
+ * @param user as written ({@code uid[:gid]} or names), empty for root
+ */
+public record ExecOp(
+    Vertex rootfs,
+    List<String> args,
+    List<String> env,
+    String cwd,
+    String user,
+    NetworkMode network,
+    SecurityMode security,
+    List<String> extraHosts,
+    List<Mount> mounts,
+    Platform platform,
+    VertexInfo info,
+    CacheKey cacheKey)
+    implements Vertex {
+
+  public enum NetworkMode {
+    DEFAULT,
+    HOST,
+    NONE
+  }
+
+  public enum SecurityMode {
+    SANDBOX,
+    INSECURE
+  }
+
+  public ExecOp(
+      Vertex rootfs,
+      List<String> args,
+      List<String> env,
+      String cwd,
+      String user,
+      NetworkMode network,
+      SecurityMode security,
+      List<String> extraHosts,
+      List<Mount> mounts,
+      Platform platform,
+      VertexInfo info) {
+    this(rootfs, args, env, cwd, user, network, security, extraHosts, mounts, platform, info, null);
+  }
+
+  public ExecOp {
+    Objects.requireNonNull(rootfs, "rootfs");
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+    extraHosts = List.copyOf(extraHosts);
+    mounts = List.copyOf(mounts);
+    KeyEncoder k =
+        new KeyEncoder("exec")
+            .key(rootfs)
+            .strs(args)
+            .strs(env)
+            .str(cwd)
+            .str(user)
+            .str(network.name())
+            .str(security.name())
+            .strs(extraHosts)
+            .str(platform.toString())
+            .num(mounts.size());
+    for (Mount m : mounts) {
+      m.encode(k);
+    }
+    cacheKey = k.finish();
+  }
+
+  @Override
+  public List<Vertex> inputs() {
+    LinkedHashSet<Vertex> in = new LinkedHashSet<>();
+    in.add(rootfs);
+    for (Mount m : mounts) {
+      if (m.source() != null) {
+        in.add(m.source());
+      }
+    }
+    return List.copyOf(new ArrayList<>(in));
+  }
+
+  @Override
+  public Optional<Vertex> parent() {
+    return Optional.of(rootfs);
+  }
+
+  public enum MountType {
+    BIND,
+    CACHE,
+    TMPFS,
+    SECRET,
+    SSH
+  }
+
+  public enum CacheSharing {
+    SHARED,
+    PRIVATE,
+    LOCKED
+  }
+
+  /**
+   * A filesystem mounted during the command only. Which fields matter depends on the type: bind and
+   * cache read {@code source}/{@code sourcePath}; cache has {@code cacheId}/{@code sharing}; secret
+   * and ssh have {@code id} (a secret id or ssh agent id), {@code envName} (secret as environment
+   * variable), {@code required}; tmpfs has {@code sizeBytes} (0 = unlimited).
+   */
+  public record Mount(
+      MountType type,
+      String target,
+      Vertex source,
+      String sourcePath,
+      boolean readonly,
+      String cacheId,
+      CacheSharing sharing,
+      Integer uid,
+      Integer gid,
+      Integer mode,
+      String id,
+      String envName,
+      boolean required,
+      long sizeBytes) {
+
+    public static Mount bind(String target, Vertex source, String sourcePath, boolean readonly) {
+      return new Mount(
+          MountType.BIND,
+          target,
+          source,
+          sourcePath,
+          readonly,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          false,
+          0);
+    }
+
+    public static Mount cache(
+        String target,
+        String cacheId,
+        CacheSharing sharing,
+        Vertex source,
+        String sourcePath,
+        boolean readonly,
+        Integer uid,
+        Integer gid,
+        Integer mode) {
+      return new Mount(
+          MountType.CACHE,
+          target,
+          source,
+          sourcePath,
+          readonly,
+          cacheId,
+          sharing,
+          uid,
+          gid,
+          mode,
+          null,
+          null,
+          false,
+          0);
+    }
+
+    public static Mount tmpfs(String target, long sizeBytes) {
+      return new Mount(
+          MountType.TMPFS,
+          target,
+          null,
+          null,
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          false,
+          sizeBytes);
+    }
+
+    public static Mount secret(
+        String id,
+        String target,
+        String envName,
+        boolean required,
+        Integer uid,
+        Integer gid,
+        Integer mode) {
+      return new Mount(
+          MountType.SECRET,
+          target,
+          null,
+          null,
+          true,
+          null,
+          null,
+          uid,
+          gid,
+          mode,
+          id,
+          envName,
+          required,
+          0);
+    }
+
+    public static Mount ssh(
+        String id, String target, boolean required, Integer uid, Integer gid, Integer mode) {
+      return new Mount(
+          MountType.SSH,
+          target,
+          null,
+          null,
+          true,
+          null,
+          null,
+          uid,
+          gid,
+          mode,
+          id,
+          null,
+          required,
+          0);
+    }
+
+    void encode(KeyEncoder k) {
+      k.str(type.name())
+          .str(target)
+          .key(source)
+          .str(sourcePath)
+          .bool(readonly)
+          .str(cacheId)
+          .str(sharing == null ? null : sharing.name())
+          .opt(uid)
+          .opt(gid)
+          .opt(mode)
+          .str(id)
+          .str(envName)
+          .bool(required)
+          .num(sizeBytes);
+    }
+  }
+}
