@@ -1,0 +1,129 @@
+package dev.slipway.engine.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.VertexInfo;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real {@code python3 -m http.server} on 127.0.0.1, started and stopped here. */
+class HttpSourceFetcherTest {
+
+  @TempDir static Path served;
+  private static Process server;
+  private static int port;
+
+  @TempDir Path into;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Files.writeString(served.resolve("remote.txt"), "remote content\n");
+    Files.createDirectories(served.resolve("dir"));
+    Files.writeString(served.resolve("dir/other.txt"), "other\n");
+    Files.setLastModifiedTime(
+        served.resolve("remote.txt"), FileTime.fromMillis(1_000_000_000_000L));
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    server =
+        new ProcessBuilder(
+                "python3", "-m", "http.server", "--bind", "127.0.0.1", String.valueOf(port))
+            .directory(served.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (Socket ignored = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline || !server.isAlive()) {
+          throw new IllegalStateException("python3 http.server did not start", e);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopServer() throws InterruptedException {
+    if (server != null) {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  private static SourceOp.Http http(String path, String checksum, String filename, Integer mode) {
+    return new SourceOp.Http(
+        "http://127.0.0.1:" + port + path, checksum, filename, mode, VertexInfo.named("http"));
+  }
+
+  /** golden add-url: 0600, named after the URL, mtime from Last-Modified. */
+  @Test
+  void downloadsWithUrlNameMode0600AndLastModified() throws Exception {
+    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", null, null, null), into);
+    assertThat(f.getFileName()).hasToString("remote.txt");
+    assertThat(Files.readString(f)).isEqualTo("remote content\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
+    assertThat(Files.getLastModifiedTime(f).toMillis()).isEqualTo(1_000_000_000_000L);
+    try (var s = Files.list(into)) {
+      assertThat(s.toList()).as("no temporary file left").hasSize(1);
+    }
+  }
+
+  @Test
+  void explicitNameAndChmodWin() throws Exception {
+    Path f = new HttpSourceFetcher().fetch(http("/dir/other.txt", null, "renamed.txt", 0755), into);
+    assertThat(f.getFileName()).hasToString("renamed.txt");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void checksumIsVerified() throws Exception {
+    String good = "sha256:b07a6fcd5ce6b1ee1a4c2a9b8ac4e8f1e1d9e1c5f6a7b8c9d0e1f2a3b4c5d6e7";
+    assertThatThrownBy(
+            () -> new HttpSourceFetcher().fetch(http("/remote.txt", good, null, null), into))
+        .isInstanceOf(SourceFetchException.class)
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageContaining("sha256:");
+    try (var s = Files.list(into)) {
+      assertThat(s.toList()).as("nothing kept from a mismatched download").isEmpty();
+    }
+    String actual =
+        "sha256:"
+            + java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("remote content\n".getBytes()));
+    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", actual, null, null), into);
+    assertThat(Files.readString(f)).isEqualTo("remote content\n");
+  }
+
+  @Test
+  void errorStatusIsReportedWithoutCredentials() {
+    SourceOp.Http missing =
+        new SourceOp.Http(
+            "http://user:s3cret@127.0.0.1:" + port + "/missing.txt",
+            null,
+            null,
+            null,
+            VertexInfo.named("http"));
+    assertThatThrownBy(() -> new HttpSourceFetcher().fetch(missing, into))
+        .isInstanceOf(SourceFetchException.class)
+        .hasMessageContaining("404")
+        .hasMessageNotContaining("s3cret");
+  }
+}
