@@ -1,0 +1,149 @@
+package dev.slipway.engine.session;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The session of a build that runs on this machine ({@code slipway build --local}): contexts are
+ * local directories, secrets local files or environment variables, ssh agents local sockets (or key
+ * files loaded into an ssh-agent started for the session).
+ */
+public final class LocalSession implements BuildSession, AutoCloseable {
+  private final Map<String, Path> contexts;
+  private final Map<String, SecretSource> secrets;
+  private final Map<String, List<Path>> sshAgents;
+  private final SshAgents agents = new SshAgents();
+  private final DockerConfigCredentials credentials;
+
+  private LocalSession(Builder b) {
+    this.contexts = Map.copyOf(b.contexts);
+    this.secrets = Map.copyOf(b.secrets);
+    this.sshAgents = Map.copyOf(b.sshAgents);
+    this.credentials = b.credentials;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public ContextFiles context(String name) throws SessionException {
+    Path dir = contexts.get(name);
+    if (dir == null) {
+      throw new SessionException(
+          "the build needs the context \"" + name + "\", which this build does not have");
+    }
+    return new LocalContextFiles(dir);
+  }
+
+  @Override
+  public Optional<byte[]> secret(String id) throws SessionException {
+    SecretSource source = secrets.get(id);
+    if (source == null) {
+      return Optional.empty();
+    }
+    if (source.file() != null) {
+      try {
+        return Optional.of(Files.readAllBytes(source.file()));
+      } catch (IOException e) {
+        throw new SessionException(
+            "secret \"" + id + "\": cannot read " + source.file() + ": " + e.getMessage(), e);
+      }
+    }
+    return Optional.of(source.value().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Optional<Path> sshAgentSocket(String id) throws SessionException {
+    List<Path> paths = sshAgents.get(id);
+    if (paths == null) {
+      return Optional.empty();
+    }
+    return Optional.of(agents.socketFor(id, paths));
+  }
+
+  @Override
+  public java.io.OutputStream outputStream(String dest) throws SessionException {
+    if (!dest.equals("-")) {
+      throw new SessionException(
+          "a local build writes outputs to files; \"" + dest + "\" is not one");
+    }
+    return new java.io.FilterOutputStream(System.out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        flush(); // standard output stays open for the CLI
+      }
+    };
+  }
+
+  @Override
+  public Optional<RegistryCredentials> registryCredentials(String host) throws SessionException {
+    return credentials == null ? Optional.empty() : credentials.forHost(host);
+  }
+
+  @Override
+  public void close() {
+    agents.close();
+  }
+
+  /** A secret from a file or from an environment variable (value captured when built). */
+  private record SecretSource(Path file, String value) {
+    @Override
+    public String toString() {
+      return file != null ? "SecretSource[file=" + file + "]" : "SecretSource[env]";
+    }
+  }
+
+  public static final class Builder {
+    private final Map<String, Path> contexts = new HashMap<>();
+    private final Map<String, SecretSource> secrets = new HashMap<>();
+    private final Map<String, List<Path>> sshAgents = new HashMap<>();
+    private DockerConfigCredentials credentials = DockerConfigCredentials.fromEnvironment();
+
+    public Builder context(String name, Path dir) {
+      contexts.put(name, dir.toAbsolutePath().normalize());
+      return this;
+    }
+
+    public Builder secretFile(String id, Path file) {
+      secrets.put(id, new SecretSource(file.toAbsolutePath(), null));
+      return this;
+    }
+
+    /** A secret taken from {@code variable} in {@code environment}; absent when unset. */
+    public Builder secretEnv(String id, String variable, Map<String, String> environment) {
+      String value = environment.get(variable);
+      if (value != null) {
+        secrets.put(id, new SecretSource(null, value));
+      }
+      return this;
+    }
+
+    /** An ssh agent: agent sockets, or private key files to load into a fresh agent. */
+    public Builder sshAgent(String id, List<Path> socketsOrKeys) {
+      sshAgents.put(id, new ArrayList<>(socketsOrKeys));
+      return this;
+    }
+
+    public Builder credentials(DockerConfigCredentials c) {
+      credentials = c;
+      return this;
+    }
+
+    public LocalSession build() {
+      return new LocalSession(this);
+    }
+  }
+}
