@@ -1,0 +1,152 @@
+package dev.slipway.engine.solver;
+
+import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheRecord;
+import dev.slipway.engine.content.CompressedLayer;
+import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.Digest;
+import dev.slipway.engine.content.LayerCompression;
+import dev.slipway.engine.graph.CacheKey;
+import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.graph.FileOp;
+import dev.slipway.engine.graph.MergeOp;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.snapshot.LayerTarWriter;
+import dev.slipway.engine.snapshot.Snapshotter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The layers of a solved result, bottom first: a base image's blobs exactly as pulled, then one
+ * layer per RUN/COPY/ADD/WORKDIR step on the way up. A step's layer is made once — the diff of its
+ * snapshot, written as a tar and compressed — and remembered in its cache record, so a cached
+ * rebuild exports without recompressing anything.
+ */
+public final class ResultLayers {
+
+  /** One layer of an image: its blob and the digest of its uncompressed tar. */
+  public record Layer(Descriptor blob, String diffId) {}
+
+  private final Snapshotter snapshots;
+  private final CacheIndex cache;
+  private final ContentStore content;
+
+  public ResultLayers(Snapshotter snapshots, CacheIndex cache, ContentStore content) {
+    this.snapshots = snapshots;
+    this.cache = cache;
+    this.content = content;
+  }
+
+  public List<Layer> layers(
+      Vertex root,
+      Map<CacheKey, SolvedVertex> solved,
+      LayerCompression compression,
+      Optional<Instant> sourceDateEpoch)
+      throws IOException {
+    List<Layer> layers = new ArrayList<>();
+    collect(root, solved, compression, sourceDateEpoch, layers);
+    return layers;
+  }
+
+  private void collect(
+      Vertex v,
+      Map<CacheKey, SolvedVertex> solved,
+      LayerCompression compression,
+      Optional<Instant> epoch,
+      List<Layer> out)
+      throws IOException {
+    switch (v) {
+      case SourceOp.Scratch s -> {}
+      case SourceOp.Image i -> {
+        var image = solved.get(i.cacheKey()).image();
+        List<String> diffIds = image.config().rootfs().diffIds();
+        for (int n = 0; n < image.layers().size(); n++) {
+          out.add(new Layer(image.layers().get(n), diffIds.get(n)));
+        }
+      }
+      case MergeOp m -> {
+        for (Vertex input : m.inputs()) {
+          collect(input, solved, compression, epoch, out);
+        }
+      }
+      case ExecOp e -> {
+        collect(e.rootfs(), solved, compression, epoch, out);
+        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch));
+      }
+      case FileOp f -> {
+        collect(f.base(), solved, compression, epoch, out);
+        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch));
+      }
+      case SourceOp other ->
+          throw new IllegalStateException(
+              "a " + other.getClass().getSimpleName() + " cannot be an image's base");
+    }
+  }
+
+  private Layer layerOf(SolvedVertex v, LayerCompression compression, Optional<Instant> epoch)
+      throws IOException {
+    Optional<CacheRecord> record = cache.get(v.runtimeKey());
+    if (epoch.isEmpty() && record.isPresent()) {
+      CacheRecord r = record.get();
+      if (r.layerDigest() != null
+          && compression.mediaType().equals(r.layerMediaType())
+          && content.exists(Digest.parse(r.layerDigest()))) {
+        return new Layer(
+            Descriptor.of(r.layerMediaType(), Digest.parse(r.layerDigest()), r.layerSize()),
+            r.diffId());
+      }
+    }
+    CompressedLayer layer = compress(v.snapshotKey(), compression, epoch);
+    if (epoch.isEmpty() && record.isPresent()) {
+      cache.put(
+          record
+              .get()
+              .withLayer(
+                  layer.digest().toString(),
+                  layer.mediaType(),
+                  layer.size(),
+                  layer.diffId().toString()));
+    }
+    return new Layer(layer.descriptor(), layer.diffId().toString());
+  }
+
+  private CompressedLayer compress(
+      String snapshotKey, LayerCompression compression, Optional<Instant> epoch)
+      throws IOException {
+    var diff = snapshots.diff(snapshotKey);
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor();
+        PipedInputStream tar = new PipedInputStream(1 << 20)) {
+      PipedOutputStream sink = new PipedOutputStream(tar);
+      Future<Void> writer =
+          threads.submit(
+              () -> {
+                try (OutputStream out = sink) {
+                  new LayerTarWriter(epoch).write(diff, out);
+                }
+                return null;
+              });
+      CompressedLayer layer = compression.compressInto(tar, content);
+      writer.get();
+      return layer;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing a layer", e);
+    } catch (ExecutionException e) {
+      throw new IOException(
+          "cannot write the layer of " + snapshotKey + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.slipway.engine.solver;
+
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.exec.NetworkMode;
+import dev.slipway.engine.session.BuildSession;
+import java.util.Set;
+
+/**
+ * What one build brings to the solver besides its graph: who to ask for client resources, where
+ * progress goes, how to cancel, and the request's options.
+ *
+ * @param secretIds secrets the request allows RUN steps to mount
+ * @param sshIds ssh agents the request allows RUN steps to use
+ * @param pull resolve base image tags again even when present locally
+ */
+public record SolveJob(
+    String buildId,
+    BuildSession session,
+    ProgressEmitter progress,
+    BuildCancellation cancellation,
+    NetworkMode defaultNetwork,
+    Set<String> secretIds,
+    Set<String> sshIds,
+    boolean pull) {}

@@ -1,0 +1,298 @@
+package dev.slipway.engine.solver;
+
+import dev.slipway.api.control.v1.BuildError;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.VertexState;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheRecord;
+import dev.slipway.engine.graph.CacheKey;
+import dev.slipway.engine.graph.Graph;
+import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.snapshot.Snapshotter;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Executes build graphs. Each vertex starts as soon as its inputs are done, at most {@code
+ * parallelism} at a time across all builds of this engine; a vertex whose runtime key is in the
+ * cache is not run; two builds that need the same result at the same time share one execution. A
+ * failed vertex cancels the rest of its build.
+ */
+public final class Solver implements AutoCloseable {
+  private final OpRunners runners;
+  private final CacheIndex cache;
+  private final Snapshotter snapshots;
+  private final Semaphore slots;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, CompletableFuture<SolvedVertex>> inFlight = new ConcurrentHashMap<>();
+
+  public Solver(OpRunners runners, CacheIndex cache, Snapshotter snapshots, int parallelism) {
+    this.runners = runners;
+    this.cache = cache;
+    this.snapshots = snapshots;
+    this.slots = new Semaphore(parallelism, true);
+  }
+
+  /** Solves every vertex reachable from {@code root}; returns each vertex's result. */
+  public Map<CacheKey, SolvedVertex> solve(Vertex root, SolveJob job, boolean ignoreCache)
+      throws BuildFailedException {
+    Map<CacheKey, CompletableFuture<SolvedVertex>> futures = new HashMap<>();
+    for (Vertex v : Graph.topologicalOrder(root)) {
+      List<CompletableFuture<SolvedVertex>> inputs =
+          v.inputs().stream().map(i -> futures.get(i.cacheKey())).toList();
+      CompletableFuture<SolvedVertex> f =
+          CompletableFuture.allOf(inputs.toArray(CompletableFuture[]::new))
+              .thenApplyAsync(
+                  done -> {
+                    try {
+                      return solveVertex(
+                          v,
+                          inputs.stream().map(CompletableFuture::join).toList(),
+                          job,
+                          ignoreCache || v.info().ignoreCache());
+                    } catch (BuildFailedException | IOException e) {
+                      throw new CompletionException(e);
+                    }
+                  },
+                  threads);
+      f.exceptionally(
+          e -> {
+            job.cancellation().cancel("another step failed");
+            return null;
+          });
+      futures.put(v.cacheKey(), f);
+    }
+    try {
+      futures.get(root.cacheKey()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      job.cancellation().cancel("interrupted");
+      throw BuildFailedException.cancelled("interrupted");
+    } catch (ExecutionException e) {
+      throw firstFailure(futures, e.getCause());
+    }
+    Map<CacheKey, SolvedVertex> results = new HashMap<>();
+    futures.forEach((k, f) -> results.put(k, f.join()));
+    return results;
+  }
+
+  /**
+   * The failure to report: the first step's own error rather than the cancellations it caused in
+   * other steps.
+   */
+  private static BuildFailedException firstFailure(
+      Map<CacheKey, CompletableFuture<SolvedVertex>> futures, Throwable rootCause) {
+    List<BuildFailedException> failures = new ArrayList<>();
+    for (CompletableFuture<SolvedVertex> f : futures.values()) {
+      if (f.isCompletedExceptionally()) {
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          if (unwrap(e) instanceof BuildFailedException b) {
+            failures.add(b);
+          }
+        } catch (java.util.concurrent.CancellationException ignored) {
+          // not a cause
+        }
+      }
+    }
+    return failures.stream()
+        .filter(b -> b.error().getKind() != ErrorKind.ERROR_KIND_CANCELLED)
+        .findFirst()
+        .or(() -> failures.stream().findFirst())
+        .orElseGet(() -> internal(unwrap(rootCause)));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static BuildFailedException internal(Throwable t) {
+    if (t instanceof BuildFailedException b) {
+      return b;
+    }
+    return new BuildFailedException(
+        BuildError.newBuilder()
+            .setKind(ErrorKind.ERROR_KIND_INTERNAL)
+            .setMessage(t.getClass().getSimpleName() + ": " + t.getMessage())
+            .build(),
+        t);
+  }
+
+  private SolvedVertex solveVertex(
+      Vertex v, List<SolvedVertex> inputs, SolveJob job, boolean ignoreCache)
+      throws BuildFailedException, IOException {
+    job.cancellation().throwIfCancelled();
+    OpRunner<Vertex> runner = runners.forVertex(v);
+    boolean shown = !v.name().isEmpty();
+    Instant started = Instant.now();
+    if (shown && runner.startsWhileKeying()) {
+      job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
+    }
+    try {
+      String key = runner.runtimeKey(v, inputs, job);
+      if (runner.indexed() && !ignoreCache) {
+        SolvedVertex hit = lookup(key);
+        if (hit != null) {
+          if (shown) {
+            job.progress()
+                .vertex(
+                    v,
+                    runner.startsWhileKeying()
+                        ? VertexState.VERTEX_STATE_DONE
+                        : VertexState.VERTEX_STATE_CACHED,
+                    started,
+                    null);
+          }
+          return hit;
+        }
+      }
+      if (shown && !runner.startsWhileKeying()) {
+        job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
+      }
+      SolvedVertex result = shared(key, () -> executeInSlot(runner, v, inputs, key, job));
+      if (runner.indexed()) {
+        record(key, result, v.name());
+      }
+      if (shown) {
+        job.progress()
+            .vertex(
+                v,
+                result.fromCache()
+                    ? VertexState.VERTEX_STATE_CACHED
+                    : VertexState.VERTEX_STATE_DONE,
+                started,
+                null);
+      }
+      return result;
+    } catch (BuildFailedException e) {
+      if (shown) {
+        boolean cancelled = e.error().getKind() == ErrorKind.ERROR_KIND_CANCELLED;
+        job.progress()
+            .vertex(
+                v,
+                cancelled ? VertexState.VERTEX_STATE_CANCELLED : VertexState.VERTEX_STATE_ERROR,
+                started,
+                e.getMessage());
+      }
+      throw withVertex(e, v);
+    } catch (IOException | RuntimeException e) {
+      if (shown) {
+        job.progress().vertex(v, VertexState.VERTEX_STATE_ERROR, started, e.getMessage());
+      }
+      throw withVertex(internal(e), v);
+    }
+  }
+
+  private static BuildFailedException withVertex(BuildFailedException e, Vertex v) {
+    if (!e.error().getVertexId().isEmpty()) {
+      return e;
+    }
+    BuildError.Builder error = e.error().toBuilder().setVertexId(v.cacheKey().toString());
+    if (!error.hasLocation()) {
+      v.location().ifPresent(l -> error.setLocation(ProgressEmitter.location(l)));
+    }
+    return new BuildFailedException(error.build(), e.getCause() != null ? e.getCause() : e);
+  }
+
+  private SolvedVertex lookup(String key) throws IOException {
+    var record = cache.get(key);
+    if (record.isEmpty()) {
+      return null;
+    }
+    String snapshotKey = record.get().snapshotKey();
+    if (snapshotKey != null && snapshots.get(snapshotKey).isEmpty()) {
+      cache.remove(key); // its snapshot was collected: the record is stale
+      return null;
+    }
+    cache.put(record.get().used(Instant.now()));
+    return new SolvedVertex(key, snapshotKey, null, true);
+  }
+
+  private void record(String key, SolvedVertex result, String description) throws IOException {
+    Instant now = Instant.now();
+    var existing = cache.get(key);
+    if (existing.isPresent()) {
+      cache.put(existing.get().used(now));
+    } else {
+      cache.put(
+          new CacheRecord(
+              key, result.snapshotKey(), description, now, now, 1, null, null, null, null));
+    }
+  }
+
+  private interface Execution {
+    SolvedVertex run() throws BuildFailedException, IOException;
+  }
+
+  /** Runs {@code execution} once for all builds that need {@code key} at the same time. */
+  private SolvedVertex shared(String key, Execution execution)
+      throws BuildFailedException, IOException {
+    CompletableFuture<SolvedVertex> mine = new CompletableFuture<>();
+    CompletableFuture<SolvedVertex> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        Throwable cause = unwrap(e);
+        if (cause instanceof BuildFailedException b) {
+          throw b;
+        }
+        throw internal(cause);
+      }
+    }
+    try {
+      SolvedVertex result = execution.run();
+      mine.complete(result);
+      return result;
+    } catch (BuildFailedException | IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  private SolvedVertex executeInSlot(
+      OpRunner<Vertex> runner, Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
+      throws BuildFailedException, IOException {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BuildFailedException.cancelled("interrupted");
+    }
+    try {
+      job.cancellation().throwIfCancelled();
+      String snapshotKey = OpRunner.snapshotKey(key);
+      if (runner.indexed() && snapshots.get(snapshotKey).isPresent()) {
+        // Committed by an earlier run that died before it wrote the cache record.
+        return new SolvedVertex(key, snapshotKey, null, true);
+      }
+      return runner.execute(v, inputs, key, job);
+    } finally {
+      slots.release();
+    }
+  }
+
+  @Override
+  public void close() {
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.slipway.engine.solver;
+
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.exec.ProcessExecutor;
+import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.snapshot.Snapshotter;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Wires a {@link Solver} with the runner of every vertex kind over one state directory. */
+public final class SolverSetup {
+  private SolverSetup() {}
+
+  /**
+   * @param executor runs RUN steps; null when no OCI runtime is installed, in which case a RUN step
+   *     fails with the message that says what to install
+   */
+  public static Solver solver(
+      int parallelism,
+      Snapshotter snapshots,
+      CacheIndex cache,
+      ContentStore content,
+      BaseImages images,
+      ProcessExecutor executor,
+      Path stateDir,
+      Path tmp) {
+    OpRunner<ExecOp> execs =
+        executor != null
+            ? new ExecRunner(snapshots, executor, new CacheMounts(stateDir.resolve("cache-mounts")))
+            : SolverSetup::noRuntime;
+    OpRunners runners =
+        new OpRunners(
+            new ImageSourceRunner(images, content, snapshots),
+            new ContextSourceRunner(stateDir.resolve("contexts"), snapshots),
+            new HttpSourceRunner(snapshots, tmp),
+            SolverSetup::unsupportedGit,
+            execs,
+            new FileOpRunner(snapshots, tmp),
+            new MergeRunner(snapshots, tmp));
+    return new Solver(runners, cache, snapshots, parallelism);
+  }
+
+  private static SolvedVertex noRuntime(
+      ExecOp v, List<SolvedVertex> inputs, String key, SolveJob job) throws BuildFailedException {
+    throw BuildFailedException.of(
+        ErrorKind.ERROR_KIND_INTERNAL,
+        "RUN needs an OCI runtime and none was found on PATH: install one with"
+            + " `apt-get install crun` (or runc)");
+  }
+
+  private static SolvedVertex unsupportedGit(
+      SourceOp.Git v, List<SolvedVertex> inputs, String key, SolveJob job)
+      throws BuildFailedException {
+    throw BuildFailedException.of(
+        ErrorKind.ERROR_KIND_INVALID_INPUT,
+        "ADD of a git repository ("
+            + v.url()
+            + ") is not supported by this engine yet;"
+            + " clone it in a RUN step or COPY it from the context");
+  }
+}
