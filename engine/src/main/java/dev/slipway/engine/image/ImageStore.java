@@ -165,7 +165,7 @@ public final class ImageStore {
   }
 
   /** Picks the index entry for {@code wanted}; a missing variant matches any variant. */
-  static Descriptor selectPlatform(ImageIndex index, Platform wanted, Descriptor where)
+  public static Descriptor selectPlatform(ImageIndex index, Platform wanted, Descriptor where)
       throws ImageNotFoundException {
     Descriptor loose = null;
     List<String> available = new ArrayList<>();

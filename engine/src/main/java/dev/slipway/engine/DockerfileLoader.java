@@ -1,0 +1,180 @@
+package dev.slipway.engine;
+
+import dev.slipway.api.control.v1.BuildError;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.SourceLocation;
+import dev.slipway.api.control.v1.SourceRange;
+import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.BuildWarning;
+import dev.slipway.engine.frontend.dockerfile.ConvertRequest;
+import dev.slipway.engine.frontend.dockerfile.DockerIgnore;
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.frontend.dockerfile.DockerfileFrontend;
+import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.session.BuildSession;
+import dev.slipway.engine.session.ContextFile;
+import dev.slipway.engine.session.ContextFiles;
+import dev.slipway.engine.session.SessionException;
+import dev.slipway.engine.solver.BaseImages;
+import dev.slipway.engine.solver.ProgressEmitter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a build's Dockerfile and .dockerignore through the session (only those two files) and
+ * converts them into a build graph, turning frontend errors into build errors with their Dockerfile
+ * location and check findings into warnings.
+ */
+final class DockerfileLoader {
+
+  /** Carries a base image failure out of the frontend's resolver callback. */
+  private static final class ResolveFailure extends RuntimeException {
+    final transient BuildFailedException failure;
+
+    ResolveFailure(BuildFailedException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  BuildDefinition convert(
+      SolveRequest request, BuildSession session, BaseImages images, ProgressEmitter progress)
+      throws BuildFailedException {
+    String text;
+    String fileName;
+    List<String> ignore;
+    try {
+      if (request.getDockerfile().hasInline()) {
+        text = request.getDockerfile().getInline();
+        fileName = "Dockerfile";
+        ignore = dockerignore(session, null, null);
+      } else {
+        fileName =
+            request.getDockerfile().getPath().isEmpty()
+                ? "Dockerfile"
+                : request.getDockerfile().getPath();
+        ContextFiles files = dockerfileContext(session);
+        text =
+            read(files, fileName)
+                .orElseThrow(
+                    () ->
+                        BuildFailedException.of(
+                            ErrorKind.ERROR_KIND_INVALID_INPUT,
+                            "failed to read dockerfile: "
+                                + fileName
+                                + " not found in the build context"));
+        ignore = dockerignore(session, files, fileName);
+      }
+    } catch (SessionException | IOException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_SESSION, "failed to read dockerfile: " + e.getMessage());
+    }
+    ConvertRequest.Builder convert =
+        ConvertRequest.builder(
+                text,
+                (ref, platform) -> {
+                  try {
+                    return images.resolve(ref, platform, request.getPull(), session).config();
+                  } catch (BuildFailedException e) {
+                    throw new ResolveFailure(e);
+                  } catch (IOException e) {
+                    throw new ResolveFailure(
+                        BuildFailedException.of(
+                            ErrorKind.ERROR_KIND_REGISTRY, ref + ": " + e.getMessage()));
+                  }
+                })
+            .fileName(fileName)
+            .ignorePatterns(ignore)
+            .buildArgs(request.getBuildArgsMap())
+            .target(request.getTarget().isEmpty() ? null : request.getTarget())
+            .noCache(request.getNoCache());
+    request.getLabelsMap().forEach(convert::label);
+    request.getNoCacheFilterList().forEach(convert::noCacheStage);
+    request.getExtraHostsList().forEach(h -> convert.extraHost(h.getHost() + ":" + h.getIp()));
+    if (request.getPlatformsCount() > 0) {
+      try {
+        convert.targetPlatform(Platform.parse(request.getPlatforms(0)));
+      } catch (IllegalArgumentException e) {
+        throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
+      }
+    }
+    BuildDefinition definition;
+    try {
+      definition = DockerfileFrontend.convert(convert.build());
+    } catch (ResolveFailure e) {
+      throw e.failure;
+    } catch (DockerfileException e) {
+      throw new BuildFailedException(
+          BuildError.newBuilder()
+              .setKind(ErrorKind.ERROR_KIND_INVALID_INPUT)
+              .setMessage(e.getMessage())
+              .setLocation(location(e.position().file(), e.position().line(), text))
+              .build());
+    }
+    for (BuildWarning w : definition.warnings()) {
+      progress.warning(
+          w.rule(),
+          w.message(),
+          null,
+          w.position() == null ? null : location(w.position().file(), w.position().line(), text));
+    }
+    return definition;
+  }
+
+  private static SourceLocation location(String file, int line, String text) {
+    SourceLocation.Builder l = SourceLocation.newBuilder().setFile(file);
+    if (line > 0) {
+      l.addRanges(SourceRange.newBuilder().setStartLine(line).setEndLine(line));
+      List<String> lines = text.lines().toList();
+      if (line <= lines.size()) {
+        l.addLines(lines.get(line - 1));
+      }
+    }
+    return l.build();
+  }
+
+  /** The CLI serves a Dockerfile outside the context as the "dockerfile" context. */
+  private static ContextFiles dockerfileContext(BuildSession session) throws SessionException {
+    try {
+      return session.context("dockerfile");
+    } catch (SessionException e) {
+      return session.context("context");
+    }
+  }
+
+  /** {@code NAME.dockerignore} beside the Dockerfile wins over the context's .dockerignore. */
+  private static List<String> dockerignore(
+      BuildSession session, ContextFiles dockerfileFiles, String fileName)
+      throws SessionException, IOException {
+    if (dockerfileFiles != null) {
+      Optional<String> specific = read(dockerfileFiles, fileName + ".dockerignore");
+      if (specific.isPresent()) {
+        return DockerIgnore.parse(fileName + ".dockerignore", specific.get());
+      }
+    }
+    ContextFiles context;
+    try {
+      context = session.context("context");
+    } catch (SessionException e) {
+      return List.of(); // a build without context (Dockerfile from stdin) ignores nothing
+    }
+    return read(context, ".dockerignore")
+        .map(t -> DockerIgnore.parse(".dockerignore", t))
+        .orElse(List.of());
+  }
+
+  private static Optional<String> read(ContextFiles files, String path)
+      throws SessionException, IOException {
+    List<ContextFile> found = files.stat(List.of(path), List.of(), List.of());
+    if (found.stream().noneMatch(f -> f.path().equals(path) && f.isRegularFile())) {
+      return Optional.empty();
+    }
+    try (InputStream in = files.open(path)) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.slipway.engine.export;
+
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.VertexState;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.LayerCompression;
+import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.graph.CacheKey;
+import dev.slipway.engine.image.HistoryEntry;
+import dev.slipway.engine.image.Image;
+import dev.slipway.engine.image.ImageConfig;
+import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.session.BuildSession;
+import dev.slipway.engine.session.SessionException;
+import dev.slipway.engine.snapshot.SnapshotView;
+import dev.slipway.engine.snapshot.Snapshotter;
+import dev.slipway.engine.solver.ProgressEmitter;
+import dev.slipway.engine.solver.ResultLayers;
+import dev.slipway.engine.solver.SolvedVertex;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a solved build into its outputs: assembles the image (the base image's layers as they are,
+ * one new layer per step, the frontend's config and history), then writes each requested output —
+ * local image store, OCI or docker archive, root filesystem directory or tar.
+ */
+public final class BuildExporter {
+  private final ContentStore content;
+  private final ImageStore images;
+  private final Snapshotter snapshots;
+  private final ResultLayers layers;
+  private final Path tmp;
+
+  public BuildExporter(
+      ContentStore content,
+      ImageStore images,
+      Snapshotter snapshots,
+      ResultLayers layers,
+      Path tmp) {
+    this.content = content;
+    this.images = images;
+    this.snapshots = snapshots;
+    this.layers = layers;
+    this.tmp = tmp;
+  }
+
+  public BuildResult export(
+      SolveRequest request,
+      BuildDefinition definition,
+      Map<CacheKey, SolvedVertex> solved,
+      BuildSession session,
+      ProgressEmitter progress)
+      throws BuildFailedException, IOException {
+    long cached = solved.values().stream().filter(SolvedVertex::fromCache).count();
+    BuildResult.Builder result =
+        BuildResult.newBuilder()
+            .setStepsTotal(definition.totalSteps())
+            .setStepsCached((int) cached);
+    if (request.getOutputsCount() == 0) {
+      return result.build();
+    }
+    Instant started = Instant.now();
+    String stepId = "export:" + request.getBuildId();
+    progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_STARTED, started, null);
+    try {
+      Optional<Instant> epoch = sourceDateEpoch(request);
+      Image image = assemble(request, definition, solved, epoch);
+      List<String> refs = new ArrayList<>();
+      for (int i = 0; i < request.getOutputsCount(); i++) {
+        write(request.getOutputs(i), image, definition, solved, session, epoch, refs);
+      }
+      progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_DONE, started, null);
+      long size = image.layers().stream().mapToLong(d -> d.size()).sum();
+      result
+          .setImageDigest(image.descriptor().digest().toString())
+          .setConfigDigest(image.configDescriptor().digest().toString())
+          .addAllRefs(refs)
+          .setSizeBytes(size)
+          .putMetadata("containerimage.digest", image.descriptor().digest().toString())
+          .putMetadata(
+              "containerimage.config.digest", image.configDescriptor().digest().toString());
+      List<String> names =
+          request.getOutputsList().stream()
+              .flatMap(o -> o.getNamesList().stream())
+              .distinct()
+              .toList();
+      if (!names.isEmpty()) {
+        result.putMetadata("image.name", String.join(",", names));
+      }
+      return result.build();
+    } catch (BuildFailedException | IOException | RuntimeException e) {
+      progress.step(
+          stepId, "exporting to image", VertexState.VERTEX_STATE_ERROR, started, e.getMessage());
+      throw e;
+    }
+  }
+
+  private Image assemble(
+      SolveRequest request,
+      BuildDefinition definition,
+      Map<CacheKey, SolvedVertex> solved,
+      Optional<Instant> epoch)
+      throws IOException {
+    String compression = request.getOutputs(0).getAttrsOrDefault("compression", "gzip");
+    List<ResultLayers.Layer> built =
+        layers.layers(definition.root(), solved, compression(compression), epoch);
+    String created = DateTimeFormatter.ISO_INSTANT.format(epoch.orElseGet(Instant::now));
+    ImageConfig config = definition.image();
+    List<HistoryEntry> history = new ArrayList<>();
+    int baseEntries = config.history().size() - newEntries(config, built.size());
+    for (int i = 0; i < config.history().size(); i++) {
+      HistoryEntry h = config.history().get(i);
+      history.add(
+          i < baseEntries || h.created() != null
+              ? h
+              : new HistoryEntry(created, h.createdBy(), h.author(), h.comment(), h.emptyLayer()));
+    }
+    config =
+        new ImageConfig(
+            created,
+            config.author(),
+            config.architecture(),
+            config.os(),
+            config.variant(),
+            config.config(),
+            new ImageConfig.RootFs(
+                "layers", built.stream().map(ResultLayers.Layer::diffId).toList()),
+            history);
+    return images.create(config, built.stream().map(ResultLayers.Layer::blob).toList());
+  }
+
+  /** How many trailing history entries the build added (all entries after the base's). */
+  private static int newEntries(ImageConfig config, int layerCount) {
+    int layersInHistory = 0;
+    int entries = 0;
+    for (HistoryEntry h : config.history().reversed()) {
+      if (layersInHistory + (h.emptyLayer() ? 0 : 1) > layerCount) {
+        break;
+      }
+      entries++;
+      layersInHistory += h.emptyLayer() ? 0 : 1;
+    }
+    return entries;
+  }
+
+  private void write(
+      Output output,
+      Image image,
+      BuildDefinition definition,
+      Map<CacheKey, SolvedVertex> solved,
+      BuildSession session,
+      Optional<Instant> epoch,
+      List<String> refs)
+      throws BuildFailedException, IOException {
+    List<String> names = output.getNamesList();
+    switch (output.getType()) {
+      case OUTPUT_TYPE_IMAGE -> {
+        if (output.getPush()) {
+          throw BuildFailedException.of(
+              ErrorKind.ERROR_KIND_INVALID_INPUT,
+              "pushing to a registry is not supported by this engine yet; use push=false or an"
+                  + " oci/docker archive output");
+        }
+        for (String name : names) {
+          images.tag(name, image.descriptor());
+          refs.add(name + "@" + image.descriptor().digest());
+        }
+      }
+      case OUTPUT_TYPE_OCI -> {
+        writeTo(
+            output.getDest(),
+            session,
+            out -> new OciArchiveExporter(content).export(image.descriptor(), names, out));
+      }
+      case OUTPUT_TYPE_DOCKER -> {
+        writeTo(
+            output.getDest(),
+            session,
+            out -> new DockerArchiveExporter(content).export(image, names, out));
+      }
+      case OUTPUT_TYPE_LOCAL, OUTPUT_TYPE_TAR -> {
+        String root = solved.get(definition.root().cacheKey()).snapshotKey();
+        Path empty = null;
+        SnapshotView view = root == null ? null : snapshots.view(root);
+        try {
+          Path rootfs =
+              view != null ? view.rootfs() : (empty = Files.createTempDirectory(tmp, "empty-"));
+          if (output.getType() == dev.slipway.api.control.v1.OutputType.OUTPUT_TYPE_LOCAL) {
+            RootfsExporter.toDirectory(rootfs, Path.of(output.getDest()));
+          } else {
+            writeTo(
+                output.getDest(),
+                session,
+                out -> RootfsExporter.toTar(rootfs, out, epoch.map(FileTime::from)));
+          }
+        } finally {
+          if (view != null) {
+            view.close();
+          }
+          if (empty != null) {
+            Files.deleteIfExists(empty);
+          }
+        }
+      }
+      default ->
+          throw BuildFailedException.of(
+              ErrorKind.ERROR_KIND_INVALID_INPUT, "unknown output type " + output.getType());
+    }
+  }
+
+  /** Writes to a destination file (atomically) or, for "-", to the client's stream. */
+  private static void writeTo(String dest, BuildSession session, AtomicFile.Writer writer)
+      throws BuildFailedException, IOException {
+    if (!dest.equals("-")) {
+      AtomicFile.write(Path.of(dest), writer);
+      return;
+    }
+    try (OutputStream out = session.outputStream(dest)) {
+      writer.writeTo(out);
+    } catch (SessionException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_SESSION, e.getMessage());
+    }
+  }
+
+  private static LayerCompression compression(String name) {
+    return switch (name) {
+      case "zstd" -> LayerCompression.zstd(3);
+      case "uncompressed" -> LayerCompression.none();
+      default -> LayerCompression.parallelGzip(6);
+    };
+  }
+
+  private static Optional<Instant> sourceDateEpoch(SolveRequest request)
+      throws BuildFailedException {
+    String value = request.getBuildArgsOrDefault("SOURCE_DATE_EPOCH", "");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.trim())));
+    } catch (NumberFormatException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_INVALID_INPUT,
+          "SOURCE_DATE_EPOCH=" + value + " is not a number of seconds since 1970");
+    }
+  }
+}

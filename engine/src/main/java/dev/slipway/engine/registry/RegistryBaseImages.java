@@ -1,0 +1,64 @@
+package dev.slipway.engine.registry;
+
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.image.Image;
+import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.session.BuildSession;
+import dev.slipway.engine.session.SessionException;
+import dev.slipway.engine.solver.BaseImages;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Base images from the local store, pulled from their registry when missing (or when the build asks
+ * to pull). Credentials come from the build's session — the client's machine, never the builder's
+ * disk.
+ */
+public final class RegistryBaseImages implements BaseImages {
+  private final ImageStore images;
+  private final RegistryClient registry;
+
+  public RegistryBaseImages(ImageStore images, RegistryClient registry) {
+    this.images = images;
+    this.registry = registry;
+  }
+
+  @Override
+  public Image resolve(String name, Platform platform, boolean pull, BuildSession session)
+      throws BuildFailedException, IOException {
+    if (!pull) {
+      Optional<Descriptor> local = images.lookup(name);
+      if (local.isPresent()) {
+        return images.resolve(local.get(), platform);
+      }
+    }
+    ImageName ref;
+    try {
+      ref = ImageName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
+    }
+    try {
+      Descriptor top =
+          registry.pull(
+              ref,
+              platform,
+              images.content(),
+              host -> {
+                try {
+                  return session.registryCredentials(host);
+                } catch (SessionException e) {
+                  throw new IOException(e.getMessage(), e);
+                }
+              });
+      images.tag(name, top);
+      return images.resolve(top, platform);
+    } catch (RegistryException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_REGISTRY, "failed to resolve " + name + ": " + e.getMessage());
+    }
+  }
+}
