@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.cli.build.BuildCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Build container images from Dockerfiles, locally or on Kubernetes.",
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BuildCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SlipwayCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
