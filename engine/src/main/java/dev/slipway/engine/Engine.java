@@ -12,6 +12,7 @@ import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.fs.FileTrees;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.snapshot.Snapshotter;
@@ -57,7 +58,7 @@ public final class Engine implements AutoCloseable {
         new dev.slipway.engine.registry.RegistryBaseImages(
             images, new dev.slipway.engine.registry.RegistryClient(host -> false));
     Path tmp = stateDir.resolve("tmp");
-    deleteTree(tmp);
+    FileTrees.deleteRecursively(tmp);
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
     this.solver =
@@ -144,17 +145,6 @@ public final class Engine implements AutoCloseable {
       snapshots.close();
     } catch (Exception e) {
       throw new IOException("closing the snapshotter failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 }

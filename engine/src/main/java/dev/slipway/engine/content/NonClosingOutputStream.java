@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** Leaves the caller's stream open when a compressor wrapped around it closes. */
-final class NonClosingOutputStream extends FilterOutputStream {
-  NonClosingOutputStream(OutputStream out) {
+public final class NonClosingOutputStream extends FilterOutputStream {
+  public NonClosingOutputStream(OutputStream out) {
     super(out);
   }
 

@@ -1,5 +1,6 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -22,7 +23,7 @@ public sealed interface ExecMount {
     public Bind {
       Objects.requireNonNull(source, "source");
       subpath = subpath == null ? "" : subpath;
-      target = ContainerPaths.requireAbsolute(target, "bind mount target");
+      target = RootedPaths.requireAbsolute(target, "bind mount target");
     }
   }
 
@@ -34,7 +35,7 @@ public sealed interface ExecMount {
       implements ExecMount {
     public Cache {
       Objects.requireNonNull(hostDirectory, "hostDirectory");
-      target = ContainerPaths.requireAbsolute(target, "cache mount target");
+      target = RootedPaths.requireAbsolute(target, "cache mount target");
     }
 
     /** BuildKit's defaults: root-owned, 0755, writable. */
@@ -46,7 +47,7 @@ public sealed interface ExecMount {
   /** {@code type=tmpfs}; a size of 0 means the kernel default (half the RAM). */
   record Tmpfs(String target, long sizeBytes) implements ExecMount {
     public Tmpfs {
-      target = ContainerPaths.requireAbsolute(target, "tmpfs mount target");
+      target = RootedPaths.requireAbsolute(target, "tmpfs mount target");
       if (sizeBytes < 0) {
         throw new IllegalArgumentException("tmpfs size must not be negative: " + sizeBytes);
       }
@@ -64,7 +65,7 @@ public sealed interface ExecMount {
       Objects.requireNonNull(value, "value");
       value = value.clone();
       target =
-          ContainerPaths.requireAbsolute(
+          RootedPaths.requireAbsolute(
               target == null || target.isEmpty() ? "/run/secrets/" + id : target,
               "secret mount target");
     }
@@ -149,7 +150,7 @@ public sealed interface ExecMount {
     public SshAgent {
       Objects.requireNonNull(socket, "socket");
       target =
-          ContainerPaths.requireAbsolute(
+          RootedPaths.requireAbsolute(
               target == null || target.isEmpty() ? "/run/buildkit/ssh_agent.0" : target,
               "ssh mount target");
     }

@@ -1,5 +1,6 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ final class ExecSandbox {
     for (ExecMount m : spec.mounts()) {
       switch (m) {
         case ExecMount.Bind b -> {
-          Path source = ContainerPaths.resolve(b.source().toRealPath(), b.subpath());
+          Path source = RootedPaths.resolve(b.source().toRealPath(), b.subpath());
           if (!Files.exists(source)) {
             throw new ExecException(
                 "bind mount source '"

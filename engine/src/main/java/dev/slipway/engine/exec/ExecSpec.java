@@ -1,5 +1,6 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public record ExecSpec(
         throw new IllegalArgumentException("environment entries must be KEY=value");
       }
     }
-    cwd = cwd == null || cwd.isEmpty() ? "/" : ContainerPaths.requireAbsolute(cwd, "working dir");
+    cwd = cwd == null || cwd.isEmpty() ? "/" : RootedPaths.requireAbsolute(cwd, "working dir");
     user = user == null ? "" : user;
     hostname = hostname == null || hostname.isEmpty() ? "slipway" : hostname;
     network = network == null ? NetworkMode.HOST : network;

@@ -1,5 +1,6 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -30,13 +31,15 @@ public final class MountStubs {
    */
   void ensure(String containerPath, boolean directory) {
     try {
-      Path target = ContainerPaths.resolve(rootfs, containerPath);
-      if (ContainerPaths.exists(target)) {
+      Path target = RootedPaths.resolve(rootfs, containerPath);
+      if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         return;
       }
       List<Path> missing = new ArrayList<>();
       for (Path p = target.getParent();
-          p != null && p.startsWith(rootfs) && !ContainerPaths.exists(p);
+          p != null
+              && p.startsWith(rootfs)
+              && !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
           p = p.getParent()) {
         missing.add(0, p);
       }

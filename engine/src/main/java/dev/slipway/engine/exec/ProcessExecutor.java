@@ -2,6 +2,8 @@ package dev.slipway.engine.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.engine.fs.FileTrees;
+import dev.slipway.engine.fs.RootedPaths;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -340,7 +342,7 @@ public final class ProcessExecutor {
   /** Like BuildKit, a missing working directory is created (root-owned, 0755) and kept. */
   private static void createWorkingDirectory(Path rootfs, String cwd) {
     try {
-      Files.createDirectories(ContainerPaths.resolve(rootfs, cwd));
+      Files.createDirectories(RootedPaths.resolve(rootfs, cwd));
     } catch (IOException e) {
       throw new ExecException(
           "cannot create working directory " + cwd + " in " + rootfs + ": " + e);

@@ -1,5 +1,6 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ public final class UserResolver {
   /** Missing files are empty databases: numeric ids still work, as in runc. */
   private static List<String[]> readColonFile(Path rootfs, String containerPath) {
     try {
-      Path file = ContainerPaths.resolve(rootfs, containerPath);
+      Path file = RootedPaths.resolve(rootfs, containerPath);
       if (!Files.isRegularFile(file)) {
         return List.of();
       }

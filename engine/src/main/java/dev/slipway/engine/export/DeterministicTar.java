@@ -1,7 +1,7 @@
 package dev.slipway.engine.export;
 
+import dev.slipway.engine.content.NonClosingOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +55,7 @@ final class DeterministicTar {
     names.addAll(files.keySet());
     names.sort(null);
     TarArchiveOutputStream tar =
-        new TarArchiveOutputStream(new NonClosing(out), StandardCharsets.UTF_8.name());
+        new TarArchiveOutputStream(new NonClosingOutputStream(out), StandardCharsets.UTF_8.name());
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     try (tar) {
@@ -91,22 +91,6 @@ final class DeterministicTar {
         tar.closeArchiveEntry();
       }
       tar.finish();
-    }
-  }
-
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

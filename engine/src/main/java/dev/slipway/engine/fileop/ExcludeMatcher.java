@@ -1,5 +1,6 @@
 package dev.slipway.engine.fileop;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.slipway.engine.fileop;
 
+import dev.slipway.engine.fs.RootedPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

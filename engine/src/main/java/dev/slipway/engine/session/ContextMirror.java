@@ -2,6 +2,7 @@ package dev.slipway.engine.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.engine.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -154,7 +155,7 @@ public final class ContextMirror {
     Files.createDirectories(local.getParent());
     if (Files.exists(local, LinkOption.NOFOLLOW_LINKS)
         && (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || !f.isDirectory())) {
-      deleteTree(local);
+      FileTrees.deleteRecursively(local);
     }
     String sha = null;
     if (f.isDirectory()) {
@@ -191,17 +192,6 @@ public final class ContextMirror {
     Path tmp = indexFile.resolveSibling("index.json.tmp");
     JSON.writeValue(tmp.toFile(), index);
     Files.move(tmp, indexFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (var children = Files.list(p)) {
-        for (Path c : children.toList()) {
-          deleteTree(c);
-        }
-      }
-    }
-    Files.deleteIfExists(p);
   }
 
   private static MessageDigest sha256() {

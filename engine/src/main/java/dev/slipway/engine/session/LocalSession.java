@@ -1,5 +1,6 @@
 package dev.slipway.engine.session;
 
+import dev.slipway.engine.content.NonClosingOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,17 +76,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
       throw new SessionException(
           "a local build writes outputs to files; \"" + dest + "\" is not one");
     }
-    return new java.io.FilterOutputStream(System.out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws java.io.IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws java.io.IOException {
-        flush(); // standard output stays open for the CLI
-      }
-    };
+    return new NonClosingOutputStream(System.out); // standard output stays the CLI's
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.HostCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ public final class CopySnapshotter extends LocalSnapshotter {
       Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
       return;
     }
-    Path cp = Commands.require("cp", "coreutils");
-    Commands.run(
+    Path cp = HostCommands.require("cp", "coreutils");
+    HostCommands.run(
         null,
         List.of(
             cp.toString(),

@@ -1,5 +1,8 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.HostCommands;
+import dev.slipway.engine.fs.XattrTool;
+import dev.slipway.engine.fs.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -244,13 +247,13 @@ final class LayerApplier {
   }
 
   private static void mknod(Path target, String kind, int major, int minor) throws IOException {
-    Path mknod = Commands.require("mknod", "coreutils");
+    Path mknod = HostCommands.require("mknod", "coreutils");
     List<String> argv = new ArrayList<>(List.of(mknod.toString(), target.toString(), kind));
     if (major >= 0) {
       argv.add(Integer.toString(major));
       argv.add(Integer.toString(minor));
     }
-    Commands.run(null, argv, null);
+    HostCommands.run(null, argv, null);
   }
 
   /**
@@ -262,7 +265,7 @@ final class LayerApplier {
     if (specialFileTimes.isEmpty()) {
       return;
     }
-    Path touch = Commands.require("touch", "coreutils");
+    Path touch = HostCommands.require("touch", "coreutils");
     for (Map.Entry<Instant, List<Path>> group : specialFileTimes.entrySet()) {
       List<Path> files = group.getValue();
       for (int from = 0; from < files.size(); from += 500) {
@@ -278,7 +281,7 @@ final class LayerApplier {
         files
             .subList(from, Math.min(files.size(), from + 500))
             .forEach(f -> argv.add(f.toString()));
-        Commands.run(null, argv, null);
+        HostCommands.run(null, argv, null);
       }
     }
   }

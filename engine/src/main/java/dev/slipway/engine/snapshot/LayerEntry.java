@@ -1,5 +1,6 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.Xattrs;
 import java.nio.file.Path;
 
 /**

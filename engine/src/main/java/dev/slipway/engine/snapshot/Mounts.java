@@ -1,5 +1,6 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.HostCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +37,8 @@ final class Mounts {
               + "; the image has too many layers for overlayfs: squash layers or use the copy"
               + " snapshotter");
     }
-    Path mount = Commands.require("mount", "mount");
-    Commands.run(
+    Path mount = HostCommands.require("mount", "mount");
+    HostCommands.run(
         workingDir,
         List.of(mount.toString(), "-t", "overlay", "overlay", "-o", options, target.toString()),
         null);
@@ -45,11 +46,11 @@ final class Mounts {
 
   /** Unmounts {@code target}; a mount kept busy by a leftover process is detached lazily. */
   static void unmount(Path target) throws IOException {
-    Path umount = Commands.require("umount", "mount");
-    Commands.Result result =
-        Commands.execute(null, List.of(umount.toString(), target.toString()), null);
+    Path umount = HostCommands.require("umount", "mount");
+    HostCommands.Result result =
+        HostCommands.execute(null, List.of(umount.toString(), target.toString()), null);
     if (result.exitCode() != 0 && isMounted(target)) {
-      Commands.run(null, List.of(umount.toString(), "-l", target.toString()), null);
+      HostCommands.run(null, List.of(umount.toString(), "-l", target.toString()), null);
     }
   }
 

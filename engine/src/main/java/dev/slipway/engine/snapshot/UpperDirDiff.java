@@ -1,5 +1,7 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.XattrTool;
+import dev.slipway.engine.fs.Xattrs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.slipway.engine.snapshot;
 
+import dev.slipway.engine.fs.HostCommands;
+import dev.slipway.engine.fs.XattrTool;
+import dev.slipway.engine.fs.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ final class Trees {
   private Trees() {}
 
   static void sh(Path dir, String script) throws IOException {
-    Commands.run(dir, List.of("/bin/sh", "-ec", script), null);
+    HostCommands.run(dir, List.of("/bin/sh", "-ec", script), null);
   }
 
   /**

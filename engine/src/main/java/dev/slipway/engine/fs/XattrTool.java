@@ -1,4 +1,4 @@
-package dev.slipway.engine.snapshot;
+package dev.slipway.engine.fs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,15 +18,15 @@ import java.util.TreeMap;
  * trusted.overlay.*}. Both tools run once per tree, not once per file, and work on symlinks
  * themselves ({@code -h}).
  */
-final class XattrTool {
+public final class XattrTool {
 
   private XattrTool() {}
 
   /** All extended attributes under {@code root} (itself included), keyed by absolute path. */
-  static Map<Path, Xattrs> readTree(Path root) throws IOException {
-    Path getfattr = Commands.require("getfattr", "attr");
-    Commands.Result result =
-        Commands.execute(
+  public static Map<Path, Xattrs> readTree(Path root) throws IOException {
+    Path getfattr = HostCommands.require("getfattr", "attr");
+    HostCommands.Result result =
+        HostCommands.execute(
             null,
             List.of(
                 getfattr.toString(),
@@ -42,18 +42,18 @@ final class XattrTool {
                 root.toAbsolutePath().toString()),
             null);
     if (result.exitCode() != 0) {
-      throw new SnapshotException(
+      throw new IOException(
           "reading extended attributes under " + root + " failed: " + result.stderr().strip());
     }
     return parseDump(result.stdout());
   }
 
   /** Sets the given attributes (absolute paths), leaving other attributes alone. */
-  static void writeAll(Map<Path, Xattrs> attributes) throws IOException {
+  public static void writeAll(Map<Path, Xattrs> attributes) throws IOException {
     if (attributes.values().stream().allMatch(Xattrs::isEmpty)) {
       return;
     }
-    Path setfattr = Commands.require("setfattr", "attr");
+    Path setfattr = HostCommands.require("setfattr", "attr");
     ByteArrayOutputStream dump = new ByteArrayOutputStream();
     for (Map.Entry<Path, Xattrs> file : attributes.entrySet()) {
       if (file.getValue().isEmpty()) {
@@ -70,10 +70,10 @@ final class XattrTool {
       }
       dump.write('\n');
     }
-    Commands.run(null, List.of(setfattr.toString(), "-h", "--restore=-"), dump.toByteArray());
+    HostCommands.run(null, List.of(setfattr.toString(), "-h", "--restore=-"), dump.toByteArray());
   }
 
-  static Map<Path, Xattrs> parseDump(byte[] output) throws SnapshotException {
+  public static Map<Path, Xattrs> parseDump(byte[] output) throws IOException {
     Map<Path, Xattrs> result = new HashMap<>();
     Path current = null;
     Map<String, byte[]> values = new TreeMap<>();
@@ -96,7 +96,7 @@ final class XattrTool {
     return result;
   }
 
-  private static byte[] decodeValue(String text) throws SnapshotException {
+  private static byte[] decodeValue(String text) throws IOException {
     if (text.startsWith("0s")) {
       return Base64.getDecoder().decode(text.substring(2));
     }
@@ -106,11 +106,11 @@ final class XattrTool {
     if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
       return unquote(text.substring(1, text.length() - 1)).getBytes(StandardCharsets.UTF_8);
     }
-    throw new SnapshotException("unexpected extended attribute value in getfattr output: " + text);
+    throw new IOException("unexpected extended attribute value in getfattr output: " + text);
   }
 
   /** getfattr/setfattr escape bytes as {@code \ooo}; escaping every unusual byte is accepted. */
-  static String quote(String text) {
+  public static String quote(String text) {
     StringBuilder out = new StringBuilder();
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
@@ -123,7 +123,7 @@ final class XattrTool {
     return out.toString();
   }
 
-  static String unquote(String text) {
+  public static String unquote(String text) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     byte[] in = text.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < in.length; i++) {

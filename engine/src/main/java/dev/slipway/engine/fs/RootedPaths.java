@@ -1,4 +1,4 @@
-package dev.slipway.engine.fileop;
+package dev.slipway.engine.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,16 +10,17 @@ import java.util.Deque;
  * Maps paths of a build filesystem to host paths under its root directory. Symlinks met on the way
  * are followed with the root as {@code /} (like Go's {@code filepath-securejoin} and containerd's
  * {@code fs.RootPath}), so neither {@code ..} nor a link such as {@code /etc -> /../../host} can
- * lead outside the root. Components that do not exist are kept as written.
+ * lead outside the root. Components that do not exist are kept as written. Shared by RUN (mount
+ * targets, working directories) and file operations (COPY sources and destinations).
  */
-final class RootedPaths {
+public final class RootedPaths {
 
   private static final int MAX_SYMLINKS = 255;
 
   private RootedPaths() {}
 
   /** The host path of {@code path}, following every symlink including the last component. */
-  static Path resolve(Path root, String path) throws IOException {
+  public static Path resolve(Path root, String path) throws IOException {
     return resolve(root, path, true);
   }
 
@@ -27,11 +28,11 @@ final class RootedPaths {
    * The host path of {@code path} with its directory part resolved and its last component kept as
    * is: a symlink there is the entry itself, not its target (lstat semantics).
    */
-  static Path resolveParent(Path root, String path) throws IOException {
+  public static Path resolveParent(Path root, String path) throws IOException {
     return resolve(root, path, false);
   }
 
-  static Path resolve(Path root, String path, boolean followLast) throws IOException {
+  public static Path resolve(Path root, String path, boolean followLast) throws IOException {
     Deque<String> pending = new ArrayDeque<>();
     push(pending, path);
     Deque<String> resolved = new ArrayDeque<>();
@@ -49,7 +50,7 @@ final class RootedPaths {
       Path candidate = join(root, resolved).resolve(part);
       if ((followLast || !last) && Files.isSymbolicLink(candidate)) {
         if (++links > MAX_SYMLINKS) {
-          throw new FileOpException("too many levels of symbolic links resolving " + path);
+          throw new IOException("too many levels of symbolic links resolving " + path);
         }
         String target = Files.readSymbolicLink(candidate).toString();
         if (target.startsWith("/")) {
@@ -63,8 +64,18 @@ final class RootedPaths {
     return join(root, resolved);
   }
 
+  /**
+   * Checks that a path inside a build filesystem is absolute; {@code what} names it in the error.
+   */
+  public static String requireAbsolute(String path, String what) {
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException(what + " must be an absolute path, got '" + path + "'");
+    }
+    return path;
+  }
+
   /** {@code path} cleaned as an absolute path ({@code /a/../b/} becomes {@code /b}). */
-  static String clean(String path) {
+  public static String clean(String path) {
     Deque<String> parts = new ArrayDeque<>();
     for (String part : path.split("/")) {
       if (part.isEmpty() || part.equals(".")) {
@@ -80,7 +91,7 @@ final class RootedPaths {
   }
 
   /** The last component of a cleaned absolute path ({@code /} for the root). */
-  static String baseName(String cleanPath) {
+  public static String baseName(String cleanPath) {
     int slash = cleanPath.lastIndexOf('/');
     String base = cleanPath.substring(slash + 1);
     return base.isEmpty() ? "/" : base;

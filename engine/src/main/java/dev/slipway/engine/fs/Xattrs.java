@@ -1,4 +1,4 @@
-package dev.slipway.engine.snapshot;
+package dev.slipway.engine.fs;
 
 import java.util.Arrays;
 import java.util.Collections;

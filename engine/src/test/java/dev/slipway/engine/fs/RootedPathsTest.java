@@ -1,4 +1,4 @@
-package dev.slipway.engine.exec;
+package dev.slipway.engine.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ContainerPathsTest {
+class RootedPathsTest {
 
   @TempDir Path rootfs;
 
@@ -16,7 +16,7 @@ class ContainerPathsTest {
   void absoluteSymlinksStayInsideTheRootfs() throws IOException {
     Files.createSymbolicLink(rootfs.resolve("escape"), Path.of("/../../etc"));
 
-    assertThat(ContainerPaths.resolve(rootfs, "/escape/passwd"))
+    assertThat(RootedPaths.resolve(rootfs, "/escape/passwd"))
         .isEqualTo(rootfs.resolve("etc/passwd"));
   }
 
@@ -25,17 +25,16 @@ class ContainerPathsTest {
     Files.createDirectories(rootfs.resolve("a"));
     Files.createSymbolicLink(rootfs.resolve("a/up"), Path.of("../../../.."));
 
-    assertThat(ContainerPaths.resolve(rootfs, "/a/up/x")).isEqualTo(rootfs.resolve("x"));
-    assertThat(ContainerPaths.resolve(rootfs, "../../y")).isEqualTo(rootfs.resolve("y"));
+    assertThat(RootedPaths.resolve(rootfs, "/a/up/x")).isEqualTo(rootfs.resolve("x"));
+    assertThat(RootedPaths.resolve(rootfs, "../../y")).isEqualTo(rootfs.resolve("y"));
   }
 
   @Test
   void symlinkLoopsFailInsteadOfSpinning() throws IOException {
     Files.createSymbolicLink(rootfs.resolve("loop"), Path.of("loop"));
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> ContainerPaths.resolve(rootfs, "/loop/x"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RootedPaths.resolve(rootfs, "/loop/x"))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("too many symbolic links");
+        .hasMessageContaining("too many levels of symbolic links");
   }
 }

@@ -1,21 +1,20 @@
-package dev.slipway.engine.fileop;
+package dev.slipway.engine.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Recursive deletion that removes symlinks themselves and never follows them. */
-final class FileTrees {
+/** Recursive deletion that never follows symlinks out of the tree. */
+public final class FileTrees {
 
   private FileTrees() {}
 
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+  public static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(

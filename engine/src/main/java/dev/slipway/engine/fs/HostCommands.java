@@ -1,4 +1,4 @@
-package dev.slipway.engine.snapshot;
+package dev.slipway.engine.fs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,18 +15,18 @@ import java.util.concurrent.CompletableFuture;
  * Runs the few system tools the snapshotter needs (mount, umount, cp, mknod, getfattr, setfattr):
  * Java has no API for mounts, device nodes or non-{@code user.*} extended attributes.
  */
-final class Commands {
+public final class HostCommands {
 
   private static final List<Path> SYSTEM_DIRS =
       List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/sbin"), Path.of("/bin"));
 
-  private Commands() {}
+  private HostCommands() {}
 
   /** The output of a finished command. */
-  record Result(int exitCode, byte[] stdout, String stderr) {}
+  public record Result(int exitCode, byte[] stdout, String stderr) {}
 
   /** Finds an executable on PATH or in the usual system directories. */
-  static Optional<Path> find(String name) {
+  public static Optional<Path> find(String name) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
@@ -36,11 +36,11 @@ final class Commands {
     return SYSTEM_DIRS.stream().map(d -> d.resolve(name)).filter(Files::isExecutable).findFirst();
   }
 
-  static Path require(String name, String debianPackage) throws SnapshotException {
+  public static Path require(String name, String debianPackage) throws IOException {
     return find(name)
         .orElseThrow(
             () ->
-                new SnapshotException(
+                new IOException(
                     "the snapshotter needs the \""
                         + name
                         + "\" command, which is not on PATH; install it (Debian package \""
@@ -49,10 +49,10 @@ final class Commands {
   }
 
   /** Runs a command and fails with its stderr if it exits non-zero. */
-  static byte[] run(Path workingDir, List<String> argv, byte[] stdin) throws IOException {
+  public static byte[] run(Path workingDir, List<String> argv, byte[] stdin) throws IOException {
     Result result = execute(workingDir, argv, stdin);
     if (result.exitCode() != 0) {
-      throw new SnapshotException(
+      throw new IOException(
           "command "
               + String.join(" ", argv)
               + " failed with exit code "
@@ -64,7 +64,8 @@ final class Commands {
     return result.stdout();
   }
 
-  static Result execute(Path workingDir, List<String> argv, byte[] stdin) throws IOException {
+  public static Result execute(Path workingDir, List<String> argv, byte[] stdin)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(argv);
     if (workingDir != null) {
       builder.directory(workingDir.toFile());
@@ -85,7 +86,7 @@ final class Commands {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new SnapshotException("interrupted while running " + String.join(" ", argv), e);
+      throw new IOException("interrupted while running " + String.join(" ", argv), e);
     }
   }
 
