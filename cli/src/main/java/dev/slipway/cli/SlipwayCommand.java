@@ -10,17 +10,39 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Build container images from Dockerfiles, locally or on Kubernetes.",
-    subcommands = {BuildCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      BuildCommand.class,
+      VersionCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  slipway build -t app:dev -o type=oci,dest=app.oci.tar .",
+      "  slipway build --progress=plain -o type=docker,dest=- . | docker load",
+      "  slipway build --help",
+      "  source <(slipway completion bash)",
+      "",
+      "Exit status: 0 success, 1 the build failed, 2 usage error."
+    })
 public final class SlipwayCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required, e.g. slipway build .");
+  }
+
+  /** The command line with slipway's error handling: one-line messages, exit codes 0/1/2. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new SlipwayCommand())
+        .setParameterExceptionHandler(new CliErrors())
+        .setExecutionExceptionHandler(new CliErrors());
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SlipwayCommand()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

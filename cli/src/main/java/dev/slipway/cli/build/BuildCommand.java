@@ -13,6 +13,7 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.StateDirectory;
+import dev.slipway.cli.VersionCommand;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.engine.BuildCancellation;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Parameters;
 /** {@code slipway build}: the flags of {@code docker buildx build}, run by the embedded engine. */
 @Command(
     name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.class,
     sortOptions = false,
     description = "Build an image from a Dockerfile and a context.",
     footerHeading = "%nExamples:%n",
@@ -173,19 +176,20 @@ public final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    SolveRequest request;
-    LocalSession session;
-    try {
-      Map<String, String> env = System.getenv();
-      ContextPaths paths = ContextPaths.resolve(context, file);
-      session = newSession(paths, env);
-      request = toRequest(paths, env);
-    } catch (UsageException e) {
-      err.println("ERROR: " + e.getMessage());
-      return 2;
+    Map<String, String> env = System.getenv();
+    if (!ProgressPrinter.MODES.contains(progress)) {
+      throw new UsageException(
+          "--progress "
+              + progress
+              + " is not known; use "
+              + String.join(", ", ProgressPrinter.MODES));
     }
+    ContextPaths paths = ContextPaths.resolve(context, file);
+    SolveRequest request = toRequest(paths, env);
+    LocalSession session = newSession(paths, env);
+    // bin/slipway sets SLIPWAY_TTY=1 when stderr is a terminal: the JVM cannot tell by itself.
     ProgressPrinter printer =
-        ProgressPrinter.create(progress, err, "1".equals(System.getenv("SLIPWAY_TTY")));
+        ProgressPrinter.create(progress, err, "1".equals(env.get("SLIPWAY_TTY")));
     BuildCancellation cancellation = new BuildCancellation();
     Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -282,7 +286,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     r.putAllBuildArgs(buildArgs(env));
     r.putAllLabels(keyValues("--label", labels));
-    r.addAllPlatforms(platforms);
+    r.addAllPlatforms(PlatformFlag.check(platforms));
     for (String s : secrets) {
       r.addSecretIds(SecretSpec.parse(s, env).id());
     }

@@ -25,6 +25,9 @@ record ContextPaths(Path contextDir, Path dockerfile, String dockerfileText) {
       }
       return new ContextPaths(null, null, readStdin());
     }
+    if (RemoteContext.looksRemote(context)) {
+      throw new UsageException(RemoteContext.notSupported(context));
+    }
     Path dir = Path.of(context).toAbsolutePath().normalize();
     if (!Files.exists(dir)) {
       throw new UsageException("unable to prepare context: path \"" + context + "\" not found");

@@ -2,6 +2,7 @@ package dev.slipway.cli.progress;
 
 import dev.slipway.api.control.v1.SolveEvent;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -9,6 +10,9 @@ import java.util.function.Consumer;
  * time; {@link #finish()} is called once, after the last event.
  */
 public interface ProgressPrinter extends Consumer<SolveEvent> {
+
+  /** The values of {@code --progress}. */
+  List<String> MODES = List.of("auto", "tty", "plain", "rawjson", "quiet");
 
   /** Completes the display (final redraw, warnings summary). */
   void finish();

@@ -201,10 +201,13 @@ public final class Solver implements AutoCloseable {
   }
 
   private static BuildFailedException withVertex(BuildFailedException e, Vertex v) {
-    if (!e.error().getVertexId().isEmpty()) {
+    String id = v.cacheKey().toString();
+    // Runners may name their vertex already; the Dockerfile location is only known here.
+    boolean otherVertex = !e.error().getVertexId().isEmpty() && !e.error().getVertexId().equals(id);
+    if (otherVertex || (e.error().hasLocation() && !e.error().getVertexId().isEmpty())) {
       return e;
     }
-    BuildError.Builder error = e.error().toBuilder().setVertexId(v.cacheKey().toString());
+    BuildError.Builder error = e.error().toBuilder().setVertexId(id);
     if (!error.hasLocation()) {
       v.location().ifPresent(l -> error.setLocation(ProgressEmitter.location(l)));
     }
