@@ -13,6 +13,8 @@ import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
 import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.registry.RegistryBaseImages;
+import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
@@ -53,9 +55,8 @@ public final class Engine implements AutoCloseable {
     this.content = ContentStore.open(stateDir.resolve("content"));
     this.images = ImageStore.open(stateDir.resolve("images"), content);
     this.cache = CacheIndex.open(stateDir.resolve("cache"));
-    this.baseImages =
-        new dev.slipway.engine.registry.RegistryBaseImages(
-            images, new dev.slipway.engine.registry.RegistryClient(host -> false));
+    RegistryClient registry = new RegistryClient();
+    this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
     deleteTree(tmp);
     Files.createDirectories(tmp);
@@ -65,7 +66,7 @@ public final class Engine implements AutoCloseable {
             config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
     this.exporter =
         new BuildExporter(
-            content, images, snapshots, new ResultLayers(snapshots, cache, content), tmp);
+            content, images, snapshots, new ResultLayers(snapshots, cache, content), registry, tmp);
   }
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
@@ -118,7 +119,8 @@ public final class Engine implements AutoCloseable {
                 : dev.slipway.engine.exec.NetworkMode.HOST,
             new HashSet<>(request.getSecretIdsList()),
             new HashSet<>(request.getSshIdsList()),
-            request.getPull());
+            request.getPull(),
+            java.util.Set.copyOf(request.getInsecureRegistriesList()));
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {

@@ -14,6 +14,8 @@ import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.registry.RegistryAccess;
+import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.session.SessionException;
 import dev.slipway.engine.snapshot.SnapshotView;
@@ -44,13 +46,16 @@ public final class BuildExporter {
   private final Snapshotter snapshots;
   private final ResultLayers layers;
   private final Path tmp;
+  private final RegistryPush pushes;
 
   public BuildExporter(
       ContentStore content,
       ImageStore images,
       Snapshotter snapshots,
       ResultLayers layers,
+      RegistryClient registry,
       Path tmp) {
+    this.pushes = new RegistryPush(registry, content);
     this.content = content;
     this.images = images;
     this.snapshots = snapshots;
@@ -81,7 +86,16 @@ public final class BuildExporter {
       Image image = assemble(request, definition, solved, epoch);
       List<String> refs = new ArrayList<>();
       for (int i = 0; i < request.getOutputsCount(); i++) {
-        write(request.getOutputs(i), image, definition, solved, session, epoch, refs);
+        write(
+            request,
+            request.getOutputs(i),
+            image,
+            definition,
+            solved,
+            session,
+            epoch,
+            refs,
+            progress);
       }
       progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_DONE, started, null);
       long size = image.layers().stream().mapToLong(d -> d.size()).sum();
@@ -158,25 +172,37 @@ public final class BuildExporter {
   }
 
   private void write(
+      SolveRequest request,
       Output output,
       Image image,
       BuildDefinition definition,
       Map<CacheKey, SolvedVertex> solved,
       BuildSession session,
       Optional<Instant> epoch,
-      List<String> refs)
+      List<String> refs,
+      ProgressEmitter progress)
       throws BuildFailedException, IOException {
     List<String> names = output.getNamesList();
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
-        if (output.getPush()) {
-          throw BuildFailedException.of(
-              ErrorKind.ERROR_KIND_INVALID_INPUT,
-              "pushing to a registry is not supported by this engine yet; use push=false or an"
-                  + " oci/docker archive output");
-        }
         for (String name : names) {
           images.tag(name, image.descriptor());
+        }
+        if (output.getPush()) {
+          if (names.isEmpty()) {
+            throw BuildFailedException.of(
+                ErrorKind.ERROR_KIND_INVALID_INPUT,
+                "push=true needs at least one image name: add name=REGISTRY/REPO:TAG (or -t)");
+          }
+          pushes.push(
+              image.descriptor(),
+              names,
+              definition.root(),
+              RegistryAccess.of(session, request.getInsecureRegistriesList()),
+              progress,
+              request.getBuildId());
+        }
+        for (String name : names) {
           refs.add(name + "@" + image.descriptor().digest());
         }
       }

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param secretIds secrets the request allows RUN steps to mount
  * @param sshIds ssh agents the request allows RUN steps to use
  * @param pull resolve base image tags again even when present locally
+ * @param insecureRegistries registry hosts reached over plain http
  */
 public record SolveJob(
     String buildId,
@@ -21,4 +22,5 @@ public record SolveJob(
     NetworkMode defaultNetwork,
     Set<String> secretIds,
     Set<String> sshIds,
-    boolean pull) {}
+    boolean pull,
+    Set<String> insecureRegistries) {}
