@@ -201,6 +201,27 @@ class RegistryClientTest {
   }
 
   @Test
+  void aBrokenDownloadResumesWithARangeRequestAndIsVerified() throws Exception {
+    try (TestRegistry registry = TestRegistry.anonymous(tmp.resolve("reg"));
+        CuttingProxy proxy = new CuttingProxy(registry.host(), 300_000)) {
+      Image image = TestImages.create(images, 6, LayerCompression.none(), 2_000_000);
+      client.push(
+          ImageName.parse(registry.host() + "/cut/app:v1"),
+          image.descriptor(),
+          images.content(),
+          List.of(),
+          anonymous());
+
+      ContentStore fresh = ContentStore.open(tmp.resolve("fresh"));
+      client.pull(ImageName.parse(proxy.host() + "/cut/app:v1"), AMD64, fresh, anonymous());
+
+      assertThat(proxy.ranges()).containsExactly("bytes=300000-");
+      Descriptor layer = image.layers().getFirst();
+      assertThat(fresh.read(layer.digest())).isEqualTo(images.content().read(layer.digest()));
+    }
+  }
+
+  @Test
   void plainHttpOnlyForLoopbackAndListedHosts() {
     RegistryTransport transport = new RegistryTransport(RetryPolicy.DEFAULT);
     RegistryAccess access = new RegistryAccess(h -> Optional.empty(), Set.of("reg.internal:5000"));
