@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * storing under a test directory, optionally behind htpasswd or token auth. Its access log is kept
  * so that tests can count the requests it served. {@link #restart()} keeps port and storage.
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
   private final Path dir;
@@ -55,7 +55,7 @@ final class TestRegistry implements AutoCloseable {
             .formatted(dir.resolve("data"), port, authYaml));
   }
 
-  static TestRegistry anonymous(Path dir) throws IOException {
+  public static TestRegistry anonymous(Path dir) throws IOException {
     return new TestRegistry(dir, "").start();
   }
 
@@ -93,7 +93,7 @@ final class TestRegistry implements AutoCloseable {
         .start();
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
