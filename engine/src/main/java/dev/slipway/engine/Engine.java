@@ -156,6 +156,9 @@ public final class Engine implements AutoCloseable {
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
     for (var target : request.getCacheToList()) {
+      if (target.getType().equals("inline")) {
+        continue; // the image exporter wrote it into the image config
+      }
       String mode = target.getAttrsOrDefault("mode", "min");
       if (!mode.equals("min") && !mode.equals("max")) {
         throw BuildFailedException.of(

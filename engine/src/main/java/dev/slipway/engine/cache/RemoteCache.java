@@ -5,6 +5,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.export.OciLayoutDirectoryExporter;
 import dev.slipway.engine.image.Annotations;
 import dev.slipway.engine.image.ImageIndex;
@@ -28,7 +29,8 @@ import java.util.function.Consumer;
  * build's cache entries as a {@link CacheManifest} to a registry reference ({@code
  * type=registry,ref=}) or an OCI layout directory ({@code type=local,dest=}), and imports them back
  * ({@code ref=} / {@code src=}) as an {@link ImportedCache} whose layer blobs are fetched only when
- * a step hits.
+ * a step hits. A registry reference may also name an image built with {@code --cache-to
+ * type=inline}, whose config carries the records of its own layers.
  */
 public final class RemoteCache {
   private final ContentStore content;
@@ -57,7 +59,7 @@ public final class RemoteCache {
     for (CacheOption source : sources) {
       try {
         switch (source.getType()) {
-          case "registry" -> importRegistry(source, access, entries);
+          case "registry" -> importRegistry(source, access, entries, warn);
           case "local" -> importLocal(source, entries);
           default -> throw unsupported("--cache-from", source.getType());
         }
@@ -108,6 +110,7 @@ public final class RemoteCache {
             case "local" ->
                 new OciLayoutDirectoryExporter(content)
                     .export(root, List.of("slipway-cache:" + tag(target)), Path.of(dest(target)));
+            case "inline" -> {} // written into the image config by the image exporter
             default -> throw unsupported("--cache-to", target.getType());
           }
         } catch (IOException e) {
@@ -119,16 +122,35 @@ public final class RemoteCache {
     }
   }
 
-  private void importRegistry(CacheOption source, RegistryAccess access, Map<String, Found> out)
+  /** A cache manifest, or an image whose config carries an inline cache. */
+  private void importRegistry(
+      CacheOption source, RegistryAccess access, Map<String, Found> out, Consumer<String> warn)
       throws IOException {
     ImageName name = ref(source);
     Manifest manifest =
         Manifest.parse(registry.manifest(name, name.reference(), access), "cache manifest " + name);
-    checkConfig(manifest, name.toString());
+    String configType = manifest.config().mediaType();
+    boolean image =
+        MediaTypes.OCI_CONFIG.equals(configType) || MediaTypes.DOCKER_CONFIG.equals(configType);
+    if (!image) {
+      checkConfig(manifest, name.toString());
+    }
     registry.fetchAll(name, List.of(manifest.config()), content, access);
+    byte[] config = content.read(manifest.config().digest());
+    List<CacheManifest.Entry> entries;
+    if (image) {
+      Optional<List<CacheManifest.Entry>> inline =
+          CacheManifest.inlineCache(config, name.toString());
+      if (inline.isEmpty()) {
+        warn.accept(name + " is an image without an inline cache (--cache-to type=inline)");
+        return;
+      }
+      entries = inline.get();
+    } else {
+      entries = CacheManifest.parseConfig(config, name.toString());
+    }
     BlobSource blobs = blob -> registry.fetchAll(name, List.of(blob), content, access);
-    for (CacheManifest.Entry e :
-        CacheManifest.parseConfig(content.read(manifest.config().digest()), name.toString())) {
+    for (CacheManifest.Entry e : entries) {
       out.putIfAbsent(e.key(), new Found(e, blobs));
     }
   }
@@ -219,7 +241,8 @@ public final class RemoteCache {
         flag
             + " type="
             + type
-            + " is not supported by this engine; use type=registry,ref=… or type=local");
+            + " is not supported by this engine; use type=registry,ref=… (also for an image"
+            + " carrying an inline cache) or type=local");
   }
 
   private static BuildFailedException failure(String what, IOException e) {

@@ -6,8 +6,12 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheManifest;
+import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.LayerCompression;
+import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.image.HistoryEntry;
@@ -154,7 +158,20 @@ public final class BuildExporter {
             new ImageConfig.RootFs(
                 "layers", built.stream().map(ResultLayers.Layer::diffId).toList()),
             history);
-    return images.create(config, built.stream().map(ResultLayers.Layer::blob).toList());
+    List<dev.slipway.engine.content.Descriptor> blobs =
+        built.stream().map(ResultLayers.Layer::blob).toList();
+    if (request.getCacheToList().stream().noneMatch(c -> c.getType().equals("inline"))) {
+      return images.create(config, blobs);
+    }
+    // --cache-to type=inline: the result's steps, restricted to layers this very image carries
+    // (with SOURCE_DATE_EPOCH the image's layers are rewritten and are not the cached ones).
+    var entries =
+        layers.cacheEntries(definition.root(), solved, compression(compression), false).stream()
+            .filter(e -> blobs.contains(e.layer()))
+            .toList();
+    byte[] json = CacheManifest.withInlineCache(CanonicalJson.write(config), entries);
+    content.ingest(json);
+    return images.create(Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs);
   }
 
   /** How many trailing history entries the build added (all entries after the base's). */

@@ -139,6 +139,34 @@ class RemoteCacheTest {
   }
 
   @Test
+  void anImagePushedWithAnInlineCacheSeedsAnotherEngine() throws Exception {
+    String image = registry.host() + "/inline/app:v1";
+    String dockerfile =
+        "FROM "
+            + registry.host()
+            + "/busybox\nRUN echo a > /a\nCOPY --from="
+            + registry.host()
+            + "/busybox /bin/true /t\nRUN echo b > /b\n";
+    try (Engine engine = Engine.open(EngineConfig.defaults(tmp.resolve("state-1")))) {
+      EngineBuilds.run(
+          engine,
+          tmp.resolve("ctx"),
+          EngineBuilds.request(dockerfile)
+              .addOutputs(image(image).toBuilder().setPush(true))
+              .addCacheTo(CacheOption.newBuilder().setType("inline")));
+    }
+    try (Engine engine = Engine.open(EngineConfig.defaults(tmp.resolve("state-2")))) {
+      EngineBuilds.Build second =
+          EngineBuilds.run(
+              engine,
+              tmp.resolve("ctx"),
+              EngineBuilds.request(dockerfile).addCacheFrom(registryCache(image, "min")));
+      assertThat(second.runsExecuted()).isZero();
+      assertThat(second.runsCached()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aCacheRefThatDoesNotExistYetIsAWarningNotAFailure() throws Exception {
     try (Engine engine = Engine.open(EngineConfig.defaults(tmp.resolve("state")))) {
       EngineBuilds.Build build =
