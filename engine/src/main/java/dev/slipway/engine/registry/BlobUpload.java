@@ -106,7 +106,7 @@ final class BlobUpload {
     }
     URI location = location(target, access, start, what);
     if (blob.size() <= chunkSize) {
-      location = putUpload(target, access, scopes, location, blob, content);
+      putUpload(target, access, scopes, location, blob, content);
     } else {
       location = patchChunks(target, access, scopes, location, blob, content);
       putUpload(target, access, scopes, location, blob, null);
@@ -158,7 +158,7 @@ final class BlobUpload {
   }
 
   /** Completes an upload: with the whole blob as body, or (content null) after its chunks. */
-  private URI putUpload(
+  private void putUpload(
       ImageName target,
       RegistryAccess access,
       List<String> scopes,
@@ -168,29 +168,25 @@ final class BlobUpload {
       throws IOException {
     String sep = location.getRawQuery() == null ? "?" : "&";
     URI put = URI.create(location + sep + "digest=" + blob.digest());
+    // A file publisher opens the file anew for each send, so a retry sends it from the start.
+    HttpRequest.BodyPublisher body =
+        content == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofFile(content.path(blob.digest()));
     HttpResponse<Void> response =
         transport.sendOnce(
             target,
             scopes,
             access,
-            () -> {
-              HttpRequest.Builder b =
-                  HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream");
-              try {
-                return b.PUT(
-                    content == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofFile(content.path(blob.digest())));
-              } catch (java.io.FileNotFoundException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            },
+            () ->
+                HttpRequest.newBuilder(put)
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(body),
             HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() != 201) {
       throw RegistryErrors.of(
           target, "completing the upload of blob " + blob.digest(), response.statusCode(), true);
     }
-    return put;
   }
 
   private URI location(
