@@ -78,7 +78,14 @@ final class DockerfileLoader {
                 text,
                 (ref, platform) -> {
                   try {
-                    return images.resolve(ref, platform, request.getPull(), session).config();
+                    return images
+                        .resolve(
+                            ref,
+                            platform,
+                            request.getPull(),
+                            session,
+                            java.util.Set.copyOf(request.getInsecureRegistriesList()))
+                        .config();
                   } catch (BuildFailedException e) {
                     throw new ResolveFailure(e);
                   } catch (IOException e) {

@@ -7,6 +7,8 @@ import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.ImportedCache;
+import dev.slipway.engine.cache.RemoteCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
@@ -14,6 +16,9 @@ import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
 import dev.slipway.engine.fs.FileTrees;
 import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.registry.RegistryAccess;
+import dev.slipway.engine.registry.RegistryBaseImages;
+import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
@@ -45,6 +50,8 @@ public final class Engine implements AutoCloseable {
   private final Solver solver;
   private final BaseImages baseImages;
   private final BuildExporter exporter;
+  private final ResultLayers layers;
+  private final RemoteCache remoteCache;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
 
   private Engine(EngineConfig config) throws IOException {
@@ -54,9 +61,8 @@ public final class Engine implements AutoCloseable {
     this.content = ContentStore.open(stateDir.resolve("content"));
     this.images = ImageStore.open(stateDir.resolve("images"), content);
     this.cache = CacheIndex.open(stateDir.resolve("cache"));
-    this.baseImages =
-        new dev.slipway.engine.registry.RegistryBaseImages(
-            images, new dev.slipway.engine.registry.RegistryClient(host -> false));
+    RegistryClient registry = new RegistryClient();
+    this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
     FileTrees.deleteRecursively(tmp);
     Files.createDirectories(tmp);
@@ -64,9 +70,9 @@ public final class Engine implements AutoCloseable {
     this.solver =
         SolverSetup.solver(
             config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
-    this.exporter =
-        new BuildExporter(
-            content, images, snapshots, new ResultLayers(snapshots, cache, content), tmp);
+    this.layers = new ResultLayers(snapshots, cache, content);
+    this.remoteCache = new RemoteCache(content, registry);
+    this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
   }
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
@@ -108,6 +114,14 @@ public final class Engine implements AutoCloseable {
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
+    RegistryAccess access = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    ImportedCache imported =
+        request.getNoCache()
+            ? ImportedCache.NONE
+            : remoteCache.importFrom(
+                request.getCacheFromList(),
+                access,
+                message -> progress.warning("CacheImport", message, null, null));
     SolveJob job =
         new SolveJob(
             request.getBuildId(),
@@ -119,14 +133,53 @@ public final class Engine implements AutoCloseable {
                 : dev.slipway.engine.exec.NetworkMode.HOST,
             new HashSet<>(request.getSecretIdsList()),
             new HashSet<>(request.getSshIdsList()),
-            request.getPull());
+            request.getPull(),
+            java.util.Set.copyOf(request.getInsecureRegistriesList()),
+            imported);
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
-      return exporter.export(request, definition, solved, session, progress);
+      BuildResult result = exporter.export(request, definition, solved, session, progress);
+      exportCache(request, definition, solved, access, progress);
+      return result;
     } catch (IOException e) {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_INTERNAL, "exporting the result failed: " + e.getMessage());
+    }
+  }
+
+  /** --cache-to: the steps of this build as a cache manifest, per target and mode. */
+  private void exportCache(
+      SolveRequest request,
+      BuildDefinition definition,
+      Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved,
+      RegistryAccess access,
+      ProgressEmitter progress)
+      throws BuildFailedException, IOException {
+    for (var target : request.getCacheToList()) {
+      if (target.getType().equals("inline")) {
+        continue; // the image exporter wrote it into the image config
+      }
+      String mode = target.getAttrsOrDefault("mode", "min");
+      if (!mode.equals("min") && !mode.equals("max")) {
+        throw BuildFailedException.of(
+            ErrorKind.ERROR_KIND_INVALID_INPUT,
+            "--cache-to mode=" + mode + " is not valid: use mode=min or mode=max");
+      }
+      java.time.Instant started = java.time.Instant.now();
+      String id = "cache-export:" + request.getBuildId() + ":" + target.hashCode();
+      String title = "exporting cache (" + target.getType() + ", mode=" + mode + ")";
+      progress.step(
+          id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_STARTED, started, null);
+      var entries =
+          layers.cacheEntries(
+              definition.root(),
+              solved,
+              dev.slipway.engine.content.LayerCompression.parallelGzip(6),
+              mode.equals("max"));
+      remoteCache.exportTo(java.util.List.of(target), entries, access);
+      progress.step(
+          id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_DONE, started, null);
     }
   }
 

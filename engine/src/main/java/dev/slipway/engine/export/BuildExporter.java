@@ -6,14 +6,20 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheManifest;
+import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.LayerCompression;
+import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.image.ImageStore;
+import dev.slipway.engine.registry.RegistryAccess;
+import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.session.SessionException;
 import dev.slipway.engine.snapshot.SnapshotView;
@@ -44,13 +50,16 @@ public final class BuildExporter {
   private final Snapshotter snapshots;
   private final ResultLayers layers;
   private final Path tmp;
+  private final RegistryPush pushes;
 
   public BuildExporter(
       ContentStore content,
       ImageStore images,
       Snapshotter snapshots,
       ResultLayers layers,
+      RegistryClient registry,
       Path tmp) {
+    this.pushes = new RegistryPush(registry, content);
     this.content = content;
     this.images = images;
     this.snapshots = snapshots;
@@ -81,7 +90,16 @@ public final class BuildExporter {
       Image image = assemble(request, definition, solved, epoch);
       List<String> refs = new ArrayList<>();
       for (int i = 0; i < request.getOutputsCount(); i++) {
-        write(request.getOutputs(i), image, definition, solved, session, epoch, refs);
+        write(
+            request,
+            request.getOutputs(i),
+            image,
+            definition,
+            solved,
+            session,
+            epoch,
+            refs,
+            progress);
       }
       progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_DONE, started, null);
       long size = image.layers().stream().mapToLong(d -> d.size()).sum();
@@ -140,7 +158,20 @@ public final class BuildExporter {
             new ImageConfig.RootFs(
                 "layers", built.stream().map(ResultLayers.Layer::diffId).toList()),
             history);
-    return images.create(config, built.stream().map(ResultLayers.Layer::blob).toList());
+    List<dev.slipway.engine.content.Descriptor> blobs =
+        built.stream().map(ResultLayers.Layer::blob).toList();
+    if (request.getCacheToList().stream().noneMatch(c -> c.getType().equals("inline"))) {
+      return images.create(config, blobs);
+    }
+    // --cache-to type=inline: the result's steps, restricted to layers this very image carries
+    // (with SOURCE_DATE_EPOCH the image's layers are rewritten and are not the cached ones).
+    var entries =
+        layers.cacheEntries(definition.root(), solved, compression(compression), false).stream()
+            .filter(e -> blobs.contains(e.layer()))
+            .toList();
+    byte[] json = CacheManifest.withInlineCache(CanonicalJson.write(config), entries);
+    content.ingest(json);
+    return images.create(Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs);
   }
 
   /** How many trailing history entries the build added (all entries after the base's). */
@@ -158,25 +189,37 @@ public final class BuildExporter {
   }
 
   private void write(
+      SolveRequest request,
       Output output,
       Image image,
       BuildDefinition definition,
       Map<CacheKey, SolvedVertex> solved,
       BuildSession session,
       Optional<Instant> epoch,
-      List<String> refs)
+      List<String> refs,
+      ProgressEmitter progress)
       throws BuildFailedException, IOException {
     List<String> names = output.getNamesList();
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
-        if (output.getPush()) {
-          throw BuildFailedException.of(
-              ErrorKind.ERROR_KIND_INVALID_INPUT,
-              "pushing to a registry is not supported by this engine yet; use push=false or an"
-                  + " oci/docker archive output");
-        }
         for (String name : names) {
           images.tag(name, image.descriptor());
+        }
+        if (output.getPush()) {
+          if (names.isEmpty()) {
+            throw BuildFailedException.of(
+                ErrorKind.ERROR_KIND_INVALID_INPUT,
+                "push=true needs at least one image name: add name=REGISTRY/REPO:TAG (or -t)");
+          }
+          pushes.push(
+              image.descriptor(),
+              names,
+              definition.root(),
+              RegistryAccess.of(session, request.getInsecureRegistriesList()),
+              progress,
+              request.getBuildId());
+        }
+        for (String name : names) {
           refs.add(name + "@" + image.descriptor().digest());
         }
       }

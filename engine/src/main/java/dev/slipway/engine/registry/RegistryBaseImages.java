@@ -7,15 +7,15 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Platform;
 import dev.slipway.engine.session.BuildSession;
-import dev.slipway.engine.session.SessionException;
 import dev.slipway.engine.solver.BaseImages;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Base images from the local store, pulled from their registry when missing (or when the build asks
- * to pull). Credentials come from the build's session — the client's machine, never the builder's
- * disk.
+ * to pull: then the manifest is resolved again and only blobs the store lacks are fetched).
+ * Credentials come from the build's session — the client's machine, never the builder's disk.
  */
 public final class RegistryBaseImages implements BaseImages {
   private final ImageStore images;
@@ -27,7 +27,12 @@ public final class RegistryBaseImages implements BaseImages {
   }
 
   @Override
-  public Image resolve(String name, Platform platform, boolean pull, BuildSession session)
+  public Image resolve(
+      String name,
+      Platform platform,
+      boolean pull,
+      BuildSession session,
+      Set<String> insecureRegistries)
       throws BuildFailedException, IOException {
     if (!pull) {
       Optional<Descriptor> local = images.lookup(name);
@@ -44,16 +49,7 @@ public final class RegistryBaseImages implements BaseImages {
     try {
       Descriptor top =
           registry.pull(
-              ref,
-              platform,
-              images.content(),
-              host -> {
-                try {
-                  return session.registryCredentials(host);
-                } catch (SessionException e) {
-                  throw new IOException(e.getMessage(), e);
-                }
-              });
+              ref, platform, images.content(), RegistryAccess.of(session, insecureRegistries));
       images.tag(name, top);
       return images.resolve(top, platform);
     } catch (RegistryException e) {

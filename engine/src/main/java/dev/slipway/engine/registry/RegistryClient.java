@@ -1,6 +1,5 @@
 package dev.slipway.engine.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
@@ -10,32 +9,25 @@ import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Manifest;
 import dev.slipway.engine.image.Platform;
-import dev.slipway.engine.session.RegistryCredentials;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Pulls images over the OCI distribution API into the content store: resolves a tag or digest to a
- * manifest (choosing the platform from an index), then fetches the config and the layers the store
- * does not have yet, verifying each digest. Handles anonymous, basic and bearer-token registries;
- * plain http only for hosts the caller allows (loopback by default).
+ * The engine's OCI distribution client. Pull resolves a tag or digest to a manifest (choosing the
+ * platform from an index) and fetches the config and the layers the store lacks, several at a time,
+ * each verified and resumable. Push uploads what the registry lacks and then the manifests. Both
+ * speak anonymous, basic and bearer-token auth and retry transient failures with backoff.
+ *
+ * <p>Written on {@code java.net.http} rather than jib-core: Jib's {@code RegistryClient} is outside
+ * its stable API, and neither it nor the ORAS SDK offers resumable pulls or chunked uploads.
  */
 public final class RegistryClient {
   private static final String ACCEPT =
@@ -46,74 +38,140 @@ public final class RegistryClient {
           MediaTypes.DOCKER_MANIFEST_LIST,
           MediaTypes.DOCKER_MANIFEST);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-  /** Looks up credentials for a registry host; empty means anonymous. */
-  @FunctionalInterface
-  public interface Credentials {
-    Optional<RegistryCredentials> forHost(String host) throws IOException;
+  /** Blobs up to this size are uploaded in one request; larger ones in chunks of this size. */
+  public static final long DEFAULT_CHUNK_SIZE = 32L << 20;
+
+  private final RegistryTransport transport;
+  private final BlobDownload downloads;
+  private final ImagePush pushes;
+  private final int parallelism;
+
+  public RegistryClient() {
+    this(RetryPolicy.DEFAULT, DEFAULT_CHUNK_SIZE, 4);
   }
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .connectTimeout(Duration.ofSeconds(30))
-          .build();
-  private final Predicate<String> plainHttp;
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
-
   /**
-   * @param plainHttp hosts (host:port as in image names) reached over http instead of https
+   * @param parallelism blobs transferred at the same time per image
    */
-  public RegistryClient(Predicate<String> plainHttp) {
-    this.plainHttp = plainHttp;
+  public RegistryClient(RetryPolicy retry, long chunkSize, int parallelism) {
+    this.transport = new RegistryTransport(retry);
+    this.downloads = new BlobDownload(transport);
+    this.pushes = new ImagePush(transport, new BlobUpload(transport, chunkSize), parallelism);
+    this.parallelism = parallelism;
   }
 
   /**
    * Pulls {@code name} for {@code platform} into {@code content}; returns the descriptor of the
-   * manifest (or index) the name points at, to be tagged in an image store.
+   * manifest (or index) the name points at, to be tagged in an image store. Blobs already in the
+   * store are not fetched.
    */
-  public Descriptor pull(ImageName name, Platform platform, ContentStore content, Credentials creds)
+  public Descriptor pull(
+      ImageName name, Platform platform, ContentStore content, RegistryAccess access)
       throws IOException {
-    Fetched top = fetchManifest(name, name.reference(), creds);
-    content.ingest(new java.io.ByteArrayInputStream(top.bytes()), top.descriptor().digest());
+    Fetched top = fetchManifest(name, name.reference(), access);
+    content.ingest(new ByteArrayInputStream(top.bytes()), top.descriptor().digest());
     Descriptor manifest = top.descriptor();
     if (MediaTypes.isIndex(manifest.mediaType())) {
       ImageIndex index = ImageIndex.parse(top.bytes(), "image index of " + name);
       manifest = ImageStore.selectPlatform(index, platform, manifest);
       if (!content.exists(manifest.digest())) {
-        Fetched chosen = fetchManifest(name, manifest.digest().toString(), creds);
-        content.ingest(new java.io.ByteArrayInputStream(chosen.bytes()), manifest.digest());
+        Fetched chosen = fetchManifest(name, manifest.digest().toString(), access);
+        content.ingest(new ByteArrayInputStream(chosen.bytes()), manifest.digest());
       }
     }
     Manifest m = Manifest.parse(content.read(manifest.digest()), "manifest of " + name);
-    List<Descriptor> blobs = new ArrayList<>();
-    blobs.add(m.config());
-    blobs.addAll(m.layers());
-    for (Descriptor blob : blobs) {
-      if (!content.exists(blob.digest())) {
-        fetchBlob(name, blob, content, creds);
+    List<Descriptor> missing = new ArrayList<>();
+    for (Descriptor blob : concat(m.config(), m.layers())) {
+      if (!content.exists(blob.digest()) && !MediaTypes.isForeignLayer(blob.mediaType())) {
+        missing.add(blob);
       }
     }
+    fetchAll(name, missing, content, access);
     return top.descriptor();
+  }
+
+  /**
+   * Pushes the image or index {@code root} from {@code content} to {@code target} (its tag, or its
+   * digest). Blobs the target repository lacks are mounted from the {@code mountFrom} repositories
+   * of the same registry when they have them, else uploaded.
+   */
+  public PushReport push(
+      ImageName target,
+      Descriptor root,
+      ContentStore content,
+      List<String> mountFrom,
+      RegistryAccess access)
+      throws IOException {
+    List<String> sources =
+        mountFrom.stream().filter(r -> !r.equals(target.repository())).distinct().toList();
+    return pushes.push(target, root, content, sources, access);
+  }
+
+  /** The descriptor {@code name} resolves to in its registry, without fetching anything else. */
+  public Descriptor resolve(ImageName name, RegistryAccess access) throws IOException {
+    return fetchManifest(name, name.reference(), access).descriptor();
+  }
+
+  /** The bytes of the manifest or index {@code reference} in the repository of {@code name}. */
+  public byte[] manifest(ImageName name, String reference, RegistryAccess access)
+      throws IOException {
+    return fetchManifest(name, reference, access).bytes();
+  }
+
+  /** Fetches blobs into the store, several at a time. */
+  public void fetchAll(
+      ImageName name, List<Descriptor> blobs, ContentStore content, RegistryAccess access)
+      throws IOException {
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(parallelism, Thread.ofVirtual().factory())) {
+      List<Future<Void>> fetches = new ArrayList<>();
+      for (Descriptor blob : blobs) {
+        fetches.add(
+            pool.submit(
+                () -> {
+                  downloads.fetch(name, blob, content, access);
+                  return null;
+                }));
+      }
+      for (Future<Void> f : fetches) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while pulling " + name, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static List<Descriptor> concat(Descriptor first, List<Descriptor> rest) {
+    List<Descriptor> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 
   private record Fetched(Descriptor descriptor, byte[] bytes) {}
 
-  private Fetched fetchManifest(ImageName name, String reference, Credentials creds)
+  private Fetched fetchManifest(ImageName name, String reference, RegistryAccess access)
       throws IOException {
     HttpResponse<byte[]> response =
-        send(
+        transport.send(
             name,
-            "/manifests/" + reference,
-            ACCEPT,
-            creds,
+            List.of(Scopes.pull(name.repository())),
+            access,
+            () ->
+                HttpRequest.newBuilder(transport.uri(name, access, "/manifests/" + reference))
+                    .header("Accept", ACCEPT)
+                    .GET(),
             HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() == 404) {
-      throw new RegistryException(
-          name + ": not found in the registry; check the name and tag (and --platform)", 404);
+    if (response.statusCode() != 200) {
+      throw RegistryErrors.of(name, "manifest " + reference, response.statusCode(), false);
     }
-    check(name, "manifest " + reference, response.statusCode());
     byte[] body = response.body();
     String mediaType =
         response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
@@ -127,157 +185,5 @@ public final class RegistryClient {
           0);
     }
     return new Fetched(Descriptor.of(mediaType, digest, body.length), body);
-  }
-
-  private void fetchBlob(ImageName name, Descriptor blob, ContentStore content, Credentials creds)
-      throws IOException {
-    HttpResponse<InputStream> response =
-        send(
-            name,
-            "/blobs/" + blob.digest(),
-            "*/*",
-            creds,
-            HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() / 100 != 2) {
-      response.body().close();
-      check(name, "blob " + blob.digest(), response.statusCode());
-    }
-    try (InputStream in = response.body()) {
-      content.ingest(in, blob);
-    }
-  }
-
-  private static void check(ImageName name, String what, int status) throws RegistryException {
-    if (status / 100 == 2) {
-      return;
-    }
-    String hint =
-        switch (status) {
-          case 401 -> "authentication required: log in (docker login " + name.registry() + ")";
-          case 403 ->
-              "access denied: the credentials for "
-                  + name.registry()
-                  + " may not pull "
-                  + name.repository();
-          case 429 -> "the registry is rate limiting: try again later";
-          default -> "the registry answered " + status;
-        };
-    throw new RegistryException(name + ": " + what + ": " + hint, status);
-  }
-
-  private <T> HttpResponse<T> send(
-      ImageName name,
-      String path,
-      String accept,
-      Credentials creds,
-      HttpResponse.BodyHandler<T> body)
-      throws IOException {
-    URI uri = URI.create(base(name) + "/v2/" + name.repository() + path);
-    String authKey = name.apiHost() + "|" + name.repository();
-    for (int attempt = 0; ; attempt++) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).GET();
-      String auth = tokens.get(authKey);
-      if (auth != null) {
-        request.header("Authorization", auth);
-      }
-      HttpResponse<T> response;
-      try {
-        response = http.send(request.build(), body);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryException("interrupted while talking to " + name.registry(), e);
-      } catch (IOException e) {
-        throw new RegistryException(
-            "cannot reach the registry "
-                + name.registry()
-                + " ("
-                + uri.getScheme()
-                + "): "
-                + e.getMessage(),
-            e);
-      }
-      if (response.statusCode() != 401 || attempt > 0) {
-        return response;
-      }
-      if (response.body() instanceof InputStream in) {
-        in.close();
-      }
-      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-      tokens.put(authKey, authorize(name, challenge, creds));
-    }
-  }
-
-  /** Answers a 401 challenge: basic credentials, or a bearer token from the realm. */
-  private String authorize(ImageName name, String challenge, Credentials creds) throws IOException {
-    Optional<RegistryCredentials> credentials = creds.forHost(name.registry());
-    if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-      if (credentials.isEmpty()) {
-        throw new RegistryException(
-            name
-                + ": the registry requires a login and no credentials were found for "
-                + name.registry()
-                + " (docker login "
-                + name.registry()
-                + ")",
-            401);
-      }
-      return basic(credentials.get());
-    }
-    Map<String, String> params = new LinkedHashMap<>();
-    Matcher m = CHALLENGE_PARAM.matcher(challenge);
-    while (m.find()) {
-      params.put(m.group(1), m.group(2));
-    }
-    String realm = params.get("realm");
-    if (realm == null) {
-      throw new RegistryException(
-          name + ": the registry's authentication challenge has no realm", 401);
-    }
-    StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-    url.append("scope=").append(enc("repository:" + name.repository() + ":pull"));
-    if (params.containsKey("service")) {
-      url.append("&service=").append(enc(params.get("service")));
-    }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).GET();
-    credentials.ifPresent(c -> request.header("Authorization", basic(c)));
-    try {
-      HttpResponse<byte[]> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() / 100 != 2) {
-        throw new RegistryException(
-            name
-                + ": the token service "
-                + URI.create(realm).getHost()
-                + " refused ("
-                + response.statusCode()
-                + ")"
-                + (credentials.isEmpty() ? "; log in first" : "; check the credentials"),
-            response.statusCode());
-      }
-      JsonNode token = JSON.readTree(response.body());
-      String value = token.path("token").asText(token.path("access_token").asText(""));
-      if (value.isEmpty()) {
-        throw new RegistryException(name + ": the token service answered without a token", 401);
-      }
-      return "Bearer " + value;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted while authenticating to " + name.registry(), e);
-    }
-  }
-
-  private static String basic(RegistryCredentials c) {
-    return "Basic "
-        + Base64.getEncoder()
-            .encodeToString((c.username() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private String base(ImageName name) {
-    boolean plain = name.isLoopback() || plainHttp.test(name.registry());
-    return (plain ? "http://" : "https://") + name.apiHost();
   }
 }

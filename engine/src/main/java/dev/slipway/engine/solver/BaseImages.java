@@ -5,6 +5,7 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.Platform;
 import dev.slipway.engine.session.BuildSession;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Where base images come from: the local image store, and — when one is configured — a registry.
@@ -18,7 +19,13 @@ public interface BaseImages {
    *
    * @param pull resolve the name again at its origin even when a copy is present
    * @param session asked for registry credentials
+   * @param insecureRegistries registry hosts the build reaches over plain http
    */
-  Image resolve(String name, Platform platform, boolean pull, BuildSession session)
+  Image resolve(
+      String name,
+      Platform platform,
+      boolean pull,
+      BuildSession session,
+      Set<String> insecureRegistries)
       throws BuildFailedException, IOException;
 }

@@ -1,6 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.CacheRecord;
 import dev.slipway.engine.content.CompressedLayer;
 import dev.slipway.engine.content.ContentStore;
@@ -10,6 +11,7 @@ import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.FileOp;
+import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.MergeOp;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
@@ -21,9 +23,11 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +97,61 @@ public final class ResultLayers {
           throw new IllegalStateException(
               "a " + other.getClass().getSimpleName() + " cannot be an image's base");
     }
+  }
+
+  /**
+   * The cache entries to export for a build: the steps of the result's own layers ({@code all}
+   * false: mode=min), or every step that made a layer, in any stage (mode=max). Makes the layers
+   * that are not made yet.
+   */
+  public List<CacheManifest.Entry> cacheEntries(
+      Vertex root, Map<CacheKey, SolvedVertex> solved, LayerCompression compression, boolean all)
+      throws IOException {
+    Set<Vertex> steps = new LinkedHashSet<>();
+    if (all) {
+      Graph.topologicalOrder(root).stream()
+          .filter(v -> v instanceof ExecOp || v instanceof FileOp)
+          .forEach(steps::add);
+    } else {
+      resultSteps(root, steps);
+    }
+    List<CacheManifest.Entry> entries = new ArrayList<>();
+    for (Vertex v : steps) {
+      SolvedVertex step = solved.get(v.cacheKey());
+      SolvedVertex parent = solved.get(v.inputs().getFirst().cacheKey());
+      if (step == null || parent == null || step.snapshotKey() == null) {
+        continue;
+      }
+      Layer layer = layerOf(step, compression, Optional.empty());
+      entries.add(
+          new CacheManifest.Entry(
+              step.runtimeKey(), parent.runtimeKey(), layer.blob(), layer.diffId()));
+    }
+    return entries;
+  }
+
+  private static void resultSteps(Vertex v, Set<Vertex> out) {
+    switch (v) {
+      case ExecOp e -> {
+        resultSteps(e.rootfs(), out);
+        out.add(e);
+      }
+      case FileOp f -> {
+        resultSteps(f.base(), out);
+        out.add(f);
+      }
+      case MergeOp m -> m.inputs().forEach(i -> resultSteps(i, out));
+      default -> {}
+    }
+  }
+
+  /**
+   * The solved input a step's layer applies on (the rootfs of a RUN, the base of a file operation),
+   * or empty for vertices whose result is not "parent plus one layer".
+   */
+  static Optional<SolvedVertex> layerParent(Vertex v, List<SolvedVertex> inputs) {
+    boolean layered = v instanceof ExecOp || v instanceof FileOp;
+    return layered && !inputs.isEmpty() ? Optional.of(inputs.getFirst()) : Optional.empty();
   }
 
   private Layer layerOf(SolvedVertex v, LayerCompression compression, Optional<Instant> epoch)

@@ -5,17 +5,22 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.CacheRecord;
+import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,14 +39,21 @@ public final class Solver implements AutoCloseable {
   private final OpRunners runners;
   private final CacheIndex cache;
   private final Snapshotter snapshots;
+  private final ContentStore content;
   private final Semaphore slots;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, CompletableFuture<SolvedVertex>> inFlight = new ConcurrentHashMap<>();
 
-  public Solver(OpRunners runners, CacheIndex cache, Snapshotter snapshots, int parallelism) {
+  public Solver(
+      OpRunners runners,
+      CacheIndex cache,
+      Snapshotter snapshots,
+      ContentStore content,
+      int parallelism) {
     this.runners = runners;
     this.cache = cache;
     this.snapshots = snapshots;
+    this.content = content;
     this.slots = new Semaphore(parallelism, true);
   }
 
@@ -149,6 +161,9 @@ public final class Solver implements AutoCloseable {
       String key = runner.runtimeKey(v, inputs, job);
       if (runner.indexed() && !ignoreCache) {
         SolvedVertex hit = lookup(key);
+        if (hit == null) {
+          hit = restore(v, inputs, key, job);
+        }
         if (hit != null) {
           if (shown) {
             job.progress()
@@ -225,6 +240,49 @@ public final class Solver implements AutoCloseable {
       return null;
     }
     cache.put(record.get().used(Instant.now()));
+    return new SolvedVertex(key, snapshotKey, null, true);
+  }
+
+  /**
+   * A local miss that an imported cache (--cache-from) has: the step's filesystem is its parent's
+   * snapshot plus the imported layer, so the layer is fetched and applied instead of running the
+   * step. The record keeps the layer so that exporting reuses the very same blob.
+   */
+  private SolvedVertex restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
+      throws BuildFailedException, IOException {
+    Optional<SolvedVertex> parent = ResultLayers.layerParent(v, inputs);
+    if (parent.isEmpty()) {
+      return null;
+    }
+    Optional<CacheManifest.Entry> entry = job.importedCache().layer(key);
+    if (entry.isEmpty()) {
+      return null;
+    }
+    CacheManifest.Entry e = entry.get();
+    String snapshotKey = OpRunner.snapshotKey(key);
+    shared(
+        key,
+        () -> {
+          if (snapshots.get(snapshotKey).isEmpty()) {
+            try (InputStream tar = LayerCompression.decompress(content.open(e.layer().digest()))) {
+              snapshots.applyLayer(snapshotKey, parent.get().snapshotKey(), tar);
+            }
+          }
+          return new SolvedVertex(key, snapshotKey, null, true);
+        });
+    Instant now = Instant.now();
+    cache.put(
+        new CacheRecord(
+            key,
+            snapshotKey,
+            v.name(),
+            now,
+            now,
+            1,
+            e.layer().digest().toString(),
+            e.layer().mediaType(),
+            e.layer().size(),
+            e.diffId()));
     return new SolvedVertex(key, snapshotKey, null, true);
   }
 

@@ -41,7 +41,7 @@ public final class SolverSetup {
             execs,
             new FileOpRunner(snapshots, tmp),
             new MergeRunner(snapshots, tmp));
-    return new Solver(runners, cache, snapshots, parallelism);
+    return new Solver(runners, cache, snapshots, content, parallelism);
   }
 
   private static SolvedVertex noRuntime(

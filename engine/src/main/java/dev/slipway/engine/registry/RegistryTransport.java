@@ -1,0 +1,130 @@
+package dev.slipway.engine.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Sends one registry request: picks http or https for the host, presents (and on a 401 obtains)
+ * authorization for the request's scopes, and tries again with backoff after connection errors and
+ * 5xx answers. Request bodies come from a supplier so that a retry sends them again from the start.
+ */
+final class RegistryTransport {
+  private final HttpClient http;
+  private final RegistryAuth auth;
+  private final RetryPolicy retry;
+
+  RegistryTransport(RetryPolicy retry) {
+    this.http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+    this.auth = new RegistryAuth(http);
+    this.retry = retry;
+  }
+
+  RetryPolicy retry() {
+    return retry;
+  }
+
+  /** The API URL of {@code path} in the repository of {@code name}. */
+  URI uri(ImageName name, RegistryAccess access, String path) {
+    return URI.create(base(name, access) + "/v2/" + name.repository() + path);
+  }
+
+  /** Resolves a Location header (absolute, or relative to the registry) to a URL. */
+  URI location(ImageName name, RegistryAccess access, String location) {
+    return URI.create(base(name, access) + "/").resolve(location);
+  }
+
+  private static String base(ImageName name, RegistryAccess access) {
+    return (access.plainHttp(name) ? "http://" : "https://") + name.apiHost();
+  }
+
+  /** Sends with retries on connection errors and 5xx. */
+  <T> HttpResponse<T> send(
+      ImageName name,
+      List<String> scopes,
+      RegistryAccess access,
+      Supplier<HttpRequest.Builder> request,
+      HttpResponse.BodyHandler<T> body)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HttpResponse<T> response = sendOnce(name, scopes, access, request, body);
+        if (!RetryPolicy.retryableStatus(response.statusCode()) || attempt >= retry.attempts()) {
+          return response;
+        }
+        discard(response);
+      } catch (RegistryException e) {
+        if (e.status() != 0 || attempt >= retry.attempts()) {
+          throw e;
+        }
+      }
+      retry.pause(attempt);
+    }
+  }
+
+  /**
+   * Sends once (answering an authentication challenge if one comes); a connection failure is a
+   * {@link RegistryException} with status 0.
+   */
+  <T> HttpResponse<T> sendOnce(
+      ImageName name,
+      List<String> scopes,
+      RegistryAccess access,
+      Supplier<HttpRequest.Builder> request,
+      HttpResponse.BodyHandler<T> body)
+      throws IOException {
+    String host = name.registry();
+    String header = auth.header(host, scopes).orElse(null);
+    for (boolean challenged = false; ; challenged = true) {
+      HttpRequest.Builder builder = request.get();
+      if (header != null) {
+        builder.header("Authorization", header);
+      }
+      HttpRequest built = builder.build();
+      HttpResponse<T> response;
+      try {
+        response = http.send(built, body);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException("interrupted while talking to " + host, e);
+      } catch (IOException e) {
+        throw new RegistryException(
+            "cannot reach the registry "
+                + host
+                + " ("
+                + built.uri().getScheme()
+                + "): "
+                + e.getClass().getSimpleName()
+                + (e.getMessage() != null ? " " + e.getMessage() : ""),
+            e);
+      }
+      if (response.statusCode() != 401 || challenged) {
+        return response;
+      }
+      discard(response);
+      auth.forget(host, scopes);
+      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+      header = auth.authorize(name, challenge, scopes, access);
+    }
+  }
+
+  static void discard(HttpResponse<?> response) {
+    if (response.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // the connection is dropped either way
+      }
+    }
+  }
+}
