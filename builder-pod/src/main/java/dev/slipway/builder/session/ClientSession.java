@@ -7,7 +7,6 @@ import dev.slipway.api.session.v1.Ping;
 import dev.slipway.api.session.v1.SshChannelClose;
 import dev.slipway.api.session.v1.SshChannelOpen;
 import dev.slipway.engine.session.SessionException;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -27,10 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClientSession {
   private final Hello hello;
-  private final ServerCallStreamObserver<BuilderMessage> out;
+  private final OutboundStream out;
   private final Duration requestTimeout;
   private final SessionTraffic traffic;
-  private final Object sendLock = new Object();
   private final AtomicLong nextRequest = new AtomicLong(1);
   private final AtomicInteger nextChannel = new AtomicInteger(1);
   private final Map<Long, SessionRequest> pending = new ConcurrentHashMap<>();
@@ -39,21 +37,11 @@ public final class ClientSession {
   private volatile String lostReason;
   private volatile long lastHeardNanos = System.nanoTime();
 
-  ClientSession(
-      Hello hello,
-      ServerCallStreamObserver<BuilderMessage> out,
-      Duration requestTimeout,
-      SessionTraffic traffic) {
+  ClientSession(Hello hello, OutboundStream out, Duration requestTimeout, SessionTraffic traffic) {
     this.hello = hello;
     this.out = out;
     this.requestTimeout = requestTimeout;
     this.traffic = traffic;
-    out.setOnReadyHandler(
-        () -> {
-          synchronized (sendLock) {
-            sendLock.notifyAll();
-          }
-        });
   }
 
   public String id() {
@@ -92,41 +80,25 @@ public final class ClientSession {
     pending.remove(requestId);
   }
 
-  /**
-   * Sends a message, waiting while the transport's buffer is full (back-pressure for exports), but
-   * never longer than the request timeout.
-   */
+  /** Sends a message, waiting while the transport's buffer is full, within the timeout. */
   void send(BuilderMessage message) throws SessionException {
-    long deadline = System.nanoTime() + requestTimeout.toNanos();
-    synchronized (sendLock) {
-      while (!out.isReady()) {
-        if (lostReason != null) {
-          throw lostException("the message");
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new SessionException(
-              "the client of session "
-                  + id()
-                  + " has not read from the builder for "
-                  + requestTimeout.toSeconds()
-                  + " s");
-        }
-        try {
-          sendLock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SessionException("interrupted while sending to the client", e);
-        }
+    boolean sent;
+    try {
+      sent = out.send(message, requestTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SessionException("interrupted while sending to the client", e);
+    }
+    if (!sent) {
+      if (lostReason != null || out.isClosed()) {
+        throw lostException("an answer");
       }
-      if (lostReason != null) {
-        throw lostException("the message");
-      }
-      try {
-        out.onNext(message);
-      } catch (RuntimeException e) {
-        throw new SessionException("the session " + id() + " is closed: " + e.getMessage(), e);
-      }
+      throw new SessionException(
+          "the client of session "
+              + id()
+              + " has not read from the builder for "
+              + requestTimeout.toSeconds()
+              + " s");
     }
   }
 
@@ -247,9 +219,7 @@ public final class ClientSession {
       }
       lostReason = reason;
     }
-    synchronized (sendLock) {
-      sendLock.notifyAll();
-    }
+    out.closed();
     pending.values().forEach(r -> r.deliver(SessionRequest.SESSION_LOST));
     sshChannels.values().forEach(ClientSession::closeQuietly);
     sshChannels.clear();
@@ -258,17 +228,8 @@ public final class ClientSession {
 
   /** Ends a session whose client stopped answering, and closes its stream. */
   void drop(String reason) {
+    out.fail(io.grpc.Status.UNAVAILABLE.withDescription("session " + id() + " dropped: " + reason));
     lost(reason);
-    synchronized (sendLock) {
-      try {
-        out.onError(
-            io.grpc.Status.UNAVAILABLE
-                .withDescription("session " + id() + " dropped: " + reason)
-                .asRuntimeException());
-      } catch (RuntimeException alreadyClosed) {
-        // the call ended meanwhile
-      }
-    }
   }
 
   private static void closeQuietly(SocketChannel c) {

@@ -37,8 +37,7 @@ public final class SessionService extends SessionGrpc.SessionImplBase {
 
   @Override
   public StreamObserver<ClientMessage> attach(StreamObserver<BuilderMessage> responses) {
-    ServerCallStreamObserver<BuilderMessage> out =
-        (ServerCallStreamObserver<BuilderMessage>) responses;
+    OutboundStream out = new OutboundStream((ServerCallStreamObserver<BuilderMessage>) responses);
     return new StreamObserver<>() {
       private ClientSession session;
       private ScheduledFuture<?> liveness;
@@ -50,21 +49,16 @@ public final class SessionService extends SessionGrpc.SessionImplBase {
           return;
         }
         if (!m.hasHello() || m.getHello().getSessionId().isBlank()) {
-          out.onError(
-              Status.INVALID_ARGUMENT
-                  .withDescription("a session starts with a Hello that names its session_id")
-                  .asRuntimeException());
+          out.fail(
+              Status.INVALID_ARGUMENT.withDescription(
+                  "a session starts with a Hello that names its session_id"));
           return;
         }
         ClientSession s = new ClientSession(m.getHello(), out, requestTimeout, traffic);
         if (!registry.attach(s)) {
-          out.onError(
-              Status.ALREADY_EXISTS
-                  .withDescription(
-                      "session "
-                          + s.id()
-                          + " is already attached; a client must choose a new session id")
-                  .asRuntimeException());
+          out.fail(
+              Status.ALREADY_EXISTS.withDescription(
+                  "session " + s.id() + " is already attached; a client must choose a new id"));
           return;
         }
         session = s;
@@ -83,11 +77,12 @@ public final class SessionService extends SessionGrpc.SessionImplBase {
 
       @Override
       public void onCompleted() {
+        out.complete();
         end("the client closed it");
-        out.onCompleted();
       }
 
       private void end(String reason) {
+        out.closed();
         if (session != null) {
           liveness.cancel(false);
           registry.detach(session);
