@@ -153,7 +153,14 @@ final class ClientSession implements AutoCloseable {
       case SECRET -> workers.execute(() -> answer(id, () -> secret(id, m.getSecret().getId())));
       case CREDENTIALS ->
           workers.execute(() -> answer(id, () -> credentials(id, m.getCredentials().getHost())));
-      case SSH_OPEN -> workers.execute(() -> openAgent(m.getSshOpen()));
+      case SSH_OPEN -> {
+        // Connected before the next message is handled: the builder's data for this channel
+        // follows at once.
+        SocketChannel agent = connectAgent(m.getSshOpen());
+        if (agent != null) {
+          workers.execute(() -> pumpAgent(m.getSshOpen().getChannel(), agent));
+        }
+      }
       default -> {
         // a newer builder's question this client does not know: say so rather than stay silent
         if (id != 0) {
@@ -272,22 +279,27 @@ final class ClientSession implements AutoCloseable {
     send(ClientMessage.newBuilder().setRequestId(id).setCredentials(r).build());
   }
 
-  /** Connects a channel the builder opened to the local agent, and pumps the agent's replies. */
-  private void openAgent(SshChannelOpen open) {
-    int channel = open.getChannel();
-    SocketChannel agent;
+  /** Connects a channel the builder opened to the local agent; null (and closed) on failure. */
+  private SocketChannel connectAgent(SshChannelOpen open) {
     try {
       Optional<Path> socket = local.sshAgentSocket(open.getSshId());
       if (socket.isEmpty()) {
         throw new SessionException("no ssh agent \"" + open.getSshId() + "\" here");
       }
-      agent = SocketChannel.open(StandardProtocolFamily.UNIX);
+      SocketChannel agent = SocketChannel.open(StandardProtocolFamily.UNIX);
       agent.connect(UnixDomainSocketAddress.of(socket.get()));
+      sshChannels.put(open.getChannel(), agent);
+      return agent;
     } catch (SessionException | IOException e) {
-      sendClose(channel, "cannot reach ssh agent \"" + open.getSshId() + "\": " + e.getMessage());
-      return;
+      sendClose(
+          open.getChannel(),
+          "cannot reach ssh agent \"" + open.getSshId() + "\": " + e.getMessage());
+      return null;
     }
-    sshChannels.put(channel, agent);
+  }
+
+  /** Carries the agent's replies back to the builder until either side hangs up. */
+  private void pumpAgent(int channel, SocketChannel agent) {
     ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
     try {
       while (agent.read(buffer) >= 0) {
