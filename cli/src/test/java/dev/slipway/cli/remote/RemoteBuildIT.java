@@ -263,6 +263,50 @@ class RemoteBuildIT {
     assertThat(none.output()).contains("requires a token");
   }
 
+  @Test
+  void reportsCapacityAndReplaysAFinishedBuild() throws Exception {
+    CliProcess cli = build(slowContext("status", 0), List.of());
+    assertThat(cli.await()).as(cli.output()).isZero();
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(
+                builder.address().substring("grpc://".length()))
+            .usePlaintext()
+            .build();
+    try {
+      io.grpc.Metadata headers = new io.grpc.Metadata();
+      headers.put(
+          io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + Files.readString(token).trim());
+      var control =
+          dev.slipway.api.control.v1.ControlGrpc.newBlockingStub(channel)
+              .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+      var info = control.info(dev.slipway.api.control.v1.InfoRequest.getDefaultInstance());
+      assertThat(info.getMaxParallelBuilds()).isEqualTo(2);
+      assertThat(info.getRuntime()).matches("(crun|runc) .+");
+      assertThat(info.getSnapshotter()).isIn("overlay", "copy");
+
+      var builds =
+          control.listBuilds(dev.slipway.api.control.v1.ListBuildsRequest.getDefaultInstance());
+      var done =
+          builds.getBuildsList().stream()
+              .filter(
+                  b -> b.getState() == dev.slipway.api.control.v1.BuildState.BUILD_STATE_SUCCEEDED)
+              .findFirst()
+              .orElseThrow();
+      List<dev.slipway.api.control.v1.SolveEvent> replay = new ArrayList<>();
+      control
+          .status(
+              dev.slipway.api.control.v1.StatusRequest.newBuilder()
+                  .setBuildId(done.getBuildId())
+                  .build())
+          .forEachRemaining(replay::add);
+      assertThat(replay.getFirst().getBuildId()).isEqualTo(done.getBuildId());
+      assertThat(replay.getLast().hasResult()).isTrue();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   private Path slowContext(String name, int sleepSeconds) throws IOException {
     Path context = Files.createDirectories(work.resolve(name));
     Files.writeString(
