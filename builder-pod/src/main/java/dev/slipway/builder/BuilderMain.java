@@ -1,16 +1,200 @@
 package dev.slipway.builder;
 
+import dev.slipway.engine.Engine;
+import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.snapshot.SnapshotterMode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /**
- * Entry point of the builder process ({@code bin/slipway-builder}). The gRPC Control and Session
- * server is not written yet; until it is, the process says so and exits non-zero rather than
- * pretending to serve.
+ * Entry point of the builder process ({@code bin/slipway-builder}): one engine over one state
+ * directory, served over gRPC until the process is stopped. Every flag also reads an environment
+ * variable, which is how the builder pod's container is configured.
  */
-public final class BuilderMain {
-  private BuilderMain() {}
+@Command(
+    name = "slipway-builder",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuilderMain.Version.class,
+    description = "Serve Slipway's Control and Session gRPC services around one build engine.")
+public final class BuilderMain implements Callable<Integer> {
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:SLIPWAY_LISTEN:-127.0.0.1:7443}",
+      description = "gRPC address (port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      defaultValue = "${env:SLIPWAY_STATE}",
+      required = true,
+      description = "Engine state: cache, snapshots, images, context copies.")
+  Path state;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_TOKEN_FILE}",
+      description = "File holding the bearer token that clients must present.")
+  Path tokenFile;
+
+  @Option(
+      names = "--max-builds",
+      paramLabel = "N",
+      defaultValue = "${env:SLIPWAY_MAX_BUILDS:-4}",
+      description = "Builds run at once; more are refused. Default: ${DEFAULT-VALUE}.")
+  int maxBuilds;
+
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:SLIPWAY_METRICS_LISTEN}",
+      description = "HTTP address for /metrics, /healthz and /readyz.")
+  String metricsListen;
+
+  @Option(
+      names = "--session-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:SLIPWAY_SESSION_TIMEOUT:-60}",
+      description =
+          "How long a build waits for a client's answer before it fails. Default: ${DEFAULT-VALUE}.")
+  int sessionTimeoutSeconds;
+
+  @Option(
+      names = "--snapshotter",
+      paramLabel = "overlay|copy",
+      defaultValue = "${env:SLIPWAY_SNAPSHOTTER}",
+      description = "Snapshotter; by default overlay where the kernel allows it.")
+  String snapshotter;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "${env:SLIPWAY_PARALLELISM:-0}",
+      description = "Steps run at once across all builds; 0 means one per core (at least two).")
+  int parallelism;
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxBuilds < 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
+    }
+    EngineConfig config = EngineConfig.defaults(state);
+    if (parallelism > 0) {
+      config = config.withParallelism(parallelism);
+    }
+    if (snapshotter != null && !snapshotter.isBlank()) {
+      config = config.withSnapshotter(SnapshotterMode.valueOf(snapshotter.toUpperCase()));
+    }
+    Optional<String> token = readToken();
+    if (token.isEmpty()) {
+      System.err.println(
+          "slipway-builder: WARNING: no --token-file; anyone who can reach "
+              + listen
+              + " can run builds here");
+    }
+    String version = Version.current();
+    try (Engine engine = Engine.open(config)) {
+      BuilderServer server =
+          new BuilderServer(
+              engine,
+              new BuilderServer.Settings(
+                  address("--listen", listen),
+                  token,
+                  maxBuilds,
+                  Optional.ofNullable(metricsListen)
+                      .filter(s -> !s.isBlank())
+                      .map(s -> address("--metrics-listen", s)),
+                  Duration.ofSeconds(sessionTimeoutSeconds),
+                  version));
+      Thread stop =
+          new Thread(
+              () -> {
+                try {
+                  server.close();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "builder-shutdown");
+      Runtime.getRuntime().addShutdownHook(stop);
+      System.err.println(
+          "slipway-builder "
+              + version
+              + " listening on "
+              + host(listen)
+              + ":"
+              + server.port()
+              + server
+                  .metricsAddress()
+                  .map(a -> ", metrics on " + a.getHostString() + ":" + a.getPort())
+                  .orElse("")
+              + " (state "
+              + state
+              + ", max "
+              + maxBuilds
+              + " builds)");
+      server.awaitTermination();
+    }
+    return 0;
+  }
+
+  private Optional<String> readToken() throws IOException {
+    if (tokenFile == null) {
+      return Optional.empty();
+    }
+    String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+    if (token.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--token-file " + tokenFile + " is empty; put a token in it");
+    }
+    return Optional.of(token);
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
+  }
+
+  private InetSocketAddress address(String flag, String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      if (colon <= 0) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          flag + " " + hostPort + ": expected HOST:PORT, e.g. 127.0.0.1:7443");
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    static String current() {
+      String v = BuilderMain.class.getPackage().getImplementationVersion();
+      return v == null ? "dev" : v;
+    }
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {"slipway-builder " + current()};
+    }
+  }
 
   public static void main(String[] args) {
-    System.err.println(
-        "slipway-builder: the builder server is not implemented yet; use `slipway build --local`.");
-    System.exit(3);
+    System.exit(new CommandLine(new BuilderMain()).execute(args));
   }
 }

@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
+  private OciRuntime runtime;
 
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
@@ -88,6 +89,7 @@ public final class Engine implements AutoCloseable {
     } catch (dev.slipway.engine.exec.OciRuntimeNotFoundException e) {
       return null;
     }
+    this.runtime = runtime;
     ProcessExecutor executor =
         new ProcessExecutor(runtime, ProcessExecutor.defaultWorkDir(stateDir));
     executor.recover();
@@ -185,6 +187,16 @@ public final class Engine implements AutoCloseable {
 
   public DiskUsageResponse diskUsage() throws IOException {
     return new dev.slipway.engine.cache.CacheUsage(cache).report();
+  }
+
+  /** The OCI runtime that runs RUN steps ("crun 1.8.1"), or empty when none is installed. */
+  public java.util.Optional<String> runtimeDescription() {
+    return java.util.Optional.ofNullable(runtime).map(r -> r.name() + " " + r.version());
+  }
+
+  /** The snapshotter in use: overlay or copy. */
+  public String snapshotterName() {
+    return snapshots.mode().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public Path stateDir() {

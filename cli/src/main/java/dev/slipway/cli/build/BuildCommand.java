@@ -16,6 +16,7 @@ import dev.slipway.cli.StateDirectory;
 import dev.slipway.cli.VersionCommand;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
+import dev.slipway.cli.remote.RemoteBuilder;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.Engine;
@@ -171,6 +172,18 @@ public final class BuildCommand implements Callable<Integer> {
       description = "Build with the engine embedded in this process (the default for now).")
   boolean local = true;
 
+  @Option(
+      names = "--builder",
+      paramLabel = "grpc://HOST:PORT",
+      description = "Run the build on this builder process instead of in this process.")
+  String builder;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "File with the bearer token of the --builder.")
+  Path tokenFile;
+
   @Mixin StateDirectory state;
 
   @Override
@@ -193,11 +206,15 @@ public final class BuildCommand implements Callable<Integer> {
     BuildCancellation cancellation = new BuildCancellation();
     Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Engine engine = Engine.open(EngineConfig.defaults(state.path()));
+    try (RemoteBuilder remote = builder == null ? null : RemoteBuilder.connect(builder, tokenFile);
+        Engine engine = remote != null ? null : Engine.open(EngineConfig.defaults(state.path()));
         session) {
       BuildResult result;
       try {
-        result = engine.solve(request, session, printer, cancellation);
+        result =
+            remote != null
+                ? remote.solve(request, session, printer, cancellation)
+                : engine.solve(request, session, printer, cancellation);
       } finally {
         printer.finish();
       }
@@ -208,6 +225,9 @@ public final class BuildCommand implements Callable<Integer> {
                 + " Use --output or --push to keep it.");
       }
       return 0;
+    } catch (UsageException e) {
+      err.println("ERROR: " + e.getMessage());
+      return 2;
     } catch (BuildFailedException e) {
       BuildError error = e.error();
       FailureReport.print(err, error, dockerfileLines());

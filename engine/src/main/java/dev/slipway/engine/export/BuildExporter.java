@@ -265,10 +265,13 @@ public final class BuildExporter {
     }
   }
 
-  /** Writes to a destination file (atomically) or, for "-", to the client's stream. */
+  /**
+   * Writes to a destination file (atomically) or, for "-" and "client:PATH" (a remote client's
+   * file), to a stream the session sends to the client.
+   */
   private static void writeTo(String dest, BuildSession session, AtomicFile.Writer writer)
       throws BuildFailedException, IOException {
-    if (!dest.equals("-")) {
+    if (!dest.equals("-") && !dest.startsWith("client:")) {
       AtomicFile.write(Path.of(dest), writer);
       return;
     }

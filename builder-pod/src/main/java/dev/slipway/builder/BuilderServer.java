@@ -1,0 +1,118 @@
+package dev.slipway.builder;
+
+import dev.slipway.api.control.v1.ControlGrpc;
+import dev.slipway.api.session.v1.SessionGrpc;
+import dev.slipway.builder.session.SessionRegistry;
+import dev.slipway.builder.session.SessionService;
+import dev.slipway.engine.Engine;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The builder's gRPC server around one engine: Control and Session (behind the token when one is
+ * configured), the standard health service (open, for probes), and the metrics endpoint.
+ */
+final class BuilderServer implements AutoCloseable {
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final BuildSlots slots;
+  private final ExecutorService buildThreads = Executors.newCachedThreadPool();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("builder-timer").unstarted(r));
+  private final MetricsEndpoint metricsEndpoint;
+
+  record Settings(
+      InetSocketAddress listen,
+      Optional<String> token,
+      int maxBuilds,
+      Optional<InetSocketAddress> metricsListen,
+      Duration sessionTimeout,
+      String version) {}
+
+  BuilderServer(Engine engine, Settings settings) throws IOException {
+    slots = new BuildSlots(settings.maxBuilds());
+    SessionRegistry sessions = new SessionRegistry();
+    BuilderMetrics metrics = new BuilderMetrics(slots::running, sessions::active);
+    metrics.cacheBytes(
+        () -> {
+          try {
+            return engine.diskUsage().getTotalBytes();
+          } catch (IOException e) {
+            return Double.NaN;
+          }
+        });
+    ControlService control =
+        new ControlService(
+            engine, slots, sessions, metrics, buildThreads, timer, settings.version());
+    SessionService session =
+        new SessionService(sessions, settings.sessionTimeout(), metrics, timer);
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(settings.listen())
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTimeout(20, TimeUnit.SECONDS)
+            .addService(health.getHealthService());
+    b.addService(guarded(control.bindService(), settings.token()));
+    b.addService(guarded(session.bindService(), settings.token()));
+    server = b.build().start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(ControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(SessionGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    metricsEndpoint =
+        settings.metricsListen().isPresent()
+            ? new MetricsEndpoint(
+                settings.metricsListen().get(), metrics, () -> !server.isShutdown())
+            : null;
+  }
+
+  private static ServerServiceDefinition guarded(
+      ServerServiceDefinition service, Optional<String> token) {
+    if (token.isEmpty()) {
+      return service;
+    }
+    ServerInterceptor auth = new BearerTokenAuth(token.get());
+    return ServerInterceptors.intercept(service, auth);
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
+  }
+
+  void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops taking calls, cancels the builds still running and waits briefly for them to end. */
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    slots.all().forEach(b -> b.cancellation().cancel("the builder is shutting down"));
+    buildThreads.shutdown();
+    buildThreads.awaitTermination(20, TimeUnit.SECONDS);
+    server.shutdownNow();
+    timer.shutdownNow();
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
+  }
+}

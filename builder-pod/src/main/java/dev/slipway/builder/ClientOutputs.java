@@ -1,0 +1,44 @@
+package dev.slipway.builder;
+
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
+import dev.slipway.api.control.v1.SolveRequest;
+import io.grpc.Status;
+import io.grpc.StatusException;
+
+/**
+ * Outputs of a remote build go to the client or to a registry, never to a path on the builder
+ * (which a client could otherwise write anywhere). A directory output for the client travels as a
+ * tar that the client unpacks.
+ */
+final class ClientOutputs {
+  private ClientOutputs() {}
+
+  static SolveRequest prepare(SolveRequest request) throws StatusException {
+    SolveRequest.Builder r = request.toBuilder();
+    for (int i = 0; i < r.getOutputsCount(); i++) {
+      Output o = r.getOutputs(i);
+      if (o.getType() == OutputType.OUTPUT_TYPE_IMAGE) {
+        continue;
+      }
+      String dest = o.getDest();
+      if (!dest.equals("-") && !dest.startsWith("client:")) {
+        throw Status.INVALID_ARGUMENT
+            .withDescription(
+                "output "
+                    + (i + 1)
+                    + " ("
+                    + o.getType()
+                    + ") writes to \""
+                    + dest
+                    + "\" on the builder; a builder sends outputs to the client (dest - or"
+                    + " client:PATH) or pushes images")
+            .asException();
+      }
+      if (o.getType() == OutputType.OUTPUT_TYPE_LOCAL) {
+        r.setOutputs(i, o.toBuilder().setType(OutputType.OUTPUT_TYPE_TAR));
+      }
+    }
+    return r.build();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.slipway.builder.session;
+
+import dev.slipway.api.session.v1.BuilderMessage;
+import dev.slipway.api.session.v1.ClientMessage;
+import dev.slipway.api.session.v1.FileStat;
+import dev.slipway.api.session.v1.ReadFilesRequest;
+import dev.slipway.api.session.v1.StatRequest;
+import dev.slipway.engine.session.ContextFile;
+import dev.slipway.engine.session.ContextFiles;
+import dev.slipway.engine.session.SessionException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A client's context as the engine sees it on a builder: listings and file contents asked for over
+ * the session. The engine's {@code ContextMirror} decides which files to read, so only the files
+ * that changed since its last copy cross the network.
+ */
+final class GrpcContextFiles implements ContextFiles {
+  /** Bytes a client may send ahead of what the engine has read (per file being read). */
+  static final long READ_WINDOW = 4L << 20;
+
+  private final ClientSession session;
+  private final String name;
+  private final String identity;
+
+  GrpcContextFiles(ClientSession session, String name, String identity) {
+    this.session = session;
+    this.name = name;
+    this.identity = identity;
+  }
+
+  @Override
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public List<ContextFile> stat(
+      List<String> includePatterns, List<String> excludePatterns, List<String> followPaths)
+      throws SessionException {
+    StatRequest.Builder stat =
+        StatRequest.newBuilder()
+            .setContext(name)
+            .addAllIncludePatterns(includePatterns)
+            .addAllExcludePatterns(excludePatterns)
+            .addAllFollowPaths(followPaths);
+    List<ContextFile> files = new ArrayList<>();
+    try (SessionRequest request =
+        session.ask(
+            BuilderMessage.newBuilder().setStat(stat), "the listing of context \"" + name + "\"")) {
+      while (true) {
+        ClientMessage m = request.nextAnswer();
+        for (FileStat f : m.getStat().getEntriesList()) {
+          files.add(
+              new ContextFile(
+                  f.getPath(),
+                  f.getMode(),
+                  f.getSize(),
+                  f.getMtimeUnixNanos(),
+                  f.getUid(),
+                  f.getGid(),
+                  f.getLinkname()));
+        }
+        if (m.getStat().getLast()) {
+          return files;
+        }
+      }
+    }
+  }
+
+  @Override
+  public InputStream open(String path) throws SessionException {
+    String what = "\"" + path + "\" of context \"" + name + "\"";
+    SessionRequest request =
+        session.ask(
+            BuilderMessage.newBuilder()
+                .setRead(
+                    ReadFilesRequest.newBuilder()
+                        .setContext(name)
+                        .addPaths(path)
+                        .setInitialCredit(READ_WINDOW)),
+            what);
+    return new ClientFileStream(session, request, what, READ_WINDOW);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.slipway.cli.remote;
+
+import dev.slipway.api.control.v1.BuildError;
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.CancelRequest;
+import dev.slipway.api.control.v1.ControlGrpc;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.session.v1.Hello;
+import dev.slipway.cli.build.UsageException;
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.session.BuildSession;
+import dev.slipway.engine.session.ContextFiles;
+import dev.slipway.engine.session.SessionException;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A builder process reached over gRPC ({@code slipway build --builder grpc://HOST:PORT}): the build
+ * runs there, while this process serves the session (context, secrets, ssh agents, credentials,
+ * outputs) and shows the progress it streams back. Ctrl-C cancels the build on the builder.
+ */
+public final class RemoteBuilder implements AutoCloseable {
+  private static final Duration OUTPUTS_PATIENCE = Duration.ofSeconds(60);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final BuilderAddress address;
+  private final ManagedChannel transport;
+  private final Channel channel;
+
+  private RemoteBuilder(BuilderAddress address, String token) {
+    this.address = address;
+    // Plain HTTP/2: direct mode is for loopback and for tunnels (kubectl port-forward) that
+    // already protect the connection.
+    this.transport =
+        NettyChannelBuilder.forAddress(address.host(), address.port())
+            .usePlaintext()
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .maxInboundMessageSize(16 << 20)
+            .build();
+    if (token == null) {
+      this.channel = transport;
+    } else {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + token);
+      this.channel =
+          ClientInterceptors.intercept(
+              transport, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+  }
+
+  /** A builder at {@code grpc://HOST:PORT}, with the bearer token in {@code tokenFile} if given. */
+  public static RemoteBuilder connect(String builder, Path tokenFile) {
+    BuilderAddress address = BuilderAddress.parse(builder);
+    String token = null;
+    if (tokenFile != null) {
+      try {
+        token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        throw new UsageException(
+            "--token-file " + tokenFile + ": cannot read it: " + e.getMessage());
+      }
+      if (token.isEmpty()) {
+        throw new UsageException("--token-file " + tokenFile + " is empty");
+      }
+    }
+    return new RemoteBuilder(address, token);
+  }
+
+  /**
+   * Runs {@code request} on the builder, answering its session from {@code local}; progress goes to
+   * {@code progress}. Returns once the result and every output for this machine are in.
+   */
+  public BuildResult solve(
+      SolveRequest request,
+      BuildSession local,
+      Consumer<SolveEvent> progress,
+      BuildCancellation cancellation)
+      throws BuildFailedException {
+    String sessionId = UUID.randomUUID().toString();
+    SolveRequest remote =
+        ClientOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
+    ClientOutputs outputs = new ClientOutputs(remote, local);
+    boolean complete = false;
+    try (ClientSession session =
+            new ClientSession(local, outputs, hello(sessionId, request, local));
+        AutoCloseable cancelOnBuilder = cancellation.onCancel(() -> cancel(remote.getBuildId()))) {
+      session.open(channel);
+      Iterator<SolveEvent> events = ControlGrpc.newBlockingStub(channel).solve(remote);
+      while (events.hasNext()) {
+        SolveEvent e = events.next();
+        if (e.hasResult()) {
+          outputs.awaitAll(OUTPUTS_PATIENCE);
+          complete = true;
+          return e.getResult();
+        }
+        if (e.hasError()) {
+          throw new BuildFailedException(e.getError());
+        }
+        progress.accept(e);
+      }
+      throw failure(
+          ErrorKind.ERROR_KIND_INTERNAL,
+          "the builder at " + address + " ended the build without a result");
+    } catch (StatusRuntimeException e) {
+      throw refused(e, cancellation);
+    } catch (IOException e) {
+      throw failure(ErrorKind.ERROR_KIND_SESSION, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BuildFailedException.cancelled("interrupted");
+    } catch (BuildFailedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw failure(ErrorKind.ERROR_KIND_INTERNAL, "the remote build failed: " + e);
+    } finally {
+      if (!complete) {
+        outputs.abort();
+      }
+    }
+  }
+
+  private Hello hello(String sessionId, SolveRequest request, BuildSession local) {
+    Hello.Builder hello =
+        Hello.newBuilder()
+            .setSessionId(sessionId)
+            .addAllSecretIds(request.getSecretIdsList())
+            .addAllSshIds(request.getSshIdsList())
+            .setServesCredentials(true)
+            .setClientVersion("slipway-cli " + version());
+    for (String name : List.of("context", "dockerfile")) {
+      try {
+        ContextFiles files = local.context(name);
+        hello.addContexts(name).putContextIdentities(name, hostName() + ":" + files.identity());
+      } catch (SessionException absent) {
+        // this build does not have that context (e.g. a Dockerfile from standard input)
+      }
+    }
+    return hello.build();
+  }
+
+  private void cancel(String buildId) {
+    try {
+      ControlGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .cancel(CancelRequest.newBuilder().setBuildId(buildId).setReason("interrupted").build());
+    } catch (StatusRuntimeException e) {
+      // the builder is gone too; the build ends with its session
+    }
+  }
+
+  private BuildFailedException refused(StatusRuntimeException e, BuildCancellation cancellation) {
+    if (cancellation.isCancelled()) {
+      return BuildFailedException.cancelled(cancellation.reason());
+    }
+    String detail = e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription();
+    return switch (e.getStatus().getCode()) {
+      case UNAUTHENTICATED ->
+          failure(
+              ErrorKind.ERROR_KIND_INVALID_INPUT,
+              "the builder at " + address + " refused the request: " + detail);
+      case RESOURCE_EXHAUSTED ->
+          failure(
+              ErrorKind.ERROR_KIND_INTERNAL, "the builder at " + address + " is busy: " + detail);
+      case UNAVAILABLE ->
+          failure(
+              ErrorKind.ERROR_KIND_INTERNAL,
+              "cannot reach the builder at "
+                  + address
+                  + " ("
+                  + detail
+                  + "); is it running, and is the address right?");
+      default ->
+          failure(
+              ErrorKind.ERROR_KIND_INTERNAL,
+              "the builder at "
+                  + address
+                  + " failed the build: "
+                  + e.getStatus().getCode()
+                  + " "
+                  + detail);
+    };
+  }
+
+  private static BuildFailedException failure(ErrorKind kind, String message) {
+    return new BuildFailedException(
+        BuildError.newBuilder().setKind(kind).setMessage(message).build());
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static String version() {
+    String v = RemoteBuilder.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  @Override
+  public void close() {
+    transport.shutdownNow();
+    try {
+      transport.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
