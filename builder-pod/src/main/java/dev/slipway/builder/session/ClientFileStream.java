@@ -1,33 +1,37 @@
 package dev.slipway.builder.session;
 
 import com.google.protobuf.ByteString;
-import dev.slipway.api.session.v1.BuilderMessage;
 import dev.slipway.api.session.v1.ClientMessage;
-import dev.slipway.api.session.v1.ReadCredit;
 import dev.slipway.engine.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The contents of one context file as the client streams them. The client may run ahead by a window
- * of bytes; as the engine reads, the stream hands the client more credit, so a slow disk on the
- * builder slows the client instead of filling the builder's memory.
+ * The contents of one context file as the client streams them, out of the answers to a read request
+ * (which may carry several files, one after the other). Reading grants the client more credit
+ * through the request's {@link ReadWindow}.
  */
 final class ClientFileStream extends InputStream {
-  private final ClientSession session;
   private final SessionRequest request;
+  private final ReadWindow window;
+  private final String path;
   private final String what;
-  private final long window;
+  private final boolean ownsRequest;
   private ByteString chunk = ByteString.EMPTY;
   private int position;
   private boolean eof;
-  private long unacknowledged;
 
-  ClientFileStream(ClientSession session, SessionRequest request, String what, long window) {
-    this.session = session;
+  /**
+   * @param ownsRequest whether closing this stream ends the request (a single-file read), or only
+   *     skips the rest of this file (a file of a batch)
+   */
+  ClientFileStream(
+      SessionRequest request, ReadWindow window, String path, String what, boolean ownsRequest) {
     this.request = request;
-    this.what = what;
     this.window = window;
+    this.path = path;
+    this.what = what;
+    this.ownsRequest = ownsRequest;
   }
 
   @Override
@@ -50,7 +54,7 @@ final class ClientFileStream extends InputStream {
     int n = Math.min(len, chunk.size() - position);
     chunk.copyTo(b, position, off, n);
     position += n;
-    consumed(n);
+    window.consumed(n);
     return n;
   }
 
@@ -60,6 +64,10 @@ final class ClientFileStream extends InputStream {
       if (!m.hasFile()) {
         throw new IOException("the client answered a read of " + what + " with " + m.getBodyCase());
       }
+      if (!m.getFile().getPath().equals(path)) {
+        throw new IOException(
+            "the client sent \"" + m.getFile().getPath() + "\" while " + what + " was due");
+      }
       chunk = m.getFile().getData();
       position = 0;
       eof = m.getFile().getEof();
@@ -68,25 +76,14 @@ final class ClientFileStream extends InputStream {
     }
   }
 
-  /** Grants the client more credit once half the window has been read. */
-  private void consumed(int n) throws IOException {
-    unacknowledged += n;
-    if (!eof && unacknowledged >= window / 2) {
-      try {
-        session.send(
-            BuilderMessage.newBuilder()
-                .setRequestId(request.id())
-                .setCredit(ReadCredit.newBuilder().setBytes(unacknowledged))
-                .build());
-      } catch (SessionException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-      unacknowledged = 0;
-    }
-  }
-
   @Override
-  public void close() {
-    request.close();
+  public void close() throws IOException {
+    if (ownsRequest) {
+      request.close();
+      return;
+    }
+    while (read(new byte[8192], 0, 8192) >= 0) {
+      // the next file of the batch starts after this one's last chunk
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.slipway.api.session.v1.StatRequest;
 import dev.slipway.engine.session.ContextFile;
 import dev.slipway.engine.session.ContextFiles;
 import dev.slipway.engine.session.SessionException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.List;
 final class GrpcContextFiles implements ContextFiles {
   /** Bytes a client may send ahead of what the engine has read (per file being read). */
   static final long READ_WINDOW = 4L << 20;
+
+  /** Files asked for in one read request; bounded so one request never holds a huge list. */
+  static final int READ_BATCH = 1000;
 
   private final ClientSession session;
   private final String name;
@@ -73,15 +77,35 @@ final class GrpcContextFiles implements ContextFiles {
   @Override
   public InputStream open(String path) throws SessionException {
     String what = "\"" + path + "\" of context \"" + name + "\"";
-    SessionRequest request =
-        session.ask(
-            BuilderMessage.newBuilder()
-                .setRead(
-                    ReadFilesRequest.newBuilder()
-                        .setContext(name)
-                        .addPaths(path)
-                        .setInitialCredit(READ_WINDOW)),
-            what);
-    return new ClientFileStream(session, request, what, READ_WINDOW);
+    SessionRequest request = session.ask(read(List.of(path)), what);
+    return new ClientFileStream(
+        request, new ReadWindow(session, request, READ_WINDOW), path, what, true);
+  }
+
+  /** One request for many files: a round trip per batch instead of per file. */
+  @Override
+  public void readAll(List<String> paths, ContentSink sink) throws SessionException, IOException {
+    for (int from = 0; from < paths.size(); from += READ_BATCH) {
+      List<String> batch = paths.subList(from, Math.min(paths.size(), from + READ_BATCH));
+      try (SessionRequest request =
+          session.ask(read(batch), batch.size() + " files of context \"" + name + "\"")) {
+        ReadWindow window = new ReadWindow(session, request, READ_WINDOW);
+        for (String path : batch) {
+          String what = "\"" + path + "\" of context \"" + name + "\"";
+          try (InputStream in = new ClientFileStream(request, window, path, what, false)) {
+            sink.accept(path, in);
+          }
+        }
+      }
+    }
+  }
+
+  private BuilderMessage.Builder read(List<String> paths) {
+    return BuilderMessage.newBuilder()
+        .setRead(
+            ReadFilesRequest.newBuilder()
+                .setContext(name)
+                .addAllPaths(paths)
+                .setInitialCredit(READ_WINDOW));
   }
 }

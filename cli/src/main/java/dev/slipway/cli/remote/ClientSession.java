@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientSession implements AutoCloseable {
   private static final int STAT_BATCH = 1000;
   private static final int CHUNK = 256 * 1024;
+  private static final int ON_READY_THRESHOLD = 4 << 20;
   private static final Duration CREDIT_PATIENCE = Duration.ofMinutes(5);
 
   private final BuildSession local;
@@ -74,7 +75,10 @@ final class ClientSession implements AutoCloseable {
 
   /** Opens the session on {@code channel}; the builder may ask from then on. */
   void open(Channel channel) {
+    // gRPC reports "not ready" past 32 KiB in flight: with small files that is a wait for the
+    // event loop every message or two. The builder's read credit bounds what is in flight anyway.
     SessionGrpc.newStub(channel)
+        .withOnReadyThreshold(ON_READY_THRESHOLD)
         .attach(
             new ClientResponseObserver<ClientMessage, BuilderMessage>() {
               @Override
@@ -235,6 +239,9 @@ final class ClientSession implements AutoCloseable {
           int n = in.readNBytes(buffer, 0, allowed);
           // A short read is the end; a file that ends exactly at a chunk gets an empty last chunk.
           boolean eof = n < allowed;
+          if (eof) {
+            credit.giveBack(allowed - n); // the next file of the request may use it
+          }
           send(
               ClientMessage.newBuilder()
                   .setRequestId(id)

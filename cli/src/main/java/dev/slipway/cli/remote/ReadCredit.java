@@ -3,8 +3,8 @@ package dev.slipway.cli.remote;
 import java.time.Duration;
 
 /**
- * How many more bytes of one file read the builder is willing to receive (its back-pressure). The
- * sender waits for credit; a builder that never grants more gives up the read after a while.
+ * How many more bytes of one read request the builder is willing to receive (its back-pressure).
+ * The sender waits for credit; a builder that never grants more gives up the read after a while.
  */
 final class ReadCredit {
   private long available;
@@ -17,6 +17,11 @@ final class ReadCredit {
   synchronized void grant(long bytes) {
     available += bytes;
     notifyAll();
+  }
+
+  /** Returns credit taken but not used (a file ended inside its chunk). */
+  synchronized void giveBack(long bytes) {
+    grant(bytes);
   }
 
   synchronized void abandon() {

@@ -28,4 +28,23 @@ public interface ContextFiles {
 
   /** The contents of a regular file listed by {@link #stat}. */
   InputStream open(String path) throws SessionException, IOException;
+
+  /** Receives one file's contents; the stream is only valid during the call. */
+  @FunctionalInterface
+  interface ContentSink {
+    void accept(String path, InputStream contents) throws IOException;
+  }
+
+  /**
+   * Reads several regular files, in the given order, in as few exchanges with the client as the
+   * implementation can manage: a remote client streams them all in answer to one request instead of
+   * one round trip per file. The default opens them one by one.
+   */
+  default void readAll(List<String> paths, ContentSink sink) throws SessionException, IOException {
+    for (String path : paths) {
+      try (InputStream in = open(path)) {
+        sink.accept(path, in);
+      }
+    }
+  }
 }

@@ -15,6 +15,8 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -94,30 +96,56 @@ public final class ContextMirror {
       TransferListener listener)
       throws SessionException, IOException {
     List<ContextFile> selected = client.stat(includes, excludes, followPaths);
-    long total = 0;
+    List<ContextFile> stale = new ArrayList<>();
     for (ContextFile f : selected) {
-      if (f.isRegularFile() && !f.isHardLink() && !upToDate(f)) {
-        total += f.size();
-      }
-    }
-    long transferred = 0;
-    int count = 0;
-    MessageDigest selection = sha256();
-    for (ContextFile f : selected) {
-      Path local = files.resolve(f.path());
-      if (!local.normalize().startsWith(files)) {
+      if (!files.resolve(f.path()).normalize().startsWith(files)) {
         throw new SessionException("the client listed a path outside its context: " + f.path());
       }
-      Entry entry = index.get(f.path());
       if (!upToDate(f)) {
-        entry = fetch(client, f, local);
-        index.put(f.path(), entry);
-        if (f.isRegularFile() && !f.isHardLink()) {
-          transferred += f.size();
-          count++;
-          listener.transferred(transferred, total);
-        }
+        stale.add(f);
       }
+    }
+    // The tree first (parents sort before children), then all contents in one exchange, then
+    // the second names of hard-linked files, then modes and times.
+    List<String> toRead = new ArrayList<>();
+    Map<String, ContextFile> contents = new HashMap<>();
+    for (ContextFile f : stale) {
+      if (f.isRegularFile() && !f.isHardLink()) {
+        toRead.add(f.path());
+        contents.put(f.path(), f);
+      } else if (!f.isHardLink()) {
+        place(f);
+      }
+    }
+    long total = contents.values().stream().mapToLong(ContextFile::size).sum();
+    long[] transferred = {0};
+    client.readAll(
+        toRead,
+        (path, in) -> {
+          ContextFile f = contents.get(path);
+          index.put(path, entry(f, write(files.resolve(path), in)));
+          transferred[0] += f.size();
+          listener.transferred(transferred[0], total);
+        });
+    for (ContextFile f : stale) {
+      if (f.isHardLink()) {
+        Path local = files.resolve(f.path());
+        replaceable(local, false);
+        Files.createLink(local, files.resolve(f.linkTarget()));
+        Entry target = index.get(f.linkTarget());
+        index.put(f.path(), entry(f, target == null ? null : target.sha256()));
+      }
+    }
+    for (ContextFile f : stale.reversed()) {
+      if (!f.isSymlink()) {
+        Path local = files.resolve(f.path());
+        Files.setAttribute(local, "unix:mode", f.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        Files.setLastModifiedTime(local, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS));
+      }
+    }
+    MessageDigest selection = sha256();
+    for (ContextFile f : selected) {
+      String sha = index.get(f.path()).sha256();
       selection.update(
           (f.path()
                   + "\0"
@@ -129,13 +157,16 @@ public final class ContextMirror {
                   + "\0"
                   + f.linkTarget()
                   + "\0"
-                  + (entry.sha256() == null ? "" : entry.sha256())
+                  + (sha == null ? "" : sha)
                   + "\n")
               .getBytes(StandardCharsets.UTF_8));
     }
     saveIndex();
     return new Sync(
-        selected, "sha256:" + HexFormat.of().formatHex(selection.digest()), transferred, count);
+        selected,
+        "sha256:" + HexFormat.of().formatHex(selection.digest()),
+        transferred[0],
+        toRead.size());
   }
 
   private boolean upToDate(ContextFile f) {
@@ -150,30 +181,14 @@ public final class ContextMirror {
         && Files.exists(files.resolve(f.path()), LinkOption.NOFOLLOW_LINKS);
   }
 
-  private Entry fetch(ContextFiles client, ContextFile f, Path local)
-      throws SessionException, IOException {
-    Files.createDirectories(local.getParent());
-    if (Files.exists(local, LinkOption.NOFOLLOW_LINKS)
-        && (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || !f.isDirectory())) {
-      FileTrees.deleteRecursively(local);
-    }
-    String sha = null;
+  /** Creates a directory or symlink of the copy. */
+  private void place(ContextFile f) throws SessionException, IOException {
+    Path local = files.resolve(f.path());
+    replaceable(local, f.isDirectory());
     if (f.isDirectory()) {
       Files.createDirectories(local);
     } else if (f.isSymlink()) {
       Files.createSymbolicLink(local, Path.of(f.linkTarget()));
-    } else if (f.isHardLink()) {
-      Files.createLink(local, files.resolve(f.linkTarget()));
-      sha = index.get(f.linkTarget()) == null ? null : index.get(f.linkTarget()).sha256();
-    } else if (f.isRegularFile()) {
-      Path tmp = local.resolveSibling("." + local.getFileName() + ".part");
-      MessageDigest digest = sha256();
-      try (InputStream in = client.open(f.path());
-          OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-        in.transferTo(out);
-      }
-      Files.move(tmp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      sha = HexFormat.of().formatHex(digest.digest());
     } else {
       throw new SessionException(
           "the context holds "
@@ -181,10 +196,31 @@ public final class ContextMirror {
               + ", which is neither a file, a directory nor a symlink;"
               + " exclude it in .dockerignore");
     }
-    if (!f.isSymlink()) {
-      Files.setAttribute(local, "unix:mode", f.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
-      Files.setLastModifiedTime(local, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS));
+    index.put(f.path(), entry(f, null));
+  }
+
+  /** Clears the way for a new entry at {@code local}; a directory may stay a directory. */
+  private static void replaceable(Path local, boolean directory) throws IOException {
+    Files.createDirectories(local.getParent());
+    if (Files.exists(local, LinkOption.NOFOLLOW_LINKS)
+        && !(directory && Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS))) {
+      FileTrees.deleteRecursively(local);
     }
+  }
+
+  /** Writes a file's new contents beside it, then renames; returns their sha256. */
+  private static String write(Path local, InputStream in) throws IOException {
+    replaceable(local, false);
+    Path tmp = local.resolveSibling("." + local.getFileName() + ".part");
+    MessageDigest digest = sha256();
+    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+      in.transferTo(out);
+    }
+    Files.move(tmp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static Entry entry(ContextFile f, String sha) {
     return new Entry(f.size(), f.mtimeNanos(), f.mode(), f.uid(), f.gid(), f.linkTarget(), sha);
   }
 
