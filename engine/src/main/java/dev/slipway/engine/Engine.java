@@ -4,9 +4,16 @@ import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.DiskUsageResponse;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.NetworkMode;
+import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheInventory;
+import dev.slipway.engine.cache.CacheLeases;
+import dev.slipway.engine.cache.CachePruner;
+import dev.slipway.engine.cache.CacheUsage;
+import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
@@ -45,6 +52,8 @@ public final class Engine implements AutoCloseable {
   private final BaseImages baseImages;
   private final BuildExporter exporter;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
+  private final CacheLeases leases = new CacheLeases();
+  private final CacheInventory inventory;
 
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
@@ -57,12 +66,22 @@ public final class Engine implements AutoCloseable {
         new dev.slipway.engine.registry.RegistryBaseImages(
             images, new dev.slipway.engine.registry.RegistryClient(host -> false));
     Path tmp = stateDir.resolve("tmp");
-    deleteTree(tmp);
+    dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
     this.solver =
         SolverSetup.solver(
             config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
+    this.inventory =
+        new CacheInventory(
+            cache,
+            snapshots,
+            content,
+            images,
+            stateDir.resolve("contexts"),
+            stateDir.resolve("cache-mounts"),
+            tmp,
+            leases);
     this.exporter =
         new BuildExporter(
             content, images, snapshots, new ResultLayers(snapshots, cache, content), tmp);
@@ -107,6 +126,19 @@ public final class Engine implements AutoCloseable {
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
+    try (CacheLeases.BuildLease lease = leases.open()) {
+      return solve(request, session, progress, cancellation, definition, lease);
+    }
+  }
+
+  private BuildResult solve(
+      SolveRequest request,
+      BuildSession session,
+      ProgressEmitter progress,
+      BuildCancellation cancellation,
+      BuildDefinition definition,
+      CacheLeases.BuildLease lease)
+      throws BuildFailedException {
     SolveJob job =
         new SolveJob(
             request.getBuildId(),
@@ -118,7 +150,8 @@ public final class Engine implements AutoCloseable {
                 : dev.slipway.engine.exec.NetworkMode.HOST,
             new HashSet<>(request.getSecretIdsList()),
             new HashSet<>(request.getSshIdsList()),
-            request.getPull());
+            request.getPull(),
+            lease);
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
@@ -129,8 +162,19 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** Every cache item with its size on disk and whether a running build uses it. */
   public DiskUsageResponse diskUsage() throws IOException {
-    return new dev.slipway.engine.cache.CacheUsage(cache).report();
+    return new CacheUsage(inventory).report();
+  }
+
+  /**
+   * Removes cache items as {@code request} asks, least recently used first, never one a running
+   * build uses; reports what went and the space freed.
+   *
+   * @throws IllegalArgumentException when a filter is not understood
+   */
+  public PruneResponse prune(PruneRequest request) throws IOException {
+    return new CachePruner(inventory).prune(PrunePolicy.of(request));
   }
 
   public Path stateDir() {
@@ -144,17 +188,6 @@ public final class Engine implements AutoCloseable {
       snapshots.close();
     } catch (Exception e) {
       throw new IOException("closing the snapshotter failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 }

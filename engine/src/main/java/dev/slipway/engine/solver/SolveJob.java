@@ -1,6 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.session.BuildSession;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.Set;
  * @param secretIds secrets the request allows RUN steps to mount
  * @param sshIds ssh agents the request allows RUN steps to use
  * @param pull resolve base image tags again even when present locally
+ * @param lease what this build uses, kept from the garbage collector until the build ends
  */
 public record SolveJob(
     String buildId,
@@ -21,4 +23,5 @@ public record SolveJob(
     NetworkMode defaultNetwork,
     Set<String> secretIds,
     Set<String> sshIds,
-    boolean pull) {}
+    boolean pull,
+    CacheLeases.BuildLease lease) {}
