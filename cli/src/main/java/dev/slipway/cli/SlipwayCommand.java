@@ -1,6 +1,8 @@
 package dev.slipway.cli;
 
 import dev.slipway.cli.build.BuildCommand;
+import dev.slipway.cli.cache.DiskUsageCommand;
+import dev.slipway.cli.cache.PruneCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Build container images from Dockerfiles, locally or on Kubernetes.",
-    subcommands = {BuildCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      BuildCommand.class,
+      DiskUsageCommand.class,
+      PruneCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SlipwayCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -92,7 +92,9 @@ class CachePrunerTest {
 
     PruneResponse r = prune(PruneRequest.newBuilder().setKeepBytes(5_000));
 
-    assertThat(r.getRemovedList()).extracting(c -> c.getId()).containsExactly("sha256:old", "sha256:middle");
+    assertThat(r.getRemovedList())
+        .extracting(c -> c.getId())
+        .containsExactly("sha256:old", "sha256:middle");
     assertThat(r.getReclaimedBytes()).isEqualTo(8_000);
     assertThat(index.get("sha256:old")).isEmpty();
     assertThat(snapshots.get("old")).isEmpty();
@@ -110,10 +112,10 @@ class CachePrunerTest {
     assertThat(r.getRemovedList()).extracting(c -> c.getId()).containsExactly("sha256:stale");
     assertThat(snapshots.get("fresh")).isPresent();
     PruneResponse byKeepDuration =
-        prune(
-            PruneRequest.newBuilder()
-                .setKeepDuration(Duration.newBuilder().setSeconds(1800)));
-    assertThat(byKeepDuration.getRemovedList()).extracting(c -> c.getId()).containsExactly("sha256:fresh");
+        prune(PruneRequest.newBuilder().setKeepDuration(Duration.newBuilder().setSeconds(1800)));
+    assertThat(byKeepDuration.getRemovedList())
+        .extracting(c -> c.getId())
+        .containsExactly("sha256:fresh");
   }
 
   @Test
@@ -198,15 +200,16 @@ class CachePrunerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("until=DURATION");
     assertThat(PrunePolicy.parseDuration("1h30m")).isEqualTo(java.time.Duration.ofMinutes(90));
-    assertThatThrownBy(() -> PrunePolicy.parseDuration("yesterday"))
-        .hasMessageContaining("24h");
+    assertThatThrownBy(() -> PrunePolicy.parseDuration("yesterday")).hasMessageContaining("24h");
   }
 
   private PruneResponse prune(PruneRequest.Builder request) throws IOException {
     return new CachePruner(inventory).prune(PrunePolicy.of(request.build()));
   }
 
-  /** A committed step result of {@code bytes} bytes and its cache record, last used {@code when}. */
+  /**
+   * A committed step result of {@code bytes} bytes and its cache record, last used {@code when}.
+   */
   private void step(String key, String parent, int bytes, Instant when) throws IOException {
     try (ActiveSnapshot active = snapshots.prepare(key, parent)) {
       Files.write(active.rootfs().resolve(key + ".bin"), new byte[bytes]);
@@ -219,5 +222,4 @@ class CachePrunerTest {
   private static Instant days(int n) {
     return NOW.minus(n, ChronoUnit.DAYS);
   }
-
 }
