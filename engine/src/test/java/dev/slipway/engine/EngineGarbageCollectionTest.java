@@ -55,7 +55,7 @@ class EngineGarbageCollectionTest {
                     LocalSession.builder().context("context", context).build()) {
                   engine.solve(
                       TestBuild.request()
-                          .putBuildArgs("NAP", "3")
+                          .putBuildArgs("NAP", "8")
                           .addOutputs(TestBuild.local(out.resolve("rootfs")))
                           .build(),
                       session,

@@ -55,7 +55,7 @@ class EngineKillTest {
             .start();
     try {
       awaitLine(engine, "step-started");
-      assertThat(sleepers(nap)).as("the RUN step is running").isNotEmpty();
+      assertThat(awaitSleeping(nap)).as("the RUN step is running").isNotEmpty();
       assertThat(mountsUnder(state)).as("its rootfs is mounted").isNotEmpty();
     } finally {
       engine.destroyForcibly(); // SIGKILL: the engine releases nothing
@@ -127,6 +127,14 @@ class EngineKillTest {
       }
     }
     return pids;
+  }
+
+  /** The shell prints the marker just before it starts the sleep: wait for the sleep. */
+  private static List<Long> awaitSleeping(String nap) throws Exception {
+    for (int i = 0; i < 100 && sleepers(nap).isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    return sleepers(nap);
   }
 
   /** Killed processes are reaped asynchronously: give them a moment to disappear. */
