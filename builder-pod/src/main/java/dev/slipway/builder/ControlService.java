@@ -262,13 +262,17 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void prune(PruneRequest request, StreamObserver<PruneResponse> responses) {
-    responses.onError(
-        Status.UNIMPLEMENTED
-            .withDescription(
-                "this builder cannot prune its cache yet (the engine has no cache garbage"
-                    + " collection); stop the builder and delete its state directory to reclaim"
-                    + " the space")
-            .asException());
+    try {
+      responses.onNext(engine.prune(request));
+      responses.onCompleted();
+    } catch (IllegalArgumentException e) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+    } catch (IOException e) {
+      responses.onError(
+          Status.INTERNAL
+              .withDescription("pruning the cache failed: " + e.getMessage())
+              .asException());
+    }
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.slipway.cli;
 
 import dev.slipway.cli.build.BuildCommand;
+import dev.slipway.cli.cache.DiskUsageCommand;
+import dev.slipway.cli.cache.PruneCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Build container images from Dockerfiles, locally or on Kubernetes.",
     subcommands = {
       BuildCommand.class,
+      DiskUsageCommand.class,
+      PruneCommand.class,
       VersionCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

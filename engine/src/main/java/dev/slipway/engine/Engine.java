@@ -4,17 +4,23 @@ import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.DiskUsageResponse;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.NetworkMode;
+import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.cache.CacheIndex;
+import dev.slipway.engine.cache.CacheInventory;
+import dev.slipway.engine.cache.CacheLeases;
+import dev.slipway.engine.cache.CachePruner;
+import dev.slipway.engine.cache.CacheUsage;
 import dev.slipway.engine.cache.ImportedCache;
+import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.cache.RemoteCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
-import dev.slipway.engine.fs.FileTrees;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryBaseImages;
@@ -54,6 +60,8 @@ public final class Engine implements AutoCloseable {
   private final RemoteCache remoteCache;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
   private OciRuntime runtime;
+  private final CacheLeases leases = new CacheLeases();
+  private final CacheInventory inventory;
 
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
@@ -65,7 +73,7 @@ public final class Engine implements AutoCloseable {
     RegistryClient registry = new RegistryClient();
     this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
-    FileTrees.deleteRecursively(tmp);
+    dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
     this.solver =
@@ -74,6 +82,16 @@ public final class Engine implements AutoCloseable {
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
+    this.inventory =
+        new CacheInventory(
+            cache,
+            snapshots,
+            content,
+            images,
+            stateDir.resolve("contexts"),
+            stateDir.resolve("cache-mounts"),
+            tmp,
+            leases);
   }
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
@@ -116,6 +134,19 @@ public final class Engine implements AutoCloseable {
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
+    try (CacheLeases.BuildLease lease = leases.open()) {
+      return solve(request, session, progress, cancellation, definition, lease);
+    }
+  }
+
+  private BuildResult solve(
+      SolveRequest request,
+      BuildSession session,
+      ProgressEmitter progress,
+      BuildCancellation cancellation,
+      BuildDefinition definition,
+      CacheLeases.BuildLease lease)
+      throws BuildFailedException {
     RegistryAccess access = RegistryAccess.of(session, request.getInsecureRegistriesList());
     ImportedCache imported =
         request.getNoCache()
@@ -137,7 +168,8 @@ public final class Engine implements AutoCloseable {
             new HashSet<>(request.getSshIdsList()),
             request.getPull(),
             java.util.Set.copyOf(request.getInsecureRegistriesList()),
-            imported);
+            imported,
+            lease);
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
@@ -185,8 +217,19 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** Every cache item with its size on disk and whether a running build uses it. */
   public DiskUsageResponse diskUsage() throws IOException {
-    return new dev.slipway.engine.cache.CacheUsage(cache).report();
+    return new CacheUsage(inventory).report();
+  }
+
+  /**
+   * Removes cache items as {@code request} asks, least recently used first, never one a running
+   * build uses; reports what went and the space freed.
+   *
+   * @throws IllegalArgumentException when a filter is not understood
+   */
+  public PruneResponse prune(PruneRequest request) throws IOException {
+    return new CachePruner(inventory).prune(PrunePolicy.of(request));
   }
 
   /** The OCI runtime that runs RUN steps ("crun 1.8.1"), or empty when none is installed. */

@@ -2,6 +2,7 @@ package dev.slipway.engine.export;
 
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.image.ImageBlobs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;

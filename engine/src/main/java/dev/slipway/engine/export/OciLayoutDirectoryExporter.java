@@ -3,6 +3,7 @@ package dev.slipway.engine.export;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.image.Annotations;
+import dev.slipway.engine.image.ImageBlobs;
 import dev.slipway.engine.image.ImageIndex;
 import java.io.IOException;
 import java.io.InputStream;

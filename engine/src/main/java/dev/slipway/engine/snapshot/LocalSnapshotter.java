@@ -205,6 +205,15 @@ abstract class LocalSnapshotter implements Snapshotter {
   }
 
   @Override
+  public java.time.Instant committedAt(String key) throws IOException {
+    long id;
+    synchronized (this) {
+      id = requireCommitted(key).id();
+    }
+    return state.recordTime(id);
+  }
+
+  @Override
   public void remove(String key) throws IOException {
     CommittedSnapshot snapshot;
     synchronized (this) {

@@ -57,6 +57,9 @@ public interface Snapshotter extends AutoCloseable {
 
   List<CommittedSnapshot> list();
 
+  /** When {@code key} was committed: the age of a snapshot that no cache record describes. */
+  java.time.Instant committedAt(String key) throws IOException;
+
   /** Deletes a committed snapshot; refused while a snapshot, view or active one builds on it. */
   void remove(String key) throws IOException;
 

@@ -152,6 +152,11 @@ final class StateDirectory {
     writeAtomically(committedRoot().resolve(id + ".json"), JSON.writeValueAsBytes(record));
   }
 
+  /** When the record of {@code s/ID} was written, i.e. when the snapshot was committed. */
+  java.time.Instant recordTime(long id) throws IOException {
+    return Files.getLastModifiedTime(committedRoot().resolve(id + ".json")).toInstant();
+  }
+
   void deleteRecord(long id) throws IOException {
     Files.deleteIfExists(committedRoot().resolve(id + ".json"));
     fsyncDirectory(committedRoot());

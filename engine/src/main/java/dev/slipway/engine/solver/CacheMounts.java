@@ -1,11 +1,14 @@
 package dev.slipway.engine.solver;
 
+import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.ExecOp.CacheSharing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +36,10 @@ final class CacheMounts {
     void close();
   }
 
-  Lease acquire(String id, CacheSharing sharing) throws IOException {
+  /**
+   * @param build holds the directory for the build, so the garbage collector leaves it alone
+   */
+  Lease acquire(String id, CacheSharing sharing, CacheLeases.BuildLease build) throws IOException {
     String name = Digest.of(id.getBytes(StandardCharsets.UTF_8)).hex();
     CacheSharing mode = sharing == null ? CacheSharing.SHARED : sharing;
     if (mode == CacheSharing.LOCKED) {
@@ -42,17 +48,17 @@ final class CacheMounts {
         lock = locks.computeIfAbsent(name, k -> new ReentrantLock(true));
       }
       lock.lock();
-      return lease(directory(name), lock::unlock);
+      return lease(directory(name, build), lock::unlock);
     }
     synchronized (this) {
       int inUse = users.getOrDefault(name, 0);
       if (mode == CacheSharing.PRIVATE && inUse > 0) {
-        return lease(directory(name + "-" + UUID.randomUUID()), () -> {});
+        return lease(directory(name + "-" + UUID.randomUUID(), build), () -> {});
       }
       users.put(name, inUse + 1);
     }
     return lease(
-        directory(name),
+        directory(name, build),
         () -> {
           synchronized (this) {
             users.merge(name, -1, Integer::sum);
@@ -60,8 +66,18 @@ final class CacheMounts {
         });
   }
 
+  /** The directory's time is its last use, by which the garbage collector ages it. */
+  private static void markUsed(Path dir) {
+    try {
+      Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      // Not created (the step failed before mounting it): nothing to age.
+    }
+  }
+
   /** The executor creates the directory itself, applying the mount's owner and mode. */
-  private Path directory(String name) throws IOException {
+  private Path directory(String name, CacheLeases.BuildLease build) throws IOException {
+    build.hold(CacheLeases.CACHE_MOUNT_PREFIX + name);
     return Files.createDirectories(root).resolve(name);
   }
 
@@ -78,6 +94,7 @@ final class CacheMounts {
       public synchronized void close() {
         if (!closed) {
           closed = true;
+          markUsed(dir);
           release.run();
         }
       }

@@ -1,6 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.session.ContextFile;
@@ -83,8 +84,11 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
       throws BuildFailedException, IOException {
     ContextFiles client = client(v, job);
     Path dir = mirrorDir(client);
+    job.lease().hold(CacheLeases.CONTEXT_PREFIX + dir.getFileName());
     synchronized (ContextMirror.lockFor(dir)) {
       ContextMirror mirror = ContextMirror.open(dir);
+      // The directory's time is the mirror's last use, by which the garbage collector ages it.
+      Files.setLastModifiedTime(dir, FileTime.from(java.time.Instant.now()));
       try {
         ContextMirror.Sync sync =
             mirror.sync(

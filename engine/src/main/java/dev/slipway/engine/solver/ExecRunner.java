@@ -157,7 +157,8 @@ final class ExecRunner implements OpRunner<ExecOp> {
         CacheMounts.Lease lease =
             cacheMounts.acquire(
                 m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId(),
-                m.sharing());
+                m.sharing(),
+                job.lease());
         resources.add(lease);
         return Optional.of(
             new ExecMount.Cache(

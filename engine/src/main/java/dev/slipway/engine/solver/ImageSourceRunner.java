@@ -76,6 +76,7 @@ final class ImageSourceRunner implements OpRunner<SourceOp.Image> {
     for (int i = 0; i < layers.size(); i++) {
       chain = chain == null ? diffIds.get(i) : sha256(chain + " " + diffIds.get(i));
       String snapshotKey = "layer-" + chain.replace("sha256:", "");
+      job.lease().hold(snapshotKey);
       synchronized (unpackLocks.computeIfAbsent(snapshotKey, k -> new Object())) {
         if (snapshots.get(snapshotKey).isEmpty()) {
           allPresent = false;

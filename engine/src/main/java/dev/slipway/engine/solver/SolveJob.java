@@ -1,6 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.session.BuildSession;
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param pull resolve base image tags again even when present locally
  * @param insecureRegistries registry hosts reached over plain http
  * @param importedCache cache records imported for this build, consulted on a local miss
+ * @param lease what this build uses, kept from the garbage collector until the build ends
  */
 public record SolveJob(
     String buildId,
@@ -26,4 +28,5 @@ public record SolveJob(
     Set<String> sshIds,
     boolean pull,
     Set<String> insecureRegistries,
-    ImportedCache importedCache) {}
+    ImportedCache importedCache,
+    CacheLeases.BuildLease lease) {}

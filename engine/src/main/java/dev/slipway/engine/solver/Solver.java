@@ -159,6 +159,8 @@ public final class Solver implements AutoCloseable {
     }
     try {
       String key = runner.runtimeKey(v, inputs, job);
+      job.lease().hold(key);
+      job.lease().hold(OpRunner.snapshotKey(key));
       if (runner.indexed() && !ignoreCache) {
         SolvedVertex hit = lookup(key);
         if (hit == null) {
@@ -182,6 +184,7 @@ public final class Solver implements AutoCloseable {
         job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
       }
       SolvedVertex result = shared(key, () -> executeInSlot(runner, v, inputs, key, job));
+      job.lease().hold(result.snapshotKey());
       if (runner.indexed()) {
         record(key, result, v.name());
       }

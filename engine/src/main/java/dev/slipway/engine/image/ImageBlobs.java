@@ -1,21 +1,20 @@
-package dev.slipway.engine.export;
+package dev.slipway.engine.image;
 
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.MediaTypes;
-import dev.slipway.engine.image.ImageIndex;
-import dev.slipway.engine.image.Manifest;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Every blob an image (or multi-platform index) consists of, found by walking its documents. */
-final class ImageBlobs {
+public final class ImageBlobs {
   private ImageBlobs() {}
 
-  static Collection<Descriptor> of(ContentStore content, Descriptor root) throws IOException {
+  public static Collection<Descriptor> of(ContentStore content, Descriptor root)
+      throws IOException {
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
     walk(content, root, blobs, 0);
     return blobs.values();
