@@ -125,7 +125,9 @@ public final class BuilderStatefulSet
    */
   private PersistentVolumeClaim cacheClaim(Builder builder, Context<Builder> context) {
     var existing =
-        getSecondaryResource(builder, context)
+        context.getSecondaryResources(StatefulSet.class).stream()
+            .filter(s -> s.getMetadata().getName().equals(BuilderNames.statefulSet(builder)))
+            .findFirst()
             .map(s -> s.getSpec().getVolumeClaimTemplates())
             .filter(t -> !t.isEmpty());
     if (existing.isPresent()) {
