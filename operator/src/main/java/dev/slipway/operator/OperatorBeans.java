@@ -6,6 +6,7 @@ import dev.slipway.operator.builder.BuilderPods;
 import dev.slipway.operator.control.BuilderChannels;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.NettyBuilderChannels;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -38,6 +39,17 @@ public class OperatorBeans {
   @Singleton
   BuilderClient builderClient(BuilderChannels channels) {
     return new BuilderClient(channels);
+  }
+
+  /**
+   * One operator replica reconciles at a time (the others wait on this Lease): builds are followed
+   * in memory, so two leaders would start them twice.
+   */
+  @Produces
+  @Singleton
+  LeaderElectionConfiguration leaderElection(
+      @ConfigProperty(name = "slipway.leader-election.lease-name") String leaseName) {
+    return new LeaderElectionConfiguration(leaseName);
   }
 
   @Produces

@@ -156,6 +156,12 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     return DeleteControl.defaultDelete();
   }
 
+  /** The BuildRequests in the informer cache (empty before the operator started), for metrics. */
+  public java.util.stream.Stream<BuildRequest> cachedRequests() {
+    IndexerResourceCache<BuildRequest> cache = requests;
+    return cache == null ? java.util.stream.Stream.empty() : cache.list();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Scheduling
 
