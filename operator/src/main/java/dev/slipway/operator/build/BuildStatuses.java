@@ -1,0 +1,80 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.BuildResultStatus;
+import dev.slipway.api.resource.BuildSteps;
+import dev.slipway.operator.Conditions;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+
+/** Builds the next status of a BuildRequest from the current one. */
+final class BuildStatuses {
+
+  private BuildStatuses() {}
+
+  static BuildRequestStatus copy(BuildRequest request) {
+    BuildRequestStatus status = request.getStatus();
+    return status == null
+        ? new BuildRequestStatus()
+        : Serialization.unmarshal(Serialization.asJson(status), BuildRequestStatus.class);
+  }
+
+  static boolean same(BuildRequestStatus a, BuildRequestStatus b) {
+    return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
+  }
+
+  /** Sets phase and message, and the conditions that follow from the phase. */
+  static void phase(
+      BuildRequest request, BuildRequestStatus status, BuildPhase phase, String message) {
+    Long generation = request.getMetadata().getGeneration();
+    status.setObservedGeneration(generation);
+    status.setPhase(phase);
+    status.setMessage(message);
+    boolean scheduled =
+        phase == BuildPhase.RUNNING || phase.isFinal() && status.getBuilderPod() != null;
+    var c = status.getConditions();
+    c =
+        Conditions.set(
+            c,
+            "Scheduled",
+            scheduled,
+            scheduled ? "Placed" : phase.wireName(),
+            message,
+            generation);
+    c =
+        Conditions.set(
+            c, "Running", phase == BuildPhase.RUNNING, phase.wireName(), message, generation);
+    c =
+        Conditions.set(
+            c, "Complete", phase == BuildPhase.SUCCEEDED, phase.wireName(), message, generation);
+    status.setConditions(c);
+    if (phase != BuildPhase.QUEUED) {
+      status.setQueuePosition(null);
+    }
+    if (phase.isFinal() && status.getCompletionTime() == null) {
+      status.setCompletionTime(Instant.now().toString());
+    }
+  }
+
+  static void progress(BuildRequestStatus status, BuildRun.Snapshot snapshot) {
+    BuildSteps steps = new BuildSteps();
+    steps.setTotal(snapshot.stepsTotal());
+    steps.setDone(snapshot.stepsDone());
+    steps.setCached(snapshot.stepsCached());
+    if (snapshot.result() != null) {
+      var r = snapshot.result();
+      steps.setTotal(Math.max(snapshot.stepsTotal(), r.getStepsTotal()));
+      steps.setCached(Math.max(snapshot.stepsCached(), r.getStepsCached()));
+      steps.setDone(steps.getTotal());
+      BuildResultStatus result = new BuildResultStatus();
+      result.setDigest(r.getImageDigest());
+      result.setRefs(r.getRefsList().isEmpty() ? null : r.getRefsList());
+      result.setImage(r.getRefsCount() > 0 ? r.getRefs(0).replaceFirst("@sha256:.*$", "") : null);
+      result.setSizeBytes(r.getSizeBytes());
+      status.setResult(result);
+    }
+    status.setSteps(steps);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.slipway.operator.builder;
+
+import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.BuilderPodStatus;
+import dev.slipway.api.resource.BuilderStatus;
+import dev.slipway.operator.Conditions;
+import dev.slipway.operator.control.BuilderClient;
+import dev.slipway.operator.control.BuilderPod;
+import dev.slipway.operator.control.BuilderToken;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a Builder into its token Secret, headless Service, StatefulSet and PodDisruptionBudget (one
+ * dependent resource each, owned by the Builder), then reports the pods' readiness, load and cache
+ * use with standard conditions.
+ */
+@ControllerConfiguration(name = "builder")
+public class BuilderReconciler implements Reconciler<Builder> {
+
+  /** Load and cache use change without Kubernetes events: refresh them this often. */
+  static final Duration STATUS_REFRESH = Duration.ofSeconds(15);
+
+  private final BuilderTokenSecret tokenSecret = new BuilderTokenSecret();
+  private final BuilderService service = new BuilderService();
+  private final BuilderStatefulSet statefulSet;
+  private final BuilderDisruptionBudget disruptionBudget = new BuilderDisruptionBudget();
+  private final BuilderPods builderPods;
+  private final BuilderStatusProbe probe;
+
+  public BuilderReconciler(
+      BuilderDefaults defaults, BuilderPods builderPods, BuilderClient builderClient) {
+    this.statefulSet = new BuilderStatefulSet(defaults);
+    this.builderPods = builderPods;
+    this.probe = new BuilderStatusProbe(builderClient);
+  }
+
+  @Override
+  public List<EventSource<?, Builder>> prepareEventSources(EventSourceContext<Builder> context) {
+    List<EventSource<?, Builder>> sources =
+        new ArrayList<>(
+            EventSourceUtils.dependentEventSources(
+                context, tokenSecret, service, statefulSet, disruptionBudget));
+    sources.add(podEvents(context));
+    return sources;
+  }
+
+  /** Pods are the StatefulSet's, not ours: map them to their Builder by label. */
+  private static InformerEventSource<Pod, Builder> podEvents(EventSourceContext<Builder> context) {
+    var config =
+        InformerEventSourceConfiguration.from(Pod.class, Builder.class)
+            .withName("builder-pods")
+            .withLabelSelector(BuilderNames.BUILDER_LABEL)
+            .withSecondaryToPrimaryMapper(
+                pod ->
+                    Set.of(
+                        new ResourceID(
+                            pod.getMetadata().getLabels().get(BuilderNames.BUILDER_LABEL),
+                            pod.getMetadata().getNamespace())))
+            .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  @Override
+  public UpdateControl<Builder> reconcile(Builder builder, Context<Builder> context) {
+    tokenSecret.reconcile(builder, context);
+    service.reconcile(builder, context);
+    var set = statefulSet.reconcile(builder, context);
+    disruptionBudget.reconcile(builder, context);
+
+    StatefulSet current =
+        set.getSingleResource().or(() -> context.getSecondaryResource(StatefulSet.class)).get();
+    BuilderStatus status = status(builder, current, context);
+    UpdateControl<Builder> control;
+    if (sameStatus(builder.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      builder.setStatus(status);
+      control = UpdateControl.patchStatus(builder);
+    }
+    return control.rescheduleAfter(STATUS_REFRESH);
+  }
+
+  private BuilderStatus status(Builder builder, StatefulSet set, Context<Builder> context) {
+    String name = builder.getMetadata().getName();
+    String namespace = builder.getMetadata().getNamespace();
+    BuilderToken token = builderPods.token(context.getClient(), namespace, name).orElse(null);
+    List<BuilderPod> pods =
+        BuilderPods.of(context.getSecondaryResources(Pod.class).stream().toList(), name, token);
+    List<BuilderPodStatus> podStatuses = pods.stream().map(probe::probe).toList();
+
+    long generation =
+        builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
+    int desired = builder.getSpec().getReplicas();
+    int ready = (int) podStatuses.stream().filter(BuilderPodStatus::getReady).count();
+    int unanswered = (int) pods.stream().filter(BuilderPod::ready).count() - ready;
+    boolean rolledOut = rolledOut(set, desired);
+
+    BuilderStatus previous =
+        builder.getStatus() == null ? new BuilderStatus() : builder.getStatus();
+    BuilderStatus status = new BuilderStatus();
+    status.setObservedGeneration(generation);
+    status.setReplicas(pods.size());
+    status.setReadyReplicas(ready);
+    status.setSelector(BuilderNames.selectorString(builder));
+    status.setPods(new ArrayList<>(podStatuses));
+    var conditions = previous.getConditions();
+    conditions =
+        Conditions.set(
+            conditions,
+            "Ready",
+            ready == desired && (desired == 0 || ready > 0),
+            ready == desired ? "AllPodsReady" : "PodsNotReady",
+            ready + " of " + desired + " builder pods ready",
+            generation);
+    conditions =
+        Conditions.set(
+            conditions,
+            "Progressing",
+            !rolledOut,
+            rolledOut ? "RolledOut" : "RollingOut",
+            rolledOut
+                ? "the builder pods run the current spec"
+                : "the StatefulSet " + set.getMetadata().getName() + " is rolling out the spec",
+            generation);
+    conditions =
+        Conditions.set(
+            conditions,
+            "Degraded",
+            unanswered > 0,
+            unanswered > 0 ? "PodsNotAnswering" : "AsExpected",
+            unanswered > 0
+                ? unanswered
+                    + " ready builder pod(s) do not answer Control.Info on port "
+                    + BuilderNames.CONTROL_PORT
+                    + "; check their logs"
+                : "every ready builder pod answers",
+            generation);
+    status.setConditions(conditions);
+    return status;
+  }
+
+  private static boolean rolledOut(StatefulSet set, int desired) {
+    var s = set.getStatus();
+    if (s == null) {
+      return desired == 0;
+    }
+    boolean observed =
+        s.getObservedGeneration() != null
+            && set.getMetadata().getGeneration() != null
+            && s.getObservedGeneration() >= set.getMetadata().getGeneration();
+    boolean updated =
+        s.getUpdateRevision() == null || s.getUpdateRevision().equals(s.getCurrentRevision());
+    return observed && updated && nullToZero(s.getReadyReplicas()) == desired;
+  }
+
+  private static int nullToZero(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private static boolean sameStatus(BuilderStatus a, BuilderStatus b) {
+    return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
+  }
+}

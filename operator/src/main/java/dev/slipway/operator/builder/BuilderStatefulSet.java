@@ -1,0 +1,173 @@
+package dev.slipway.operator.builder;
+
+import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.BuilderCache;
+import dev.slipway.api.resource.BuilderSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The builder pods of a Builder: one StatefulSet whose pods each keep their build cache on a
+ * PersistentVolumeClaim of their own, so that a restarted pod finds its cache again.
+ */
+public final class BuilderStatefulSet
+    extends CRUDKubernetesDependentResource<StatefulSet, Builder> {
+
+  private final BuilderDefaults defaults;
+
+  public BuilderStatefulSet(BuilderDefaults defaults) {
+    super(StatefulSet.class);
+    this.defaults = defaults;
+  }
+
+  @Override
+  protected StatefulSet desired(Builder builder, Context<Builder> context) {
+    BuilderSpec spec = builder.getSpec();
+    String name = BuilderNames.statefulSet(builder);
+    String image = spec.getImage() != null ? spec.getImage() : defaults.image();
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(builder.getMetadata().getNamespace())
+        .withLabels(BuilderNames.labels(builder))
+        .endMetadata()
+        .withNewSpec()
+        .withServiceName(BuilderNames.service(name))
+        .withReplicas(spec.getReplicas())
+        // Builder pods are independent: start and stop them all at once.
+        .withPodManagementPolicy("Parallel")
+        .withNewSelector()
+        .withMatchLabels(BuilderNames.selector(builder))
+        .endSelector()
+        // Caches survive scale-down (a scale-up finds them warm) but go with the Builder.
+        .withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenScaled("Retain")
+        .withWhenDeleted("Delete")
+        .endPersistentVolumeClaimRetentionPolicy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(BuilderNames.labels(builder))
+        .endMetadata()
+        .withNewSpec()
+        .withNodeSelector(spec.getNodeSelector())
+        .withTolerations(spec.getTolerations())
+        .withEnableServiceLinks(false)
+        .addNewContainer()
+        .withName("builder")
+        .withImage(image)
+        .withArgs(
+            "--listen",
+            "0.0.0.0:" + BuilderNames.CONTROL_PORT,
+            "--state",
+            BuilderNames.STATE_DIR,
+            "--token-file",
+            BuilderNames.TOKEN_DIR + "/" + BuilderNames.TOKEN_KEY)
+        .withEnv(environment(spec))
+        .addNewPort()
+        .withName("grpc")
+        .withContainerPort(BuilderNames.CONTROL_PORT)
+        .endPort()
+        .withResources(spec.getResources())
+        // The engine mounts overlayfs snapshots and runs RUN steps with runc: it needs the
+        // privileges of a container runtime.
+        .withNewSecurityContext()
+        .withPrivileged(true)
+        .endSecurityContext()
+        .withNewReadinessProbe()
+        .withNewGrpc()
+        .withPort(BuilderNames.CONTROL_PORT)
+        .endGrpc()
+        .withPeriodSeconds(5)
+        .endReadinessProbe()
+        .withNewLivenessProbe()
+        .withNewGrpc()
+        .withPort(BuilderNames.CONTROL_PORT)
+        .endGrpc()
+        .withPeriodSeconds(20)
+        .withFailureThreshold(6)
+        .endLivenessProbe()
+        .addNewVolumeMount()
+        .withName(BuilderNames.CACHE_VOLUME)
+        .withMountPath(BuilderNames.STATE_DIR)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("token")
+        .withMountPath(BuilderNames.TOKEN_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("token")
+        .withNewSecret()
+        .withSecretName(BuilderNames.tokenSecret(name))
+        .withDefaultMode(0400)
+        .endSecret()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .withVolumeClaimTemplates(cacheClaim(builder, context))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The cache claim template. Kubernetes refuses changes to volumeClaimTemplates, so once the
+   * StatefulSet exists its template is kept; a new size applies to Builders created afterwards.
+   */
+  private PersistentVolumeClaim cacheClaim(Builder builder, Context<Builder> context) {
+    var existing =
+        context.getSecondaryResources(StatefulSet.class).stream()
+            .filter(s -> s.getMetadata().getName().equals(BuilderNames.statefulSet(builder)))
+            .findFirst()
+            .map(s -> s.getSpec().getVolumeClaimTemplates())
+            .filter(t -> !t.isEmpty());
+    if (existing.isPresent()) {
+      return existing.get().get(0);
+    }
+    BuilderCache cache =
+        builder.getSpec().getCache() != null ? builder.getSpec().getCache() : new BuilderCache();
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(BuilderNames.CACHE_VOLUME)
+        .withLabels(BuilderNames.labels(builder))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(cache.getStorageClassName())
+        .withNewResources()
+        .addToRequests("storage", cache.getSize())
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  /** Builder settings that are per pod rather than per build. */
+  private static List<EnvVar> environment(BuilderSpec spec) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(var("SLIPWAY_MAX_PARALLEL_BUILDS", String.valueOf(spec.getMaxParallelBuilds())));
+    BuilderCache cache = spec.getCache();
+    if (cache != null) {
+      Quantity keep = cache.getKeepBytes();
+      if (keep != null) {
+        env.add(var("SLIPWAY_CACHE_KEEP_BYTES", Quantity.getAmountInBytes(keep).toBigInteger()));
+      }
+      if (cache.getKeepDuration() != null) {
+        env.add(var("SLIPWAY_CACHE_KEEP_DURATION", cache.getKeepDuration()));
+      }
+    }
+    return env;
+  }
+
+  private static EnvVar var(String name, Object value) {
+    return new EnvVarBuilder().withName(name).withValue(String.valueOf(value)).build();
+  }
+}

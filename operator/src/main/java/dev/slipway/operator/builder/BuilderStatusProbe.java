@@ -1,0 +1,41 @@
+package dev.slipway.operator.builder;
+
+import dev.slipway.api.control.v1.InfoResponse;
+import dev.slipway.api.resource.BuilderPodStatus;
+import dev.slipway.operator.control.BuilderClient;
+import dev.slipway.operator.control.BuilderPod;
+import io.grpc.StatusRuntimeException;
+import org.jboss.logging.Logger;
+
+/** Asks a builder pod for its load and cache use, for the Builder's status. */
+public final class BuilderStatusProbe {
+
+  private static final Logger LOG = Logger.getLogger(BuilderStatusProbe.class);
+
+  private final BuilderClient client;
+
+  public BuilderStatusProbe(BuilderClient client) {
+    this.client = client;
+  }
+
+  /** The pod's status; a pod that does not answer is reported as not ready. */
+  public BuilderPodStatus probe(BuilderPod pod) {
+    BuilderPodStatus status = new BuilderPodStatus();
+    status.setName(pod.name());
+    status.setEndpoint(pod.endpoint());
+    status.setReady(false);
+    if (!pod.ready() || pod.token() == null) {
+      return status;
+    }
+    try {
+      InfoResponse info = client.info(pod);
+      status.setReady(true);
+      status.setActiveBuilds(info.getActiveBuilds());
+      status.setMaxParallelBuilds(info.getMaxParallelBuilds());
+      status.setCacheBytes(info.getCacheBytes());
+    } catch (StatusRuntimeException e) {
+      LOG.debugf("builder pod %s did not answer Info: %s", pod.name(), e.getStatus());
+    }
+    return status;
+  }
+}

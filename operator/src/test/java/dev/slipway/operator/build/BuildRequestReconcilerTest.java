@@ -1,0 +1,255 @@
+package dev.slipway.operator.build;
+
+import static dev.slipway.operator.testing.OperatorHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.api.control.v1.BuildContext;
+import dev.slipway.api.control.v1.BuildState;
+import dev.slipway.api.control.v1.GitContext;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.operator.testing.FakeBuilderPod;
+import dev.slipway.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+@EnableKubernetesMockClient(crud = true)
+class BuildRequestReconcilerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  static KubernetesClient client;
+  private OperatorHarness cluster;
+
+  private OperatorHarness cluster(TestInfo test, int maxParallelPerPod) {
+    cluster =
+        new OperatorHarness(
+            client, test.getTestMethod().orElseThrow().getName().toLowerCase(), maxParallelPerPod);
+    return cluster;
+  }
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void manyRequestsOnOneSmallBuilderAllFinishInOrder(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("small", 1, 2);
+    await("a ready builder pod", WAIT, () -> c.pods.pod("small-0") != null);
+    int count = 12;
+    AtomicInteger maxPosition = new AtomicInteger();
+    List<String> names =
+        IntStream.range(0, count).mapToObj(i -> String.format("build-%02d", i)).toList();
+    names.forEach(n -> c.createRequest(n, "small", 150, s -> {}));
+
+    await(
+        "every build to succeed",
+        WAIT,
+        () -> {
+          names.forEach(
+              n -> {
+                BuildRequest r = c.request(n);
+                if (r != null
+                    && r.getStatus() != null
+                    && r.getStatus().getQueuePosition() != null) {
+                  maxPosition.accumulateAndGet(r.getStatus().getQueuePosition(), Math::max);
+                }
+              });
+          return names.stream().allMatch(n -> c.phase(n) == BuildPhase.SUCCEEDED);
+        });
+
+    FakeBuilderPod pod = c.pods.pod("small-0");
+    List<String> solvedInOrder = new ArrayList<>();
+    pod.received().forEach(r -> solvedInOrder.add(r.request().getContext().getGit().getUrl()));
+    assertThat(solvedInOrder).as("each built once").hasSize(count).doesNotHaveDuplicates();
+    // Two slots: builds granted a slot together may reach the pod in either order, but no build
+    // overtakes one that was created more than a slot's width before it.
+    for (int i = 0; i < count; i++) {
+      int place = solvedInOrder.indexOf("git://127.0.0.1/" + names.get(i) + ".git");
+      assertThat(Math.abs(place - i))
+          .as("first come, first served: %s started %d-th", names.get(i), place)
+          .isLessThan(2);
+    }
+    assertThat(pod.peakActive())
+        .as("never more than maxParallelBuilds at once")
+        .isLessThanOrEqualTo(2);
+    assertThat(maxPosition.get()).as("builds waited in the queue").isGreaterThanOrEqualTo(2);
+    BuildRequest last = c.request("build-11");
+    assertThat(last.getStatus().getQueuePosition()).isNull();
+    assertThat(last.getStatus().getSteps().getDone()).isEqualTo(3);
+    assertThat(last.getStatus().getResult().getDigest()).startsWith("sha256:");
+    assertThat(last.getStatus().getCompletionTime()).isNotNull();
+    assertThat(last.getStatus().getBuilderPod()).isEqualTo("small-0");
+  }
+
+  @Test
+  void prefersThePodThatBuiltTheContextThenTheLeastLoaded(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("pool", 2, 2);
+    await(
+        "two builder pods",
+        WAIT,
+        () ->
+            c.pods.pod("pool-1") != null
+                && c.builder("pool").getStatus() != null
+                && c.builder("pool").getStatus().getReadyReplicas() == 2);
+    String warmKey =
+        ContextKeys.of(
+            BuildContext.newBuilder()
+                .setGit(GitContext.newBuilder().setUrl("git://127.0.0.1/warm.git"))
+                .build(),
+            null);
+    c.pods.pod("pool-1").warm(warmKey);
+
+    c.createRequest("warm", "pool", 100, s -> {});
+    await("the warm build", WAIT, () -> c.phase("warm") == BuildPhase.SUCCEEDED);
+    assertThat(c.request("warm").getStatus().getBuilderPod())
+        .as("cache affinity")
+        .isEqualTo("pool-1");
+
+    c.createRequest("long", "pool", 5_000, s -> {});
+    await("the long build to run", WAIT, () -> c.phase("long") == BuildPhase.RUNNING);
+    String busy = c.request("long").getStatus().getBuilderPod();
+    c.createRequest("cold", "pool", 100, s -> {});
+    await("the cold build", WAIT, () -> c.phase("cold") == BuildPhase.SUCCEEDED);
+    assertThat(c.request("cold").getStatus().getBuilderPod()).as("least loaded").isNotEqualTo(busy);
+  }
+
+  @Test
+  void cancelStopsTheBuildOnItsPod(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("slow", "b", 20_000, s -> {});
+    await("running", WAIT, () -> c.phase("slow") == BuildPhase.RUNNING);
+    String buildId = c.request("slow").getStatus().getBuildId();
+
+    c.editRequest("slow", s -> s.setCancel(true));
+
+    await("cancelled", WAIT, () -> c.phase("slow") == BuildPhase.CANCELLED);
+    assertThat(c.pods.pod("b-0").state(buildId)).isEqualTo(BuildState.BUILD_STATE_CANCELLED);
+    assertThat(c.request("slow").getStatus().getMessage()).contains("spec.cancel");
+    assertThat(events(c, "slow")).contains("Normal/Started", "Normal/Cancelled");
+  }
+
+  @Test
+  void deletingARunningRequestCancelsItFirst(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("doomed", "b", 20_000, s -> {});
+    await("running", WAIT, () -> c.phase("doomed") == BuildPhase.RUNNING);
+    String buildId = c.request("doomed").getStatus().getBuildId();
+    assertThat(c.request("doomed").getMetadata().getFinalizers()).isNotEmpty();
+
+    client.resource(c.request("doomed")).delete();
+
+    await("deleted", WAIT, () -> c.request("doomed") == null);
+    assertThat(c.pods.pod("b-0").state(buildId)).isEqualTo(BuildState.BUILD_STATE_CANCELLED);
+  }
+
+  @Test
+  void timeoutFailsAndCancelsTheBuild(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("forever", "b", 60_000, s -> s.setTimeoutSeconds(1L));
+    await("failed", WAIT, () -> c.phase("forever") == BuildPhase.FAILED);
+    BuildRequest r = c.request("forever");
+    assertThat(r.getStatus().getMessage()).contains("timed out after 1s");
+    assertThat(c.pods.pod("b-0").state(r.getStatus().getBuildId()))
+        .isEqualTo(BuildState.BUILD_STATE_CANCELLED);
+    assertThat(events(c, "forever")).contains("Warning/TimedOut");
+  }
+
+  @Test
+  void finishedRequestsAreDeletedAfterTheirTtl(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("short-lived", "b", 50, s -> s.setTtlSecondsAfterFinished(1));
+    await("succeeded", WAIT, () -> c.phase("short-lived") == BuildPhase.SUCCEEDED);
+    await("deleted by its ttl", WAIT, () -> c.request("short-lived") == null);
+  }
+
+  @Test
+  void aLostPodIsRetriedThenTheBuildFails(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("unlucky", "b", 60_000, s -> s.setRetries(1));
+    await("running", WAIT, () -> c.phase("unlucky") == BuildPhase.RUNNING);
+    var set = client.apps().statefulSets().inNamespace(c.namespace).withName("b").get();
+
+    c.pods.kill("b-0");
+    c.pods.start(set, "b-0");
+    await(
+        "the second attempt",
+        WAIT,
+        () -> {
+          BuildRequest r = c.request("unlucky");
+          return r.getStatus().getAttempts() == 2 && r.getStatus().getPhase() == BuildPhase.RUNNING;
+        });
+    assertThat(c.request("unlucky").getStatus().getBuildId()).endsWith("-2");
+
+    c.pods.kill("b-0");
+    c.pods.start(set, "b-0");
+    await("failed", WAIT, () -> c.phase("unlucky") == BuildPhase.FAILED);
+    assertThat(c.request("unlucky").getStatus().getMessage())
+        .contains("lost mid-build")
+        .contains("attempt 2 of 2");
+    assertThat(events(c, "unlucky")).contains("Warning/Retrying", "Warning/PodLost");
+  }
+
+  @Test
+  void aMissingBuilderIsReportedUntilItExists(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createRequest("early", "later", 50, s -> {});
+    await("a message", WAIT, () -> c.request("early").getStatus() != null);
+    BuildRequest r = c.request("early");
+    assertThat(r.getStatus().getPhase()).isEqualTo(BuildPhase.PENDING);
+    assertThat(r.getStatus().getMessage()).contains("Builder \"later\" does not exist");
+    assertThat(events(c, "early")).contains("Warning/Invalid");
+
+    c.createBuilder("later", 1, 2);
+    await("built once the Builder exists", WAIT, () -> c.phase("early") == BuildPhase.SUCCEEDED);
+  }
+
+  @Test
+  void aFailedStepFailsTheRequest(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("broken", "b", 50, s -> s.getBuildArgs().put("FAKE_OUTCOME", "fail"));
+    await("failed", WAIT, () -> c.phase("broken") == BuildPhase.FAILED);
+    assertThat(c.request("broken").getStatus().getMessage()).contains("exit code 2");
+  }
+
+  @Test
+  void aRestartedOperatorReattachesInsteadOfBuildingTwice(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("survivor", "b", 3_000, s -> {});
+    await("running", WAIT, () -> c.phase("survivor") == BuildPhase.RUNNING);
+
+    c.stopOperator();
+    c.startOperator();
+
+    await("succeeded", WAIT, () -> c.phase("survivor") == BuildPhase.SUCCEEDED);
+    assertThat(c.pods.pod("b-0").received()).hasSize(1);
+    assertThat(c.request("survivor").getStatus().getAttempts()).isEqualTo(1);
+  }
+
+  private static List<String> events(OperatorHarness c, String name) {
+    return client.v1().events().inNamespace(c.namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map((Event e) -> e.getType() + "/" + e.getReason())
+        .toList();
+  }
+}

@@ -1,0 +1,194 @@
+package dev.slipway.operator.builder;
+
+import static dev.slipway.operator.testing.OperatorHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+@EnableKubernetesMockClient(crud = true)
+class BuilderReconcilerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  static KubernetesClient client;
+  private OperatorHarness cluster;
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void createsThePoolAndReportsItsPods(TestInfo test) {
+    var c = cluster = new OperatorHarness(client, "create", 3);
+    Builder created = c.createBuilder("pool", 2, 3);
+
+    await("two ready pods in the status", WAIT, () -> readyReplicas(c) == 2);
+    StatefulSet set = client.apps().statefulSets().inNamespace(c.namespace).withName("pool").get();
+    var container = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(set.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container.getImage()).isEqualTo(OperatorHarness.DEFAULT_IMAGE);
+    assertThat(container.getArgs())
+        .containsExactly(
+            "--listen",
+            "0.0.0.0:7777",
+            "--state",
+            "/var/lib/slipway",
+            "--token-file",
+            "/etc/slipway/token");
+    assertThat(container.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(7777);
+    assertThat(set.getSpec().getVolumeClaimTemplates())
+        .singleElement()
+        .satisfies(
+            pvc ->
+                assertThat(pvc.getSpec().getResources().getRequests().get("storage").toString())
+                    .isEqualTo("20Gi"));
+    Service service = client.services().inNamespace(c.namespace).withName("pool").get();
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    PodDisruptionBudget pdb =
+        client.policy().v1().podDisruptionBudget().inNamespace(c.namespace).withName("pool").get();
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    Secret token = client.secrets().inNamespace(c.namespace).withName("pool-token").get();
+    assertThat(token.getData().get("token")).isNotBlank();
+    for (HasMetadata owned : new HasMetadata[] {set, service, pdb, token}) {
+      assertThat(owned.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+    }
+
+    Builder builder = c.builder("pool");
+    assertThat(builder.getStatus().getSelector()).isEqualTo("slipway.dev/builder=pool");
+    assertThat(builder.getStatus().getPods())
+        .extracting(p -> p.getName() + " " + p.getEndpoint() + " " + p.getMaxParallelBuilds())
+        .containsExactly(
+            "pool-0 pool-0.pool.create.svc:7777 3", "pool-1 pool-1.pool.create.svc:7777 3");
+    assertThat(condition(builder, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(builder, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(condition(builder, "Ready").getObservedGeneration())
+        .isEqualTo(builder.getMetadata().getGeneration());
+  }
+
+  @Test
+  void scalesBothWaysAndRollsOutSpecChanges(TestInfo test) {
+    var c = cluster = new OperatorHarness(client, "scale", 2);
+    c.createBuilder("pool", 1, 2);
+    await("one pod", WAIT, () -> readyReplicas(c) == 1);
+    String token =
+        client
+            .secrets()
+            .inNamespace(c.namespace)
+            .withName("pool-token")
+            .get()
+            .getData()
+            .get("token");
+
+    c.editBuilder("pool", s -> s.setReplicas(3));
+    await(
+        "three pods",
+        WAIT,
+        () -> readyReplicas(c) == 3 && c.builder("pool").getStatus().getPods().size() == 3);
+
+    c.editBuilder("pool", s -> s.setReplicas(1));
+    await(
+        "back to one pod",
+        WAIT,
+        () -> readyReplicas(c) == 1 && c.builder("pool").getStatus().getPods().size() == 1);
+    assertThat(c.pods.pods()).containsOnlyKeys("pool-0");
+
+    c.editBuilder(
+        "pool",
+        s -> {
+          s.setImage("127.0.0.1:5000/slipway-builder:v2");
+          s.setNodeSelector(Map.of("slipway.dev/builders", "true"));
+        });
+    await(
+        "the new image in the StatefulSet",
+        WAIT,
+        () ->
+            "127.0.0.1:5000/slipway-builder:v2"
+                .equals(
+                    client
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(c.namespace)
+                        .withName("pool")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage()));
+    assertThat(
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace(c.namespace)
+                .withName("pool")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getNodeSelector())
+        .containsEntry("slipway.dev/builders", "true");
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(c.namespace)
+                .withName("pool-token")
+                .get()
+                .getData()
+                .get("token"))
+        .as("the token is generated once")
+        .isEqualTo(token);
+  }
+
+  @Test
+  void deletingTheBuilderLeavesOnlyOwnedObjects(TestInfo test) {
+    var c = cluster = new OperatorHarness(client, "delete", 2);
+    c.createBuilder("pool", 1, 2);
+    await("one pod", WAIT, () -> readyReplicas(c) == 1);
+
+    client.resource(c.builder("pool")).delete();
+
+    await("the Builder gone", WAIT, () -> c.builder("pool") == null);
+    // The API server's garbage collector deletes what the Builder owns; the mock server has none,
+    // so check that everything created is owned.
+    assertThat(client.apps().statefulSets().inNamespace(c.namespace).list().getItems())
+        .allSatisfy(
+            s ->
+                assertThat(s.getMetadata().getOwnerReferences())
+                    .extracting("kind")
+                    .containsExactly("Builder"));
+  }
+
+  private int readyReplicas(OperatorHarness c) {
+    Builder b = c.builder("pool");
+    return b == null || b.getStatus() == null || b.getStatus().getReadyReplicas() == null
+        ? -1
+        : b.getStatus().getReadyReplicas();
+  }
+
+  private static Condition condition(Builder builder, String type) {
+    return builder.getStatus().getConditions().stream()
+        .filter(x -> type.equals(x.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+}

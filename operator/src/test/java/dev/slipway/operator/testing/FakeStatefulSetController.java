@@ -1,0 +1,148 @@
+package dev.slipway.operator.testing;
+
+import dev.slipway.operator.builder.BuilderNames;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the StatefulSet controller and the kubelet do for builder pods, for a mock API server: pods
+ * {@code <set>-0 … <set>-(n-1)}, each ready and backed by a {@link FakeBuilderPod}. Against a real
+ * cluster the same tests get real pods instead.
+ */
+public final class FakeStatefulSetController implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final int maxParallelBuilds;
+  private final Map<String, FakeBuilderPod> pods = new ConcurrentHashMap<>();
+  private final SharedIndexInformer<StatefulSet> informer;
+
+  public FakeStatefulSetController(
+      KubernetesClient client, String namespace, int maxParallelBuilds) {
+    this.client = client;
+    this.namespace = namespace;
+    this.maxParallelBuilds = maxParallelBuilds;
+    this.informer =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(StatefulSet set) {
+                    sync(set);
+                  }
+
+                  @Override
+                  public void onUpdate(StatefulSet old, StatefulSet set) {
+                    sync(set);
+                  }
+
+                  @Override
+                  public void onDelete(StatefulSet set, boolean unknown) {
+                    set.getSpec().setReplicas(0);
+                    sync(set);
+                  }
+                });
+  }
+
+  public FakeBuilderPod pod(String name) {
+    return pods.get(name);
+  }
+
+  public Map<String, FakeBuilderPod> pods() {
+    return pods;
+  }
+
+  private synchronized void sync(StatefulSet set) {
+    String name = set.getMetadata().getName();
+    int replicas = set.getSpec().getReplicas();
+    for (int i = 0; i < replicas; i++) {
+      String pod = name + "-" + i;
+      if (!pods.containsKey(pod)) {
+        start(set, pod);
+      }
+    }
+    for (int i = replicas; pods.containsKey(name + "-" + i); i++) {
+      kill(name + "-" + i);
+    }
+    long generation =
+        set.getMetadata().getGeneration() == null ? 1 : set.getMetadata().getGeneration();
+    var current = set.getStatus();
+    boolean settled =
+        current != null
+            && current.getReadyReplicas() != null
+            && current.getReadyReplicas() == replicas
+            && current.getObservedGeneration() != null
+            && current.getObservedGeneration() == generation;
+    if (!settled
+        && client.apps().statefulSets().inNamespace(namespace).withName(name).get() != null) {
+      set.setStatus(
+          new StatefulSetStatusBuilder()
+              .withReplicas(replicas)
+              .withReadyReplicas(replicas)
+              .withUpdatedReplicas(replicas)
+              .withObservedGeneration(generation)
+              .withCurrentRevision("r" + generation)
+              .withUpdateRevision("r" + generation)
+              .build());
+      client.apps().statefulSets().inNamespace(namespace).resource(set).updateStatus();
+    }
+  }
+
+  /** Creates a ready pod of the set and its builder process. */
+  public synchronized void start(StatefulSet set, String podName) {
+    String builder = set.getSpec().getSelector().getMatchLabels().get(BuilderNames.BUILDER_LABEL);
+    try {
+      pods.put(
+          podName,
+          new FakeBuilderPod(
+              podName, BuilderNames.endpoint(podName, builder, namespace), maxParallelBuilds));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(podName)
+            .withNamespace(namespace)
+            .withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
+            .endMetadata()
+            .withSpec(set.getSpec().getTemplate().getSpec())
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
+    client.pods().inNamespace(namespace).resource(pod).createOr(p -> p.update());
+  }
+
+  /** The pod dies (node lost, eviction): its builder stops and the Pod object goes away. */
+  public synchronized void kill(String podName) {
+    FakeBuilderPod pod = pods.remove(podName);
+    if (pod != null) {
+      pod.close();
+    }
+    client.pods().inNamespace(namespace).withName(podName).delete();
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+    pods.values().forEach(FakeBuilderPod::close);
+    pods.clear();
+  }
+}

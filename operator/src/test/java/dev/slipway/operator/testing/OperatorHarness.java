@@ -1,0 +1,190 @@
+package dev.slipway.operator.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.slipway.api.resource.BuildContextSource;
+import dev.slipway.api.resource.BuildOutput;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestSpec;
+import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.BuilderReference;
+import dev.slipway.api.resource.BuilderSpec;
+import dev.slipway.api.resource.GitContext;
+import dev.slipway.api.resource.OutputType;
+import dev.slipway.operator.build.BuildRequestReconciler;
+import dev.slipway.operator.build.BuildRuns;
+import dev.slipway.operator.builder.BuilderDefaults;
+import dev.slipway.operator.builder.BuilderPods;
+import dev.slipway.operator.builder.BuilderReconciler;
+import dev.slipway.operator.control.BuilderClient;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The operator's two reconcilers, run as plain classes against a Kubernetes API (here the fabric8
+ * mock server in CRUD mode) with builder pods played by {@link FakeStatefulSetController}.
+ * Scenarios only create, change and read resources, so they could run against a real API server
+ * too.
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  public static final String DEFAULT_IMAGE = "127.0.0.1:5000/slipway-builder:test";
+
+  public final KubernetesClient client;
+  public final String namespace;
+  public final FakeStatefulSetController pods;
+  private final InProcessBuilderChannels channels = new InProcessBuilderChannels();
+  private Operator operator;
+
+  public OperatorHarness(KubernetesClient client, String namespace, int maxParallelBuildsPerPod) {
+    this.client = client;
+    this.namespace = namespace;
+    this.pods = new FakeStatefulSetController(client, namespace, maxParallelBuildsPerPod);
+    startOperator();
+  }
+
+  /** Starts the operator (again, after {@link #stopOperator()}: a restart with empty memory). */
+  public void startOperator() {
+    BuilderClient builderClient = new BuilderClient(channels);
+    BuilderPods builderPods = new BuilderPods();
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .checkingCRDAndValidateLocalModel(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withConcurrentReconciliationThreads(8));
+    operator.register(
+        new BuilderReconciler(new BuilderDefaults(DEFAULT_IMAGE), builderPods, builderClient),
+        c -> c.settingNamespaces(namespace));
+    operator.register(
+        new BuildRequestReconciler(builderClient, builderPods, new BuildRuns()),
+        c -> c.settingNamespaces(namespace));
+    operator.start();
+  }
+
+  public void stopOperator() {
+    operator.stop();
+  }
+
+  public Builder createBuilder(String name, int replicas, int maxParallelBuilds) {
+    Builder builder = new Builder();
+    builder.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    BuilderSpec spec = new BuilderSpec();
+    spec.setReplicas(replicas);
+    spec.setMaxParallelBuilds(maxParallelBuilds);
+    builder.setSpec(spec);
+    return client.resource(builder).create();
+  }
+
+  public Builder builder(String name) {
+    return client.resources(Builder.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public void editBuilder(String name, Consumer<BuilderSpec> change) {
+    client
+        .resources(Builder.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            b -> {
+              change.accept(b.getSpec());
+              return b;
+            });
+  }
+
+  /** A request for a git context that the fake pod "builds" for {@code durationMs}. */
+  public BuildRequest createRequest(
+      String name, String builder, long durationMs, Consumer<BuildRequestSpec> customize) {
+    BuildRequest request = new BuildRequest();
+    request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    BuildRequestSpec spec = new BuildRequestSpec();
+    BuilderReference ref = new BuilderReference();
+    ref.setName(builder);
+    spec.setBuilderRef(ref);
+    BuildContextSource context = new BuildContextSource();
+    GitContext git = new GitContext();
+    git.setUrl("git://127.0.0.1/" + name + ".git");
+    context.setGit(git);
+    spec.setContext(context);
+    BuildOutput output = new BuildOutput();
+    output.setType(OutputType.IMAGE);
+    output.setNames(List.of("127.0.0.1:5000/" + name + ":latest"));
+    spec.setOutputs(List.of(output));
+    Map<String, String> args = new HashMap<>();
+    args.put("FAKE_DURATION_MS", String.valueOf(durationMs));
+    spec.setBuildArgs(args);
+    customize.accept(spec);
+    request.setSpec(spec);
+    return client.resource(request).create();
+  }
+
+  public BuildRequest request(String name) {
+    return client.resources(BuildRequest.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public BuildPhase phase(String name) {
+    BuildRequest r = request(name);
+    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
+  }
+
+  public void editRequest(String name, Consumer<BuildRequestSpec> change) {
+    client
+        .resources(BuildRequest.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            r -> {
+              change.accept(r.getSpec());
+              return r;
+            });
+  }
+
+  /** Like kubectl edit: the operator writes status concurrently, so try again on a conflict. */
+  private static void retryingConflicts(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    fail("timed out after " + timeout + " waiting for " + what);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    pods.close();
+    channels.close();
+  }
+}
