@@ -1,7 +1,9 @@
 package dev.slipway.builder;
 
+import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,9 +54,23 @@ public final class BuilderMain implements Callable<Integer> {
   @Option(
       names = "--max-builds",
       paramLabel = "N",
-      defaultValue = "${env:SLIPWAY_MAX_BUILDS:-4}",
+      defaultValue = "${env:SLIPWAY_MAX_PARALLEL_BUILDS:-4}",
       description = "Builds run at once; more are refused. Default: ${DEFAULT-VALUE}.")
   int maxBuilds;
+
+  @Option(
+      names = "--cache-keep-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "${env:SLIPWAY_CACHE_KEEP_BYTES:-0}",
+      description = "Collect the cache down to this size every few minutes; 0 means no bound.")
+  long cacheKeepBytes;
+
+  @Option(
+      names = "--cache-keep-duration",
+      paramLabel = "DURATION",
+      defaultValue = "${env:SLIPWAY_CACHE_KEEP_DURATION:-}",
+      description = "Collect cache items unused for longer than this (e.g. 168h); empty: no bound.")
+  String cacheKeepDuration;
 
   @Option(
       names = "--metrics-listen",
@@ -85,6 +101,21 @@ public final class BuilderMain implements Callable<Integer> {
       description = "Steps run at once across all builds; 0 means one per core (at least two).")
   int parallelism;
 
+  /** The bounds the builder keeps its cache within, when any is set. */
+  private Optional<PruneRequest> garbageCollection() {
+    PruneRequest.Builder gc = PruneRequest.newBuilder().setKeepBytes(cacheKeepBytes);
+    if (cacheKeepDuration != null && !cacheKeepDuration.isBlank()) {
+      try {
+        java.time.Duration d = PrunePolicy.parseDuration(cacheKeepDuration.trim());
+        gc.setKeepDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.toSeconds()));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--cache-keep-duration: " + e.getMessage());
+      }
+    }
+    return cacheKeepBytes > 0 || gc.hasKeepDuration() ? Optional.of(gc.build()) : Optional.empty();
+  }
+
   @Override
   public Integer call() throws Exception {
     if (maxBuilds < 1) {
@@ -106,7 +137,9 @@ public final class BuilderMain implements Callable<Integer> {
               + " can run builds here");
     }
     String version = Version.current();
-    try (Engine engine = Engine.open(config)) {
+    Optional<PruneRequest> gc = garbageCollection();
+    try (Engine engine = Engine.open(config);
+        CacheCollector collector = new CacheCollector(engine, gc)) {
       BuilderServer server =
           new BuilderServer(
               engine,

@@ -32,6 +32,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -284,7 +285,8 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setSnapshotter(engine.snapshotterName())
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
-            .addPlatforms(dev.slipway.engine.image.Platform.host().toString());
+            .addPlatforms(dev.slipway.engine.image.Platform.host().toString())
+            .addAllRecentContextKeys(recentContextKeys());
     try {
       info.setCacheBytes(engine.diskUsage().getTotalBytes());
     } catch (IOException e) {
@@ -292,6 +294,16 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     }
     responses.onNext(info.build());
     responses.onCompleted();
+  }
+
+  /** The context keys of the builds this builder knows, newest first, each once. */
+  private List<String> recentContextKeys() {
+    return slots.all().stream()
+        .sorted(java.util.Comparator.comparing(RunningBuild::started).reversed())
+        .map(b -> b.request().getContextKey())
+        .filter(k -> !k.isEmpty())
+        .distinct()
+        .toList();
   }
 
   private static StatusException notFound(String id) {

@@ -115,7 +115,8 @@ final class RunningBuild {
             .setStarted(timestamp(started))
             .setStepsTotal(stepsTotal)
             .setStepsDone(done.size())
-            .setStepsCached(cached.size());
+            .setStepsCached(cached.size())
+            .setContextKey(request.getContextKey());
     if (completed != null) {
       s.setCompleted(timestamp(completed));
     }

@@ -283,7 +283,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
       ConfigMap configMap,
       BuildRun run) {
     String sessionId = sessions.open(request, builder, run, context.getClient());
-    SolveRequest solve = SolveRequests.of(request, run.buildId(), builder, configMap, sessionId);
+    SolveRequest solve =
+        SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey());
     LOG.infof(
         "build %s/%s: Solve %s on pod %s",
         request.getMetadata().getNamespace(),

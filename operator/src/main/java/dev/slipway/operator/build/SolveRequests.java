@@ -42,19 +42,22 @@ public final class SolveRequests {
   /**
    * @param configMap the ConfigMap of a configMap context (null otherwise)
    * @param sessionId the operator's session for this build, or empty when it needs none
+   * @param contextKey the context's cache-affinity key ({@link ContextKeys})
    */
   public static SolveRequest of(
       BuildRequest request,
       String buildId,
       Builder builder,
       ConfigMap configMap,
-      String sessionId) {
+      String sessionId,
+      String contextKey) {
     BuildRequestSpec spec = request.getSpec();
     SolveRequest.Builder solve =
         SolveRequest.newBuilder()
             .setBuildId(buildId)
             .setSessionId(sessionId)
             .setContext(context(spec.getContext(), configMap))
+            .setContextKey(contextKey)
             .setNoCache(Boolean.TRUE.equals(spec.getNoCache()))
             .setPull(Boolean.TRUE.equals(spec.getPull()))
             .setTimeout(Duration.newBuilder().setSeconds(spec.getTimeoutSeconds()));

@@ -38,7 +38,7 @@ class SolveRequestsTest {
             .addToBinaryData("blob", Base64.getEncoder().encodeToString(new byte[] {0, 1, 2}))
             .build();
 
-    var solve = SolveRequests.of(request, "uid-1", builder(), configMap, "");
+    var solve = SolveRequests.of(request, "uid-1", builder(), configMap, "", "ctx-key");
 
     assertThat(solve.getContext().getInline().getFilesMap().get("Dockerfile").toStringUtf8())
         .isEqualTo("FROM scratch\n");
@@ -63,7 +63,9 @@ class SolveRequestsTest {
     request.getSpec().setSecrets(List.of(secret));
     request.getSpec().setBuildArgs(Map.of("V", "1"));
 
-    var solve = SolveRequests.of(request, "uid-1", builder(), null, "operator-uid-1");
+    var solve = SolveRequests.of(request, "uid-1", builder(), null, "operator-uid-1", "ctx-key");
+
+    assertThat(solve.getContextKey()).isEqualTo("ctx-key");
 
     assertThat(solve.getSecretIdsList()).containsExactly("npmrc");
     assertThat(solve.toString()).doesNotContain("git-creds");
