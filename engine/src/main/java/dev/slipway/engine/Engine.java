@@ -26,6 +26,7 @@ import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryBaseImages;
 import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.session.BuildSession;
+import dev.slipway.engine.session.SessionException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
 import dev.slipway.engine.solver.BaseImages;
@@ -35,6 +36,8 @@ import dev.slipway.engine.solver.SolveJob;
 import dev.slipway.engine.solver.SolvedVertex;
 import dev.slipway.engine.solver.Solver;
 import dev.slipway.engine.solver.SolverSetup;
+import dev.slipway.engine.source.ContextSources;
+import dev.slipway.engine.source.SourceFetchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,11 +123,29 @@ public final class Engine implements AutoCloseable {
    */
   public BuildResult solve(
       SolveRequest request,
-      BuildSession session,
+      BuildSession client,
       Consumer<SolveEvent> listener,
       BuildCancellation cancellation)
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
+    try (ContextSources.ContextSession session =
+        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"))) {
+      return solve(request, session, progress, cancellation);
+    } catch (SessionException | SourceFetchException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_SESSION, "failed to fetch the build context: " + e.getMessage());
+    } catch (IOException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_INTERNAL, "failed to fetch the build context: " + e.getMessage());
+    }
+  }
+
+  private BuildResult solve(
+      SolveRequest request,
+      BuildSession session,
+      ProgressEmitter progress,
+      BuildCancellation cancellation)
+      throws BuildFailedException {
     BuildDefinition definition = dockerfiles.convert(request, session, baseImages, progress);
     if (request.getCheckOnly()) {
       return BuildResult.newBuilder().setStepsTotal(definition.totalSteps()).build();

@@ -27,7 +27,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * the archive's owners, modes and mtimes unless {@code --chown} overrides the owner. The archive
  * cannot write outside the extraction directory: names and links resolve with it as root.
  */
-final class ArchiveUnpacker {
+public final class ArchiveUnpacker {
 
   private static final byte[] GZIP = {0x1f, (byte) 0x8b};
   private static final byte[] BZIP2 = {'B', 'Z', 'h'};
@@ -37,7 +37,7 @@ final class ArchiveUnpacker {
   private ArchiveUnpacker() {}
 
   /** True when {@code file} is a regular file holding a (possibly compressed) tar archive. */
-  static boolean isArchive(Path file) {
+  public static boolean isArchive(Path file) {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
@@ -50,7 +50,7 @@ final class ArchiveUnpacker {
   }
 
   /** Extracts {@code archive} into the existing directory {@code into}. */
-  static void unpack(Path archive, Path into, Owner owner) throws IOException {
+  public static void unpack(Path archive, Path into, Owner owner) throws IOException {
     record DirTimes(Path dir, FileTime mtime, FileTime atime) {}
     Deque<DirTimes> dirs = new ArrayDeque<>();
     try (InputStream in = decompressed(archive);

@@ -6,7 +6,6 @@ import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.graph.ExecOp;
-import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +36,7 @@ public final class SolverSetup {
             new ImageSourceRunner(images, content, snapshots),
             new ContextSourceRunner(stateDir.resolve("contexts"), snapshots),
             new HttpSourceRunner(snapshots, tmp),
-            SolverSetup::unsupportedGit,
+            new GitSourceRunner(snapshots, tmp),
             execs,
             new FileOpRunner(snapshots, tmp),
             new MergeRunner(snapshots, tmp));
@@ -50,16 +49,5 @@ public final class SolverSetup {
         ErrorKind.ERROR_KIND_INTERNAL,
         "RUN needs an OCI runtime and none was found on PATH: install one with"
             + " `apt-get install crun` (or runc)");
-  }
-
-  private static SolvedVertex unsupportedGit(
-      SourceOp.Git v, List<SolvedVertex> inputs, String key, SolveJob job)
-      throws BuildFailedException {
-    throw BuildFailedException.of(
-        ErrorKind.ERROR_KIND_INVALID_INPUT,
-        "ADD of a git repository ("
-            + v.url()
-            + ") is not supported by this engine yet;"
-            + " clone it in a RUN step or COPY it from the context");
   }
 }

@@ -15,7 +15,7 @@ public final class SourceFetchException extends RuntimeException {
   }
 
   /** {@code url} with any {@code user:password@} removed. */
-  static String redact(String url) {
+  public static String redact(String url) {
     return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
   }
 }
