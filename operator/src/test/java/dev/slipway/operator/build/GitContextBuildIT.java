@@ -27,6 +27,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,13 +48,15 @@ class GitContextBuildIT {
 
   private static final Path REPO = Path.of(System.getProperty("slipway.root", "..")).normalize();
   private static final String NAMESPACE = "gitops";
+  private static final String SECRET = "api-token-" + UUID.randomUUID();
   static KubernetesClient client;
 
-  @TempDir Path work;
+  @TempDir static Path work;
+  private static GitDaemon git;
+  private static OperatorHarness<BuilderProcess> cluster;
 
-  @Test
-  void aGitContextWithAClusterSecretIsBuiltAndPushed() throws Exception {
-    String secret = "api-token-" + UUID.randomUUID();
+  @BeforeAll
+  static void startTheClusterAndTheRepositories() throws Exception {
     Path repos = Files.createDirectories(work.resolve("repos"));
     publish(
         repos.resolve("app.git"),
@@ -62,78 +66,121 @@ class GitContextBuildIT {
                 + "COPY greeting.txt /greeting.txt\n"
                 // Succeeds only with the Secret's value, which is compared without being written.
                 + "RUN --mount=type=secret,id=api-token echo \""
-                + sha256(secret)
+                + sha256(SECRET)
                 + "  /run/secrets/api-token\" | sha256sum -c - && cp /greeting.txt /checked.txt\n",
             "greeting.txt",
             "built from git by the operator\n"));
-    String image = "127.0.0.1:5000/slipway-operator-it/app-" + System.nanoTime() + ":v1";
+    publish(
+        repos.resolve("broken.git"),
+        Map.of(
+            "Dockerfile",
+            "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
+    git = GitDaemon.serve(repos);
+
     LoopbackBuilderChannels channels = new LoopbackBuilderChannels();
     Path pods = Files.createDirectories(work.resolve("pods"));
+    cluster =
+        new OperatorHarness<>(
+            client,
+            NAMESPACE,
+            channels,
+            new LoopbackBuilderPods(client, NAMESPACE, REPO, pods, channels));
+    cluster.createBuilder("real", 1, 1);
+    await(
+        "the builder process to be ready in the Builder's status",
+        Duration.ofSeconds(120),
+        () ->
+            cluster.builder("real").getStatus() != null
+                && Integer.valueOf(1)
+                    .equals(cluster.builder("real").getStatus().getReadyReplicas()));
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("build-secrets")
+                .endMetadata()
+                .addToData(
+                    "api-token",
+                    Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .build())
+        .create();
+  }
 
-    try (GitDaemon git = GitDaemon.serve(repos);
-        OperatorHarness<BuilderProcess> cluster =
-            new OperatorHarness<>(
-                client,
-                NAMESPACE,
-                channels,
-                new LoopbackBuilderPods(client, NAMESPACE, REPO, pods, channels))) {
-      cluster.createBuilder("real", 1, 1);
-      await(
-          "the builder process to be ready in the Builder's status",
-          Duration.ofSeconds(120),
-          () ->
-              cluster.builder("real").getStatus() != null
-                  && Integer.valueOf(1)
-                      .equals(cluster.builder("real").getStatus().getReadyReplicas()));
-      client
-          .secrets()
-          .inNamespace(NAMESPACE)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("build-secrets")
-                  .endMetadata()
-                  .addToData(
-                      "api-token",
-                      Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))
-                  .build())
-          .create();
-
-      cluster.createRequest(
-          "app",
-          "real",
-          0,
-          spec -> {
-            spec.getContext().getGit().setUrl(git.url("app.git"));
-            spec.getContext().getGit().setRef("main");
-            spec.setBuildArgs(null);
-            spec.getOutputs().get(0).setNames(List.of(image));
-            SecretMount mount = new SecretMount();
-            mount.setId("api-token");
-            mount.setSecretKeyRef(new SecretKeySelector("api-token", "build-secrets", false));
-            spec.setSecrets(List.of(mount));
-          });
-
-      await(
-          "the build to end",
-          Duration.ofMinutes(5),
-          () -> cluster.phase("app") != null && cluster.phase("app").isFinal());
-      BuildRequest done = cluster.request("app");
-      assertThat(done.getStatus().getPhase())
-          .as(
-              "%s%nbuilder log:%n%s",
-              done.getStatus().getMessage(), cluster.pods.pod("real-0").log())
-          .isEqualTo(BuildPhase.SUCCEEDED);
-      assertThat(done.getStatus().getBuilderPod()).isEqualTo("real-0");
-      assertThat(done.getStatus().getResult().getDigest())
-          .as("the digest the registry serves for " + image)
-          .isEqualTo(registryDigest(image));
-      assertThat(done.getStatus().getResult().getRefs())
-          .contains(image + "@" + done.getStatus().getResult().getDigest());
-      assertThat(done.getStatus().getSteps().getDone())
-          .isEqualTo(done.getStatus().getSteps().getTotal())
-          .isPositive();
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
     }
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  @Test
+  void aGitContextWithAClusterSecretIsBuiltAndPushed() throws Exception {
+    String image = "127.0.0.1:5000/slipway-operator-it/app-" + System.nanoTime() + ":v1";
+    cluster.createRequest(
+        "app",
+        "real",
+        0,
+        spec -> {
+          spec.getContext().getGit().setUrl(git.url("app.git"));
+          spec.getContext().getGit().setRef("main");
+          spec.setBuildArgs(null);
+          spec.getOutputs().get(0).setNames(List.of(image));
+          SecretMount mount = new SecretMount();
+          mount.setId("api-token");
+          mount.setSecretKeyRef(new SecretKeySelector("api-token", "build-secrets", false));
+          spec.setSecrets(List.of(mount));
+        });
+
+    BuildRequest done = awaitEnd("app");
+    assertThat(done.getStatus().getPhase())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .isEqualTo(BuildPhase.SUCCEEDED);
+    assertThat(done.getStatus().getBuilderPod()).isEqualTo("real-0");
+    assertThat(done.getStatus().getResult().getDigest())
+        .as("the digest the registry serves for " + image)
+        .isEqualTo(registryDigest(image));
+    assertThat(done.getStatus().getResult().getRefs())
+        .contains(image + "@" + done.getStatus().getResult().getDigest());
+    assertThat(done.getStatus().getSteps().getDone())
+        .isEqualTo(done.getStatus().getSteps().getTotal())
+        .isPositive();
+    assertThat(builderLog()).as("the secret's value is in no log").doesNotContain(SECRET);
+  }
+
+  @Test
+  void aFailedRunFailsTheRequestWithTheStepsError() throws Exception {
+    cluster.createRequest(
+        "broken",
+        "real",
+        0,
+        spec -> {
+          spec.getContext().getGit().setUrl(git.url("broken.git"));
+          spec.setBuildArgs(null);
+          spec.getOutputs().get(0).setPush(false);
+        });
+
+    BuildRequest done = awaitEnd("broken");
+    assertThat(done.getStatus().getPhase())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .isEqualTo(BuildPhase.FAILED);
+    assertThat(done.getStatus().getMessage()).contains("exit code: 7", "(Dockerfile:2)");
+  }
+
+  private static BuildRequest awaitEnd(String name) {
+    await(
+        name + " to end",
+        Duration.ofMinutes(5),
+        () -> cluster.phase(name) != null && cluster.phase(name).isFinal());
+    return cluster.request(name);
+  }
+
+  private static String builderLog() throws IOException {
+    return cluster.pods.pod("real-0").log();
   }
 
   /** A bare repository at {@code bare} with {@code files} committed on branch main. */
