@@ -57,6 +57,11 @@ class GitContextBuildIT {
 
   @BeforeAll
   static void startTheClusterAndTheRepositories() throws Exception {
+    assertThat(REPO.resolve("builder-pod/target/slipway-builder.jar"))
+        .as(
+            "the packaged builder; run this test in a reactor build that packages builder-pod"
+                + " first, e.g. ./mvnw -pl builder-pod,operator -am verify")
+        .isRegularFile();
     Path repos = Files.createDirectories(work.resolve("repos"));
     publish(
         repos.resolve("app.git"),
