@@ -39,6 +39,16 @@ public final class BuildCancellation {
     return () -> callbacks.remove(callback);
   }
 
+  /**
+   * A cancellation that follows this one and can also be cancelled on its own: how a build stops
+   * its other steps when one fails without marking the caller's build as cancelled.
+   */
+  public BuildCancellation child() {
+    BuildCancellation child = new BuildCancellation();
+    onCancel(() -> child.cancel(reason));
+    return child;
+  }
+
   /** Throws when cancelled, for loops that check between units of work. */
   public void throwIfCancelled() throws BuildFailedException {
     if (isCancelled()) {

@@ -181,7 +181,9 @@ public final class Engine implements AutoCloseable {
             request.getBuildId(),
             session,
             progress,
-            cancellation,
+            // The solver cancels the job's steps when one fails; the caller's token says only
+            // whether the caller cancelled.
+            cancellation.child(),
             request.getNetwork() == NetworkMode.NETWORK_MODE_NONE
                 ? dev.slipway.engine.exec.NetworkMode.NONE
                 : dev.slipway.engine.exec.NetworkMode.HOST,

@@ -1,12 +1,17 @@
 package dev.slipway.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.VertexEvent;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.TestBuild.Recorded;
+import dev.slipway.engine.session.LocalSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +51,39 @@ class ParallelStagesTest {
       assertThat(out.resolve("rootfs/left")).hasContent("left");
       assertThat(out.resolve("rootfs/right")).hasContent("right");
     }
+  }
+
+  @Test
+  void aFailedStepStopsTheOtherStagesAndFailsTheBuildWithoutCancellingIt() throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        """
+        FROM 127.0.0.1:5000/busybox:latest AS broken
+        RUN sleep 1 && exit 3
+        FROM 127.0.0.1:5000/busybox:latest AS slow
+        RUN sleep 60 && echo slow > /slow
+        FROM 127.0.0.1:5000/busybox:latest
+        COPY --from=broken /etc/hostname /broken
+        COPY --from=slow /slow /slow
+        """);
+    BuildCancellation cancellation = new BuildCancellation();
+    Instant started = Instant.now();
+    try (Engine engine = Engine.open(EngineConfig.defaults(state).withParallelism(2));
+        LocalSession session = LocalSession.builder().context("context", context).build()) {
+      BuildFailedException failure =
+          catchThrowableOfType(
+              BuildFailedException.class,
+              () -> engine.solve(TestBuild.request().build(), session, event -> {}, cancellation));
+
+      assertThat(failure.error().getKind()).isEqualTo(ErrorKind.ERROR_KIND_STEP_FAILED);
+      assertThat(failure.error().getExitCode()).isEqualTo(3);
+    }
+    assertThat(Duration.between(started, Instant.now()))
+        .as("the slow stage was stopped")
+        .isLessThan(Duration.ofSeconds(45));
+    assertThat(cancellation.isCancelled())
+        .as("a failed step is the build's failure, not a cancellation by its caller")
+        .isFalse();
   }
 
   private static String times(VertexEvent e) {

@@ -35,7 +35,8 @@ public final class CreateToSolveBenchmark {
             false);
     server.init();
     try (KubernetesClient client = server.createClient();
-        OperatorHarness cluster = new OperatorHarness(client, "bench", 4)) {
+        OperatorHarness<FakeBuilderPod> cluster =
+            OperatorHarness.withFakePods(client, "bench", 4)) {
       cluster.createBuilder("idle", 1, 4);
       OperatorHarness.await(
           "a ready builder pod",

@@ -27,11 +27,11 @@ class BuildRequestReconcilerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   static KubernetesClient client;
-  private OperatorHarness cluster;
+  private OperatorHarness<FakeBuilderPod> cluster;
 
-  private OperatorHarness cluster(TestInfo test, int maxParallelPerPod) {
+  private OperatorHarness<FakeBuilderPod> cluster(TestInfo test, int maxParallelPerPod) {
     cluster =
-        new OperatorHarness(
+        OperatorHarness.withFakePods(
             client, test.getTestMethod().orElseThrow().getName().toLowerCase(), maxParallelPerPod);
     return cluster;
   }
@@ -246,7 +246,7 @@ class BuildRequestReconcilerTest {
     assertThat(c.request("survivor").getStatus().getAttempts()).isEqualTo(1);
   }
 
-  private static List<String> events(OperatorHarness c, String name) {
+  private static List<String> events(OperatorHarness<?> c, String name) {
     return client.v1().events().inNamespace(c.namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .map((Event e) -> e.getType() + "/" + e.getReason())

@@ -4,6 +4,7 @@ import static dev.slipway.operator.testing.OperatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.testing.FakeBuilderPod;
 import dev.slipway.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,7 +25,7 @@ class BuilderReconcilerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   static KubernetesClient client;
-  private OperatorHarness cluster;
+  private OperatorHarness<FakeBuilderPod> cluster;
 
   @AfterEach
   void stop() {
@@ -35,7 +36,7 @@ class BuilderReconcilerTest {
 
   @Test
   void createsThePoolAndReportsItsPods(TestInfo test) {
-    var c = cluster = new OperatorHarness(client, "create", 3);
+    var c = cluster = OperatorHarness.withFakePods(client, "create", 3);
     Builder created = c.createBuilder("pool", 2, 3);
 
     await("two ready pods in the status", WAIT, () -> readyReplicas(c) == 2);
@@ -86,7 +87,7 @@ class BuilderReconcilerTest {
 
   @Test
   void scalesBothWaysAndRollsOutSpecChanges(TestInfo test) {
-    var c = cluster = new OperatorHarness(client, "scale", 2);
+    var c = cluster = OperatorHarness.withFakePods(client, "scale", 2);
     c.createBuilder("pool", 1, 2);
     await("one pod", WAIT, () -> readyReplicas(c) == 1);
     String token =
@@ -161,7 +162,7 @@ class BuilderReconcilerTest {
 
   @Test
   void deletingTheBuilderLeavesOnlyOwnedObjects(TestInfo test) {
-    var c = cluster = new OperatorHarness(client, "delete", 2);
+    var c = cluster = OperatorHarness.withFakePods(client, "delete", 2);
     c.createBuilder("pool", 1, 2);
     await("one pod", WAIT, () -> readyReplicas(c) == 1);
 
@@ -178,7 +179,7 @@ class BuilderReconcilerTest {
                     .containsExactly("Builder"));
   }
 
-  private int readyReplicas(OperatorHarness c) {
+  private int readyReplicas(OperatorHarness<?> c) {
     Builder b = c.builder("pool");
     return b == null || b.getStatus() == null || b.getStatus().getReadyReplicas() == null
         ? -1

@@ -15,22 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the StatefulSet controller and the kubelet do for builder pods, for a mock API server: pods
- * {@code <set>-0 … <set>-(n-1)}, each ready and backed by a {@link FakeBuilderPod}. Against a real
- * cluster the same tests get real pods instead.
+ * {@code <set>-0 … <set>-(n-1)}, each ready once its builder (a {@link FakeBuilderPod} or a real
+ * builder process, as the {@link BuilderPodStarter} makes it) serves. Against a real cluster the
+ * same tests get real pods instead.
  */
-public final class FakeStatefulSetController implements AutoCloseable {
+public final class FakeStatefulSetController<P extends AutoCloseable> implements AutoCloseable {
 
   private final KubernetesClient client;
   private final String namespace;
-  private final int maxParallelBuilds;
-  private final Map<String, FakeBuilderPod> pods = new ConcurrentHashMap<>();
+  private final BuilderPodStarter<P> starter;
+  private final Map<String, P> pods = new ConcurrentHashMap<>();
   private final SharedIndexInformer<StatefulSet> informer;
 
   public FakeStatefulSetController(
-      KubernetesClient client, String namespace, int maxParallelBuilds) {
+      KubernetesClient client, String namespace, BuilderPodStarter<P> starter) {
     this.client = client;
     this.namespace = namespace;
-    this.maxParallelBuilds = maxParallelBuilds;
+    this.starter = starter;
     this.informer =
         client
             .apps()
@@ -56,11 +57,11 @@ public final class FakeStatefulSetController implements AutoCloseable {
                 });
   }
 
-  public FakeBuilderPod pod(String name) {
+  public P pod(String name) {
     return pods.get(name);
   }
 
-  public Map<String, FakeBuilderPod> pods() {
+  public Map<String, P> pods() {
     return pods;
   }
 
@@ -105,9 +106,7 @@ public final class FakeStatefulSetController implements AutoCloseable {
     String builder = set.getSpec().getSelector().getMatchLabels().get(BuilderNames.BUILDER_LABEL);
     try {
       pods.put(
-          podName,
-          new FakeBuilderPod(
-              podName, BuilderNames.endpoint(podName, builder, namespace), maxParallelBuilds));
+          podName, starter.start(set, podName, BuilderNames.endpoint(podName, builder, namespace)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -132,9 +131,9 @@ public final class FakeStatefulSetController implements AutoCloseable {
 
   /** The pod dies (node lost, eviction): its builder stops and the Pod object goes away. */
   public synchronized void kill(String podName) {
-    FakeBuilderPod pod = pods.remove(podName);
+    P pod = pods.remove(podName);
     if (pod != null) {
-      pod.close();
+      stop(pod);
     }
     client.pods().inNamespace(namespace).withName(podName).delete();
   }
@@ -142,7 +141,15 @@ public final class FakeStatefulSetController implements AutoCloseable {
   @Override
   public void close() {
     informer.close();
-    pods.values().forEach(FakeBuilderPod::close);
+    pods.values().forEach(FakeStatefulSetController::stop);
     pods.clear();
+  }
+
+  private static void stop(AutoCloseable pod) {
+    try {
+      pod.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop builder pod " + pod, e);
+    }
   }
 }

@@ -17,6 +17,7 @@ import dev.slipway.operator.build.BuildRuns;
 import dev.slipway.operator.builder.BuilderDefaults;
 import dev.slipway.operator.builder.BuilderPods;
 import dev.slipway.operator.builder.BuilderReconciler;
+import dev.slipway.operator.control.BuilderChannels;
 import dev.slipway.operator.control.BuilderClient;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,25 +32,44 @@ import java.util.function.Consumer;
 
 /**
  * The operator's two reconcilers, run as plain classes against a Kubernetes API (here the fabric8
- * mock server in CRUD mode) with builder pods played by {@link FakeStatefulSetController}.
+ * mock server in CRUD mode) with builder pods played by {@link FakeStatefulSetController}: {@link
+ * FakeBuilderPod}s in process ({@link #withFakePods}), or real builder processes on loopback.
  * Scenarios only create, change and read resources, so they could run against a real API server
  * too.
  */
-public final class OperatorHarness implements AutoCloseable {
+public final class OperatorHarness<P extends AutoCloseable> implements AutoCloseable {
 
   public static final String DEFAULT_IMAGE = "127.0.0.1:5000/slipway-builder:test";
 
   public final KubernetesClient client;
   public final String namespace;
-  public final FakeStatefulSetController pods;
-  private final InProcessBuilderChannels channels = new InProcessBuilderChannels();
+  public final FakeStatefulSetController<P> pods;
+  private final BuilderChannels channels;
   private Operator operator;
 
-  public OperatorHarness(KubernetesClient client, String namespace, int maxParallelBuildsPerPod) {
+  /**
+   * @param channels how the operator reaches the pods that {@code starter} starts
+   */
+  public OperatorHarness(
+      KubernetesClient client,
+      String namespace,
+      BuilderChannels channels,
+      BuilderPodStarter<P> starter) {
     this.client = client;
     this.namespace = namespace;
-    this.pods = new FakeStatefulSetController(client, namespace, maxParallelBuildsPerPod);
+    this.channels = channels;
+    this.pods = new FakeStatefulSetController<>(client, namespace, starter);
     startOperator();
+  }
+
+  /** Builder pods that are {@link FakeBuilderPod}s, each running up to {@code maxParallel}. */
+  public static OperatorHarness<FakeBuilderPod> withFakePods(
+      KubernetesClient client, String namespace, int maxParallelBuildsPerPod) {
+    return new OperatorHarness<>(
+        client,
+        namespace,
+        new InProcessBuilderChannels(),
+        (set, pod, endpoint) -> new FakeBuilderPod(pod, endpoint, maxParallelBuildsPerPod));
   }
 
   /** Starts the operator (again, after {@link #stopOperator()}: a restart with empty memory). */

@@ -1,0 +1,232 @@
+package dev.slipway.operator.build;
+
+import static dev.slipway.operator.testing.OperatorHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.SecretMount;
+import dev.slipway.operator.testing.BuilderProcess;
+import dev.slipway.operator.testing.GitDaemon;
+import dev.slipway.operator.testing.LoopbackBuilderChannels;
+import dev.slipway.operator.testing.LoopbackBuilderPods;
+import dev.slipway.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's reconcilers against a real builder process on loopback (the fabric8 mock server in
+ * CRUD mode stands in for the API server): a GitOps BuildRequest for a repository on a real {@code
+ * git daemon}, whose Dockerfile mounts a secret that the operator reads from a Kubernetes Secret
+ * and serves over its own session, ends Succeeded with the image pushed to the registry on
+ * 127.0.0.1:5000 and its digest in the status.
+ *
+ * <p>Needs what the engine's tests need (root, an OCI runtime, 127.0.0.1:5000/busybox:latest), git,
+ * skopeo, and builder-pod's packaged jar, which a reactor build makes before this module's
+ * integration tests.
+ */
+@EnableKubernetesMockClient(crud = true)
+class GitContextBuildIT {
+
+  private static final Path REPO = Path.of(System.getProperty("slipway.root", "..")).normalize();
+  private static final String NAMESPACE = "gitops";
+  private static final String SECRET = "api-token-" + UUID.randomUUID();
+  static KubernetesClient client;
+
+  @TempDir static Path work;
+  private static GitDaemon git;
+  private static OperatorHarness<BuilderProcess> cluster;
+
+  @BeforeAll
+  static void startTheClusterAndTheRepositories() throws Exception {
+    assertThat(REPO.resolve("builder-pod/target/slipway-builder.jar"))
+        .as(
+            "the packaged builder; run this test in a reactor build that packages builder-pod"
+                + " first, e.g. ./mvnw -pl builder-pod,operator -am verify")
+        .isRegularFile();
+    Path repos = Files.createDirectories(work.resolve("repos"));
+    publish(
+        repos.resolve("app.git"),
+        Map.of(
+            "Dockerfile",
+            "FROM 127.0.0.1:5000/busybox:latest\n"
+                + "COPY greeting.txt /greeting.txt\n"
+                // Succeeds only with the Secret's value, which is compared without being written.
+                + "RUN --mount=type=secret,id=api-token echo \""
+                + sha256(SECRET)
+                + "  /run/secrets/api-token\" | sha256sum -c - && cp /greeting.txt /checked.txt\n",
+            "greeting.txt",
+            "built from git by the operator\n"));
+    publish(
+        repos.resolve("broken.git"),
+        Map.of(
+            "Dockerfile",
+            "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
+    git = GitDaemon.serve(repos);
+
+    LoopbackBuilderChannels channels = new LoopbackBuilderChannels();
+    Path pods = Files.createDirectories(work.resolve("pods"));
+    cluster =
+        new OperatorHarness<>(
+            client,
+            NAMESPACE,
+            channels,
+            new LoopbackBuilderPods(client, NAMESPACE, REPO, pods, channels));
+    cluster.createBuilder("real", 1, 1);
+    await(
+        "the builder process to be ready in the Builder's status",
+        Duration.ofSeconds(120),
+        () ->
+            cluster.builder("real").getStatus() != null
+                && Integer.valueOf(1)
+                    .equals(cluster.builder("real").getStatus().getReadyReplicas()));
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("build-secrets")
+                .endMetadata()
+                .addToData(
+                    "api-token",
+                    Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .build())
+        .create();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  @Test
+  void aGitContextWithAClusterSecretIsBuiltAndPushed() throws Exception {
+    String image = "127.0.0.1:5000/slipway-operator-it/app-" + System.nanoTime() + ":v1";
+    cluster.createRequest(
+        "app",
+        "real",
+        0,
+        spec -> {
+          spec.getContext().getGit().setUrl(git.url("app.git"));
+          spec.getContext().getGit().setRef("main");
+          spec.setBuildArgs(null);
+          spec.getOutputs().get(0).setNames(List.of(image));
+          SecretMount mount = new SecretMount();
+          mount.setId("api-token");
+          mount.setSecretKeyRef(new SecretKeySelector("api-token", "build-secrets", false));
+          spec.setSecrets(List.of(mount));
+        });
+
+    BuildRequest done = awaitEnd("app");
+    assertThat(done.getStatus().getPhase())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .isEqualTo(BuildPhase.SUCCEEDED);
+    assertThat(done.getStatus().getBuilderPod()).isEqualTo("real-0");
+    assertThat(done.getStatus().getResult().getDigest())
+        .as("the digest the registry serves for " + image)
+        .isEqualTo(registryDigest(image));
+    assertThat(done.getStatus().getResult().getRefs())
+        .contains(image + "@" + done.getStatus().getResult().getDigest());
+    assertThat(done.getStatus().getSteps().getDone())
+        .isEqualTo(done.getStatus().getSteps().getTotal())
+        .isPositive();
+    assertThat(builderLog()).as("the secret's value is in no log").doesNotContain(SECRET);
+  }
+
+  @Test
+  void aFailedRunFailsTheRequestWithTheStepsError() throws Exception {
+    cluster.createRequest(
+        "broken",
+        "real",
+        0,
+        spec -> {
+          spec.getContext().getGit().setUrl(git.url("broken.git"));
+          spec.setBuildArgs(null);
+          spec.getOutputs().get(0).setPush(false);
+        });
+
+    BuildRequest done = awaitEnd("broken");
+    assertThat(done.getStatus().getPhase())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .isEqualTo(BuildPhase.FAILED);
+    assertThat(done.getStatus().getMessage()).contains("exit code: 7", "(Dockerfile:2)");
+  }
+
+  private static BuildRequest awaitEnd(String name) {
+    await(
+        name + " to end",
+        Duration.ofMinutes(5),
+        () -> cluster.phase(name) != null && cluster.phase(name).isFinal());
+    return cluster.request(name);
+  }
+
+  private static String builderLog() throws IOException {
+    return cluster.pods.pod("real-0").log();
+  }
+
+  /** A bare repository at {@code bare} with {@code files} committed on branch main. */
+  private static void publish(Path bare, Map<String, String> files) throws Exception {
+    Path checkout = Files.createDirectories(bare.resolveSibling("checkout"));
+    for (var file : files.entrySet()) {
+      Files.writeString(checkout.resolve(file.getKey()), file.getValue());
+    }
+    run(checkout, "git", "init", "-q", "-b", "main");
+    run(checkout, "git", "add", ".");
+    run(
+        checkout,
+        "git",
+        "-c",
+        "user.name=it",
+        "-c",
+        "user.email=it@slipway.dev",
+        "commit",
+        "-q",
+        "-m",
+        "app");
+    run(checkout, "git", "clone", "-q", "--bare", checkout.toString(), bare.toString());
+  }
+
+  /** The manifest digest that {@code skopeo inspect} reports for an image in the registry. */
+  private static String registryDigest(String image) throws Exception {
+    String json = run(Path.of("."), "skopeo", "inspect", "--tls-verify=false", "docker://" + image);
+    return new ObjectMapper().readTree(json).path("Digest").asText();
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + err).isZero();
+    return out;
+  }
+
+  private static String sha256(String value) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+  }
+}
