@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 /** The cluster flags, spelled as kubectl spells them. */
 public final class ClusterOptions {
+  private static final int REQUEST_RETRIES = 2;
 
   @Option(
       names = "--kubeconfig",
@@ -63,6 +64,9 @@ public final class ClusterOptions {
       throw new UsageException(
           "--context " + context + ": the kubeconfig " + files + " has no such context");
     }
+    // A person waits at the terminal: fail within seconds when the API server is unreachable
+    // (fabric8 would otherwise back off ten times).
+    config.setRequestRetryBackoffLimit(REQUEST_RETRIES);
     String ns = namespace != null ? namespace : config.getNamespace();
     return new ClusterConnection(
         new KubernetesClientBuilder().withConfig(config).build(),
