@@ -5,7 +5,7 @@
 #  - `slipway version` with the class-data-sharing archive the launcher creates
 #    (cli/target/slipway-cli.jsa), with only the JDK's own CDS archive (SLIPWAY_CDS=off), and with
 #    no CDS at all (-Xshare:off);
-#  - `slipway build examples/hello` when every step is cached: without an output (the cache
+#  - `slipway build --local examples/hello` when every step is cached: without an output (the cache
 #    check alone) and with an OCI archive output (the export runs every time).
 # Uses hyperfine when installed (apt-get install hyperfine), else a timing loop.
 # Needs `./mvnw -DskipTests package` first; the rebuild needs root and .ci/setup's registry.
@@ -49,7 +49,7 @@ echo "slipway start-up and no-op rebuild ($(nproc) cores, load $(cut -d' ' -f1 /
 # build, the usual first command (needs root), so later builds find their classes in it too.
 rm -f "$root/cli/target/slipway-cli.jsa"
 if [ "$(id -u)" -eq 0 ]; then
-  "$slipway" build --progress=quiet -o "type=oci,dest=$work/hello.tar" "$root/examples/hello" >/dev/null
+  "$slipway" build --local --progress=quiet -o "type=oci,dest=$work/hello.tar" "$root/examples/hello" >/dev/null
 else
   "$slipway" version >/dev/null
 fi
@@ -62,6 +62,6 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 measure "cached rebuild of examples/hello, no output" \
-  "$slipway" build --progress=quiet "$root/examples/hello"
+  "$slipway" build --local --progress=quiet "$root/examples/hello"
 measure "cached rebuild of examples/hello, OCI archive" \
-  "$slipway" build --progress=quiet -o "type=oci,dest=$work/hello.tar" "$root/examples/hello"
+  "$slipway" build --local --progress=quiet -o "type=oci,dest=$work/hello.tar" "$root/examples/hello"

@@ -1,6 +1,8 @@
 package dev.slipway.cli;
 
 import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.cluster.KubeErrors;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -37,7 +39,9 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
       err.flush();
       return USAGE;
     }
-    err.println("ERROR: " + describe(e));
+    err.println(
+        "ERROR: "
+            + (e instanceof KubernetesClientException k ? KubeErrors.describe(k) : describe(e)));
     if ("1".equals(System.getenv("SLIPWAY_DEBUG"))) {
       e.printStackTrace(err);
     } else {

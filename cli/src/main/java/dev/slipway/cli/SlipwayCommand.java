@@ -3,6 +3,10 @@ package dev.slipway.cli;
 import dev.slipway.cli.build.BuildCommand;
 import dev.slipway.cli.cache.DiskUsageCommand;
 import dev.slipway.cli.cache.PruneCommand;
+import dev.slipway.cli.cluster.BuilderCommand;
+import dev.slipway.cli.cluster.CancelCommand;
+import dev.slipway.cli.cluster.ListCommand;
+import dev.slipway.cli.cluster.LogsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +18,10 @@ import picocli.CommandLine.Command;
     description = "Build container images from Dockerfiles, locally or on Kubernetes.",
     subcommands = {
       BuildCommand.class,
+      ListCommand.class,
+      LogsCommand.class,
+      CancelCommand.class,
+      BuilderCommand.class,
       DiskUsageCommand.class,
       PruneCommand.class,
       VersionCommand.class,
@@ -25,6 +33,8 @@ import picocli.CommandLine.Command;
       "  slipway build -t app:dev -o type=oci,dest=app.oci.tar .",
       "  slipway build --progress=plain -o type=docker,dest=- . | docker load",
       "  slipway build --help",
+      "  slipway builder create default && slipway build --push -t REGISTRY/app:dev .",
+      "  slipway ls && slipway logs build-x7k2p",
       "  source <(slipway completion bash)",
       "",
       "Exit status: 0 success, 1 the build failed, 2 usage error."

@@ -43,6 +43,9 @@ final class Slipway {
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("SLIPWAY_STATE", state.toString());
     environment.putIfAbsent("SLIPWAY_TTY", null);
+    // These tests build with the embedded engine: a kubeconfig on the machine that runs them would
+    // make cluster mode the default.
+    environment.putIfAbsent("KUBECONFIG", state.resolve("no-kubeconfig").toString());
     return exec(command, environment, stdin);
   }
 

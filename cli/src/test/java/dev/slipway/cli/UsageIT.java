@@ -89,7 +89,7 @@ class UsageIT {
     CliRun bash = Slipway.exec(List.of("bash", "-c", probe), Map.of(), null);
 
     assertThat(bash.exitCode()).as(bash.toString()).isZero();
-    assertThat(bash.stdout().lines().toList()).containsExactly("build", "--metadata-file");
+    assertThat(bash.stdout().lines().toList()).containsExactly("build builder", "--metadata-file");
   }
 
   @Test

@@ -14,6 +14,9 @@ import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.StateDirectory;
 import dev.slipway.cli.VersionCommand;
+import dev.slipway.cli.cluster.BuildMode;
+import dev.slipway.cli.cluster.ClusterBuild;
+import dev.slipway.cli.cluster.ClusterOptions;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.remote.RemoteBuilder;
@@ -23,6 +26,7 @@ import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.session.LocalSession;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +42,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code slipway build}: the flags of {@code docker buildx build}, run by the embedded engine. */
+/**
+ * {@code slipway build}: the flags of {@code docker buildx build}, run on a cluster (the default
+ * with a kubeconfig), by a builder process ({@code --builder grpc://}) or by the embedded engine.
+ */
 @Command(
     name = "build",
     mixinStandardHelpOptions = true,
@@ -50,9 +57,12 @@ import picocli.CommandLine.Parameters;
       "  slipway build -t app:dev --output type=oci,dest=app.tar .",
       "  slipway build -f docker/Dockerfile --build-arg VERSION=1.2 --target runtime .",
       "  slipway build --secret id=npmrc,src=$HOME/.npmrc --ssh default -o out/ .",
-      "  slipway build --progress=plain --metadata-file meta.json -o type=docker,dest=- . | docker load"
+      "  slipway build --progress=plain --metadata-file meta.json -o type=docker,dest=- . | docker load",
+      "  slipway build -n team-a --builder big --push -t registry.example.com/app:1.0 ."
     })
 public final class BuildCommand implements Callable<Integer> {
+  /** The Builder a cluster build uses without --builder NAME (the Helm chart's default one). */
+  static final String DEFAULT_BUILDER = "default";
 
   @Parameters(
       index = "0",
@@ -169,20 +179,24 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--local",
-      description = "Build with the engine embedded in this process (the default for now).")
-  boolean local = true;
+      description =
+          "Build with the engine embedded in this process (the default without a kubeconfig).")
+  boolean local;
 
   @Option(
       names = "--builder",
-      paramLabel = "grpc://HOST:PORT",
-      description = "Run the build on this builder process instead of in this process.")
+      paramLabel = "NAME|grpc://HOST:PORT",
+      description =
+          "A Builder on the cluster (default: default), or a builder process reached directly.")
   String builder;
 
   @Option(
       names = "--token-file",
       paramLabel = "FILE",
-      description = "File with the bearer token of the --builder.")
+      description = "File with the bearer token of a --builder grpc://HOST:PORT.")
   Path tokenFile;
+
+  @Mixin ClusterOptions cluster;
 
   @Mixin StateDirectory state;
 
@@ -197,6 +211,13 @@ public final class BuildCommand implements Callable<Integer> {
               + " is not known; use "
               + String.join(", ", ProgressPrinter.MODES));
     }
+    BuildMode mode =
+        BuildMode.choose(local, builder, !cluster.kubeconfigs().isEmpty(), cluster.givenFlag());
+    if (tokenFile != null && mode != BuildMode.DIRECT) {
+      throw new UsageException(
+          "--token-file is for --builder grpc://HOST:PORT; a cluster build reads its Builder's"
+              + " token from the cluster");
+    }
     ContextPaths paths = ContextPaths.resolve(context, file);
     SolveRequest request = toRequest(paths, env);
     LocalSession session = newSession(paths, env);
@@ -206,15 +227,20 @@ public final class BuildCommand implements Callable<Integer> {
     BuildCancellation cancellation = new BuildCancellation();
     Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (RemoteBuilder remote = builder == null ? null : RemoteBuilder.connect(builder, tokenFile);
-        Engine engine = remote != null ? null : Engine.open(EngineConfig.defaults(state.path()));
+    try (RemoteBuilder remote =
+            mode == BuildMode.DIRECT ? RemoteBuilder.connect(builder, tokenFile) : null;
+        ClusterBuild onCluster = mode == BuildMode.CLUSTER ? clusterBuild(paths, err) : null;
+        Engine engine =
+            mode == BuildMode.LOCAL ? Engine.open(EngineConfig.defaults(state.path())) : null;
         session) {
       BuildResult result;
       try {
         result =
-            remote != null
-                ? remote.solve(request, session, printer, cancellation)
-                : engine.solve(request, session, printer, cancellation);
+            switch (mode) {
+              case DIRECT -> remote.solve(request, session, printer, cancellation);
+              case CLUSTER -> onCluster.solve(request, session, printer, cancellation);
+              case LOCAL -> engine.solve(request, session, printer, cancellation);
+            };
       } finally {
         printer.finish();
       }
@@ -239,6 +265,20 @@ public final class BuildCommand implements Callable<Integer> {
         // the hook is running: the build was interrupted and is being cancelled
       }
     }
+  }
+
+  private ClusterBuild clusterBuild(ContextPaths paths, PrintStream err) {
+    // rawjson and quiet promise nothing but their own output on stderr
+    PrintStream notices =
+        List.of("rawjson", "quiet").contains(progress)
+            ? new PrintStream(OutputStream.nullOutputStream())
+            : err;
+    return new ClusterBuild(
+        cluster.connect(),
+        builder == null ? DEFAULT_BUILDER : builder,
+        paths.contextDir(),
+        network,
+        notices);
   }
 
   private List<String> dockerfileLines() {

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sizes as Docker writes and reads them: "12.3MB" out (decimal), "10GB" in (binary units). */
-final class ByteSizes {
+public final class ByteSizes {
   private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB"};
   private static final Pattern SIZE =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b?)", Pattern.CASE_INSENSITIVE);
@@ -13,7 +13,7 @@ final class ByteSizes {
   private ByteSizes() {}
 
   /** Four significant digits at most, like Docker's {@code units.HumanSize}. */
-  static String format(long bytes) {
+  public static String format(long bytes) {
     double size = bytes;
     int unit = 0;
     while (size >= 1000 && unit < DECIMAL_UNITS.length - 1) {

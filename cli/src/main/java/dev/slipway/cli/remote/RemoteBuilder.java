@@ -7,6 +7,7 @@ import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.cli.build.UsageException;
 import dev.slipway.engine.BuildCancellation;
@@ -18,6 +19,7 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -35,10 +37,14 @@ import java.util.function.Consumer;
 /**
  * A builder process reached over gRPC ({@code slipway build --builder grpc://HOST:PORT}): the build
  * runs there, while this process serves the session (context, secrets, ssh agents, credentials,
- * outputs) and shows the progress it streams back. Ctrl-C cancels the build on the builder.
+ * outputs) and shows the progress it streams back. Ctrl-C cancels the build on the builder. In
+ * cluster mode the builder is the local end of a port-forward, and the operator starts the build.
  */
 public final class RemoteBuilder implements AutoCloseable {
   private static final Duration OUTPUTS_PATIENCE = Duration.ofSeconds(60);
+  // A build started by someone else is unknown to the builder until its session attached.
+  private static final Duration STATUS_PATIENCE = Duration.ofSeconds(30);
+  private static final Duration STATUS_RETRY = Duration.ofMillis(200);
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -86,6 +92,13 @@ public final class RemoteBuilder implements AutoCloseable {
   }
 
   /**
+   * A builder at {@code address} (e.g. the local end of a port-forward) that wants {@code token}.
+   */
+  public static RemoteBuilder connect(BuilderAddress address, String token) {
+    return new RemoteBuilder(address, token);
+  }
+
+  /**
    * Runs {@code request} on the builder, answering its session from {@code local}; progress goes to
    * {@code progress}. Returns once the result and every output for this machine are in.
    */
@@ -98,28 +111,86 @@ public final class RemoteBuilder implements AutoCloseable {
     String sessionId = UUID.randomUUID().toString();
     SolveRequest remote =
         ClientOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
+    return served(
+        sessionId,
+        request,
+        remote,
+        local,
+        cancellation,
+        () -> cancel(remote.getBuildId()),
+        () -> drain(ControlGrpc.newBlockingStub(channel).solve(remote), progress));
+  }
+
+  /**
+   * Serves session {@code sessionId} for a build that someone else starts on the builder (the
+   * operator, for a BuildRequest), and shows its progress by re-attaching to it with
+   * Control.Status. {@code request} is the build as this machine asked for it: its outputs decide
+   * where the data the builder sends back lands. When the builder will not report on the build,
+   * {@code fallback} says how it ended.
+   */
+  public BuildResult attach(
+      String sessionId,
+      SolveRequest request,
+      BuildSession local,
+      Consumer<SolveEvent> progress,
+      BuildCancellation cancellation,
+      StatusFallback fallback)
+      throws BuildFailedException {
+    SolveRequest remote =
+        ClientOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
+    return served(
+        sessionId,
+        request,
+        remote,
+        local,
+        cancellation,
+        () -> {},
+        () -> status(remote.getBuildId(), progress, fallback));
+  }
+
+  /** Shows the progress of build {@code buildId} on the builder until it ends. */
+  public BuildResult follow(String buildId, Consumer<SolveEvent> progress, StatusFallback fallback)
+      throws BuildFailedException {
+    try {
+      return status(buildId, progress, fallback);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BuildFailedException.cancelled("interrupted");
+    }
+  }
+
+  /** How a build ended when its builder will not stream its events. */
+  public interface StatusFallback {
+    /**
+     * @param refusal why the builder did not report
+     * @return the build's last event: its result or its error
+     */
+    SolveEvent lastEvent(String refusal) throws InterruptedException;
+  }
+
+  private interface EventStream {
+    BuildResult follow() throws BuildFailedException, InterruptedException;
+  }
+
+  private BuildResult served(
+      String sessionId,
+      SolveRequest request,
+      SolveRequest remote,
+      BuildSession local,
+      BuildCancellation cancellation,
+      Runnable onCancel,
+      EventStream events)
+      throws BuildFailedException {
     ClientOutputs outputs = new ClientOutputs(remote, local);
     boolean complete = false;
     try (ClientSession session =
             new ClientSession(local, outputs, hello(sessionId, request, local));
-        AutoCloseable cancelOnBuilder = cancellation.onCancel(() -> cancel(remote.getBuildId()))) {
+        AutoCloseable cancelOnBuilder = cancellation.onCancel(onCancel)) {
       session.open(channel);
-      Iterator<SolveEvent> events = ControlGrpc.newBlockingStub(channel).solve(remote);
-      while (events.hasNext()) {
-        SolveEvent e = events.next();
-        if (e.hasResult()) {
-          outputs.awaitAll(OUTPUTS_PATIENCE);
-          complete = true;
-          return e.getResult();
-        }
-        if (e.hasError()) {
-          throw new BuildFailedException(e.getError());
-        }
-        progress.accept(e);
-      }
-      throw failure(
-          ErrorKind.ERROR_KIND_INTERNAL,
-          "the builder at " + address + " ended the build without a result");
+      BuildResult result = events.follow();
+      outputs.awaitAll(OUTPUTS_PATIENCE);
+      complete = true;
+      return result;
     } catch (StatusRuntimeException e) {
       throw refused(e, cancellation);
     } catch (IOException e) {
@@ -136,6 +207,71 @@ public final class RemoteBuilder implements AutoCloseable {
         outputs.abort();
       }
     }
+  }
+
+  private BuildResult drain(Iterator<SolveEvent> events, Consumer<SolveEvent> progress)
+      throws BuildFailedException {
+    while (events.hasNext()) {
+      SolveEvent e = events.next();
+      if (e.hasResult()) {
+        return e.getResult();
+      }
+      if (e.hasError()) {
+        throw new BuildFailedException(e.getError());
+      }
+      progress.accept(e);
+    }
+    throw failure(
+        ErrorKind.ERROR_KIND_INTERNAL,
+        "the builder at " + address + " ended the build without a result");
+  }
+
+  /**
+   * Follows a build with Control.Status. The build may not be known yet (its Solve waits for its
+   * session), so "not found" is asked again for a while; any other refusal, or a stream that
+   * breaks, hands over to {@code fallback}.
+   */
+  private BuildResult status(String buildId, Consumer<SolveEvent> progress, StatusFallback fallback)
+      throws BuildFailedException, InterruptedException {
+    long deadline = System.nanoTime() + STATUS_PATIENCE.toNanos();
+    StatusRequest ask = StatusRequest.newBuilder().setBuildId(buildId).build();
+    while (true) {
+      Iterator<SolveEvent> events;
+      try {
+        events = ControlGrpc.newBlockingStub(channel).status(ask);
+        events.hasNext();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND && System.nanoTime() < deadline) {
+          Thread.sleep(STATUS_RETRY.toMillis());
+          continue;
+        }
+        return lastEvent(fallback, describe(e));
+      }
+      try {
+        return drain(events, progress);
+      } catch (StatusRuntimeException e) {
+        return lastEvent(fallback, describe(e));
+      }
+    }
+  }
+
+  private static BuildResult lastEvent(StatusFallback fallback, String refusal)
+      throws BuildFailedException, InterruptedException {
+    SolveEvent last = fallback.lastEvent(refusal);
+    if (last.hasResult()) {
+      return last.getResult();
+    }
+    throw new BuildFailedException(last.getError());
+  }
+
+  private String describe(StatusRuntimeException e) {
+    String detail = e.getStatus().getDescription();
+    return "the builder at "
+        + address
+        + " did not report the build ("
+        + e.getStatus().getCode()
+        + (detail == null ? "" : ": " + detail)
+        + ")";
   }
 
   private Hello hello(String sessionId, SolveRequest request, BuildSession local) {

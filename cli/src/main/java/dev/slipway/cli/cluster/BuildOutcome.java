@@ -1,0 +1,61 @@
+package dev.slipway.cli.cluster;
+
+import dev.slipway.api.control.v1.BuildError;
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.BuildResultStatus;
+
+/** How a finished BuildRequest ended, as the last event of a build: its result or its error. */
+final class BuildOutcome {
+  private BuildOutcome() {}
+
+  static boolean isFinal(BuildRequest request) {
+    return request.getStatus() != null
+        && request.getStatus().getPhase() != null
+        && request.getStatus().getPhase().isFinal();
+  }
+
+  static SolveEvent of(BuildRequest request) {
+    BuildRequestStatus status = request.getStatus();
+    String name = request.getMetadata().getName();
+    if (status.getPhase() == BuildPhase.SUCCEEDED) {
+      BuildResult.Builder result = BuildResult.newBuilder();
+      BuildResultStatus r = status.getResult();
+      if (r != null) {
+        if (r.getDigest() != null) {
+          result.setImageDigest(r.getDigest()).putMetadata("containerimage.digest", r.getDigest());
+        }
+        if (r.getRefs() != null) {
+          result.addAllRefs(r.getRefs());
+        }
+        if (r.getSizeBytes() != null) {
+          result.setSizeBytes(r.getSizeBytes());
+        }
+      }
+      if (status.getSteps() != null && status.getSteps().getTotal() != null) {
+        result.setStepsTotal(status.getSteps().getTotal());
+      }
+      if (status.getSteps() != null && status.getSteps().getCached() != null) {
+        result.setStepsCached(status.getSteps().getCached());
+      }
+      return SolveEvent.newBuilder().setResult(result).build();
+    }
+    ErrorKind kind =
+        status.getPhase() == BuildPhase.CANCELLED
+            ? ErrorKind.ERROR_KIND_CANCELLED
+            : ErrorKind.ERROR_KIND_UNSPECIFIED;
+    String message =
+        "BuildRequest "
+            + name
+            + " "
+            + status.getPhase().wireName()
+            + (status.getMessage() == null ? "" : ": " + status.getMessage());
+    return SolveEvent.newBuilder()
+        .setError(BuildError.newBuilder().setKind(kind).setMessage(message))
+        .build();
+  }
+}

@@ -1,0 +1,326 @@
+package dev.slipway.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestSpec;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.CacheMode;
+import dev.slipway.api.resource.CacheType;
+import dev.slipway.api.resource.Compression;
+import dev.slipway.api.resource.NetworkMode;
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.session.LocalSession;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code slipway build} in cluster mode up to the builder pod: the BuildRequest it creates, what it
+ * shows while the operator (simulated here by status writes) queues the build, how it ends when the
+ * build ends before a pod runs it, and Ctrl-C. The port-forward and the session over it need a real
+ * cluster; the e2e tests exercise them.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterBuildTest {
+  KubernetesClient client;
+  @TempDir Path dir;
+  MockCluster cluster;
+  ExecutorService background = Executors.newSingleThreadExecutor();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cluster = new MockCluster(client, dir);
+    assertThat(cluster.run("builder", "create", "big").exitCode()).isZero();
+  }
+
+  @AfterEach
+  void stop() {
+    background.shutdownNow();
+  }
+
+  @Test
+  void buildCreatesABuildRequestFromItsFlagsAndFollowsItUntilItEnds() throws Exception {
+    Path context = Files.createDirectories(dir.resolve("app"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    Path npmrc = Files.writeString(dir.resolve("npmrc"), "token=not-for-the-cluster");
+    Path key = Files.writeString(dir.resolve("id_ed25519"), "not a key");
+    Path out = dir.resolve("app.oci.tar");
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    Future<MockCluster.Run> build;
+    try {
+      build =
+          background.submit(
+              () ->
+                  cluster.run(
+                      "build",
+                      "--builder",
+                      "big",
+                      "--progress",
+                      "plain",
+                      "-t",
+                      "127.0.0.1:5000/app:dev",
+                      "-o",
+                      "type=oci,dest=" + out + ",compression=zstd",
+                      "--push",
+                      "--build-arg",
+                      "VERSION=1.2",
+                      "--target",
+                      "runtime",
+                      "--label",
+                      "team=a",
+                      "--platform",
+                      "linux/amd64",
+                      "--secret",
+                      "id=npmrc,src=" + npmrc,
+                      "--ssh",
+                      "deploy=" + key,
+                      "--cache-from",
+                      "type=registry,ref=127.0.0.1:5000/app:cache",
+                      "--cache-to",
+                      "type=registry,ref=127.0.0.1:5000/app:cache,mode=max",
+                      "--no-cache-filter",
+                      "test",
+                      "--pull",
+                      "--network",
+                      "none",
+                      context.toString()));
+
+      BuildRequest created = awaitCreated();
+      assertThat(created.getMetadata().getName()).startsWith("build-");
+      BuildRequestSpec spec = created.getSpec();
+      assertThat(spec.getBuilderRef().getName()).isEqualTo("big");
+      var client = spec.getContext().getClient();
+      assertThat(UUID.fromString(client.getSessionId())).isNotNull();
+      assertThat(client.getAffinityKey())
+          .isEqualTo(AffinityKey.of(InetAddress.getLocalHost().getHostName(), context))
+          .matches("sha256-[0-9a-f]{64}");
+      assertThat(spec.getDockerfile().getPath()).isEqualTo("Dockerfile");
+      assertThat(spec.getTarget()).isEqualTo("runtime");
+      assertThat(spec.getBuildArgs()).containsExactly(Map.entry("VERSION", "1.2"));
+      assertThat(spec.getLabels()).containsExactly(Map.entry("team", "a"));
+      assertThat(spec.getPlatforms()).containsExactly("linux/amd64");
+      assertThat(spec.getSecrets())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getId()).isEqualTo("npmrc");
+                assertThat(s.getSecretKeyRef()).isNull();
+              });
+      assertThat(spec.getSsh())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getId()).isEqualTo("deploy");
+                assertThat(s.getSecretRef()).isNull();
+              });
+      // -o first, then --push, in the order the CLI numbers them for the builder
+      assertThat(spec.getOutputs()).hasSize(2);
+      assertThat(spec.getOutputs().get(0).getType())
+          .isEqualTo(dev.slipway.api.resource.OutputType.OCI);
+      assertThat(spec.getOutputs().get(0).getDest()).isEqualTo(out.toString());
+      assertThat(spec.getOutputs().get(0).getVolumeClaimName()).isNull();
+      assertThat(spec.getOutputs().get(0).getCompression()).isEqualTo(Compression.ZSTD);
+      assertThat(spec.getOutputs().get(1).getType())
+          .isEqualTo(dev.slipway.api.resource.OutputType.IMAGE);
+      assertThat(spec.getOutputs().get(1).getNames()).containsExactly("127.0.0.1:5000/app:dev");
+      assertThat(spec.getOutputs().get(1).getPush()).isTrue();
+      assertThat(spec.getCacheFrom())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.getType()).isEqualTo(CacheType.REGISTRY);
+                assertThat(c.getRef()).isEqualTo("127.0.0.1:5000/app:cache");
+              });
+      assertThat(spec.getCacheTo().get(0).getMode()).isEqualTo(CacheMode.MAX);
+      assertThat(spec.getNoCacheFilter()).containsExactly("test");
+      assertThat(spec.getPull()).isTrue();
+      assertThat(spec.getNoCache()).isFalse();
+      assertThat(spec.getNetwork()).isEqualTo(NetworkMode.NONE);
+      assertThat(spec.getCancel()).isFalse();
+      assertThat(created.toString()).doesNotContain("not-for-the-cluster");
+
+      String name = created.getMetadata().getName();
+      writeStatus(name, s -> s.setPhase(BuildPhase.PENDING));
+      awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("Pending"));
+      writeStatus(
+          name,
+          s -> {
+            s.setPhase(BuildPhase.QUEUED);
+            s.setQueuePosition(2);
+            s.setMessage("waiting for a free slot on Builder big: position 2");
+          });
+      awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("Queued (position 2)"));
+      writeStatus(
+          name,
+          s -> {
+            s.setPhase(BuildPhase.FAILED);
+            s.setQueuePosition(null);
+            s.setMessage("Builder big was deleted");
+          });
+      MockCluster.Run run = build.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(run.exitCode()).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    } finally {
+      System.setErr(original);
+    }
+    String shown = stderr.toString(StandardCharsets.UTF_8);
+    assertThat(shown)
+        .contains("created for Builder big")
+        .contains("Pending")
+        .contains("Queued (position 2): waiting for a free slot on Builder big: position 2")
+        .contains("Failed: Builder big was deleted");
+  }
+
+  @Test
+  void buildRefusesWhatABuildRequestCannotCarry() throws Exception {
+    Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    MockCluster.Run noOutput = cluster.runBuild("--builder", "big", dir.toString());
+    assertThat(noOutput.exitCode()).isEqualTo(2);
+    assertThat(noOutput.err()).contains("a cluster build needs an output");
+    MockCluster.Run localCache =
+        cluster.runBuild("-t", "x:1", "--cache-to", "type=local,dest=/tmp/c", dir.toString());
+    assertThat(localCache.exitCode()).isEqualTo(2);
+    assertThat(localCache.err())
+        .contains("--cache-to type=local: a cluster build cannot reach this machine's directories");
+    MockCluster.Run token =
+        cluster.runBuild("--token-file", "/dev/null", "-t", "x:1", dir.toString());
+    assertThat(token.exitCode()).isEqualTo(2);
+    assertThat(token.err()).contains("--token-file is for --builder grpc://HOST:PORT");
+    MockCluster.Run missingBuilder =
+        cluster.runBuild("--builder", "nope", "-t", "127.0.0.1:5000/x:1", dir.toString());
+    assertThat(missingBuilder.exitCode()).isEqualTo(1);
+    assertThat(missingBuilder.err())
+        .contains("Builder nope not found in namespace team-a; slipway builder ls -n team-a");
+    assertThat(list()).isEmpty();
+  }
+
+  @Test
+  void cancellingSetsSpecCancelAndEndsWhenTheOperatorConfirms() throws Exception {
+    SolveRequest request =
+        SolveRequest.newBuilder()
+            .setBuildId("local-id")
+            .setDockerfile(DockerfileSource.newBuilder().setPath("Dockerfile"))
+            .addOutputs(
+                Output.newBuilder()
+                    .setType(OutputType.OUTPUT_TYPE_IMAGE)
+                    .addNames("127.0.0.1:5000/app:dev")
+                    .setPush(true))
+            .build();
+    ByteArrayOutputStream notices = new ByteArrayOutputStream();
+    BuildCancellation cancellation = new BuildCancellation();
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    ClusterBuild build =
+        new ClusterBuild(
+            new ClusterConnection(own, MockCluster.NAMESPACE),
+            "big",
+            dir,
+            "default",
+            new PrintStream(notices, true, StandardCharsets.UTF_8));
+    Future<?> solving =
+        background.submit(
+            () -> build.solve(request, LocalSession.builder().build(), e -> {}, cancellation));
+    String name = awaitCreated().getMetadata().getName();
+    writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.QUEUED);
+          s.setQueuePosition(1);
+        });
+
+    cancellation.cancel("interrupted");
+    awaitTrue(() -> Boolean.TRUE.equals(get(name).getSpec().getCancel()));
+    assertThat(solving).isNotDone();
+    writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.CANCELLED);
+          s.setMessage("cancelled by spec.cancel");
+        });
+
+    assertThatThrownBy(() -> solving.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(BuildFailedException.class)
+        .satisfies(
+            e -> {
+              BuildFailedException failed = (BuildFailedException) e;
+              assertThat(failed.error().getKind()).isEqualTo(ErrorKind.ERROR_KIND_CANCELLED);
+              assertThat(failed.error().getMessage())
+                  .contains("Cancelled: cancelled by spec.cancel");
+            });
+    assertThat(notices.toString(StandardCharsets.UTF_8))
+        .contains("Cancelling BuildRequest " + name + " (spec.cancel=true)");
+    build.close();
+  }
+
+  private List<BuildRequest> list() {
+    return client
+        .resources(BuildRequest.class)
+        .inNamespace(MockCluster.NAMESPACE)
+        .list()
+        .getItems();
+  }
+
+  private BuildRequest get(String name) {
+    return client
+        .resources(BuildRequest.class)
+        .inNamespace(MockCluster.NAMESPACE)
+        .withName(name)
+        .get();
+  }
+
+  private BuildRequest awaitCreated() throws InterruptedException {
+    awaitTrue(() -> !list().isEmpty());
+    return list().get(0);
+  }
+
+  /** Writes status as the operator does: through the status subresource. */
+  private void writeStatus(String name, Consumer<BuildRequestStatus> change) {
+    BuildRequest r = get(name);
+    BuildRequestStatus status = r.getStatus() == null ? new BuildRequestStatus() : r.getStatus();
+    change.accept(status);
+    r.setStatus(status);
+    client.resource(r).updateStatus();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within 20 seconds");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
