@@ -46,7 +46,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ControlService extends ControlGrpc.ControlImplBase {
   private static final System.Logger LOG = System.getLogger(ControlService.class.getName());
-  private static final Duration SESSION_ATTACH_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * How long Solve waits for the session it names: a CLI building through a cluster first sees the
+   * operator's choice of pod, then opens a port-forward and attaches.
+   */
+  private static final Duration SESSION_ATTACH_WAIT = Duration.ofSeconds(60);
 
   private final Engine engine;
   private final BuildSlots slots;

@@ -48,6 +48,12 @@ final class BuildSessions {
 
   /** Opens the session the build needs and returns its id, or "" when it needs none. */
   String open(BuildRequest request, Builder builder, BuildRun run, KubernetesClient kube) {
+    var clientContext = request.getSpec().getContext().getClient();
+    if (clientContext != null) {
+      // The slipway CLI that created the request serves its context, secrets, ssh agents and
+      // registry credentials through its own session with the builder pod.
+      return clientContext.getSessionId();
+    }
     String namespace = request.getMetadata().getNamespace();
     Map<String, SecretKeySelector> secrets = new HashMap<>();
     if (request.getSpec().getSecrets() != null) {

@@ -38,6 +38,14 @@ public final class BuildValidator {
             : spec.getSecrets();
     for (int i = 0; i < secrets.size(); i++) {
       SecretKeySelector ref = secrets.get(i).getSecretKeyRef();
+      if (ref != null && spec.getContext().getClient() != null) {
+        return Optional.of(
+            "spec.secrets["
+                + i
+                + "].secretKeyRef: a build from a client context takes its secrets from the slipway"
+                + " CLI that started it (slipway build --secret); drop secretKeyRef, or build from"
+                + " a git, http, configMap or image context");
+      }
       if (ref != null) {
         Optional<String> p =
             secretKey(client, namespace, ref, "spec.secrets[" + i + "].secretKeyRef");

@@ -128,6 +128,31 @@ class BuildRequestReconcilerTest {
   }
 
   @Test
+  void aClientContextBuildIsServedByTheSessionOfTheCliThatCreatedIt(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest(
+        "from-cli",
+        "b",
+        100,
+        s -> {
+          dev.slipway.api.resource.ClientContext client =
+              new dev.slipway.api.resource.ClientContext();
+          client.setSessionId("cli-session-1");
+          client.setAffinityKey("sha256-abc");
+          dev.slipway.api.resource.BuildContextSource context =
+              new dev.slipway.api.resource.BuildContextSource();
+          context.setClient(client);
+          s.setContext(context);
+        });
+    await("the client build", WAIT, () -> c.phase("from-cli") == BuildPhase.SUCCEEDED);
+
+    var solve = c.pods.pod("b-0").received().getLast().request();
+    assertThat(solve.getSessionId()).isEqualTo("cli-session-1");
+    assertThat(solve.getContext().hasClient()).isTrue();
+  }
+
+  @Test
   void cancelStopsTheBuildOnItsPod(TestInfo test) {
     var c = cluster(test, 2);
     c.createBuilder("b", 1, 2);
