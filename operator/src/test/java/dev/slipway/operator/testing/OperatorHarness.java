@@ -113,15 +113,17 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
   }
 
   public void editBuilder(String name, Consumer<BuilderSpec> change) {
-    client
-        .resources(Builder.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            b -> {
-              change.accept(b.getSpec());
-              return b;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(Builder.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(
+                    b -> {
+                      change.accept(b.getSpec());
+                      return b;
+                    }));
   }
 
   /** A request for a git context that the fake pod "builds" for {@code durationMs}. */
@@ -160,15 +162,17 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
   }
 
   public void editRequest(String name, Consumer<BuildRequestSpec> change) {
-    client
-        .resources(BuildRequest.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r.getSpec());
-              return r;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(BuildRequest.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(
+                    r -> {
+                      change.accept(r.getSpec());
+                      return r;
+                    }));
   }
 
   /** Like kubectl edit: the operator writes status concurrently, so try again on a conflict. */
