@@ -92,6 +92,10 @@ stop kube-apiserver
 stop etcd
 unmount_state
 remove_cgroups
+# The kubelet changed these host-wide sysctls; up.sh saved the machine's values.
+if [[ -f $E2E_STATE/sysctl.saved ]]; then
+  sysctl -q -p "$E2E_STATE/sysctl.saved" || log "could not restore the sysctls in $E2E_STATE/sysctl.saved"
+fi
 # The kubelet links every container's log under /var/log/containers, a path it does not let
 # us move; only the links into our state are ours.
 find /var/log/containers -maxdepth 1 -lname "$E2E_STATE/*" -delete 2> /dev/null

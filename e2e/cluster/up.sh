@@ -129,6 +129,7 @@ state = "$dir/state"
   stream_server_port = "0"
   disable_apparmor = true
   enable_selinux = false
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -152,8 +153,17 @@ EOF
   log "imported $PAUSE_IMAGE and $BUSYBOX_IMAGE"
 }
 
+# The kubelet sets these host-wide sysctls to its own values and will not start if told to leave
+# them alone (protectKernelDefaults makes their difference an error): keep the machine's values
+# for down.sh to put back.
+KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
+  kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
+
 start_kubelet() {
-  local dir=$E2E_STATE/kubelet
+  local dir=$E2E_STATE/kubelet key
+  for key in "${KUBELET_SYSCTLS[@]}"; do
+    echo "$key=$(sysctl -n "$key")"
+  done > "$E2E_STATE/sysctl.saved"
   mkdir -p "$dir/root" "$E2E_STATE/pod-logs"
   # cgroupfs because containerd is told so and no systemd runs here; failCgroupV1 false because
   # this machine's cgroups are hybrid (v1 controllers), see e2e/README.md. No iptables chains:
@@ -179,7 +189,8 @@ cgroupDriver: cgroupfs
 failCgroupV1: false
 failSwapOn: false
 makeIPTablesUtilChains: false
-podLogsDirectory: $E2E_STATE/pod-logs
+podLogsDir: $E2E_STATE/pod-logs
+volumePluginDir: $dir/volume-plugins
 resolvConf: /etc/resolv.conf
 serializeImagePulls: false
 imageGCHighThresholdPercent: 100
@@ -223,4 +234,4 @@ EOF
   echo "$KUBECONFIG_ADMIN"
 }
 
-main "$@"
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"
