@@ -99,5 +99,9 @@ fi
 # The kubelet links every container's log under /var/log/containers, a path it does not let
 # us move; only the links into our state are ours.
 find /var/log/containers -maxdepth 1 -lname "$E2E_STATE/*" -delete 2> /dev/null
+rmdir /var/log/containers 2> /dev/null
+# The shims' sockets (/run/containerd/s) and ctr's fifos have fixed paths; leave them to a
+# system containerd if one runs, else remove what is left empty.
+[[ -S /run/containerd/containerd.sock ]] || find /run/containerd -depth -type d -empty -delete 2> /dev/null
 rm -rf "$E2E_STATE"
 log "removed $E2E_STATE"

@@ -130,6 +130,10 @@ state = "$dir/state"
   disable_apparmor = true
   enable_selinux = false
   netns_mounts_under_state_dir = true
+  # Sessions here run without CAP_SYS_RESOURCE, so an oom_score_adj below containerd's own
+  # (the kubelet asks -998 for sandboxes) is refused and runc dies with "can't get final
+  # child's PID from pipe"; containerd clamps it instead.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -138,6 +142,7 @@ state = "$dir/state"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         BinaryName = "$(command -v runc)"
         SystemdCgroup = false
+        Root = "$dir/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$E2E_STATE/cni/net.d"
