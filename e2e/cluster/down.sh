@@ -8,26 +8,38 @@ set -uo pipefail
 log() { echo "down.sh: $*" >&2; }
 PIDS=$E2E_STATE/pids
 
-# stop NAME: TERM, then KILL after 20s, the PID up.sh recorded for NAME, if it still runs the
-# program it was started as (a recycled PID belongs to someone else).
+any_alive() {
+  local pid
+  for pid in "$@"; do [[ -e /proc/$pid ]] && return 0; done
+  return 1
+}
+
+# stop NAME...: TERM to the PIDs up.sh recorded for these components, then KILL to whichever still
+# runs after 20s; a PID that no longer runs the program it was started as (recycled) is left alone.
 stop() {
-  local name=$1 pidfile=$PIDS/$1.pid pid
-  [[ -f $pidfile ]] || return 0
-  pid=$(cat "$pidfile")
-  if [[ -e /proc/$pid ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$name"; then
-    kill -TERM "$pid" 2> /dev/null
-    local i
-    for ((i = 0; i < 40; i++)); do
-      [[ -e /proc/$pid ]] || break
-      sleep 0.5
-    done
-    if [[ -e /proc/$pid ]]; then
-      log "$name ($pid) ignored SIGTERM for 20s; killing it"
-      kill -KILL "$pid" 2> /dev/null
+  local name pid pids=() names=()
+  for name in "$@"; do
+    [[ -f $PIDS/$name.pid ]] || continue
+    pid=$(cat "$PIDS/$name.pid")
+    if [[ -e /proc/$pid ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$name"; then
+      kill -TERM "$pid" 2> /dev/null
+      pids+=("$pid")
+      names+=("$name")
     fi
-    log "stopped $name ($pid)"
-  fi
-  rm -f "$pidfile"
+    rm -f "$PIDS/$name.pid"
+  done
+  local i j
+  for ((i = 0; i < 100; i++)); do
+    any_alive "${pids[@]}" || break
+    sleep 0.2
+  done
+  for j in "${!pids[@]}"; do
+    if [[ -e /proc/${pids[j]} ]]; then
+      log "${names[j]} (${pids[j]}) ignored SIGTERM for 20s; killing it"
+      kill -KILL "${pids[j]}" 2> /dev/null
+    fi
+    log "stopped ${names[j]} (${pids[j]})"
+  done
 }
 
 # The pod containers: killed through containerd while it still runs, so their shims exit too.
@@ -82,14 +94,12 @@ remove_cgroups() {
   log "no cluster state at $E2E_STATE"
   exit 0
 }
-stop kubelet
+# Nothing is kept, so the control plane need not outlive the kubelet: all stop at once, then
+# the pod containers the kubelet no longer restarts.
+stop kubelet kube-scheduler kube-controller-manager kube-apiserver etcd
 remove_containers
 stop containerd
 stop_shims
-stop kube-scheduler
-stop kube-controller-manager
-stop kube-apiserver
-stop etcd
 unmount_state
 remove_cgroups
 # The kubelet changed these host-wide sysctls; up.sh saved the machine's values.
