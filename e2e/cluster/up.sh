@@ -214,7 +214,14 @@ node_ready() {
 
 main() {
   if [[ -d $PIDS ]]; then
-    fail "$E2E_STATE already holds a cluster; run e2e/cluster/down.sh first"
+    local pidfile
+    for pidfile in "$PIDS"/*.pid; do
+      [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2> /dev/null &&
+        fail "$E2E_STATE already holds a running cluster; run e2e/cluster/down.sh first"
+    done
+    # Left by a run whose processes were ended without down.sh (a reboot, CI's cleanup).
+    log "clearing the state of a cluster that no longer runs"
+    "$E2E_CLUSTER_DIR/down.sh"
   fi
   check_prerequisites
   "$E2E_CLUSTER_DIR/build.sh"
