@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke check of the e2e cluster: up.sh, the node Ready, a hostNetwork pod from the locally
-# imported busybox image prints a line that `kubectl logs` reads back, `kubectl exec` and
+# imported busybox image prints a line that `kubectl logs` reads back, a pod reaches the API with
+# its service-account token, helm reaches the cluster, `kubectl exec` and
 # `kubectl port-forward` reach a pod (the journeys need both), then down.sh. Prints how long
 # each step took. Exits non-zero on the first check that fails; down.sh runs in any case.
 set -euo pipefail
@@ -43,6 +44,42 @@ line=$(kubectl logs smoke-hello)
 log "pod printed: $line"
 pod_seconds=$((SECONDS - step))
 
+# In-cluster API access the way the operator will have it: the pod's service-account token, and
+# the API server's loopback address in place of the unreachable `kubernetes` Service ClusterIP.
+step=$SECONDS
+kubectl apply -f - > /dev/null <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: smoke-incluster}
+spec:
+  hostNetwork: true
+  restartPolicy: Never
+  volumes:
+  - name: kubectl
+    hostPath: {path: $K8S_BIN/kubectl, type: File}
+  containers:
+  - name: whoami
+    image: $BUSYBOX_IMAGE
+    imagePullPolicy: Never
+    env:
+    - {name: KUBERNETES_SERVICE_HOST, value: 127.0.0.1}
+    - {name: KUBERNETES_SERVICE_PORT, value: "$APISERVER_PORT"}
+    volumeMounts:
+    - {name: kubectl, mountPath: /bin/kubectl, readOnly: true}
+    command: [kubectl, auth, whoami, -o, 'jsonpath={.status.userInfo.username}']
+EOF
+kubectl wait --for=jsonpath='{.status.phase}'=Succeeded pod/smoke-incluster --timeout=120s > /dev/null ||
+  fail "pod smoke-incluster did not succeed: $(kubectl logs smoke-incluster 2>&1)"
+whoami=$(kubectl logs smoke-incluster)
+[[ $whoami == system:serviceaccount:default:default ]] || fail "in-cluster identity is '$whoami'"
+log "in-cluster API access works as $whoami"
+incluster_seconds=$((SECONDS - step))
+
+releases=$("$HELM_BIN/helm" --kubeconfig "$kubeconfig" list --all-namespaces --short) ||
+  fail "helm cannot reach the cluster"
+[[ -z $releases ]] || fail "unexpected helm releases in a new cluster: $releases"
+log "helm reaches the cluster"
+
 # A long-running pod serving HTTP on loopback for exec and port-forward.
 step=$SECONDS
 kubectl apply -f - > /dev/null <<EOF
@@ -79,5 +116,5 @@ step=$SECONDS
 trap - EXIT
 "$E2E_CLUSTER_DIR/down.sh"
 down_seconds=$((SECONDS - step))
-echo "smoke: up ${up_seconds}s, hello pod ${pod_seconds}s, exec+port-forward ${exec_seconds}s, down ${down_seconds}s"
+echo "smoke: up ${up_seconds}s, hello pod ${pod_seconds}s, in-cluster ${incluster_seconds}s, exec+port-forward ${exec_seconds}s, down ${down_seconds}s"
 echo "smoke: passed"
