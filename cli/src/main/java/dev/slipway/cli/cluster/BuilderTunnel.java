@@ -1,5 +1,6 @@
 package dev.slipway.cli.cluster;
 
+import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.cli.remote.BuilderAddress;
 import dev.slipway.cli.remote.RemoteBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,9 +18,6 @@ import java.util.Base64;
 final class BuilderTunnel implements AutoCloseable {
   // The operator's names (operator/…/builder/BuilderNames): the pod's Control port, and the
   // Secret "<builder>-token" whose key "token" holds the bearer token.
-  static final int CONTROL_PORT = 7777;
-  static final String TOKEN_SECRET_SUFFIX = "-token";
-  static final String TOKEN_KEY = "token";
 
   private final LocalPortForward forward;
   private final RemoteBuilder builder;
@@ -39,7 +37,7 @@ final class BuilderTunnel implements AutoCloseable {
               .pods()
               .inNamespace(cluster.namespace())
               .withName(pod)
-              .portForward(CONTROL_PORT, InetAddress.getLoopbackAddress(), 0);
+              .portForward(SlipwayResources.BUILDER_PORT, InetAddress.getLoopbackAddress(), 0);
     } catch (KubernetesClientException e) {
       throw new ClusterException(
           "cannot open a port-forward to builder pod "
@@ -56,11 +54,13 @@ final class BuilderTunnel implements AutoCloseable {
   }
 
   private static String token(ClusterConnection cluster, String builderName) {
-    String name = builderName + TOKEN_SECRET_SUFFIX;
+    String name = SlipwayResources.builderTokenSecret(builderName);
     Secret secret =
         cluster.client().secrets().inNamespace(cluster.namespace()).withName(name).get();
     String encoded =
-        secret == null || secret.getData() == null ? null : secret.getData().get(TOKEN_KEY);
+        secret == null || secret.getData() == null
+            ? null
+            : secret.getData().get(SlipwayResources.BUILDER_TOKEN_KEY);
     if (encoded == null) {
       throw new ClusterException(
           "the token Secret "
@@ -70,7 +70,7 @@ final class BuilderTunnel implements AutoCloseable {
               + " of Builder "
               + builderName
               + " is missing or has no key "
-              + TOKEN_KEY
+              + SlipwayResources.BUILDER_TOKEN_KEY
               + "; the operator creates it: is the Slipway operator running?");
     }
     return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).trim();

@@ -1,6 +1,7 @@
 package dev.slipway.operator.builder;
 
 import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.SlipwayResources;
 import java.util.Map;
 
 /**
@@ -10,8 +11,8 @@ import java.util.Map;
 public final class BuilderNames {
 
   public static final String BUILDER_LABEL = "slipway.dev/builder";
-  public static final int CONTROL_PORT = 7777;
-  public static final String TOKEN_KEY = "token";
+  public static final int CONTROL_PORT = SlipwayResources.BUILDER_PORT;
+  public static final String TOKEN_KEY = SlipwayResources.BUILDER_TOKEN_KEY;
   public static final String STATE_DIR = "/var/lib/slipway";
   public static final String TOKEN_DIR = "/etc/slipway";
   public static final String CACHE_VOLUME = "cache";
@@ -31,7 +32,7 @@ public final class BuilderNames {
   }
 
   public static String tokenSecret(String builderName) {
-    return builderName + "-token";
+    return SlipwayResources.builderTokenSecret(builderName);
   }
 
   /** Labels that select the builder pods of one Builder (immutable on a StatefulSet). */
