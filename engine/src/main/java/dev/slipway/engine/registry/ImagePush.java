@@ -8,14 +8,9 @@ import dev.slipway.engine.image.Manifest;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -92,37 +87,21 @@ final class ImagePush {
       }
     }
     distinct.putIfAbsent(m.config().digest().toString(), m.config());
-    try (ExecutorService pool =
-        Executors.newFixedThreadPool(parallelism, Thread.ofVirtual().factory())) {
-      List<Future<Void>> uploads = new ArrayList<>();
-      for (Descriptor blob : distinct.values()) {
-        uploads.add(
-            pool.submit(
-                () -> {
-                  BlobUpload.Outcome outcome = blobs.push(target, blob, content, mountFrom, access);
-                  switch (outcome) {
-                    case EXISTED -> tally.existing.incrementAndGet();
-                    case MOUNTED -> tally.mounted.incrementAndGet();
-                    case UPLOADED -> {
-                      tally.uploaded.incrementAndGet();
-                      tally.bytes.addAndGet(blob.size());
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<Void> upload : uploads) {
-        upload.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted while pushing " + target, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    BlobTransfers.inParallel(
+        distinct.values(),
+        parallelism,
+        "pushing " + target,
+        blob -> {
+          BlobUpload.Outcome outcome = blobs.push(target, blob, content, mountFrom, access);
+          switch (outcome) {
+            case EXISTED -> tally.existing.incrementAndGet();
+            case MOUNTED -> tally.mounted.incrementAndGet();
+            case UPLOADED -> {
+              tally.uploaded.incrementAndGet();
+              tally.bytes.addAndGet(blob.size());
+            }
+          }
+        });
     putManifest(target, manifest, reference, content, access);
   }
 

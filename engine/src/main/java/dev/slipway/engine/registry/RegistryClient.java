@@ -15,10 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The engine's OCI distribution client. Pull resolves a tag or digest to a manifest (choosing the
@@ -123,29 +119,11 @@ public final class RegistryClient {
   public void fetchAll(
       ImageName name, List<Descriptor> blobs, ContentStore content, RegistryAccess access)
       throws IOException {
-    try (ExecutorService pool =
-        Executors.newFixedThreadPool(parallelism, Thread.ofVirtual().factory())) {
-      List<Future<Void>> fetches = new ArrayList<>();
-      for (Descriptor blob : blobs) {
-        fetches.add(
-            pool.submit(
-                () -> {
-                  downloads.fetch(name, blob, content, access);
-                  return null;
-                }));
-      }
-      for (Future<Void> f : fetches) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted while pulling " + name, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    BlobTransfers.inParallel(
+        blobs,
+        parallelism,
+        "pulling " + name,
+        blob -> downloads.fetch(name, blob, content, access));
   }
 
   private static List<Descriptor> concat(Descriptor first, List<Descriptor> rest) {
