@@ -46,6 +46,22 @@ public class BuilderSpec {
       "Network of RUN steps: host (the pod's own network, the default) or none.")
   private NetworkMode network = NetworkMode.HOST;
 
+  @Default("false")
+  @JsonPropertyDescription(
+      "Run builder pods in their node's network namespace, for clusters whose pods have no"
+          + " network of their own. The builder then listens on the node's address (the pod IP)"
+          + " at spec.port, so at most one pod of this Builder fits on a node, and RUN steps"
+          + " with network host see the node's network. Default false.")
+  private Boolean hostNetwork = false;
+
+  @Default("7777")
+  @Min(1024)
+  @Max(65535)
+  @JsonPropertyDescription(
+      "Port of the builder's Control and Session API. Default 7777; with hostNetwork, pick a"
+          + " port that is free on the nodes.")
+  private Integer port = SlipwayResources.BUILDER_PORT;
+
   @JsonPropertyDescription("Node labels the builder pods must run on.")
   private Map<String, String> nodeSelector;
 
@@ -93,6 +109,22 @@ public class BuilderSpec {
 
   public void setCache(BuilderCache cache) {
     this.cache = cache;
+  }
+
+  public Boolean getHostNetwork() {
+    return hostNetwork;
+  }
+
+  public void setHostNetwork(Boolean hostNetwork) {
+    this.hostNetwork = hostNetwork;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
   }
 
   public NetworkMode getNetwork() {

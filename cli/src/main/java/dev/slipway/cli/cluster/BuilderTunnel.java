@@ -16,8 +16,9 @@ import java.util.Base64;
  * pod's Control port, with the Builder's token. The same gRPC client as direct mode talks over it.
  */
 final class BuilderTunnel implements AutoCloseable {
-  // The operator's names (operator/…/builder/BuilderNames): the pod's Control port, and the
-  // Secret "<builder>-token" whose key "token" holds the bearer token.
+  // The operator's names (operator/…/builder/BuilderNames): the pod's Control port (its
+  // container port "grpc"), and the Secret "<builder>-token" whose key "token" holds the bearer
+  // token.
 
   private final LocalPortForward forward;
   private final RemoteBuilder builder;
@@ -31,13 +32,9 @@ final class BuilderTunnel implements AutoCloseable {
     String token = token(cluster, builderName);
     LocalPortForward forward;
     try {
-      forward =
-          cluster
-              .client()
-              .pods()
-              .inNamespace(cluster.namespace())
-              .withName(pod)
-              .portForward(SlipwayResources.BUILDER_PORT, InetAddress.getLoopbackAddress(), 0);
+      var podResource = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod);
+      int port = SlipwayResources.builderPort(podResource.require());
+      forward = podResource.portForward(port, InetAddress.getLoopbackAddress(), 0);
     } catch (KubernetesClientException e) {
       throw new ClusterException(
           "cannot open a port-forward to builder pod "

@@ -2,6 +2,7 @@ package dev.slipway.operator.builder;
 
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SlipwayResources;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 
 /**
@@ -11,7 +12,6 @@ import java.util.Map;
 public final class BuilderNames {
 
   public static final String BUILDER_LABEL = "slipway.dev/builder";
-  public static final int CONTROL_PORT = SlipwayResources.BUILDER_PORT;
   public static final String TOKEN_KEY = SlipwayResources.BUILDER_TOKEN_KEY;
   public static final String STATE_DIR = "/var/lib/slipway";
   public static final String TOKEN_DIR = "/etc/slipway";
@@ -57,8 +57,22 @@ public final class BuilderNames {
         "slipway-operator");
   }
 
+  /**
+   * Where the operator reaches a builder pod's Control API: its IP (no cluster DNS needed), or
+   * while it has none yet, its stable DNS name through the headless Service.
+   */
+  public static String endpoint(Pod pod, String builderName) {
+    int port = SlipwayResources.builderPort(pod);
+    String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    if (ip != null && !ip.isEmpty()) {
+      return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+    }
+    return endpoint(
+        pod.getMetadata().getName(), builderName, pod.getMetadata().getNamespace(), port);
+  }
+
   /** The pod's stable DNS name through the headless Service, with the Control port. */
-  public static String endpoint(String podName, String builderName, String namespace) {
-    return podName + "." + service(builderName) + "." + namespace + ".svc:" + CONTROL_PORT;
+  public static String endpoint(String podName, String builderName, String namespace, int port) {
+    return podName + "." + service(builderName) + "." + namespace + ".svc:" + port;
   }
 }

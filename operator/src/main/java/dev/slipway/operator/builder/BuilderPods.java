@@ -56,8 +56,7 @@ public final class BuilderPods {
             p ->
                 new BuilderPod(
                     p.getMetadata().getName(),
-                    BuilderNames.endpoint(
-                        p.getMetadata().getName(), builder, p.getMetadata().getNamespace()),
+                    BuilderNames.endpoint(p, builder),
                     isReady(p),
                     token))
         .toList();

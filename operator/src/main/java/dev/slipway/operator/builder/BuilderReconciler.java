@@ -147,7 +147,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
             unanswered > 0
                 ? unanswered
                     + " ready builder pod(s) do not answer Control.Info on port "
-                    + BuilderNames.CONTROL_PORT
+                    + builder.getSpec().getPort()
                     + "; check their logs"
                 : "every ready builder pod answers",
             generation);

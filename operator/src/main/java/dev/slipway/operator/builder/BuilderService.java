@@ -1,6 +1,7 @@
 package dev.slipway.operator.builder;
 
 import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.SlipwayResources;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,9 +30,9 @@ public final class BuilderService extends CRUDKubernetesDependentResource<Servic
         .withPublishNotReadyAddresses(true)
         .withSelector(BuilderNames.selector(builder))
         .addNewPort()
-        .withName("grpc")
-        .withPort(BuilderNames.CONTROL_PORT)
-        .withNewTargetPort("grpc")
+        .withName(SlipwayResources.BUILDER_PORT_NAME)
+        .withPort(builder.getSpec().getPort())
+        .withNewTargetPort(SlipwayResources.BUILDER_PORT_NAME)
         .endPort()
         .endSpec()
         .build();

@@ -3,6 +3,7 @@ package dev.slipway.operator.builder;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.BuilderCache;
 import dev.slipway.api.resource.BuilderSpec;
+import dev.slipway.api.resource.SlipwayResources;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -34,6 +35,8 @@ public final class BuilderStatefulSet
     BuilderSpec spec = builder.getSpec();
     String name = BuilderNames.statefulSet(builder);
     String image = spec.getImage() != null ? spec.getImage() : defaults.image();
+    boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+    int port = spec.getPort();
     return new StatefulSetBuilder()
         .withNewMetadata()
         .withName(name)
@@ -61,20 +64,25 @@ public final class BuilderStatefulSet
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withEnableServiceLinks(false)
+        .withHostNetwork(hostNetwork)
+        // A host-network pod keeps cluster DNS only with this policy.
+        .withDnsPolicy(hostNetwork ? "ClusterFirstWithHostNet" : "ClusterFirst")
         .addNewContainer()
         .withName("builder")
         .withImage(image)
         .withArgs(
             "--listen",
-            "0.0.0.0:" + BuilderNames.CONTROL_PORT,
+            // In the node's network, listen on the node's address only, not on all of its
+            // interfaces; the kubelet expands $(POD_IP).
+            (hostNetwork ? "$(POD_IP)" : "0.0.0.0") + ":" + port,
             "--state",
             BuilderNames.STATE_DIR,
             "--token-file",
             BuilderNames.TOKEN_DIR + "/" + BuilderNames.TOKEN_KEY)
         .withEnv(environment(spec))
         .addNewPort()
-        .withName("grpc")
-        .withContainerPort(BuilderNames.CONTROL_PORT)
+        .withName(SlipwayResources.BUILDER_PORT_NAME)
+        .withContainerPort(port)
         .endPort()
         .withResources(spec.getResources())
         // The engine mounts overlayfs snapshots and runs RUN steps with runc: it needs the
@@ -84,13 +92,13 @@ public final class BuilderStatefulSet
         .endSecurityContext()
         .withNewReadinessProbe()
         .withNewGrpc()
-        .withPort(BuilderNames.CONTROL_PORT)
+        .withPort(port)
         .endGrpc()
         .withPeriodSeconds(5)
         .endReadinessProbe()
         .withNewLivenessProbe()
         .withNewGrpc()
-        .withPort(BuilderNames.CONTROL_PORT)
+        .withPort(port)
         .endGrpc()
         .withPeriodSeconds(20)
         .withFailureThreshold(6)
@@ -153,6 +161,15 @@ public final class BuilderStatefulSet
   /** Builder settings that are per pod rather than per build. */
   private static List<EnvVar> environment(BuilderSpec spec) {
     List<EnvVar> env = new ArrayList<>();
+    env.add(
+        new EnvVarBuilder()
+            .withName("POD_IP")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("status.podIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
     env.add(var("SLIPWAY_MAX_PARALLEL_BUILDS", String.valueOf(spec.getMaxParallelBuilds())));
     BuilderCache cache = spec.getCache();
     if (cache != null) {

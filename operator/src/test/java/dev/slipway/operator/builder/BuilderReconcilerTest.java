@@ -86,6 +86,77 @@ class BuilderReconcilerTest {
   }
 
   @Test
+  void hostNetworkBuildersListenOnTheNodeAddressAtTheirPort(TestInfo test) {
+    var c = cluster = OperatorHarness.withFakePods(client, "hostnet", 1);
+    c.createBuilder("node", 1, 1);
+    c.editBuilder(
+        "node",
+        spec -> {
+          spec.setHostNetwork(true);
+          spec.setPort(17777);
+        });
+
+    await(
+        "the pod template in the node's network",
+        WAIT,
+        () -> {
+          var set = client.apps().statefulSets().inNamespace(c.namespace).withName("node").get();
+          return set != null
+              && Boolean.TRUE.equals(set.getSpec().getTemplate().getSpec().getHostNetwork());
+        });
+    var pod =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(c.namespace)
+            .withName("node")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+    assertThat(container.getArgs()).containsSubsequence("--listen", "$(POD_IP):17777");
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("POD_IP");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+            });
+    assertThat(container.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(17777));
+    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(17777);
+    assertThat(client.services().inNamespace(c.namespace).withName("node").get())
+        .satisfies(s -> assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(17777));
+  }
+
+  @Test
+  void podsAreReachedAtTheirIpWhenTheyHaveOne() {
+    var pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("pool-0")
+            .withNamespace("ns")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .addNewPort()
+            .withName("grpc")
+            .withContainerPort(7001)
+            .endPort()
+            .endContainer()
+            .endSpec()
+            .build();
+    assertThat(BuilderNames.endpoint(pod, "pool")).isEqualTo("pool-0.pool.ns.svc:7001");
+    pod.setStatus(
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPodIP("10.1.2.3").build());
+    assertThat(BuilderNames.endpoint(pod, "pool")).isEqualTo("10.1.2.3:7001");
+    pod.getStatus().setPodIP("fd00::5");
+    assertThat(BuilderNames.endpoint(pod, "pool")).isEqualTo("[fd00::5]:7001");
+  }
+
+  @Test
   void scalesBothWaysAndRollsOutSpecChanges(TestInfo test) {
     var c = cluster = OperatorHarness.withFakePods(client, "scale", 2);
     c.createBuilder("pool", 1, 2);

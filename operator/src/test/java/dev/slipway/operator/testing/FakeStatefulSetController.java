@@ -104,12 +104,6 @@ public final class FakeStatefulSetController<P extends AutoCloseable> implements
   /** Creates a ready pod of the set and its builder process. */
   public synchronized void start(StatefulSet set, String podName) {
     String builder = set.getSpec().getSelector().getMatchLabels().get(BuilderNames.BUILDER_LABEL);
-    try {
-      pods.put(
-          podName, starter.start(set, podName, BuilderNames.endpoint(podName, builder, namespace)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -126,6 +120,11 @@ public final class FakeStatefulSetController<P extends AutoCloseable> implements
             .endCondition()
             .endStatus()
             .build();
+    try {
+      pods.put(podName, starter.start(set, podName, BuilderNames.endpoint(pod, builder)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     client.pods().inNamespace(namespace).resource(pod).createOr(p -> p.update());
   }
 
