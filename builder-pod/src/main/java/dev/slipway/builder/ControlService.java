@@ -152,6 +152,8 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     ScheduledFuture<?> deadline = deadline(build);
     BuildState state = BuildState.BUILD_STATE_FAILED;
     SolveEvent.Builder last = SolveEvent.newBuilder().setBuildId(build.id());
+    // One line per build at each end: operators follow builds across pods by these.
+    LOG.log(System.Logger.Level.INFO, "build {0} started", build.id());
     try {
       BuildResult result =
           engine.solve(
@@ -195,7 +197,14 @@ final class ControlService extends ControlGrpc.ControlImplBase {
       last.setTime(now());
       slots.finished(build);
       build.finish(last.build(), state);
-      metrics.buildFinished(state, Duration.between(build.started(), Instant.now()));
+      Duration took = Duration.between(build.started(), Instant.now());
+      metrics.buildFinished(state, took);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "build {0} ended: {1} after {2} ms",
+          build.id(),
+          state.name().replace("BUILD_STATE_", "").toLowerCase(java.util.Locale.ROOT),
+          took.toMillis());
     }
   }
 

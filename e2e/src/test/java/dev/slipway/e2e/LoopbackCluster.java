@@ -1,0 +1,139 @@
+package dev.slipway.e2e;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The single-node Kubernetes of {@code e2e/cluster/} on loopback, with the tools that talk to it.
+ * A cluster that is already up (someone iterating by hand) is used as it is and left running;
+ * one this class started is torn down by {@link #close()} with {@code down.sh}.
+ */
+public final class LoopbackCluster implements AutoCloseable {
+
+  public static final Path ROOT =
+      Path.of(System.getProperty("slipway.root", "..")).toAbsolutePath().normalize();
+  private static final Path STATE =
+      Path.of(System.getenv().getOrDefault("SLIPWAY_E2E_STATE", "/var/lib/slipway-e2e"));
+  private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
+
+  private final Map<String, String> env;
+  private final KubernetesClient client;
+  private final boolean startedHere;
+
+  private LoopbackCluster(Map<String, String> env, boolean startedHere) {
+    this.env = env;
+    this.startedHere = startedHere;
+    Config config = Config.fromKubeconfig(readKubeconfig(env.get("KUBECONFIG")));
+    this.client = new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Brings the cluster up (building Kubernetes on first use; see e2e/README.md). */
+  public static LoopbackCluster up() {
+    Path envFile = STATE.resolve("env");
+    if (Files.exists(envFile) && answers(parseEnv(envFile))) {
+      return new LoopbackCluster(parseEnv(envFile), false);
+    }
+    Commands.run(
+            List.of(ROOT.resolve("e2e/cluster/up.sh").toString()),
+            Map.of(),
+            null,
+            Duration.ofMinutes(40),
+            ROOT)
+        .requireSuccess();
+    return new LoopbackCluster(parseEnv(envFile), true);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** KUBECONFIG and a PATH with kubectl and helm, for tools run against the cluster. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Commands.Result kubectl(String... args) {
+    return tool("kubectl", null, args);
+  }
+
+  /** {@code kubectl apply -f -} of a manifest, as a GitOps pipeline would. */
+  public Commands.Result apply(String manifest) {
+    return tool("kubectl", manifest, "apply", "-f", "-");
+  }
+
+  public Commands.Result helm(String... args) {
+    return tool("helm", null, args);
+  }
+
+  /** containerd's own client, in the namespace the kubelet's images live in. */
+  public Commands.Result ctr(String... args) {
+    List<String> all = new ArrayList<>(List.of("--address", env.get("CONTAINERD_ADDRESS")));
+    all.addAll(List.of("-n", "k8s.io"));
+    all.addAll(List.of(args));
+    return tool("ctr", null, all.toArray(String[]::new));
+  }
+
+  private Commands.Result tool(String name, String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(name);
+    command.addAll(List.of(args));
+    return Commands.run(command, env, stdin, TOOL_TIMEOUT, ROOT);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (startedHere) {
+      Commands.run(
+              List.of(ROOT.resolve("e2e/cluster/down.sh").toString()),
+              Map.of(),
+              null,
+              Duration.ofMinutes(5),
+              ROOT)
+          .requireSuccess();
+    }
+  }
+
+  private static boolean answers(Map<String, String> env) {
+    return Commands.run(
+                List.of("kubectl", "get", "--raw", "/readyz"), env, null, Duration.ofSeconds(20), ROOT)
+            .exitCode()
+        == 0;
+  }
+
+  /** The {@code export NAME=value} lines up.sh writes, with $PATH expanded. */
+  private static Map<String, String> parseEnv(Path file) {
+    Map<String, String> env = new HashMap<>();
+    Pattern line = Pattern.compile("^export ([A-Z_]+)=(.*)$");
+    try {
+      for (String l : Files.readAllLines(file)) {
+        Matcher m = line.matcher(l.trim());
+        if (m.matches()) {
+          env.put(m.group(1), m.group(2).replace("$PATH", System.getenv("PATH")));
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + file + ", written by e2e/cluster/up.sh: " + e, e);
+    }
+    return env;
+  }
+
+  private static String readKubeconfig(String path) {
+    try {
+      return Files.readString(Path.of(path));
+    } catch (IOException e) {
+      throw new AssertionError("cannot read the cluster's kubeconfig " + path + ": " + e, e);
+    }
+  }
+}
