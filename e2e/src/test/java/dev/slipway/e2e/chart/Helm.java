@@ -1,0 +1,108 @@
+package dev.slipway.e2e.chart;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The real helm binary, run on the chart with a values file. */
+final class Helm {
+  private static final Path E2E_CACHE = Path.of("/var/cache/slipway-e2e");
+
+  private final Path binary;
+
+  private Helm(Path binary) {
+    this.binary = binary;
+  }
+
+  /** $HELM, else the newest helm that e2e/cluster/build.sh built. */
+  static Helm locate() throws IOException {
+    String fromEnv = System.getenv("HELM");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      Path helm = Path.of(fromEnv);
+      if (!Files.isExecutable(helm)) {
+        throw new IllegalStateException("HELM=" + fromEnv + " is not an executable file");
+      }
+      return new Helm(helm);
+    }
+    if (Files.isDirectory(E2E_CACHE)) {
+      try (Stream<Path> dirs = Files.list(E2E_CACHE)) {
+        var built =
+            dirs.filter(d -> d.getFileName().toString().startsWith("helm-"))
+                .map(d -> d.resolve("bin/helm"))
+                .filter(Files::isExecutable)
+                .max(Comparator.comparing(Path::toString));
+        if (built.isPresent()) {
+          return new Helm(built.get());
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "no helm binary: none at "
+            + E2E_CACHE
+            + "/helm-*/bin/helm and HELM is not set. Build it with e2e/cluster/build.sh"
+            + " (see e2e/README.md) or set HELM to a helm 3 binary.");
+  }
+
+  /** `helm lint --strict`; the output, or an AssertionError with it when linting fails. */
+  String lint(Path chart, Path values) throws IOException, InterruptedException {
+    return run(List.of("lint", "--strict", chart.toString(), "-f", values.toString()));
+  }
+
+  /** `helm template`: the manifests, or an AssertionError with helm's error. */
+  String template(String release, String namespace, Path chart, Path values)
+      throws IOException, InterruptedException {
+    return run(
+        List.of(
+            "template",
+            release,
+            chart.toString(),
+            "--namespace",
+            namespace,
+            "-f",
+            values.toString()));
+  }
+
+  private String run(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(args);
+    Path err = Files.createTempFile("helm", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(err.toFile())
+              .redirectInput(new File("/dev/null"))
+              .start();
+      String out = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new HelmFailed(
+            String.join(" ", command)
+                + " exited with "
+                + process.exitValue()
+                + ":\n"
+                + Files.readString(err)
+                + out);
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** helm refused the chart or the values; the message holds helm's own error. */
+  static final class HelmFailed extends AssertionError {
+    HelmFailed(String message) {
+      super(message);
+    }
+  }
+}
