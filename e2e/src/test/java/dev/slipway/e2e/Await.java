@@ -3,7 +3,9 @@ package dev.slipway.e2e;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** Polls the cluster until a condition holds; on timeout says what was awaited and what was seen. */
+/**
+ * Polls the cluster until a condition holds; on timeout says what was awaited and what was seen.
+ */
 public final class Await {
 
   private Await() {}

@@ -65,7 +65,15 @@ public final class GitServer implements AutoCloseable {
     }
     git(checkout, "init", "-q", "-b", "main");
     git(checkout, "add", ".");
-    git(checkout, "-c", "user.name=e2e", "-c", "user.email=e2e@slipway.invalid", "commit", "-qm", "e2e");
+    git(
+        checkout,
+        "-c",
+        "user.name=e2e",
+        "-c",
+        "user.email=e2e@slipway.invalid",
+        "commit",
+        "-qm",
+        "e2e");
     git(checkout, "clone", "-q", "--bare", ".", base.resolve(name + ".git").toString());
     return "git://127.0.0.1:" + port + "/" + name + ".git";
   }

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The single-node Kubernetes of {@code e2e/cluster/} on loopback, with the tools that talk to it.
- * A cluster that is already up (someone iterating by hand) is used as it is and left running;
- * one this class started is torn down by {@link #close()} with {@code down.sh}.
+ * The single-node Kubernetes of {@code e2e/cluster/} on loopback, with the tools that talk to it. A
+ * cluster that is already up (someone iterating by hand) is used as it is and left running; one
+ * this class started is torn down by {@link #close()} with {@code down.sh}.
  */
 public final class LoopbackCluster implements AutoCloseable {
 
@@ -107,7 +107,11 @@ public final class LoopbackCluster implements AutoCloseable {
 
   private static boolean answers(Map<String, String> env) {
     return Commands.run(
-                List.of("kubectl", "get", "--raw", "/readyz"), env, null, Duration.ofSeconds(20), ROOT)
+                List.of("kubectl", "get", "--raw", "/readyz"),
+                env,
+                null,
+                Duration.ofSeconds(20),
+                ROOT)
             .exitCode()
         == 0;
   }

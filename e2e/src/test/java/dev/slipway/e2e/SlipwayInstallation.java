@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Slipway as a platform team installs it on the loopback cluster: images built by Slipway itself
- * and imported into containerd, the Helm chart with the settings this cluster needs (host
- * network, the API server's loopback address), and a Builder whose cache lives on a hostPath
+ * and imported into containerd, the Helm chart with the settings this cluster needs (host network,
+ * the API server's loopback address), and a Builder whose cache lives on a hostPath
  * PersistentVolume (the cluster has no volume provisioner).
  */
 public final class SlipwayInstallation {
@@ -20,8 +20,10 @@ public final class SlipwayInstallation {
   public static final String IMAGE_REPO = "slipway.invalid/e2e";
   public static final String IMAGE_TAG = "dev";
   public static final String BUILDER = "e2e";
+
   /** Not the default 7777: the journeys also prove a Builder's port is honoured. */
   public static final int BUILDER_PORT = 17777;
+
   public static final int OPERATOR_HTTP_PORT = 18080;
   public static final String STORAGE_CLASS = "slipway-e2e-hostpath";
 
@@ -30,7 +32,9 @@ public final class SlipwayInstallation {
   /** Builds the builder and operator images with bin/slipway and imports them into containerd. */
   public static void importImages(LoopbackCluster cluster, Path work) throws IOException {
     for (String jar :
-        List.of("builder-pod/target/slipway-builder.jar", "operator/target/quarkus-app/quarkus-run.jar")) {
+        List.of(
+            "builder-pod/target/slipway-builder.jar",
+            "operator/target/quarkus-app/quarkus-run.jar")) {
       if (!Files.isRegularFile(LoopbackCluster.ROOT.resolve(jar))) {
         throw new AssertionError(
             jar + " is missing: run the journeys in a reactor build, e.g. ./mvnw -B verify");
@@ -38,7 +42,9 @@ public final class SlipwayInstallation {
     }
     Path images = Files.createDirectories(work.resolve("images"));
     Commands.run(
-            List.of(LoopbackCluster.ROOT.resolve("deploy/images/build-images.sh").toString(), images.toString()),
+            List.of(
+                LoopbackCluster.ROOT.resolve("deploy/images/build-images.sh").toString(),
+                images.toString()),
             Map.of("SLIPWAY_IMAGE_REPO", IMAGE_REPO, "SLIPWAY_IMAGE_TAG", IMAGE_TAG),
             null,
             Duration.ofMinutes(30),

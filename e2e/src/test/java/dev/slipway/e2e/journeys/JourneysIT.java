@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The users' journeys on a real Kubernetes (e2e/cluster/ on loopback): a platform team installs
  * Slipway with Helm and creates a Builder; a GitOps pipeline applies BuildRequests; a developer
  * runs {@code slipway build} from a directory; pods and the operator die mid-build; bad specs are
- * refused; builds are cancelled. In order, since each journey starts where the first one leaves
- * the cluster.
+ * refused; builds are cancelled. In order, since each journey starts where the first one leaves the
+ * cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,6 +48,7 @@ class JourneysIT {
   private static final String NAMESPACE = "builds";
   private static final String REGISTRY = "127.0.0.1:5000";
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+
   /** Makes every run's steps new to a builder cache that outlived an earlier run. */
   private static final String NONCE = UUID.randomUUID().toString().substring(0, 8);
 
@@ -82,19 +83,29 @@ class JourneysIT {
   @Test
   @Order(1)
   void helmInstallThenABuilderComesUp() {
-    cluster.apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NAMESPACE + "\n")
+    cluster
+        .apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NAMESPACE + "\n")
         .requireSuccess();
     SlipwayInstallation.helmInstall(cluster).requireSuccess();
     Await.until(
         "the operator Deployment to be available",
         Duration.ofMinutes(3),
-        () -> client.apps().deployments().inNamespace(SYSTEM_NAMESPACE).withName("slipway-operator").get(),
+        () ->
+            client
+                .apps()
+                .deployments()
+                .inNamespace(SYSTEM_NAMESPACE)
+                .withName("slipway-operator")
+                .get(),
         d ->
             d.getStatus() != null
                 && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas()));
 
     cluster
-        .apply(SlipwayInstallation.cacheVolumes(stateDir(), 1) + "---\n" + SlipwayInstallation.builder(NAMESPACE))
+        .apply(
+            SlipwayInstallation.cacheVolumes(stateDir(), 1)
+                + "---\n"
+                + SlipwayInstallation.builder(NAMESPACE))
         .requireSuccess();
     Builder ready =
         Await.until(
@@ -108,7 +119,10 @@ class JourneysIT {
     assertThat(pod.getSpec().getHostNetwork()).isTrue();
     assertThat(ready.getStatus().getPods())
         .singleElement()
-        .satisfies(p -> assertThat(p.getEndpoint()).isEqualTo("127.0.0.1:" + SlipwayInstallation.BUILDER_PORT));
+        .satisfies(
+            p ->
+                assertThat(p.getEndpoint())
+                    .isEqualTo("127.0.0.1:" + SlipwayInstallation.BUILDER_PORT));
   }
 
   @Test
@@ -177,7 +191,13 @@ class JourneysIT {
     assertThat(done.getStatus().getPhase()).as(describe(done)).isEqualTo(BuildPhase.SUCCEEDED);
     String digest =
         Commands.run(
-                List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + image),
+                List.of(
+                    "skopeo",
+                    "inspect",
+                    "--tls-verify=false",
+                    "--format",
+                    "{{.Digest}}",
+                    "docker://" + image),
                 Map.of(),
                 null,
                 Duration.ofMinutes(1),
@@ -252,7 +272,8 @@ class JourneysIT {
           .as("plain progress of every step")
           .contains("COPY app.txt /app.txt", "RUN --mount=type=secret", "DONE");
       assertThat(Files.readString(out.resolve("agent-keys.txt"))).contains(agent.fingerprint());
-      assertThat(Files.readString(out.resolve("app.txt"))).isEqualTo("from the developer's machine\n");
+      assertThat(Files.readString(out.resolve("app.txt")))
+          .isEqualTo("from the developer's machine\n");
       assertThat(out.resolve("unused.bin")).doesNotExist();
       Commands.run(
               List.of("skopeo", "inspect", "--tls-verify=false", "docker://" + image),
@@ -277,7 +298,9 @@ class JourneysIT {
     awaitRunning("retried");
     deletePod(NAMESPACE, BUILDER + "-0");
     BuildRequest retried = awaitEnd("retried");
-    assertThat(retried.getStatus().getPhase()).as(describe(retried)).isEqualTo(BuildPhase.SUCCEEDED);
+    assertThat(retried.getStatus().getPhase())
+        .as(describe(retried))
+        .isEqualTo(BuildPhase.SUCCEEDED);
     assertThat(retried.getStatus().getAttempts()).isEqualTo(2);
 
     awaitBuilderReady();
@@ -298,11 +321,18 @@ class JourneysIT {
     BuildRequest running = awaitRunning("survivor");
     String buildId = running.getStatus().getBuildId();
     List<String> operators =
-        client.pods().inNamespace(SYSTEM_NAMESPACE).withLabel("app.kubernetes.io/name", "slipway").list().getItems().stream()
+        client
+            .pods()
+            .inNamespace(SYSTEM_NAMESPACE)
+            .withLabel("app.kubernetes.io/name", "slipway")
+            .list()
+            .getItems()
+            .stream()
             .map(p -> p.getMetadata().getName())
             .toList();
     assertThat(operators).isNotEmpty();
-    List<String> delete = new ArrayList<>(List.of("delete", "pod", "-n", SYSTEM_NAMESPACE, "--wait=false"));
+    List<String> delete =
+        new ArrayList<>(List.of("delete", "pod", "-n", SYSTEM_NAMESPACE, "--wait=false"));
     delete.addAll(operators);
     cluster.kubectl(delete.toArray(String[]::new)).requireSuccess();
 
@@ -340,7 +370,8 @@ class JourneysIT {
             """
                 .formatted(NAMESPACE, BUILDER));
     assertThat(twoSources.exitCode()).isNotZero();
-    assertThat(twoSources.stderr()).contains("BuildRequest.slipway.dev \"two-sources\" is invalid", "exactly one");
+    assertThat(twoSources.stderr())
+        .contains("BuildRequest.slipway.dev \"two-sources\" is invalid", "exactly one");
 
     Commands.Result noOutputs =
         cluster.apply(
@@ -358,7 +389,13 @@ class JourneysIT {
                 .formatted(NAMESPACE, BUILDER));
     assertThat(noOutputs.exitCode()).isNotZero();
     assertThat(noOutputs.stderr()).contains("spec.outputs");
-    assertThat(client.resources(BuildRequest.class).inNamespace(NAMESPACE).withName("two-sources").get()).isNull();
+    assertThat(
+            client
+                .resources(BuildRequest.class)
+                .inNamespace(NAMESPACE)
+                .withName("two-sources")
+                .get())
+        .isNull();
   }
 
   @Test
@@ -369,20 +406,36 @@ class JourneysIT {
     awaitRunning("cancel-cli");
     awaitStepProcess("endless");
     Commands.run(
-            List.of(LoopbackCluster.ROOT.resolve("bin/slipway").toString(), "cancel", "-n", NAMESPACE, "cancel-cli"),
+            List.of(
+                LoopbackCluster.ROOT.resolve("bin/slipway").toString(),
+                "cancel",
+                "-n",
+                NAMESPACE,
+                "cancel-cli"),
             cluster.env(),
             null,
             Duration.ofMinutes(1),
             work)
         .requireSuccess();
     BuildRequest cancelled = awaitEnd("cancel-cli");
-    assertThat(cancelled.getStatus().getPhase()).as(describe(cancelled)).isEqualTo(BuildPhase.CANCELLED);
+    assertThat(cancelled.getStatus().getPhase())
+        .as(describe(cancelled))
+        .isEqualTo(BuildPhase.CANCELLED);
     awaitNoStepProcess("endless");
 
     apply(buildRequest("cancel-delete", url, 0));
     awaitRunning("cancel-delete");
     awaitStepProcess("endless");
-    cluster.kubectl("delete", "buildrequest", "-n", NAMESPACE, "cancel-delete", "--wait=true", "--timeout=60s").requireSuccess();
+    cluster
+        .kubectl(
+            "delete",
+            "buildrequest",
+            "-n",
+            NAMESPACE,
+            "cancel-delete",
+            "--wait=true",
+            "--timeout=60s")
+        .requireSuccess();
     awaitNoStepProcess("endless");
   }
 
@@ -438,7 +491,10 @@ class JourneysIT {
         name + " to end",
         BUILD_TIMEOUT,
         () -> request(name),
-        r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinal());
+        r ->
+            r.getStatus() != null
+                && r.getStatus().getPhase() != null
+                && r.getStatus().getPhase().isFinal());
   }
 
   private BuildRequest request(String name) {
@@ -459,15 +515,28 @@ class JourneysIT {
 
   /** The RUN step's process, seen from the node: builder pods share its network, not its PIDs. */
   private void awaitStepProcess(String marker) {
-    Await.until("the RUN step's process on the node", Duration.ofMinutes(2), () -> stepProcesses(marker), n -> n > 0);
+    Await.until(
+        "the RUN step's process on the node",
+        Duration.ofMinutes(2),
+        () -> stepProcesses(marker),
+        n -> n > 0);
   }
 
   private void awaitNoStepProcess(String marker) {
-    Await.until("the RUN step's process to be gone", Duration.ofMinutes(1), () -> stepProcesses(marker), n -> n == 0);
+    Await.until(
+        "the RUN step's process to be gone",
+        Duration.ofMinutes(1),
+        () -> stepProcesses(marker),
+        n -> n == 0);
   }
 
   private long stepProcesses(String marker) {
-    return Commands.run(List.of("pgrep", "-f", "echo " + marker + "-"), Map.of(), null, Duration.ofSeconds(10), work)
+    return Commands.run(
+            List.of("pgrep", "-f", "echo " + marker + "-"),
+            Map.of(),
+            null,
+            Duration.ofSeconds(10),
+            work)
         .stdout()
         .lines()
         .count();
@@ -513,7 +582,12 @@ class JourneysIT {
   private String operatorLog() {
     StringBuilder log = new StringBuilder();
     for (Pod pod : client.pods().inNamespace(SYSTEM_NAMESPACE).list().getItems()) {
-      log.append(client.pods().inNamespace(SYSTEM_NAMESPACE).withName(pod.getMetadata().getName()).getLog());
+      log.append(
+          client
+              .pods()
+              .inNamespace(SYSTEM_NAMESPACE)
+              .withName(pod.getMetadata().getName())
+              .getLog());
     }
     return log.toString();
   }
@@ -546,13 +620,16 @@ class JourneysIT {
         Files.writeString(
             logs.resolve(ns + "-" + name + ".log"),
             cluster.kubectl("logs", "-n", ns, name, "--all-containers").stdout()
-                + cluster.kubectl("logs", "-n", ns, name, "--all-containers", "--previous").stdout());
+                + cluster
+                    .kubectl("logs", "-n", ns, name, "--all-containers", "--previous")
+                    .stdout());
       }
     }
   }
 
   private static String sha256(String value) throws Exception {
     return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
   }
 }
