@@ -34,7 +34,9 @@ public final class Commands {
   public static Result run(
       List<String> command, Map<String, String> env, String stdin, Duration timeout, Path dir) {
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
+      List<String> argv = new java.util.ArrayList<>(command);
+      argv.set(0, executable(command.get(0), env.get("PATH")));
+      ProcessBuilder builder = new ProcessBuilder(argv);
       builder.environment().putAll(env);
       if (dir != null) {
         builder.directory(dir.toFile());
@@ -59,6 +61,19 @@ public final class Commands {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while running " + command, e);
     }
+  }
+
+  /** ProcessBuilder looks commands up in this JVM's PATH; the cluster's tools are on env's. */
+  private static String executable(String name, String path) {
+    if (path == null || name.contains("/")) {
+      return name;
+    }
+    for (String dir : path.split(":")) {
+      if (java.nio.file.Files.isExecutable(Path.of(dir, name))) {
+        return Path.of(dir, name).toString();
+      }
+    }
+    return name;
   }
 
   private static CompletableFuture<String> drain(java.io.InputStream stream) {

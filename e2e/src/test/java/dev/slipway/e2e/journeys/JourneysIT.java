@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The users' journeys on a real Kubernetes (e2e/cluster/ on loopback): a platform team installs
@@ -52,7 +51,9 @@ class JourneysIT {
   /** Makes every run's steps new to a builder cache that outlived an earlier run. */
   private static final String NONCE = UUID.randomUUID().toString().substring(0, 8);
 
-  @TempDir Path work;
+  /** Contexts, repositories, outputs: kept under target/ for whoever reads a red run. */
+  private Path work;
+
   private LoopbackCluster cluster;
   private KubernetesClient client;
   private GitServer git;
@@ -60,6 +61,7 @@ class JourneysIT {
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
+    work = Files.createDirectories(LoopbackCluster.ROOT.resolve("e2e/target/e2e-work/" + NONCE));
     cluster = LoopbackCluster.up();
     client = cluster.client();
     SlipwayInstallation.importImages(cluster, work);
