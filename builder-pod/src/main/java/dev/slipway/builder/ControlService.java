@@ -104,7 +104,9 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     call.setOnCancelHandler(
         () -> {
           build.unwatch(call);
-          build.cancellation().cancel("the client that started the build disconnected");
+          if (!prepared.getDetached()) {
+            build.cancellation().cancel("the client that started the build disconnected");
+          }
         });
     build.watch(call);
     BuildSession session =

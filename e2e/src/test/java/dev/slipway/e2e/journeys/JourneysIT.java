@@ -270,9 +270,17 @@ class JourneysIT {
             work);
     try {
       build.requireSuccess();
-      assertThat(build.stderr() + build.stdout())
+      String progress = build.stderr() + build.stdout();
+      assertThat(progress)
           .as("plain progress of every step")
-          .contains("COPY app.txt /app.txt", "RUN --mount=type=secret", "DONE");
+          .contains("[stage-0 2/4] COPY app.txt /app.txt", "RUN test ", "DONE", "pushing " + image)
+          .doesNotContain("WARNING");
+      var transferred =
+          java.util.regex.Pattern.compile("transferring context: (\\d+)B").matcher(progress);
+      assertThat(transferred.find()).as("the context transfer in the progress").isTrue();
+      assertThat(Long.parseLong(transferred.group(1)))
+          .as("bytes of context sent: app.txt and the Dockerfile, not the 32 MiB unused.bin")
+          .isLessThan(4096);
       assertThat(Files.readString(out.resolve("agent-keys.txt"))).contains(agent.fingerprint());
       assertThat(Files.readString(out.resolve("app.txt")))
           .isEqualTo("from the developer's machine\n");
@@ -373,7 +381,9 @@ class JourneysIT {
                 .formatted(NAMESPACE, BUILDER));
     assertThat(twoSources.exitCode()).isNotZero();
     assertThat(twoSources.stderr())
-        .contains("BuildRequest.slipway.dev \"two-sources\" is invalid", "exactly one");
+        .contains(
+            "The BuildRequest \"two-sources\" is invalid",
+            "context needs exactly one source: git, http, configMap, image or client");
 
     Commands.Result noOutputs =
         cluster.apply(

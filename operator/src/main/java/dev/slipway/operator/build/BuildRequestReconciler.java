@@ -317,6 +317,12 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
             request, context, status, BuildPhase.FAILED, failure(snapshot.error()), "Failed");
       }
       case CANCELLED -> {
+        if (!Boolean.TRUE.equals(request.getSpec().getCancel())) {
+          // Nobody asked: the builder stopped it itself (shutting down as its pod is deleted).
+          // That is a lost pod, not a user's cancel, so the request's retries apply.
+          forget(request, run);
+          return retryOrFail(request, context, run.pod().name(), snapshot.error().getMessage());
+        }
         return finish(
             request,
             context,
@@ -357,10 +363,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   /** The stream broke: re-attach if the pod still has the build, else retry or give up. */
   private UpdateControl<BuildRequest> lost(
       BuildRequest request, Context<BuildRequest> context, BuildRun run, String reason) {
-    run.detach();
-    runs.remove(request.getMetadata().getUid());
-    sessions.close(run);
-    loads.invalidate(run.pod().endpoint());
+    forget(request, run);
     Optional<BuilderPod> pod = currentPod(context, request, run.pod().name());
     if (pod.isPresent() && pod.get().ready() && knownBuild(pod.get(), run.buildId()).isPresent()) {
       BuildRun again =
@@ -378,6 +381,14 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
           .rescheduleAfter(nextCheck(request, request.getStatus()));
     }
     return retryOrFail(request, context, run.pod().name(), reason);
+  }
+
+  /** Stops following a run whose build is over or out of reach, and frees what it held. */
+  private void forget(BuildRequest request, BuildRun run) {
+    run.detach();
+    runs.remove(request.getMetadata().getUid());
+    sessions.close(run);
+    loads.invalidate(run.pod().endpoint());
   }
 
   private UpdateControl<BuildRequest> retryOrFail(

@@ -58,6 +58,8 @@ public final class SolveRequests {
             .setSessionId(sessionId)
             .setContext(context(spec.getContext(), configMap))
             .setContextKey(contextKey)
+            // The build outlives this operator process: a new leader follows it by its id.
+            .setDetached(true)
             .setNoCache(Boolean.TRUE.equals(spec.getNoCache()))
             .setPull(Boolean.TRUE.equals(spec.getPull()))
             .setTimeout(Duration.newBuilder().setSeconds(spec.getTimeoutSeconds()));
