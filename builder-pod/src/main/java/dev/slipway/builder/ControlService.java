@@ -206,7 +206,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
           "build {0} ended: {1} after {2} ms",
           build.id(),
           state.name().replace("BUILD_STATE_", "").toLowerCase(java.util.Locale.ROOT),
-          took.toMillis());
+          String.valueOf(took.toMillis()));
     }
   }
 
