@@ -273,7 +273,11 @@ class JourneysIT {
       String progress = build.stderr() + build.stdout();
       assertThat(progress)
           .as("plain progress of every step")
-          .contains("[stage-0 2/4] COPY app.txt /app.txt", "RUN test ", "DONE", "pushing " + image)
+          .contains(
+              "[stage-0 2/4] COPY app.txt /app.txt",
+              "[stage-0 4/4] RUN --mount=type=secret,id=token,required=true --mount=type=ssh test ",
+              "DONE",
+              "pushing " + image)
           .doesNotContain("WARNING");
       var transferred =
           java.util.regex.Pattern.compile("transferring context: (\\d+)B").matcher(progress);

@@ -20,6 +20,7 @@ import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -250,6 +251,7 @@ final class StageConverter {
     boolean workdirSet;
     int step = 1;
     int total;
+    int triggers;
     final boolean ignoreCache;
     int sshMounts;
 
@@ -270,7 +272,16 @@ final class StageConverter {
     }
 
     VertexInfo info(Instruction.Meta meta, String text) {
-      String name = "[" + stage.label() + " " + step + "/" + total + "] " + text;
+      String name =
+          "["
+              + stage.label()
+              + " "
+              + step
+              + "/"
+              + total
+              + "] "
+              + (step > 1 && step - 1 <= triggers ? "ONBUILD " : "")
+              + text;
       return new VertexInfo(
           name,
           new SourceLocation(df.fileName(), meta.position().line(), meta.endLine()),
@@ -306,6 +317,29 @@ final class StageConverter {
         }
       }
       return r.value();
+    }
+
+    /**
+     * A step's text as BuildKit shows it: the instruction as written, its variables expanded and
+     * its keyword in upper case, flags included. RUN keeps quotes and undefined references as
+     * written, and shows secrets given as environment variables as {@code ****}; text that does not
+     * expand is shown as written.
+     */
+    String stepText(Instruction.Meta meta, boolean run, Set<String> secretEnv) {
+      String text;
+      try {
+        text =
+            run
+                ? expander.expandKeepingQuotes(
+                    meta.original(), n -> secretEnv.contains(n) ? "****" : lookup(n))
+                : expander.expand(meta.original(), this::lookup).value();
+      } catch (VariableExpander.ExpansionException e) {
+        text = meta.original();
+      }
+      int space = text.indexOf(' ');
+      return space < 0
+          ? text.toUpperCase(Locale.ROOT)
+          : text.substring(0, space).toUpperCase(Locale.ROOT) + text.substring(space);
     }
 
     void history(String createdBy, boolean emptyLayer) {
@@ -379,6 +413,7 @@ final class StageConverter {
         List<Instruction> triggers =
             DockerfileParser.parseTriggers(cfg().onBuild(), meta.position());
         commands.addAll(0, triggers);
+        this.triggers = triggers.size();
         cfg(cfg().withOnBuild(List.of()));
       }
       total = commands.size() + 1;
@@ -556,6 +591,16 @@ final class StageConverter {
         }
       }
       String user = cfg().user() == null ? "" : cfg().user();
+      Set<String> secretEnv = new HashSet<>();
+      for (Mount m : mounts) {
+        if (m.type() == ExecOp.MountType.SECRET && m.envName() != null) {
+          secretEnv.add(m.envName());
+        }
+      }
+      String text = stepText(meta, true, secretEnv);
+      if (!r.heredocs().isEmpty() && DockerfileLexer.marker(c.args().get(0).strip()) != null) {
+        text += " (" + heredocSummary(r.heredocs().get(0)) + ")";
+      }
       vertex =
           new ExecOp(
               vertex,
@@ -568,8 +613,7 @@ final class StageConverter {
               req.extraHosts(),
               mounts,
               platform,
-              info(
-                  meta, "RUN " + String.join(" ", c.json() ? c.args() : List.of(c.args().get(0)))));
+              info(meta, text));
       StringBuilder createdBy = new StringBuilder("RUN ");
       Map<String, String> shown = new LinkedHashMap<>(argValues);
       shown.keySet().removeAll(PROXY_ARGS);
@@ -722,7 +766,7 @@ final class StageConverter {
           new FileOp(
               vertex,
               List.of(new FileAction.Mkdir(dir, 0755, owner[0], owner[1], true)),
-              info(w.meta(), "WORKDIR " + dir));
+              info(w.meta(), stepText(w.meta(), false, Set.of())));
       history("WORKDIR " + dir, false);
     }
 
@@ -984,11 +1028,12 @@ final class StageConverter {
                   c, context, Paths.clean("/" + src), dest, owner, chmod, excludes, true, c.add()));
         }
       }
-      String text = kw + " " + String.join(" ", shown) + " " + destRaw;
+      String text = stepText(meta, false, Set.of());
       Vertex base = c.link() ? new SourceOp.Scratch(VertexInfo.named("scratch")) : vertex;
       FileOp op = new FileOp(base, actions, info(meta, text));
-      vertex = c.link() ? new MergeOp(List.of(vertex, op), info(meta, text)) : op;
-      history(text + " # buildkit", false);
+      // BuildKit names the merge that applies a --link copy after the copy itself
+      vertex = c.link() ? new MergeOp(List.of(vertex, op), info(meta, "LINK " + text)) : op;
+      history(kw + " " + String.join(" ", shown) + " " + destRaw + " # buildkit", false);
     }
 
     FileAction.Copy copyAction(
@@ -1061,6 +1106,12 @@ final class StageConverter {
     }
     String group = chown.substring(colon + 1);
     return new String[] {chown.substring(0, colon), group.isEmpty() ? null : group};
+  }
+
+  /** A heredoc's first line, with {@code ...} when more follow (BuildKit's RUN step text). */
+  static String heredocSummary(Heredoc h) {
+    String[] lines = h.content().strip().split("\\r?\\n", -1);
+    return lines.length > 1 ? lines[0] + "..." : lines[0];
   }
 
   static boolean isGit(String src) {

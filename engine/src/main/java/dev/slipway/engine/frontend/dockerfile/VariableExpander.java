@@ -35,9 +35,17 @@ final class VariableExpander {
 
   /** Expands {@code word}; {@code lookup} returns null for an undefined name. */
   Result expand(String word, Function<String, String> lookup) {
-    Scan s = new Scan(word, lookup);
+    Scan s = new Scan(word, lookup, false);
     String value = s.until((char) 0, 0).text;
     return new Result(value, s.undefined);
+  }
+
+  /**
+   * Expands {@code text} for display the way BuildKit names a RUN step: quotes stay, and a
+   * reference to an undefined name stays as written (the shell may still define it).
+   */
+  String expandKeepingQuotes(String text, Function<String, String> lookup) {
+    return new Scan(text, lookup, true).until((char) 0, 0).text;
   }
 
   private record Part(String text, boolean stopped) {}
@@ -45,12 +53,14 @@ final class VariableExpander {
   private final class Scan {
     final String in;
     final Function<String, String> lookup;
+    final boolean verbatim;
     final Set<String> undefined = new LinkedHashSet<>();
     int pos;
 
-    Scan(String in, Function<String, String> lookup) {
+    Scan(String in, Function<String, String> lookup, boolean verbatim) {
       this.in = in;
       this.lookup = lookup;
+      this.verbatim = verbatim;
     }
 
     /** Processes up to the unquoted, unescaped {@code stop} (consumed) or the end (stop = 0). */
@@ -72,7 +82,7 @@ final class VariableExpander {
             throw new ExpansionException(
                 "unexpected end of statement while looking for matching single-quote");
           }
-          out.append(in, pos, end);
+          out.append(in, verbatim ? pos - 1 : pos, verbatim ? end + 1 : end);
           pos = end + 1;
         } else if (ch == '"') {
           doubleQuoted(out, depth);
@@ -90,9 +100,15 @@ final class VariableExpander {
     }
 
     void doubleQuoted(StringBuilder out, int depth) {
+      if (verbatim) {
+        out.append('"');
+      }
       while (pos < in.length()) {
         char ch = in.charAt(pos++);
         if (ch == '"') {
+          if (verbatim) {
+            out.append('"');
+          }
           return;
         }
         if (ch == '$') {
@@ -118,13 +134,15 @@ final class VariableExpander {
         out.append('$');
         return;
       }
+      int start = pos - 1;
       char ch = in.charAt(pos);
       if (ch == '{') {
         pos++;
-        out.append(braced(depth));
+        String value = braced(depth);
+        out.append(value != null ? value : in.substring(start, pos));
       } else if (isNameChar(ch) || SPECIAL_PARAMS.indexOf(ch) >= 0) {
         String name = name();
-        out.append(value(name, ""));
+        out.append(verbatim && lookup.apply(name) == null ? "$" + name : value(name, ""));
       } else {
         out.append('$');
       }
@@ -158,6 +176,7 @@ final class VariableExpander {
       return v;
     }
 
+    /** The value of a {@code ${...}} (its opening consumed); null to keep it as written. */
     String braced(int depth) {
       String name = name();
       if (name.isEmpty() || pos >= in.length()) {
@@ -165,6 +184,13 @@ final class VariableExpander {
       }
       char op = in.charAt(pos++);
       String current = lookup.apply(name);
+      if (verbatim && current == null) {
+        if (op != '}') {
+          pos--;
+          word(depth);
+        }
+        return null;
+      }
       switch (op) {
         case '}' -> {
           return value(name, "");

@@ -177,7 +177,51 @@ class DockerfileFrontendTest {
     assertThat(triggered.args()).containsExactly("/bin/sh", "-c", "echo triggered");
     assertThat(envOf(triggered, "TRIGGERED")).isEqualTo("yes");
     assertThat(d.image().config().onBuild()).isEmpty();
-    assertThat(d.root().name()).startsWith("[stage-0 4/4]");
+    assertThat(d.root().name()).isEqualTo("[stage-0 4/4] RUN mine");
+    assertThat(triggered.name()).isEqualTo("[stage-0 3/4] ONBUILD RUN echo triggered");
+    assertThat(triggered.rootfs().name())
+        .isEqualTo("[stage-0 1/4] FROM registry.example:5000/onbuild:latest");
+  }
+
+  @Test
+  void stepNamesAreTheInstructionAsWrittenWithFlagsAndVariablesExpandedLikeBuildKit() {
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request(
+                    "FROM a AS build\n"
+                        + "RUN make\n"
+                        + "FROM b\n"
+                        + "ARG OWNER\n"
+                        + "ENV DIR=/srv\n"
+                        + "COPY --chown=$OWNER --from=build /a $DIR/b\n"
+                        + "add --chmod=755 run.sh \"$DIR/\"\n"
+                        + "WORKDIR $DIR/app\n"
+                        + "run --mount=type=secret,id=token,required=true --mount=type=ssh \\\n"
+                        + "  test -f /x && echo \"$DIR\" '$DIR' $HOME ${NOPE:-d}\n"
+                        + "RUN --mount=type=secret,id=api,env=API_KEY --network=none"
+                        + " curl -H \"k: $API_KEY\" x\n"
+                        + "RUN [\"echo\", \"$DIR\"]\n"
+                        + "RUN <<EOF\necho one\necho two\nEOF\n")
+                .buildArgs(Map.of("OWNER", "1:1"))
+                .build());
+    List<String> names =
+        Graph.topologicalOrder(d.root()).stream()
+            .map(Vertex::name)
+            .filter(n -> n.startsWith("[stage-1 ") && !n.contains("FROM"))
+            .toList();
+    assertThat(names)
+        .containsExactly(
+            "[stage-1 4/10] COPY --chown=1:1 --from=build /a /srv/b",
+            "[stage-1 5/10] ADD --chmod=755 run.sh /srv/",
+            "[stage-1 6/10] WORKDIR /srv/app",
+            "[stage-1 7/10] RUN --mount=type=secret,id=token,required=true --mount=type=ssh"
+                + "   test -f /x && echo \"/srv\" '$DIR' $HOME ${NOPE:-d}",
+            "[stage-1 8/10] RUN --mount=type=secret,id=api,env=API_KEY --network=none"
+                + " curl -H \"k: ****\" x",
+            "[stage-1 9/10] RUN [\"echo\", \"/srv\"]",
+            "[stage-1 10/10] RUN <<EOF (echo one...)");
+    ExecOp json = exec(exec(d.root()).rootfs());
+    assertThat(json.args()).as("the name is display only").containsExactly("echo", "$DIR");
   }
 
   @Test
@@ -220,6 +264,10 @@ class DockerfileFrontendTest {
     assertThat(c.chownUser()).isEqualTo("app");
     assertThat(c.chownGroup()).isEqualTo("grp");
     assertThat(c.chmod()).isEqualTo("0640");
+    assertThat(layer.name())
+        .isEqualTo("[stage-0 2/2] COPY --link --chown=app:grp --chmod=0640 f /f");
+    assertThat(merge.name())
+        .isEqualTo("[stage-0 2/2] LINK COPY --link --chown=app:grp --chmod=0640 f /f");
   }
 
   @Test

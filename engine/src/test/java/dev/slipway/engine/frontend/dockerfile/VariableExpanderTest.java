@@ -57,6 +57,21 @@ class VariableExpanderTest {
     assertThat(expand(word)).isEqualTo(expected.equals("''") ? "" : expected);
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '~',
+      value = {
+        "echo $v|echo value",
+        "~echo \"$v\" '$v'~|~echo \"value\" '$v'~",
+        "echo $unset ${unset} ${unset:-d} ${unset//a/b}|echo $unset ${unset} ${unset:-d} ${unset//a/b}",
+        "echo ${empty:-d} ${v%e}|echo d valu",
+        "echo \\$v|echo $v",
+      })
+  void keepsQuotesAndUndefinedReferencesForDisplay(String text, String expected) {
+    assertThat(new VariableExpander('\\').expandKeepingQuotes(text, ENV::get)).isEqualTo(expected);
+  }
+
   @Test
   void reportsUndefinedNamesButNotThoseWithDefaults() {
     var r = new VariableExpander('\\').expand("$a ${b:-x} ${c}", ENV::get);
