@@ -211,6 +211,7 @@ class BuildRequestReconcilerTest {
     c.createBuilder("b", 1, 2);
     c.createRequest("unlucky", "b", 60_000, s -> s.setRetries(1));
     await("running", WAIT, () -> c.phase("unlucky") == BuildPhase.RUNNING);
+    awaitOnPod(c, "b-0", c.request("unlucky").getStatus().getBuildId());
     var set = client.apps().statefulSets().inNamespace(c.namespace).withName("b").get();
 
     c.pods.kill("b-0");
@@ -223,6 +224,7 @@ class BuildRequestReconcilerTest {
           return r.getStatus().getAttempts() == 2 && r.getStatus().getPhase() == BuildPhase.RUNNING;
         });
     assertThat(c.request("unlucky").getStatus().getBuildId()).endsWith("-2");
+    awaitOnPod(c, "b-0", c.request("unlucky").getStatus().getBuildId());
 
     c.pods.kill("b-0");
     c.pods.start(set, "b-0");
