@@ -211,6 +211,7 @@ class BuildRequestReconcilerTest {
     c.createBuilder("b", 1, 2);
     c.createRequest("unlucky", "b", 60_000, s -> s.setRetries(1));
     await("running", WAIT, () -> c.phase("unlucky") == BuildPhase.RUNNING);
+    awaitOnPod(c, "b-0", c.request("unlucky").getStatus().getBuildId());
     var set = client.apps().statefulSets().inNamespace(c.namespace).withName("b").get();
 
     c.pods.kill("b-0");
@@ -223,6 +224,7 @@ class BuildRequestReconcilerTest {
           return r.getStatus().getAttempts() == 2 && r.getStatus().getPhase() == BuildPhase.RUNNING;
         });
     assertThat(c.request("unlucky").getStatus().getBuildId()).endsWith("-2");
+    awaitOnPod(c, "b-0", c.request("unlucky").getStatus().getBuildId());
 
     c.pods.kill("b-0");
     c.pods.start(set, "b-0");
@@ -231,6 +233,66 @@ class BuildRequestReconcilerTest {
         .contains("lost mid-build")
         .contains("attempt 2 of 2");
     assertThat(events(c, "unlucky")).contains("Warning/Retrying", "Warning/PodLost");
+  }
+
+  @Test
+  void aBuildItsBuilderCancelledUnaskedIsRetriedLikeALostPod(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("interrupted", "b", 60_000, s -> s.setRetries(1));
+    await("running", WAIT, () -> c.phase("interrupted") == BuildPhase.RUNNING);
+    String first = c.request("interrupted").getStatus().getBuildId();
+    awaitOnPod(c, "b-0", first);
+
+    c.pods.pod("b-0").shutDownBuilds();
+    await(
+        "the second attempt, or an end",
+        WAIT,
+        () -> {
+          BuildRequest r = c.request("interrupted");
+          return Integer.valueOf(2).equals(r.getStatus().getAttempts())
+                  && r.getStatus().getPhase() == BuildPhase.RUNNING
+              || r.getStatus().getCompletionTime() != null;
+        });
+    BuildRequest retried = c.request("interrupted");
+    assertThat(retried.getStatus().getPhase())
+        .as("a cancel without spec.cancel is not the user's: %s", retried.getStatus().getMessage())
+        .isEqualTo(BuildPhase.RUNNING);
+    assertThat(retried.getStatus().getAttempts()).isEqualTo(2);
+    assertThat(retried.getStatus().getBuildId()).endsWith("-2").isNotEqualTo(first);
+    awaitOnPod(c, "b-0", retried.getStatus().getBuildId());
+
+    c.pods.pod("b-0").shutDownBuilds();
+    await("an end", WAIT, () -> c.request("interrupted").getStatus().getCompletionTime() != null);
+    BuildRequest failed = c.request("interrupted");
+    assertThat(failed.getStatus().getPhase()).isEqualTo(BuildPhase.FAILED);
+    assertThat(failed.getStatus().getMessage())
+        .contains("builder pod b-0")
+        .contains("the builder is shutting down")
+        .contains("attempt 2 of 2");
+    assertThat(events(c, "interrupted"))
+        .contains("Warning/Retrying", "Warning/PodLost")
+        .doesNotContain("Normal/Cancelled");
+  }
+
+  @Test
+  void withoutRetriesABuildItsBuilderCancelledUnaskedFailsNamingThePod(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("once", "b", 60_000, s -> s.setRetries(0));
+    await("running", WAIT, () -> c.phase("once") == BuildPhase.RUNNING);
+    awaitOnPod(c, "b-0", c.request("once").getStatus().getBuildId());
+
+    c.pods.pod("b-0").shutDownBuilds();
+
+    await("an end", WAIT, () -> c.request("once").getStatus().getCompletionTime() != null);
+    BuildRequest r = c.request("once");
+    assertThat(r.getStatus().getPhase()).isEqualTo(BuildPhase.FAILED);
+    assertThat(r.getStatus().getMessage())
+        .contains("builder pod b-0")
+        .contains("the builder is shutting down")
+        .contains("raise spec.retries");
+    assertThat(r.getStatus().getAttempts()).isEqualTo(1);
   }
 
   @Test
@@ -269,6 +331,14 @@ class BuildRequestReconcilerTest {
     await("succeeded", WAIT, () -> c.phase("survivor") == BuildPhase.SUCCEEDED);
     assertThat(c.pods.pod("b-0").received()).hasSize(1);
     assertThat(c.request("survivor").getStatus().getAttempts()).isEqualTo(1);
+  }
+
+  /** The phase is Running before the Solve reaches the pod: wait until the pod runs the build. */
+  private static void awaitOnPod(OperatorHarness<FakeBuilderPod> c, String pod, String buildId) {
+    await(
+        "build " + buildId + " running on " + pod,
+        WAIT,
+        () -> c.pods.pod(pod).state(buildId) == BuildState.BUILD_STATE_RUNNING);
   }
 
   private static List<String> events(OperatorHarness<?> c, String name) {

@@ -80,6 +80,23 @@ class SolveRequestsTest {
     assertThat(solve.getBuildArgsMap()).containsEntry("V", "1");
   }
 
+  @Test
+  void operatorBuildsOutliveTheirSolveCall() {
+    BuildRequest request =
+        request(
+            ctx -> {
+              GitContext git = new GitContext();
+              git.setUrl("https://git.example/app.git");
+              ctx.setGit(git);
+            });
+
+    var solve = SolveRequests.of(request, "uid-1", builder(), null, "", "ctx-key");
+
+    assertThat(solve.getDetached())
+        .as("a restarted operator follows the build again instead of the builder cancelling it")
+        .isTrue();
+  }
+
   private static Builder builder() {
     Builder builder = new Builder();
     BuilderSpec spec = new BuilderSpec();

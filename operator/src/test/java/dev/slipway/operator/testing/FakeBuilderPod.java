@@ -220,6 +220,25 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
     response.onCompleted();
   }
 
+  /**
+   * The builder stops its running builds itself, as the real one does when its pod is deleted
+   * ({@code BuilderServer.close()}): they end Cancelled although nobody asked for it.
+   */
+  public synchronized void shutDownBuilds() {
+    builds.values().stream()
+        .filter(b -> b.state == BuildState.BUILD_STATE_RUNNING)
+        .forEach(
+            b -> {
+              b.state = BuildState.BUILD_STATE_CANCELLED;
+              b.emit(
+                  SolveEvent.newBuilder()
+                      .setError(
+                          BuildError.newBuilder()
+                              .setKind(ErrorKind.ERROR_KIND_CANCELLED)
+                              .setMessage("build cancelled: the builder is shutting down")));
+            });
+  }
+
   @Override
   public synchronized void listBuilds(
       ListBuildsRequest request, StreamObserver<ListBuildsResponse> response) {
