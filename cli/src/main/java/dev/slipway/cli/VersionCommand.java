@@ -4,7 +4,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code slipway version}: the CLI's version and the Java runtime it runs on. */
-@Command(name = "version", description = "Print the version of slipway.")
+@Command(
+    name = "version",
+    mixinStandardHelpOptions = true,
+    description = "Print the version of slipway.")
 public final class VersionCommand implements Runnable, IVersionProvider {
 
   static String version() {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 /** {@code slipway du}: what the local engine's cache holds on disk, like {@code buildx du}. */
 @Command(
     name = "du",
+    mixinStandardHelpOptions = true,
     description = "Show the disk usage of the local build cache (in use items are marked *).")
 public final class DiskUsageCommand implements Callable<Integer> {
 

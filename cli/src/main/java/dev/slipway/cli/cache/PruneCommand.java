@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code slipway prune}: frees space in the local engine's cache, like {@code buildx prune}. */
 @Command(
     name = "prune",
+    mixinStandardHelpOptions = true,
     description =
         "Remove build cache of the local engine, least recently used first; what running builds"
             + " use is kept.")
