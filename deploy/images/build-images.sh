@@ -75,3 +75,8 @@ build() { # NAME CONTEXT_DIR
 }
 build slipway-builder builder-pod
 build slipway-operator operator
+
+# Every rebuild with new jars adds layers to the cache; keep it bounded on machines that build
+# these images again and again (CI, developers), least recently used first.
+"$root/bin/slipway" prune --force --keep-storage "${SLIPWAY_IMAGES_CACHE_KEEP:-3GB}" >/dev/null \
+  || echo "build-images: could not prune the build cache in $SLIPWAY_STATE (ignored)" >&2
