@@ -74,9 +74,9 @@ class TtyViewIT {
             .toList();
     assertThat(screen.getFirst()).matches("\\[\\+] Building \\d+\\.\\ds \\(\\d+/\\d+\\) FINISHED");
     assertThat(screen)
-        .anyMatch(l -> l.matches(" => \\[stage-0 1/3] FROM " + Slipway.BASE + " +\\d+\\.\\ds"))
-        .anyMatch(l -> l.matches(" => \\[stage-0 2/3] RUN echo warming-up && sleep 1 +\\d+\\.\\ds"))
-        .anyMatch(l -> l.matches(" => \\[stage-0 3/3] COPY note.txt /note.txt +\\d+\\.\\ds"));
+        .anyMatch(l -> l.matches(" => \\[1/3] FROM " + Slipway.BASE + " +\\d+\\.\\ds"))
+        .anyMatch(l -> l.matches(" => \\[2/3] RUN echo warming-up && sleep 1 +\\d+\\.\\ds"))
+        .anyMatch(l -> l.matches(" => \\[3/3] COPY note.txt /note.txt +\\d+\\.\\ds"));
     // Redraws happen in place: each step is on the screen once.
     assertThat(screen.stream().filter(l -> l.contains("RUN echo warming-up"))).hasSize(1);
   }

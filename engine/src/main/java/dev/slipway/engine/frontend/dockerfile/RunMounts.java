@@ -252,6 +252,36 @@ final class RunMounts {
     }
   }
 
+  /**
+   * The stage or image a mount spec reads as BuildKit's dependency scan sees it, before variables
+   * are expanded: its {@code from}, {@code scratch} for a cache mount without one, or null (tmpfs,
+   * and mounts of the context, secrets and ssh sockets). BuildKit counts each as a stage of the
+   * build when it decides whether step names show the stage.
+   */
+  static String readsFrom(String spec) {
+    String type = "bind";
+    String from = null;
+    for (String field : csv(spec)) {
+      int eq = field.indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      String key = field.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      if (key.equals("type")) {
+        type = field.substring(eq + 1);
+      } else if (key.equals("from")) {
+        from = field.substring(eq + 1);
+      }
+    }
+    if (type.equals("tmpfs")) {
+      return null;
+    }
+    if ((from == null || from.isEmpty()) && type.equals("cache")) {
+      return "scratch";
+    }
+    return from == null || from.isEmpty() ? null : from;
+  }
+
   /** Comma separated fields; double quotes protect commas and are removed. */
   static List<String> csv(String spec) {
     List<String> out = new ArrayList<>();

@@ -73,6 +73,7 @@ final class StageConverter {
   private final Map<Integer, Result> converted = new HashMap<>();
   private final Set<Integer> inProgress = new LinkedHashSet<>();
   private final Map<String, Integer> stageByName = new HashMap<>();
+  private final boolean labelSteps;
 
   /** A converted stage: its final filesystem and image config. */
   private record Result(Vertex vertex, ImageConfig image, Platform platform) {}
@@ -96,6 +97,34 @@ final class StageConverter {
         stageByName.put(s.name(), s.index());
       }
     }
+    this.labelSteps = df.stages().size() > 1 || readsOtherSources(df.stages().get(0));
+  }
+
+  /**
+   * Whether the only stage reads anything BuildKit counts as another stage: an image or the scratch
+   * a cache mount starts from. BuildKit leaves the stage out of step names only when the build has
+   * a single stage in that sense, so {@code FROM a / RUN --mount=type=cache,...} still shows {@code
+   * [stage-0 2/2]}.
+   */
+  private boolean readsOtherSources(Stage only) {
+    for (Instruction i : only.commands()) {
+      if (i instanceof Instruction.Copy c
+          && c.from() != null
+          && !c.from().isEmpty()
+          && !c.from().chars().allMatch(Character::isDigit)
+          && !stageByName.containsKey(c.from().toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+      if (i instanceof Instruction.Run r) {
+        for (String spec : r.mounts()) {
+          String from = RunMounts.readsFrom(spec);
+          if (from != null && !stageByName.containsKey(from.toLowerCase(Locale.ROOT))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   BuildDefinition convert() {
@@ -249,9 +278,12 @@ final class StageConverter {
     final Map<String, String> args = new LinkedHashMap<>();
     boolean cmdSet;
     boolean workdirSet;
-    int step = 1;
+
+    /** BuildKit's step counter: steps named so far, and how many the stage announces. */
+    int step;
+
     int total;
-    int triggers;
+    boolean inTrigger;
     final boolean ignoreCache;
     int sshMounts;
 
@@ -271,17 +303,24 @@ final class StageConverter {
       image = image.withConfig(c);
     }
 
-    VertexInfo info(Instruction.Meta meta, String text) {
-      String name =
-          "["
-              + stage.label()
-              + " "
-              + step
-              + "/"
-              + total
-              + "] "
-              + (step > 1 && step - 1 <= triggers ? "ONBUILD " : "")
-              + text;
+    /**
+     * Takes the next step number and returns the prefix BuildKit names the step with, e.g. {@code
+     * [build 2/3] } or {@code [ 2/12] }: the stage unless it is the build's only one, the number
+     * padded with spaces to the total's width, and {@code ONBUILD} for a trigger.
+     */
+    String nextStep() {
+      if (total == 0) {
+        return "";
+      }
+      step++;
+      String width = Integer.toString(Integer.toString(total).length());
+      return "["
+          + (labelSteps ? stage.label() + " " : "")
+          + String.format(Locale.ROOT, "%" + width + "d/%d] ", step, total)
+          + (inTrigger ? "ONBUILD " : "");
+    }
+
+    VertexInfo info(Instruction.Meta meta, String name) {
       return new VertexInfo(
           name,
           new SourceLocation(df.fileName(), meta.position().line(), meta.endLine()),
@@ -380,7 +419,7 @@ final class StageConverter {
                   meta.position()));
         }
       }
-      List<Instruction> commands = new ArrayList<>(stage.commands());
+      List<Instruction> commands = stage.commands();
       String resolvedImage = null;
       Integer baseStage = stageByName.get(ref.toLowerCase(Locale.ROOT));
       if (baseStage != null && baseStage != stage.index()) {
@@ -409,22 +448,31 @@ final class StageConverter {
                 base.history());
         resolvedImage = resolved;
       }
+      // BuildKit announces a step for the FROM of an image, each RUN, COPY, ADD and WORKDIR, and
+      // every ONBUILD trigger whatever it is, though a WORKDIR / or trigger such as ENV names none
+      total = resolvedImage != null ? 1 : 0;
+      for (Instruction i : commands) {
+        if (i instanceof Instruction.Run
+            || i instanceof Instruction.Copy
+            || i instanceof Instruction.Workdir) {
+          total++;
+        }
+      }
+      List<Instruction> triggers = List.of();
       if (!cfg().onBuild().isEmpty()) {
-        List<Instruction> triggers =
-            DockerfileParser.parseTriggers(cfg().onBuild(), meta.position());
-        commands.addAll(0, triggers);
-        this.triggers = triggers.size();
+        triggers = DockerfileParser.parseTriggers(cfg().onBuild(), meta.position());
+        total += triggers.size();
         cfg(cfg().withOnBuild(List.of()));
       }
-      total = commands.size() + 1;
       if (resolvedImage != null) {
         vertex =
-            new SourceOp.Image(ref, resolvedImage, platform, info(meta, "FROM " + resolvedImage));
+            new SourceOp.Image(
+                ref, resolvedImage, platform, info(meta, nextStep() + "FROM " + resolvedImage));
       }
-      for (Instruction i : commands) {
-        step++;
-        dispatch(i);
-      }
+      inTrigger = true;
+      triggers.forEach(this::dispatch);
+      inTrigger = false;
+      commands.forEach(this::dispatch);
       return new Result(vertex, image, platform);
     }
 
@@ -613,7 +661,7 @@ final class StageConverter {
               req.extraHosts(),
               mounts,
               platform,
-              info(meta, text));
+              info(meta, nextStep() + text));
       StringBuilder createdBy = new StringBuilder("RUN ");
       Map<String, String> shown = new LinkedHashMap<>(argValues);
       shown.keySet().removeAll(PROXY_ARGS);
@@ -761,12 +809,17 @@ final class StageConverter {
       String dir = p.startsWith("/") ? Paths.clean(p) : Paths.join(cfg().workingDir(), p);
       workdirSet = true;
       cfg(cfg().withWorkingDir(dir));
+      if (dir.equals("/")) {
+        // BuildKit makes no directory (nor step, nor layer) for the root that always exists
+        history("WORKDIR /", true);
+        return;
+      }
       String[] owner = owner(cfg().user());
       vertex =
           new FileOp(
               vertex,
               List.of(new FileAction.Mkdir(dir, 0755, owner[0], owner[1], true)),
-              info(w.meta(), stepText(w.meta(), false, Set.of())));
+              info(w.meta(), nextStep() + stepText(w.meta(), false, Set.of())));
       history("WORKDIR " + dir, false);
     }
 
@@ -1028,11 +1081,12 @@ final class StageConverter {
                   c, context, Paths.clean("/" + src), dest, owner, chmod, excludes, true, c.add()));
         }
       }
+      String step = nextStep();
       String text = stepText(meta, false, Set.of());
       Vertex base = c.link() ? new SourceOp.Scratch(VertexInfo.named("scratch")) : vertex;
-      FileOp op = new FileOp(base, actions, info(meta, text));
-      // BuildKit names the merge that applies a --link copy after the copy itself
-      vertex = c.link() ? new MergeOp(List.of(vertex, op), info(meta, "LINK " + text)) : op;
+      FileOp op = new FileOp(base, actions, info(meta, step + text));
+      // BuildKit names the merge that applies a --link copy after the copy itself, same step
+      vertex = c.link() ? new MergeOp(List.of(vertex, op), info(meta, step + "LINK " + text)) : op;
       history(kw + " " + String.join(" ", shown) + " " + destRaw + " # buildkit", false);
     }
 

@@ -177,10 +177,12 @@ class DockerfileFrontendTest {
     assertThat(triggered.args()).containsExactly("/bin/sh", "-c", "echo triggered");
     assertThat(envOf(triggered, "TRIGGERED")).isEqualTo("yes");
     assertThat(d.image().config().onBuild()).isEmpty();
-    assertThat(d.root().name()).isEqualTo("[stage-0 4/4] RUN mine");
-    assertThat(triggered.name()).isEqualTo("[stage-0 3/4] ONBUILD RUN echo triggered");
+    // BuildKit announces every trigger as a step but numbers only those that make a vertex, so
+    // the ENV trigger leaves the last step at 3/4; the only stage goes unnamed
+    assertThat(d.root().name()).isEqualTo("[3/4] RUN mine");
+    assertThat(triggered.name()).isEqualTo("[2/4] ONBUILD RUN echo triggered");
     assertThat(triggered.rootfs().name())
-        .isEqualTo("[stage-0 1/4] FROM registry.example:5000/onbuild:latest");
+        .isEqualTo("[1/4] FROM registry.example:5000/onbuild:latest");
   }
 
   @Test
@@ -211,17 +213,67 @@ class DockerfileFrontendTest {
             .toList();
     assertThat(names)
         .containsExactly(
-            "[stage-1 4/10] COPY --chown=1:1 --from=build /a /srv/b",
-            "[stage-1 5/10] ADD --chmod=755 run.sh /srv/",
-            "[stage-1 6/10] WORKDIR /srv/app",
-            "[stage-1 7/10] RUN --mount=type=secret,id=token,required=true --mount=type=ssh"
+            "[stage-1 2/8] COPY --chown=1:1 --from=build /a /srv/b",
+            "[stage-1 3/8] ADD --chmod=755 run.sh /srv/",
+            "[stage-1 4/8] WORKDIR /srv/app",
+            "[stage-1 5/8] RUN --mount=type=secret,id=token,required=true --mount=type=ssh"
                 + "   test -f /x && echo \"/srv\" '$DIR' $HOME ${NOPE:-d}",
-            "[stage-1 8/10] RUN --mount=type=secret,id=api,env=API_KEY --network=none"
+            "[stage-1 6/8] RUN --mount=type=secret,id=api,env=API_KEY --network=none"
                 + " curl -H \"k: ****\" x",
-            "[stage-1 9/10] RUN [\"echo\", \"/srv\"]",
-            "[stage-1 10/10] RUN <<EOF (echo one...)");
+            "[stage-1 7/8] RUN [\"echo\", \"/srv\"]",
+            "[stage-1 8/8] RUN <<EOF (echo one...)");
     ExecOp json = exec(exec(d.root()).rootfs());
     assertThat(json.args()).as("the name is display only").containsExactly("echo", "$DIR");
+  }
+
+  @Test
+  void stepPrefixesNameTheStageOnlyWhenTheBuildHasSeveralLikeBuildKit() {
+    assertThat(names("FROM a AS build\nENV X=1\nRUN make\nCOPY f /f\n"))
+        .as("the only stage goes unnamed, even when named")
+        .containsExactly(
+            "[1/3] FROM docker.io/library/a:latest", "[2/3] RUN make", "[3/3] COPY f /f");
+    assertThat(
+            names("FROM a AS build\nRUN make\nFROM build\nRUN test\nFROM b\nCOPY --from=1 /x /x\n"))
+        .as("a stage built on another announces no FROM")
+        .containsExactlyInAnyOrder(
+            "[build 1/2] FROM docker.io/library/a:latest",
+            "[build 2/2] RUN make",
+            "[stage-1 1/1] RUN test",
+            "[stage-2 1/2] FROM docker.io/library/b:latest",
+            "[stage-2 2/2] COPY --from=1 /x /x");
+    assertThat(names("FROM a\nRUN --mount=type=cache,target=/c make\n"))
+        .as("BuildKit counts the scratch a cache mount starts from as a stage")
+        .containsExactly(
+            "[stage-0 1/2] FROM docker.io/library/a:latest",
+            "[stage-0 2/2] RUN --mount=type=cache,target=/c make");
+    assertThat(names("FROM a\nCOPY --from=b /x /x\n"))
+        .as("and an image COPY --from reads")
+        .contains("[stage-0 2/2] COPY --from=b /x /x");
+    assertThat(names("FROM a\nRUN --mount=type=tmpfs,target=/t --mount=type=bind,target=/s true\n"))
+        .contains("[2/2] RUN --mount=type=tmpfs,target=/t --mount=type=bind,target=/s true");
+  }
+
+  @Test
+  void stepNumbersCountOnlyInstructionsThatMakeAVertexPaddedToTheTotalsWidth() {
+    StringBuilder df = new StringBuilder("FROM a\nWORKDIR /\nENV A=1\nLABEL l=1\n");
+    for (int i = 1; i <= 10; i++) {
+      df.append("RUN s").append(i).append('\n');
+    }
+    List<String> names = names(df.toString());
+    assertThat(names)
+        .as("WORKDIR / counts toward the total but makes no step")
+        .startsWith("[ 1/12] FROM docker.io/library/a:latest", "[ 2/12] RUN s1")
+        .endsWith("[10/12] RUN s9", "[11/12] RUN s10")
+        .hasSize(11);
+  }
+
+  /** The names of the steps a Dockerfile's graph makes, in build order. */
+  private List<String> names(String dockerfile) {
+    return Graph.topologicalOrder(convert(dockerfile).root()).stream()
+        .map(Vertex::name)
+        .filter(n -> n.startsWith("["))
+        .filter(n -> !n.startsWith("[internal]"))
+        .toList();
   }
 
   @Test
@@ -264,10 +316,8 @@ class DockerfileFrontendTest {
     assertThat(c.chownUser()).isEqualTo("app");
     assertThat(c.chownGroup()).isEqualTo("grp");
     assertThat(c.chmod()).isEqualTo("0640");
-    assertThat(layer.name())
-        .isEqualTo("[stage-0 2/2] COPY --link --chown=app:grp --chmod=0640 f /f");
-    assertThat(merge.name())
-        .isEqualTo("[stage-0 2/2] LINK COPY --link --chown=app:grp --chmod=0640 f /f");
+    assertThat(layer.name()).isEqualTo("[2/2] COPY --link --chown=app:grp --chmod=0640 f /f");
+    assertThat(merge.name()).isEqualTo("[2/2] LINK COPY --link --chown=app:grp --chmod=0640 f /f");
   }
 
   @Test
