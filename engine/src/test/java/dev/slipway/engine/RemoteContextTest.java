@@ -9,12 +9,10 @@ import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.api.control.v1.InlineContext;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.session.LocalSession;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.slipway.testing.GitDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,53 +24,30 @@ import org.junit.jupiter.api.io.TempDir;
  * ConfigMap).
  */
 class RemoteContextTest {
-  @TempDir static Path repos;
+  @TempDir static Path git;
   @TempDir Path state;
   @TempDir Path out;
-  private static Process daemon;
-  private static int port;
+  private static GitDaemon daemon;
+  private static String appUrl;
 
   @BeforeAll
   static void serveARepository() throws Exception {
-    Path work = repos.resolve("work");
-    Files.createDirectories(work.resolve("app"));
-    Files.writeString(
-        work.resolve("app/Dockerfile"),
-        "FROM 127.0.0.1:5000/busybox:latest\nCOPY greeting.txt /greeting.txt\nRUN cat /greeting.txt\n");
-    Files.writeString(work.resolve("app/greeting.txt"), "from git\n");
-    git(work, "init", "-q", "-b", "main");
-    git(work, "add", ".");
-    git(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    git(repos, "clone", "-q", "--bare", work.toString(), repos.resolve("app.git").toString());
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    daemon =
-        new ProcessBuilder(
-                "git",
-                "daemon",
-                "--reuseaddr",
-                "--export-all",
-                "--listen=127.0.0.1",
-                "--port=" + port,
-                "--base-path=" + repos,
-                repos.toString())
-            .redirectErrorStream(true)
-            .start();
-    for (int i = 0; i < 100; i++) {
-      try (var probe = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("git daemon did not start");
+    daemon = GitDaemon.start(git);
+    appUrl =
+        daemon.publish(
+            "app",
+            Map.of(
+                "app/Dockerfile",
+                "FROM 127.0.0.1:5000/busybox:latest\nCOPY greeting.txt /greeting.txt\nRUN cat /greeting.txt\n",
+                "app/greeting.txt",
+                "from git\n"));
   }
 
   @AfterAll
   static void stopTheDaemon() throws Exception {
-    daemon.destroy();
-    daemon.waitFor(10, TimeUnit.SECONDS);
+    if (daemon != null) {
+      daemon.close();
+    }
   }
 
   @Test
@@ -81,11 +56,7 @@ class RemoteContextTest {
         TestBuild.request()
             .setContext(
                 BuildContext.newBuilder()
-                    .setGit(
-                        GitContext.newBuilder()
-                            .setUrl("git://127.0.0.1:" + port + "/app.git")
-                            .setRef("main")
-                            .setSubdir("app")))
+                    .setGit(GitContext.newBuilder().setUrl(appUrl).setRef("main").setSubdir("app")))
             .addOutputs(TestBuild.local(out.resolve("rootfs")))
             .build();
     try (Engine engine = Engine.open(EngineConfig.defaults(state));
@@ -103,9 +74,7 @@ class RemoteContextTest {
   void addOfAGitUrlChecksOutTheRepository(@TempDir Path context) throws Exception {
     Files.writeString(
         context.resolve("Dockerfile"),
-        "FROM 127.0.0.1:5000/busybox:latest\nADD git://127.0.0.1:"
-            + port
-            + "/app.git#main:app /src\n");
+        "FROM 127.0.0.1:5000/busybox:latest\nADD " + appUrl + "#main:app /src\n");
     SolveRequest request =
         TestBuild.request().addOutputs(TestBuild.local(out.resolve("rootfs"))).build();
     try (Engine engine = Engine.open(EngineConfig.defaults(state))) {
@@ -121,10 +90,7 @@ class RemoteContextTest {
         TestBuild.request()
             .setContext(
                 BuildContext.newBuilder()
-                    .setGit(
-                        GitContext.newBuilder()
-                            .setUrl("git://127.0.0.1:" + port + "/app.git")
-                            .setRef("no-such-branch")))
+                    .setGit(GitContext.newBuilder().setUrl(appUrl).setRef("no-such-branch")))
             .build();
     try (Engine engine = Engine.open(EngineConfig.defaults(state));
         LocalSession noClient = LocalSession.builder().build()) {
@@ -163,14 +129,5 @@ class RemoteContextTest {
         .filter(e -> e.hasLog())
         .forEach(e -> text.append(e.getLog().getData().toStringUtf8()));
     return text.toString();
-  }
-
-  private static void git(Path dir, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("git"));
-    command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", args) + ": " + output).isZero();
   }
 }

@@ -13,6 +13,7 @@ import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.testing.BuilderProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,9 @@ class AttachIT {
   static void startBuilder() throws Exception {
     token = "it-" + System.nanoTime();
     Path tokenFile = Files.writeString(shared.resolve("token"), token + "\n");
-    builder = BuilderProcess.start(REPO, shared.resolve("state"), tokenFile, 2);
+    builder =
+        BuilderProcess.start(
+            REPO, shared.resolve("state"), tokenFile, Map.of("SLIPWAY_MAX_PARALLEL_BUILDS", "2"));
   }
 
   @AfterAll
@@ -96,10 +100,9 @@ class AttachIT {
             });
 
     List<SolveEvent> progress = Collections.synchronizedList(new ArrayList<>());
-    String port = builder.address().substring(builder.address().lastIndexOf(':') + 1);
     BuildResult result;
     try (RemoteBuilder cli =
-            RemoteBuilder.connect(new BuilderAddress("127.0.0.1", Integer.parseInt(port)), token);
+            RemoteBuilder.connect(new BuilderAddress("127.0.0.1", builder.port()), token);
         LocalSession session = LocalSession.builder().context("context", context).build()) {
       result =
           cli.attach(

@@ -2,6 +2,8 @@ package dev.slipway.cli.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.testing.BuilderProcess;
+import dev.slipway.testing.SshAgent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +45,9 @@ class RemoteBuildIT {
     token = shared.resolve("token");
     Files.writeString(token, "it-" + System.nanoTime() + "\n");
     dockerConfig = Files.createDirectories(shared.resolve("docker"));
-    builder = BuilderProcess.start(REPO, shared.resolve("state"), token, 2);
+    builder =
+        BuilderProcess.start(
+            REPO, shared.resolve("state"), token, Map.of("SLIPWAY_MAX_PARALLEL_BUILDS", "2"));
   }
 
   @AfterAll
@@ -118,37 +122,12 @@ class RemoteBuildIT {
     Path secretFile = work.resolve("secret.txt");
     Files.writeString(secretFile, secret);
 
-    Path agentSocket = work.resolve("agent.sock");
-    Process agent =
-        new ProcessBuilder("ssh-agent", "-D", "-a", agentSocket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      for (int i = 0; i < 100 && !Files.exists(agentSocket); i++) {
-        Thread.sleep(50);
-      }
-      Path key = work.resolve("id_ed25519");
-      run(
-          "ssh-keygen",
-          "-q",
-          "-t",
-          "ed25519",
-          "-N",
-          "",
-          "-C",
-          "slipway-it-key",
-          "-f",
-          key.toString());
-      ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
-      add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
-      assertThat(add.start().waitFor()).isZero();
-
+    try (SshAgent agent = SshAgent.start(work.resolve("ssh"), "slipway-it-key")) {
       Path image = work.resolve("image.tar");
       CliProcess cli =
           build(
               context,
-              Map.of("SSH_AUTH_SOCK", agentSocket.toString()),
+              Map.of("SSH_AUTH_SOCK", agent.socket().toString()),
               List.of(
                   "--secret",
                   "id=token,src=" + secretFile,
@@ -159,14 +138,11 @@ class RemoteBuildIT {
       assertThat(cli.await()).as(cli.output()).isZero();
 
       String archive = new String(Files.readAllBytes(image), StandardCharsets.ISO_8859_1);
-      assertThat(archive).contains("slipway-it-key (ED25519)");
+      assertThat(archive).contains(agent.key().fingerprint() + " slipway-it-key (ED25519)");
       assertThat(archive).contains(sha256(secret) + "  /run/secrets/token");
       assertThat(archive).doesNotContain(secret);
       assertThat(cli.output()).doesNotContain(secret);
-      assertThat(Files.readString(builder.log)).doesNotContain(secret);
-    } finally {
-      agent.destroy();
-      agent.waitFor(10, TimeUnit.SECONDS);
+      assertThat(builder.log()).doesNotContain(secret);
     }
   }
 

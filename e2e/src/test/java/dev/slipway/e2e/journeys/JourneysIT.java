@@ -9,9 +9,10 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.e2e.Await;
 import dev.slipway.e2e.Commands;
-import dev.slipway.e2e.GitServer;
 import dev.slipway.e2e.LoopbackCluster;
 import dev.slipway.e2e.SlipwayInstallation;
+import dev.slipway.testing.GitDaemon;
+import dev.slipway.testing.SshAgent;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -56,7 +57,7 @@ class JourneysIT {
 
   private LoopbackCluster cluster;
   private KubernetesClient client;
-  private GitServer git;
+  private GitDaemon git;
   private final List<String> diagnostics = new ArrayList<>();
 
   @BeforeAll
@@ -65,7 +66,7 @@ class JourneysIT {
     cluster = LoopbackCluster.up();
     client = cluster.client();
     SlipwayInstallation.importImages(cluster, work);
-    git = GitServer.start(work.resolve("git"));
+    git = GitDaemon.start(work.resolve("git"));
   }
 
   @AfterAll
@@ -223,7 +224,7 @@ class JourneysIT {
             + " test \"$(sha256sum /run/secrets/token | cut -c1-64)\" = "
             + sha256(secret)
             + " && ssh-add -l > /agent-keys.txt && echo $NONCE > /nonce\n");
-    SshAgent agent = SshAgent.start(work.resolve("ssh"));
+    SshAgent agent = SshAgent.start(work.resolve("ssh"), "e2e");
     String image = REGISTRY + "/e2e/cli:" + NONCE;
     Path out = work.resolve("cli-out");
 
@@ -272,7 +273,8 @@ class JourneysIT {
       assertThat(Long.parseLong(transferred.group(1)))
           .as("bytes of context sent: app.txt and the Dockerfile, not the 32 MiB unused.bin")
           .isLessThan(4096);
-      assertThat(Files.readString(out.resolve("agent-keys.txt"))).contains(agent.fingerprint());
+      assertThat(Files.readString(out.resolve("agent-keys.txt")))
+          .contains(agent.key().fingerprint());
       assertThat(Files.readString(out.resolve("app.txt")))
           .isEqualTo("from the developer's machine\n");
       assertThat(out.resolve("unused.bin")).doesNotExist();

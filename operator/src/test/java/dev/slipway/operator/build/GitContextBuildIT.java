@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SecretMount;
-import dev.slipway.operator.testing.BuilderProcess;
-import dev.slipway.operator.testing.GitDaemon;
 import dev.slipway.operator.testing.LoopbackBuilderChannels;
 import dev.slipway.operator.testing.LoopbackBuilderPods;
 import dev.slipway.operator.testing.OperatorHarness;
+import dev.slipway.testing.BuilderProcess;
+import dev.slipway.testing.GitDaemon;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,6 +53,8 @@ class GitContextBuildIT {
 
   @TempDir static Path work;
   private static GitDaemon git;
+  private static String appUrl;
+  private static String brokenUrl;
   private static OperatorHarness<BuilderProcess> cluster;
 
   @BeforeAll
@@ -62,25 +64,27 @@ class GitContextBuildIT {
             "the packaged builder; run this test in a reactor build that packages builder-pod"
                 + " first, e.g. ./mvnw -pl builder-pod,operator -am verify")
         .isRegularFile();
-    Path repos = Files.createDirectories(work.resolve("repos"));
-    publish(
-        repos.resolve("app.git"),
-        Map.of(
-            "Dockerfile",
-            "FROM 127.0.0.1:5000/busybox:latest\n"
-                + "COPY greeting.txt /greeting.txt\n"
-                // Succeeds only with the Secret's value, which is compared without being written.
-                + "RUN --mount=type=secret,id=api-token echo \""
-                + sha256(SECRET)
-                + "  /run/secrets/api-token\" | sha256sum -c - && cp /greeting.txt /checked.txt\n",
-            "greeting.txt",
-            "built from git by the operator\n"));
-    publish(
-        repos.resolve("broken.git"),
-        Map.of(
-            "Dockerfile",
-            "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
-    git = GitDaemon.serve(repos);
+    git = GitDaemon.start(work.resolve("git"));
+    appUrl =
+        git.publish(
+            "app",
+            Map.of(
+                "Dockerfile",
+                "FROM 127.0.0.1:5000/busybox:latest\n"
+                    + "COPY greeting.txt /greeting.txt\n"
+                    // Succeeds only with the Secret's value, which is compared without being
+                    // written.
+                    + "RUN --mount=type=secret,id=api-token echo \""
+                    + sha256(SECRET)
+                    + "  /run/secrets/api-token\" | sha256sum -c - && cp /greeting.txt /checked.txt\n",
+                "greeting.txt",
+                "built from git by the operator\n"));
+    brokenUrl =
+        git.publish(
+            "broken",
+            Map.of(
+                "Dockerfile",
+                "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
 
     LoopbackBuilderChannels channels = new LoopbackBuilderChannels();
     Path pods = Files.createDirectories(work.resolve("pods"));
@@ -131,7 +135,7 @@ class GitContextBuildIT {
         "real",
         0,
         spec -> {
-          spec.getContext().getGit().setUrl(git.url("app.git"));
+          spec.getContext().getGit().setUrl(appUrl);
           spec.getContext().getGit().setRef("main");
           spec.setBuildArgs(null);
           spec.getOutputs().get(0).setNames(List.of(image));
@@ -164,7 +168,7 @@ class GitContextBuildIT {
         "real",
         0,
         spec -> {
-          spec.getContext().getGit().setUrl(git.url("broken.git"));
+          spec.getContext().getGit().setUrl(brokenUrl);
           spec.setBuildArgs(null);
           spec.getOutputs().get(0).setPush(false);
         });
@@ -186,28 +190,6 @@ class GitContextBuildIT {
 
   private static String builderLog() throws IOException {
     return cluster.pods.pod("real-0").log();
-  }
-
-  /** A bare repository at {@code bare} with {@code files} committed on branch main. */
-  private static void publish(Path bare, Map<String, String> files) throws Exception {
-    Path checkout = Files.createDirectories(bare.resolveSibling("checkout"));
-    for (var file : files.entrySet()) {
-      Files.writeString(checkout.resolve(file.getKey()), file.getValue());
-    }
-    run(checkout, "git", "init", "-q", "-b", "main");
-    run(checkout, "git", "add", ".");
-    run(
-        checkout,
-        "git",
-        "-c",
-        "user.name=it",
-        "-c",
-        "user.email=it@slipway.dev",
-        "commit",
-        "-q",
-        "-m",
-        "app");
-    run(checkout, "git", "clone", "-q", "--bare", checkout.toString(), bare.toString());
   }
 
   /** The manifest digest that {@code skopeo inspect} reports for an image in the registry. */

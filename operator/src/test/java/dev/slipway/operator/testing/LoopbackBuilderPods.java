@@ -1,6 +1,7 @@
 package dev.slipway.operator.testing;
 
 import dev.slipway.operator.builder.BuilderNames;
+import dev.slipway.testing.BuilderProcess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -60,7 +61,7 @@ public final class LoopbackBuilderPods implements BuilderPodStarter<BuilderProce
       }
     }
     BuilderProcess process =
-        BuilderProcess.start(podName, repo, work.resolve(podName + "-state"), token, environment);
+        BuilderProcess.start(repo, work.resolve(podName + "-state"), token, environment);
     channels.route(endpoint, process.port());
     return process;
   }

@@ -1,4 +1,4 @@
-package dev.slipway.cli.remote;
+package dev.slipway.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,35 +9,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real {@code bin/slipway-builder} process on loopback, with its metrics endpoint. */
-final class BuilderProcess implements AutoCloseable {
+/**
+ * A real {@code bin/slipway-builder} process on 127.0.0.1, its gRPC and metrics endpoints on free
+ * ports.
+ */
+public final class BuilderProcess implements AutoCloseable {
+
   private static final Pattern LISTENING =
       Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+), metrics on 127\\.0\\.0\\.1:(\\d+)");
 
-  final Path repo;
-  final Path log;
   private final Process process;
+  private final Path log;
   private final int port;
   private final int metricsPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private BuilderProcess(Path repo, Path log, Process process, int port, int metricsPort) {
-    this.repo = repo;
-    this.log = log;
+  private BuilderProcess(Process process, Path log, int port, int metricsPort) {
     this.process = process;
+    this.log = log;
     this.port = port;
     this.metricsPort = metricsPort;
   }
 
-  static BuilderProcess start(Path repo, Path state, Path tokenFile, int maxBuilds)
-      throws IOException, InterruptedException {
+  /**
+   * Starts the builder of the Slipway checkout {@code repo} and waits until it listens; it prints
+   * to {@code <state>.log}.
+   *
+   * @param environment the builder's configuration, as a pod's container gets it (e.g. {@code
+   *     SLIPWAY_MAX_PARALLEL_BUILDS})
+   */
+  public static BuilderProcess start(
+      Path repo, Path state, Path tokenFile, Map<String, String> environment) throws IOException {
     Path log = state.resolveSibling(state.getFileName() + ".log");
-    Process p =
+    ProcessBuilder command =
         new ProcessBuilder(
                 List.of(
                     repo.resolve("bin/slipway-builder").toString(),
@@ -48,34 +58,48 @@ final class BuilderProcess implements AutoCloseable {
                     "--state",
                     state.toString(),
                     "--token-file",
-                    tokenFile.toString(),
-                    "--max-builds",
-                    Integer.toString(maxBuilds)))
+                    tokenFile.toString()))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Matcher m = LISTENING.matcher(Files.readString(log));
-      if (m.find()) {
-        return new BuilderProcess(
-            repo, log, p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            .redirectOutput(log.toFile());
+    command.environment().putAll(environment);
+    Process process = command.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    try {
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        Matcher listening = LISTENING.matcher(Files.readString(log));
+        if (listening.find()) {
+          return new BuilderProcess(
+              process,
+              log,
+              Integer.parseInt(listening.group(1)),
+              Integer.parseInt(listening.group(2)));
+        }
+        Thread.sleep(100);
       }
-      if (!p.isAlive()) {
-        break;
-      }
-      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    p.destroyForcibly();
-    throw new IllegalStateException("the builder did not start:\n" + Files.readString(log));
+    process.destroyForcibly();
+    throw new IOException(
+        "the builder with state " + state + " did not start; its log:\n" + Files.readString(log));
   }
 
-  String address() {
+  public int port() {
+    return port;
+  }
+
+  /** What {@code slipway build --builder} takes. */
+  public String address() {
     return "grpc://127.0.0.1:" + port;
   }
 
+  /** What the builder printed so far, for assertions and failure messages. */
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
   /** The sum of a metric's samples (all label sets) from {@code /metrics}. */
-  double metric(String name) throws IOException, InterruptedException {
+  public double metric(String name) throws IOException, InterruptedException {
     String body =
         http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
@@ -92,7 +116,7 @@ final class BuilderProcess implements AutoCloseable {
   }
 
   /** Waits until {@code name} satisfies {@code condition}; returns its last value. */
-  double awaitMetric(String name, DoublePredicate condition, Duration patience)
+  public double awaitMetric(String name, DoublePredicate condition, Duration patience)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     double value = metric(name);
@@ -109,5 +133,10 @@ final class BuilderProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
+  }
+
+  @Override
+  public String toString() {
+    return "builder process on 127.0.0.1:" + port;
   }
 }
