@@ -12,6 +12,7 @@ import dev.slipway.engine.session.BuildSession;
 import dev.slipway.engine.session.ContextFiles;
 import dev.slipway.engine.session.RegistryCredentials;
 import dev.slipway.engine.session.SessionException;
+import dev.slipway.engine.session.SshAgents;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -24,12 +25,15 @@ import java.util.Optional;
 /**
  * The engine's session for one build on a builder: what it asks for goes as a question over the
  * client's session stream. Per build, because ssh agent sockets and client outputs belong to the
- * build that asked for them and go away with it.
+ * build that asked for them and go away with it. An ssh id the request backs with a key secret
+ * ({@code SolveRequest.ssh_key_secret_ids}) is served by an ssh-agent of the build's own, loaded
+ * with the key the client serves as that secret; other ssh ids are relayed to the client's agent.
  */
 public final class GrpcBuildSession implements BuildSession, AutoCloseable {
   private final ClientSession client;
   private final SolveRequest request;
   private final Map<String, SshAgentRelay> sshRelays = new HashMap<>();
+  private final SshAgents keyAgents = new SshAgents();
   private Path sshDir;
 
   public GrpcBuildSession(ClientSession client, SolveRequest request) {
@@ -73,6 +77,10 @@ public final class GrpcBuildSession implements BuildSession, AutoCloseable {
 
   @Override
   public synchronized Optional<Path> sshAgentSocket(String id) throws SessionException {
+    String keySecret = request.getSshKeySecretIdsMap().get(id);
+    if (keySecret != null) {
+      return keyAgents.socketForKey(id, () -> secret(keySecret));
+    }
     if (!client.hello().getSshIdsList().contains(id)) {
       return Optional.empty();
     }
@@ -127,6 +135,7 @@ public final class GrpcBuildSession implements BuildSession, AutoCloseable {
   public synchronized void close() {
     sshRelays.values().forEach(SshAgentRelay::close);
     sshRelays.clear();
+    keyAgents.close();
     if (sshDir != null) {
       try {
         Files.deleteIfExists(sshDir);

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SecretMount;
+import dev.slipway.api.resource.SshMount;
 import dev.slipway.api.session.v1.BuilderMessage;
 import dev.slipway.api.session.v1.ClientMessage;
 import dev.slipway.api.session.v1.CredentialsResponse;
@@ -30,13 +31,18 @@ import org.jboss.logging.Logger;
 /**
  * The operator's side of the Session for builds that need Kubernetes Secrets: it opens the session
  * on the build's pod before Solve and answers the builder's questions from Secrets read at the
- * moment they are asked: {@code RUN --mount=type=secret} values, the git context's token and
- * registry credentials from the Builder's dockerconfigjson Secret. Values are never logged.
+ * moment they are asked: {@code RUN --mount=type=secret} values, the git context's token, ssh
+ * private keys (which the builder loads into an ssh-agent of its own for the build, so no agent
+ * channel ever reaches the operator) and registry credentials from the Builder's dockerconfigjson
+ * Secret. Values are never logged.
  */
 final class BuildSessions {
 
   private static final Logger LOG = Logger.getLogger(BuildSessions.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The key of a kubernetes.io/ssh-auth Secret that holds the private key. */
+  static final String GIT_SSH_KEY = "ssh-privatekey";
 
   private final dev.slipway.operator.control.BuilderClient client;
   private final ConcurrentHashMap<String, StreamObserver<ClientMessage>> open =
@@ -63,11 +69,24 @@ final class BuildSessions {
         }
       }
     }
+    if (request.getSpec().getSsh() != null) {
+      for (SshMount s : request.getSpec().getSsh()) {
+        if (s.getSecretRef() != null) {
+          secrets.put(SolveRequests.sshKeySecretId(s.getId()), s.getSecretRef());
+        }
+      }
+    }
     var git = request.getSpec().getContext().getGit();
     if (git != null && git.getSecretName() != null) {
-      secrets.put(
-          SolveRequests.GIT_TOKEN_SECRET_ID,
-          new SecretKeySelector("password", git.getSecretName(), false));
+      if (SolveRequests.isSshUrl(git.getUrl())) {
+        secrets.put(
+            SolveRequests.sshKeySecretId(SolveRequests.GIT_SSH_ID),
+            new SecretKeySelector(GIT_SSH_KEY, git.getSecretName(), false));
+      } else {
+        secrets.put(
+            SolveRequests.GIT_TOKEN_SECRET_ID,
+            new SecretKeySelector("password", git.getSecretName(), false));
+      }
     }
     String registryAuth =
         builder.getSpec().getRegistry() == null
@@ -136,7 +155,9 @@ final class BuildSessions {
                 SshChannelClose.newBuilder()
                     .setChannel(message.getSshOpen().getChannel())
                     .setError(
-                        "the operator serves no ssh agents; use a client context for --mount=type=ssh"));
+                        "the operator serves no ssh agent channels: it serves ssh private keys as"
+                            + " secrets (SolveRequest.ssh_key_secret_ids) for the builder's own"
+                            + " agent"));
         default ->
             answer.setFailed(
                 failed(

@@ -59,30 +59,50 @@ public final class BuildValidator {
             ? java.util.List.<dev.slipway.api.resource.SshMount>of()
             : spec.getSsh();
     for (int i = 0; i < ssh.size(); i++) {
-      if (ssh.get(i).getSecretRef() != null) {
+      SecretKeySelector ref = ssh.get(i).getSecretRef();
+      if (ref != null && spec.getContext().getClient() != null) {
         return Optional.of(
             "spec.ssh["
                 + i
-                + "].secretRef: ssh agents backed by Kubernetes Secrets are not supported by this"
-                + " operator version; use a client context (slipway build --ssh) or mount the"
-                + " credential as a secret (spec.secrets)");
+                + "].secretRef: a build from a client context takes its ssh agents from the slipway"
+                + " CLI that started it (slipway build --ssh); drop secretRef, or build from a"
+                + " git, http, configMap or image context");
+      }
+      if (ref != null) {
+        Optional<String> p = secretKey(client, namespace, ref, "spec.ssh[" + i + "].secretRef");
+        if (p.isPresent()) {
+          return p;
+        }
       }
     }
     var context = spec.getContext();
     if (context.getGit() != null && context.getGit().getSecretName() != null) {
-      if (SolveRequests.isSshUrl(context.getGit().getUrl())) {
-        return Optional.of(
-            "spec.context.git.secretName: ssh git URLs with a Secret are not supported by this"
-                + " operator version; use an https URL with a token (keys username and password)");
-      }
-      Secret secret = secret(client, namespace, context.getGit().getSecretName());
+      String name = context.getGit().getSecretName();
+      boolean sshUrl = SolveRequests.isSshUrl(context.getGit().getUrl());
+      String create =
+          sshUrl
+              ? "kubectl create secret generic "
+                  + name
+                  + " --type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=KEY"
+              : "keys username and password";
+      Secret secret = secret(client, namespace, name);
       if (secret == null) {
         return Optional.of(
             "spec.context.git.secretName: Secret \""
-                + context.getGit().getSecretName()
+                + name
                 + "\" does not exist in namespace "
                 + namespace
-                + "; create it with keys username and password");
+                + "; create it: "
+                + create);
+      }
+      if (sshUrl && !hasKey(secret, BuildSessions.GIT_SSH_KEY)) {
+        return Optional.of(
+            "spec.context.git.secretName: Secret \""
+                + name
+                + "\" has no key \""
+                + BuildSessions.GIT_SSH_KEY
+                + "\", which an ssh URL needs for its private key; create it: "
+                + create);
       }
     }
     if (context.getConfigMap() != null
@@ -125,18 +145,22 @@ public final class BuildValidator {
                   + namespace
                   + "; create it or fix the name");
     }
-    boolean hasKey =
-        (secret.getData() != null && secret.getData().containsKey(ref.getKey()))
-            || (secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey()));
-    if (!hasKey && !Boolean.TRUE.equals(ref.getOptional())) {
+    if (!hasKey(secret, ref.getKey()) && !Boolean.TRUE.equals(ref.getOptional())) {
       return Optional.of(
           field
               + ": Secret \""
               + ref.getName()
               + "\" has no key \""
               + ref.getKey()
-              + "\"; add the key or fix secretKeyRef.key");
+              + "\"; add the key or fix "
+              + field
+              + ".key");
     }
     return Optional.empty();
+  }
+
+  private static boolean hasKey(Secret secret, String key) {
+    return (secret.getData() != null && secret.getData().containsKey(key))
+        || (secret.getStringData() != null && secret.getStringData().containsKey(key));
   }
 }

@@ -30,12 +30,25 @@ import java.util.List;
 /**
  * Translates a BuildRequest into the builder's SolveRequest. Git, http and image contexts are
  * resolved by the builder itself; a ConfigMap is carried inline; secrets, ssh keys and git
- * credentials are only named here and served by the operator's session when the build asks.
+ * credentials are only named here and served by the operator's session when the build asks. An ssh
+ * key (spec.ssh[].secretRef, or ssh-privatekey for an ssh git URL) is served as a secret that the
+ * builder loads into an ssh-agent of its own for the build.
  */
 public final class SolveRequests {
 
   /** The secret id under which the operator's session serves a git context's credentials. */
   public static final String GIT_TOKEN_SECRET_ID = "slipway.git-token";
+
+  /** The ssh id of an ssh git URL's key: a dot keeps it apart from the ids of spec.ssh. */
+  public static final String GIT_SSH_ID = "slipway.git-ssh";
+
+  /**
+   * The secret id under which the operator's session serves the private key of ssh id {@code
+   * sshId}, which the builder loads into an ssh-agent of its own.
+   */
+  public static String sshKeySecretId(String sshId) {
+    return "slipway.ssh-key." + sshId;
+  }
 
   private SolveRequests() {}
 
@@ -88,6 +101,12 @@ public final class SolveRequests {
     }
     for (SshMount ssh : nullToEmpty(spec.getSsh())) {
       solve.addSshIds(ssh.getId());
+      if (ssh.getSecretRef() != null) {
+        solve.putSshKeySecretIds(ssh.getId(), sshKeySecretId(ssh.getId()));
+      }
+    }
+    if (solve.getContext().getGit().getSshId().equals(GIT_SSH_ID)) {
+      solve.putSshKeySecretIds(GIT_SSH_ID, sshKeySecretId(GIT_SSH_ID));
     }
     for (BuildOutput output : spec.getOutputs()) {
       solve.addOutputs(output(output, spec.getContext().getClient() != null));
@@ -128,7 +147,7 @@ public final class SolveRequests {
       }
       if (git.getSecretName() != null) {
         if (isSshUrl(git.getUrl())) {
-          g.setSshId(GIT_TOKEN_SECRET_ID);
+          g.setSshId(GIT_SSH_ID);
         } else {
           g.setTokenSecretId(GIT_TOKEN_SECRET_ID);
         }
