@@ -14,6 +14,7 @@ import dev.slipway.api.resource.ConfigMapContext;
 import dev.slipway.api.resource.GitContext;
 import dev.slipway.api.resource.RegistrySettings;
 import dev.slipway.api.resource.SecretMount;
+import dev.slipway.api.resource.SshMount;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import java.util.Base64;
@@ -78,6 +79,35 @@ class SolveRequestsTest {
     assertThat(solve.getOutputs(0).getPush()).isTrue();
     assertThat(solve.getTimeout().getSeconds()).isEqualTo(3600);
     assertThat(solve.getBuildArgsMap()).containsEntry("V", "1");
+  }
+
+  @Test
+  void sshKeysFromSecretsAreNamedAsSecretsForTheBuildersOwnAgent() {
+    BuildRequest request =
+        request(
+            ctx -> {
+              GitContext git = new GitContext();
+              git.setUrl("git@git.example:team/app.git");
+              git.setSecretName("repo-key");
+              ctx.setGit(git);
+            });
+    SshMount ssh = new SshMount();
+    ssh.setSecretRef(new SecretKeySelector("ssh-privatekey", "deploy-key", false));
+    request.getSpec().setSsh(List.of(ssh));
+
+    var solve = SolveRequests.of(request, "uid-1", builder(), null, "operator-uid-1", "ctx-key");
+
+    assertThat(solve.getSshIdsList()).containsExactly("default");
+    assertThat(solve.getContext().getGit().getSshId()).isEqualTo(SolveRequests.GIT_SSH_ID);
+    assertThat(solve.getContext().getGit().getTokenSecretId()).isEmpty();
+    assertThat(solve.getSshKeySecretIdsMap())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "default",
+                SolveRequests.sshKeySecretId("default"),
+                SolveRequests.GIT_SSH_ID,
+                SolveRequests.sshKeySecretId(SolveRequests.GIT_SSH_ID)));
+    assertThat(solve.toString()).doesNotContain("deploy-key", "repo-key");
   }
 
   @Test
