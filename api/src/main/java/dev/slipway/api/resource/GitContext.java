@@ -26,8 +26,9 @@ public class GitContext {
   private Boolean keepGitDir = false;
 
   @JsonPropertyDescription(
-      "Secret with credentials for the remote: ssh-privatekey for ssh URLs, or username "
-          + "and password (a token) for http(s).")
+      "Secret with credentials for the remote: ssh-privatekey (without a passphrase; a "
+          + "kubernetes.io/ssh-auth Secret) for ssh URLs, whose host key is accepted when first "
+          + "seen, or username and password (a token) for http(s).")
   private String secretName;
 
   public String getUrl() {

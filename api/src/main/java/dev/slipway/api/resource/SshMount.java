@@ -16,9 +16,9 @@ public class SshMount {
   private String id = "default";
 
   @JsonPropertyDescription(
-      "Key of a Secret holding a private key (usually ssh-privatekey of a "
-          + "kubernetes.io/ssh-auth Secret). Omit for client contexts to forward the CLI "
-          + "user's agent.")
+      "Key of a Secret holding a private key without a passphrase (usually ssh-privatekey of a "
+          + "kubernetes.io/ssh-auth Secret); the builder loads it into an ssh-agent that lives "
+          + "as long as the build. Omit for client contexts to forward the CLI user's agent.")
   private SecretKeySelector secretRef;
 
   public String getId() {
