@@ -127,6 +127,11 @@ public final class BuilderProcess implements AutoCloseable {
     return value;
   }
 
+  /** Kills the process at once (SIGKILL), as a node failure would: it cleans up nothing. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

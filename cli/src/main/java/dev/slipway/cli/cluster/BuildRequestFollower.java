@@ -1,16 +1,19 @@
 package dev.slipway.cli.cluster;
 
 import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * Follows a BuildRequest as the operator moves it along: until it has a builder pod (showing
- * Pending and Queued with the queue position), or until it ends.
+ * Pending and Queued with the queue position), until the operator moves it to another attempt, or
+ * until it ends.
  */
 final class BuildRequestFollower implements AutoCloseable {
   private static final Duration OPERATOR_HINT_AFTER = Duration.ofSeconds(20);
@@ -18,12 +21,16 @@ final class BuildRequestFollower implements AutoCloseable {
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private final BuildRequestWatch watch;
+  private final ClusterConnection cluster;
+  private final String name;
   private final String namespace;
   private final PrintStream notices;
   private final SchedulingNotices shown;
 
   BuildRequestFollower(ClusterConnection cluster, String name, PrintStream notices) {
     this.watch = new BuildRequestWatch(cluster.client(), cluster.namespace(), name);
+    this.cluster = cluster;
+    this.name = name;
     this.namespace = cluster.namespace();
     this.notices = notices;
     this.shown = new SchedulingNotices(notices);
@@ -32,19 +39,47 @@ final class BuildRequestFollower implements AutoCloseable {
   /** The request once the operator names its pod and build id, or once it ended before that. */
   BuildRequest awaitPod(BuildCancellation cancellation)
       throws InterruptedException, BuildFailedException {
+    return await(cancellation, r -> BuildOutcome.isFinal(r) || placed(r), shown);
+  }
+
+  /**
+   * The request once the operator placed an attempt other than build {@code buildId}, or once it
+   * ended. Only the phases between attempts are shown: what changed while the earlier attempt ran
+   * is old news by now.
+   */
+  BuildRequest awaitNextAttempt(String buildId, BuildCancellation cancellation)
+      throws InterruptedException, BuildFailedException {
     return await(
         cancellation,
-        r ->
-            BuildOutcome.isFinal(r)
-                || (r.getStatus() != null
-                    && r.getStatus().getBuilderPod() != null
-                    && r.getStatus().getBuildId() != null));
+        r -> BuildOutcome.isFinal(r) || (placed(r) && !r.getStatus().getBuildId().equals(buildId)),
+        r -> {
+          if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
+            shown.accept(r);
+          }
+        });
+  }
+
+  /** The request as the API server has it now. */
+  BuildRequest current() {
+    BuildRequest now =
+        cluster.client().resources(BuildRequest.class).inNamespace(namespace).withName(name).get();
+    if (now == null) {
+      throw new ClusterException(
+          "BuildRequest " + namespace + "/" + name + " was deleted while this command followed it");
+    }
+    return now;
+  }
+
+  private static boolean placed(BuildRequest r) {
+    return r.getStatus() != null
+        && r.getStatus().getBuilderPod() != null
+        && r.getStatus().getBuildId() != null;
   }
 
   /** The build's last event, from the request's status once it ended. */
   SolveEvent lastEvent(BuildCancellation cancellation) throws InterruptedException {
     try {
-      return BuildOutcome.of(await(cancellation, BuildOutcome::isFinal));
+      return BuildOutcome.of(await(cancellation, BuildOutcome::isFinal, shown));
     } catch (BuildFailedException e) {
       return SolveEvent.newBuilder().setError(e.error()).build();
     }
@@ -54,13 +89,14 @@ final class BuildRequestFollower implements AutoCloseable {
    * Waits for {@code until}. Cancelling sets spec.cancel elsewhere; this waits a while for the
    * operator to confirm, then gives up so that Ctrl-C never hangs on an absent operator.
    */
-  private BuildRequest await(BuildCancellation cancellation, Predicate<BuildRequest> until)
+  private BuildRequest await(
+      BuildCancellation cancellation, Predicate<BuildRequest> until, Consumer<BuildRequest> seen)
       throws InterruptedException, BuildFailedException {
     long started = System.nanoTime();
     long cancelSeen = 0;
     boolean hinted = false;
     while (true) {
-      BuildRequest state = watch.await(until, shown, POLL);
+      BuildRequest state = watch.await(until, seen, POLL);
       if (state != null) {
         return state;
       }

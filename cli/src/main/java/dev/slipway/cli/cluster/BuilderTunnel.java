@@ -6,6 +6,7 @@ import dev.slipway.cli.remote.RemoteBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +21,11 @@ final class BuilderTunnel implements AutoCloseable {
   // container port "grpc"), and the Secret "<builder>-token" whose key "token" holds the bearer
   // token.
 
-  private final LocalPortForward forward;
+  private final Closeable forward;
   private final RemoteBuilder builder;
 
-  private BuilderTunnel(LocalPortForward forward, RemoteBuilder builder) {
+  /** A builder reached through {@code forward}, which closes with it. */
+  BuilderTunnel(Closeable forward, RemoteBuilder builder) {
     this.forward = forward;
     this.builder = builder;
   }

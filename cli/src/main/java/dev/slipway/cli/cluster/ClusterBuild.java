@@ -13,12 +13,13 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code slipway build} on a cluster: creates a BuildRequest with a client context, waits for the
  * operator to place it on a builder pod, tunnels to that pod, serves the build's session from this
- * machine and shows its progress. Cancelling sets the BuildRequest's spec.cancel; the operator
- * stops the build.
+ * machine and shows its progress, attaching again when the operator retries the build on another
+ * pod. Cancelling sets the BuildRequest's spec.cancel; the operator stops the build.
  */
 public final class ClusterBuild implements AutoCloseable {
   private final ClusterConnection cluster;
@@ -26,6 +27,7 @@ public final class ClusterBuild implements AutoCloseable {
   private final Path contextDir;
   private final String network;
   private final PrintStream notices;
+  private final Function<String, BuilderTunnel> tunnels;
 
   /**
    * @param contextDir the build context on this machine (null for a Dockerfile from stdin)
@@ -38,11 +40,31 @@ public final class ClusterBuild implements AutoCloseable {
       Path contextDir,
       String network,
       PrintStream notices) {
+    this(
+        cluster,
+        builderName,
+        contextDir,
+        network,
+        notices,
+        pod -> BuilderTunnel.open(cluster, builderName, pod));
+  }
+
+  /**
+   * @param tunnels reaches a builder pod by name: tests reach builder processes on loopback
+   */
+  ClusterBuild(
+      ClusterConnection cluster,
+      String builderName,
+      Path contextDir,
+      String network,
+      PrintStream notices,
+      Function<String, BuilderTunnel> tunnels) {
     this.cluster = cluster;
     this.builderName = builderName;
     this.contextDir = contextDir;
     this.network = network;
     this.notices = notices;
+    this.tunnels = tunnels;
   }
 
   /** Runs {@code request} on the cluster; the same contract as the local engine's solve. */
@@ -81,26 +103,8 @@ public final class ClusterBuild implements AutoCloseable {
         AutoCloseable cancelRequest =
             cancellation.onCancel(() -> CancelCommand.requestCancel(cluster, name, notices))) {
       BuildRequest placed = follower.awaitPod(cancellation);
-      if (BuildOutcome.isFinal(placed)) {
-        return lastResult(BuildOutcome.of(placed));
-      }
-      String pod = placed.getStatus().getBuilderPod();
-      try (BuilderTunnel tunnel = BuilderTunnel.open(cluster, builderName, pod)) {
-        SolveRequest asPlaced =
-            request.toBuilder().setBuildId(placed.getStatus().getBuildId()).build();
-        return tunnel
-            .builder()
-            .attach(
-                sessionId,
-                asPlaced,
-                session,
-                progress,
-                cancellation,
-                refusal -> {
-                  notices.println(refusal + "; following the BuildRequest's status instead");
-                  return follower.lastEvent(cancellation);
-                });
-      }
+      return new BuildAttempts(cluster, follower, tunnels, sessionId, notices)
+          .follow(placed, request, session, progress, cancellation);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw BuildFailedException.cancelled("interrupted");
@@ -109,13 +113,6 @@ public final class ClusterBuild implements AutoCloseable {
     } catch (Exception e) {
       throw new ClusterException("following BuildRequest " + name + " failed: " + e);
     }
-  }
-
-  private static BuildResult lastResult(SolveEvent last) throws BuildFailedException {
-    if (last.hasResult()) {
-      return last.getResult();
-    }
-    throw new BuildFailedException(last.getError());
   }
 
   private static String hostName() {

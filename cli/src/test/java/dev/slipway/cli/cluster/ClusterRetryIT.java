@@ -1,0 +1,380 @@
+package dev.slipway.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.api.control.v1.BuildContext;
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.ClientContext;
+import dev.slipway.api.control.v1.ControlGrpc;
+import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
+import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.VertexState;
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.BuildResultStatus;
+import dev.slipway.cli.remote.BuilderAddress;
+import dev.slipway.cli.remote.RemoteBuilder;
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.session.LocalSession;
+import dev.slipway.testing.BuilderProcess;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster build whose builder pod is lost mid-build: the test plays the operator (status writes
+ * on the fabric8 mock API server, Solve on real builder processes standing in for pods e2e-0 and
+ * e2e-1), and the CLI reaches the "pods" on loopback instead of through a port-forward. The CLI
+ * must attach its session to each attempt the operator starts, and end as the request ends.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterRetryIT {
+  private static final String BASE = "127.0.0.1:5000/busybox:latest";
+  private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  KubernetesClient client;
+  @TempDir Path dir;
+  final Map<String, BuilderProcess> pods = new ConcurrentHashMap<>();
+  final ExecutorService background = Executors.newCachedThreadPool();
+  final List<SolveEvent> progress = Collections.synchronizedList(new ArrayList<>());
+  final ByteArrayOutputStream notices = new ByteArrayOutputStream();
+  String token;
+  Path context;
+  Path out;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MockCluster cluster = new MockCluster(client, dir);
+    assertThat(cluster.run("builder", "create", "big").exitCode()).isZero();
+    token = "it-" + System.nanoTime();
+    Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+    for (String pod : List.of("e2e-0", "e2e-1")) {
+      pods.put(pod, BuilderProcess.start(REPO, dir.resolve(pod), tokenFile, Map.of()));
+      setReady(pod, true);
+    }
+    context = Files.createDirectories(dir.resolve("app"));
+    Files.writeString(context.resolve("hello.txt"), "served from this machine\n");
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        "FROM " + BASE + "\nCOPY hello.txt /\nRUN sleep 2 && cat /hello.txt\n");
+    out = dir.resolve("app.oci.tar");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    background.shutdownNow();
+    for (BuilderProcess builder : pods.values()) {
+      builder.close();
+    }
+    unmountLeftovers();
+  }
+
+  /**
+   * A killed builder leaves its running step's root filesystem mounted, as a failed node would:
+   * unmounts what is under this test's directory, deepest first, so that it can be deleted.
+   */
+  private void unmountLeftovers() throws Exception {
+    List<String> targets = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+      String target = line.split(" ")[1];
+      if (target.startsWith(dir + "/")) {
+        targets.add(target);
+      }
+    }
+    Collections.reverse(targets);
+    for (String target : targets) {
+      Process umount = new ProcessBuilder("umount", target).inheritIO().start();
+      assertThat(umount.waitFor()).as("umount " + target).isZero();
+    }
+  }
+
+  @Test
+  void aBuildWhosePodIsLostMidBuildFollowsTheOperatorsRetryOnAnotherPod() throws Exception {
+    Future<BuildResult> solving = startBuild();
+    BuildRequest created = awaitCreated();
+    String name = created.getMetadata().getName();
+
+    CompletableFuture<SolveEvent> first = place(created, "e2e-0", 1);
+    awaitTrue(this::sleeping);
+    setReady("e2e-0", false);
+    pods.get("e2e-0").kill();
+    assertThatThrownBy(() -> first.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StatusRuntimeException.class);
+    retrying(name, "e2e-0", "the pod's Solve stream broke", 2);
+    int shownBefore = progress.size();
+    SolveEvent last = place(get(name), "e2e-1", 2).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(last.hasResult()).as(String.valueOf(last)).isTrue();
+    writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.SUCCEEDED);
+          BuildResultStatus result = new BuildResultStatus();
+          result.setDigest(last.getResult().getImageDigest());
+          s.setResult(result);
+        });
+
+    BuildResult result = solving.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(result.getImageDigest()).isEqualTo(last.getResult().getImageDigest());
+    assertThat(out).as("the OCI layout, sent by the second pod's builder").isRegularFile();
+    assertThat(Files.size(out)).isGreaterThan(1000);
+    assertThat(notices.toString(StandardCharsets.UTF_8))
+        .contains("Builder pod e2e-0 was lost (")
+        .contains("the operator retries: attempt 2 of 3 on pod e2e-1")
+        .contains("Pending: builder pod e2e-0 was lost mid-build");
+    assertThat(progress.subList(shownBefore, progress.size()))
+        .as("the second attempt's steps and logs")
+        .anyMatch(e -> e.hasLog() && e.getLog().getData().toStringUtf8().contains("served from"));
+  }
+
+  @Test
+  void aBuildWhoseRetriesAreSpentEndsWithTheBuildRequestsFailure() throws Exception {
+    Future<BuildResult> solving = startBuild();
+    BuildRequest created = awaitCreated();
+    String name = created.getMetadata().getName();
+    created.getSpec().setRetries(1);
+    client.resource(created).update();
+
+    place(get(name), "e2e-0", 1);
+    awaitTrue(this::sleeping);
+    setReady("e2e-0", false);
+    pods.get("e2e-0").kill();
+    retrying(name, "e2e-0", "the pod's Solve stream broke", 2);
+    progress.clear();
+    CompletableFuture<SolveEvent> second = place(get(name), "e2e-1", 2);
+    awaitTrue(this::sleeping);
+    // A pod deleted mid-build: its builder stops the build as it shuts down.
+    setReady("e2e-1", false);
+    pods.get("e2e-1").close();
+    assertThat(second.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getError().getKind())
+        .isEqualTo(ErrorKind.ERROR_KIND_CANCELLED);
+    String failure =
+        "builder pod e2e-1 was lost mid-build (build cancelled: the builder is shutting down) on"
+            + " attempt 2 of 2; check the Builder's pods (kubectl describe builder big) or raise"
+            + " spec.retries";
+    writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.FAILED);
+          s.setMessage(failure);
+        });
+
+    assertThatThrownBy(() -> solving.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(BuildFailedException.class)
+        .hasMessage("BuildRequest " + name + " Failed: " + failure);
+    assertThat(notices.toString(StandardCharsets.UTF_8))
+        .doesNotContain("Lost the connection")
+        .contains("the operator retries: attempt 2 of 2 on pod e2e-1");
+  }
+
+  /** Runs the CLI's side of a cluster build in the background, reaching pods on loopback. */
+  private Future<BuildResult> startBuild() {
+    SolveRequest request =
+        SolveRequest.newBuilder()
+            .setBuildId("local-id")
+            .setContext(
+                BuildContext.newBuilder().setClient(ClientContext.newBuilder().setName("context")))
+            .setDockerfile(DockerfileSource.newBuilder().setPath("Dockerfile"))
+            .addOutputs(
+                Output.newBuilder().setType(OutputType.OUTPUT_TYPE_OCI).setDest(out.toString()))
+            .build();
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    ClusterBuild build =
+        new ClusterBuild(
+            new ClusterConnection(own, MockCluster.NAMESPACE),
+            "big",
+            context,
+            "default",
+            new PrintStream(notices, true, StandardCharsets.UTF_8),
+            pod ->
+                new BuilderTunnel(
+                    () -> {},
+                    RemoteBuilder.connect(
+                        new BuilderAddress("127.0.0.1", pods.get(pod).port()), token)));
+    return background.submit(
+        () -> {
+          try (build;
+              LocalSession session = LocalSession.builder().context("context", context).build()) {
+            return build.solve(request, session, progress::add, new BuildCancellation());
+          }
+        });
+  }
+
+  /**
+   * What the operator does to start an attempt: names pod and build id in the status, then sends
+   * Solve with the CLI's session id; the future ends with the build's last event.
+   */
+  private CompletableFuture<SolveEvent> place(BuildRequest request, String pod, int attempt) {
+    String buildId = request.getMetadata().getUid() + "-" + attempt;
+    writeStatus(
+        request.getMetadata().getName(),
+        s -> {
+          s.setPhase(BuildPhase.RUNNING);
+          s.setBuilderPod(pod);
+          s.setBuildId(buildId);
+          s.setAttempts(attempt);
+          s.setMessage("building on pod " + pod + " (attempt " + attempt + ")");
+        });
+    SolveRequest solve =
+        SolveRequest.newBuilder()
+            .setBuildId(buildId)
+            .setSessionId(request.getSpec().getContext().getClient().getSessionId())
+            .setDetached(true)
+            .setContext(
+                BuildContext.newBuilder().setClient(ClientContext.newBuilder().setName("context")))
+            .setDockerfile(DockerfileSource.newBuilder().setPath("Dockerfile"))
+            .addOutputs(
+                Output.newBuilder().setType(OutputType.OUTPUT_TYPE_OCI).setDest("client:" + out))
+            .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", pods.get(pod).port()).usePlaintext().build();
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            SolveEvent last = null;
+            var events =
+                ControlGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .solve(solve);
+            while (events.hasNext()) {
+              last = events.next();
+            }
+            return last;
+          } finally {
+            channel.shutdownNow();
+          }
+        },
+        background);
+  }
+
+  /** What the operator writes when it has lost a pod and will start another attempt. */
+  private void retrying(String name, String pod, String reason, int attempt) {
+    writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.PENDING);
+          s.setBuilderPod(null);
+          s.setBuildId(null);
+          s.setMessage(
+              "builder pod "
+                  + pod
+                  + " was lost mid-build ("
+                  + reason
+                  + "); starting attempt "
+                  + attempt);
+        });
+  }
+
+  /** Whether the build has reached its {@code RUN sleep} step on the current attempt. */
+  private boolean sleeping() {
+    synchronized (progress) {
+      return progress.stream()
+          .anyMatch(
+              e ->
+                  e.hasVertex()
+                      && e.getVertex().getName().contains("RUN sleep")
+                      && e.getVertex().getState() == VertexState.VERTEX_STATE_STARTED);
+    }
+  }
+
+  private void setReady(String pod, boolean ready) {
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(pod)
+            .withNamespace(MockCluster.NAMESPACE)
+            .endMetadata()
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .endStatus()
+            .build();
+    client.pods().inNamespace(MockCluster.NAMESPACE).resource(p).createOr(r -> r.update());
+  }
+
+  private BuildRequest awaitCreated() throws InterruptedException {
+    awaitTrue(() -> !list().isEmpty());
+    return list().get(0);
+  }
+
+  private List<BuildRequest> list() {
+    return client
+        .resources(BuildRequest.class)
+        .inNamespace(MockCluster.NAMESPACE)
+        .list()
+        .getItems();
+  }
+
+  private BuildRequest get(String name) {
+    return client
+        .resources(BuildRequest.class)
+        .inNamespace(MockCluster.NAMESPACE)
+        .withName(name)
+        .get();
+  }
+
+  /** Writes status as the operator does: through the status subresource. */
+  private void writeStatus(String name, Consumer<BuildRequestStatus> change) {
+    BuildRequest r = get(name);
+    BuildRequestStatus status = r.getStatus() == null ? new BuildRequestStatus() : r.getStatus();
+    change.accept(status);
+    r.setStatus(status);
+    client.resource(r).updateStatus();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within " + PATIENCE.toSeconds() + " seconds");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
