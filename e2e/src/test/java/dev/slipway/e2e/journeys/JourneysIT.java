@@ -13,6 +13,7 @@ import dev.slipway.e2e.LoopbackCluster;
 import dev.slipway.e2e.SlipwayInstallation;
 import dev.slipway.testing.GitDaemon;
 import dev.slipway.testing.SshAgent;
+import dev.slipway.testing.SshKey;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class JourneysIT {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void helmInstallThenABuilderComesUp() {
     cluster
         .apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NAMESPACE + "\n")
@@ -129,7 +130,7 @@ class JourneysIT {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void aGitOpsBuildWithAClusterSecretIsPushedAndRuns() throws Exception {
     String secret = "token-" + UUID.randomUUID();
     String url =
@@ -203,7 +204,54 @@ class JourneysIT {
   }
 
   @Test
-  @Order(3)
+  @Order(21)
+  void aGitOpsBuildGetsAnSshAgentWithTheKeyOfASecret() throws Exception {
+    SshKey key =
+        SshKey.generate(
+            Files.createDirectories(work.resolve("deploy-key")).resolve("id_ed25519"),
+            "deploy-key");
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("deploy-key")
+                .endMetadata()
+                .withType("kubernetes.io/ssh-auth")
+                .addToStringData("ssh-privatekey", Files.readString(key.file()))
+                .build())
+        .createOr(r -> r.update());
+    String url =
+        git.publish(
+            "uses-ssh",
+            Map.of(
+                "Dockerfile",
+                "FROM "
+                    + SlipwayInstallation.baseImage()
+                    + "\nARG NONCE\n"
+                    + "RUN --mount=type=ssh ssh-add -l | grep -F "
+                    + key.fingerprint()
+                    + " && echo $NONCE\n"));
+    apply(
+        buildRequest("uses-ssh", url, 0)
+            .replace(
+                "  retries: 0\n",
+                "  retries: 0\n  ssh:\n    - id: default\n      secretRef: {name: deploy-key,"
+                    + " key: ssh-privatekey}\n"));
+
+    BuildRequest done = awaitEnd("uses-ssh");
+    assertThat(done.getStatus().getPhase())
+        .as("the RUN step listed the Secret's key in its agent; " + describe(done))
+        .isEqualTo(BuildPhase.SUCCEEDED);
+    String privateKeyBody = Files.readAllLines(key.file()).get(1);
+    assertThat(builderLog() + operatorLog())
+        .as("the private key is in no log")
+        .doesNotContain(privateKeyBody);
+  }
+
+  @Test
+  @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     Path context = Files.createDirectories(work.resolve("cli-context"));
     String secret = "cli-secret-" + UUID.randomUUID();
@@ -288,7 +336,7 @@ class JourneysIT {
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   void aBuilderPodDeletedMidBuildIsRetriedOrFailsWithAReason() throws Exception {
     String url = git.publish("slow", Map.of("Dockerfile", slowDockerfile("slow", 20)));
     apply(buildRequest("retried", url, 1));
@@ -311,7 +359,48 @@ class JourneysIT {
   }
 
   @Test
-  @Order(5)
+  @Order(41)
+  void aCliBuildFollowsTheRetryWhenItsBuilderPodIsDeleted() throws Exception {
+    Path context = Files.createDirectories(work.resolve("cli-retry"));
+    Files.writeString(context.resolve("Dockerfile"), slowDockerfile("cli-retry", 15));
+    Path log = work.resolve("cli-retry.log");
+    ProcessBuilder cli =
+        new ProcessBuilder(
+                LoopbackCluster.ROOT.resolve("bin/slipway").toString(),
+                "build",
+                "-n",
+                NAMESPACE,
+                "--builder",
+                BUILDER,
+                "--progress=plain",
+                "--build-arg",
+                "NONCE=" + NONCE,
+                "-o",
+                "type=local,dest=" + work.resolve("cli-retry-out"),
+                context.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    cli.environment().putAll(cluster.env());
+    Process build = cli.start();
+    try {
+      awaitStepProcess("cli-retry");
+      deletePod(NAMESPACE, BUILDER + "-0");
+      assertThat(build.waitFor(BUILD_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .as("the CLI ends")
+          .isTrue();
+    } finally {
+      build.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertThat(build.exitValue()).as(output).isZero();
+    assertThat(output).contains("the operator retries: attempt 2 of");
+    assertThat(Files.readString(work.resolve("cli-retry-out/out")))
+        .isEqualTo("cli-retry-" + NONCE + "\n");
+    awaitBuilderReady();
+  }
+
+  @Test
+  @Order(50)
   void theOperatorDeletedMidBuildIsReplacedAndTheBuildRunsOnce() throws Exception {
     String url = git.publish("slow-op", Map.of("Dockerfile", slowDockerfile("slow-op", 25)));
     apply(buildRequest("survivor", url, 0));
@@ -348,7 +437,7 @@ class JourneysIT {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   void aBadSpecIsRefusedAtApplyWithTheSchemasMessage() {
     Commands.Result twoSources =
         cluster.apply(
@@ -398,7 +487,7 @@ class JourneysIT {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   void cancellingStopsTheRemoteBuild() throws Exception {
     String url = git.publish("endless", Map.of("Dockerfile", slowDockerfile("endless", 600)));
     apply(buildRequest("cancel-cli", url, 0));
