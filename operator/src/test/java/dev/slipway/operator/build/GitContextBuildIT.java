@@ -1,28 +1,20 @@
 package dev.slipway.operator.build;
 
-import static dev.slipway.operator.testing.OperatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SecretMount;
-import dev.slipway.operator.testing.LoopbackBuilderChannels;
-import dev.slipway.operator.testing.LoopbackBuilderPods;
-import dev.slipway.operator.testing.OperatorHarness;
-import dev.slipway.testing.BuilderProcess;
+import dev.slipway.operator.testing.RealBuilderCluster;
 import dev.slipway.testing.GitDaemon;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -46,25 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class GitContextBuildIT {
 
-  private static final Path REPO = Path.of(System.getProperty("slipway.root", "..")).normalize();
-  private static final String NAMESPACE = "gitops";
   private static final String SECRET = "api-token-" + UUID.randomUUID();
   static KubernetesClient client;
 
   @TempDir static Path work;
-  private static GitDaemon git;
+  private static RealBuilderCluster cluster;
   private static String appUrl;
   private static String brokenUrl;
-  private static OperatorHarness<BuilderProcess> cluster;
 
   @BeforeAll
   static void startTheClusterAndTheRepositories() throws Exception {
-    assertThat(REPO.resolve("builder-pod/target/slipway-builder.jar"))
-        .as(
-            "the packaged builder; run this test in a reactor build that packages builder-pod"
-                + " first, e.g. ./mvnw -pl builder-pod,operator -am verify")
-        .isRegularFile();
-    git = GitDaemon.start(work.resolve("git"));
+    cluster = RealBuilderCluster.start(client, "gitops", work);
+    GitDaemon git = cluster.git();
     appUrl =
         git.publish(
             "app",
@@ -85,45 +70,13 @@ class GitContextBuildIT {
             Map.of(
                 "Dockerfile",
                 "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
-
-    LoopbackBuilderChannels channels = new LoopbackBuilderChannels();
-    Path pods = Files.createDirectories(work.resolve("pods"));
-    cluster =
-        new OperatorHarness<>(
-            client,
-            NAMESPACE,
-            channels,
-            new LoopbackBuilderPods(client, NAMESPACE, REPO, pods, channels));
-    cluster.createBuilder("real", 1, 1);
-    await(
-        "the builder process to be ready in the Builder's status",
-        Duration.ofSeconds(120),
-        () ->
-            cluster.builder("real").getStatus() != null
-                && Integer.valueOf(1)
-                    .equals(cluster.builder("real").getStatus().getReadyReplicas()));
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("build-secrets")
-                .endMetadata()
-                .addToData(
-                    "api-token",
-                    Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
-                .build())
-        .create();
+    cluster.createSecret("build-secrets", null, Map.of("api-token", SECRET));
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (cluster != null) {
       cluster.close();
-    }
-    if (git != null) {
-      git.close();
     }
   }
 
@@ -132,12 +85,9 @@ class GitContextBuildIT {
     String image = "127.0.0.1:5000/slipway-operator-it/app-" + System.nanoTime() + ":v1";
     cluster.createRequest(
         "app",
-        "real",
-        0,
         spec -> {
           spec.getContext().getGit().setUrl(appUrl);
           spec.getContext().getGit().setRef("main");
-          spec.setBuildArgs(null);
           spec.getOutputs().get(0).setNames(List.of(image));
           SecretMount mount = new SecretMount();
           mount.setId("api-token");
@@ -145,9 +95,9 @@ class GitContextBuildIT {
           spec.setSecrets(List.of(mount));
         });
 
-    BuildRequest done = awaitEnd("app");
+    BuildRequest done = cluster.awaitEnd("app");
     assertThat(done.getStatus().getPhase())
-        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), cluster.builderLog())
         .isEqualTo(BuildPhase.SUCCEEDED);
     assertThat(done.getStatus().getBuilderPod()).isEqualTo("real-0");
     assertThat(done.getStatus().getResult().getDigest())
@@ -158,38 +108,23 @@ class GitContextBuildIT {
     assertThat(done.getStatus().getSteps().getDone())
         .isEqualTo(done.getStatus().getSteps().getTotal())
         .isPositive();
-    assertThat(builderLog()).as("the secret's value is in no log").doesNotContain(SECRET);
+    assertThat(cluster.builderLog()).as("the secret's value is in no log").doesNotContain(SECRET);
   }
 
   @Test
   void aFailedRunFailsTheRequestWithTheStepsError() throws Exception {
     cluster.createRequest(
         "broken",
-        "real",
-        0,
         spec -> {
           spec.getContext().getGit().setUrl(brokenUrl);
-          spec.setBuildArgs(null);
           spec.getOutputs().get(0).setPush(false);
         });
 
-    BuildRequest done = awaitEnd("broken");
+    BuildRequest done = cluster.awaitEnd("broken");
     assertThat(done.getStatus().getPhase())
-        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), cluster.builderLog())
         .isEqualTo(BuildPhase.FAILED);
     assertThat(done.getStatus().getMessage()).contains("exit code: 7", "(Dockerfile:2)");
-  }
-
-  private static BuildRequest awaitEnd(String name) {
-    await(
-        name + " to end",
-        Duration.ofMinutes(5),
-        () -> cluster.phase(name) != null && cluster.phase(name).isFinal());
-    return cluster.request(name);
-  }
-
-  private static String builderLog() throws IOException {
-    return cluster.pods.pod("real-0").log();
   }
 
   /** The manifest digest that {@code skopeo inspect} reports for an image in the registry. */

@@ -6,22 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SshMount;
-import dev.slipway.operator.testing.LoopbackBuilderChannels;
-import dev.slipway.operator.testing.LoopbackBuilderPods;
-import dev.slipway.operator.testing.OperatorHarness;
-import dev.slipway.testing.BuilderProcess;
-import dev.slipway.testing.GitDaemon;
+import dev.slipway.operator.testing.RealBuilderCluster;
 import dev.slipway.testing.SshKey;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,69 +33,36 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class SshSecretBuildIT {
 
-  private static final Path REPO = Path.of(System.getProperty("slipway.root", "..")).normalize();
-  private static final String NAMESPACE = "gitops-ssh";
   private static final String BASE = "127.0.0.1:5000/slipway/jre-base:bookworm-jdk25.0.3-r1";
   static KubernetesClient client;
 
   @TempDir static Path work;
-  private static GitDaemon git;
-  private static SshKey key;
+  private static RealBuilderCluster cluster;
   private static String privateKey;
   private static String appUrl;
-  private static OperatorHarness<BuilderProcess> cluster;
 
   @BeforeAll
   static void startTheClusterTheRepositoryAndTheSecret() throws Exception {
-    assertThat(REPO.resolve("builder-pod/target/slipway-builder.jar"))
-        .as("the packaged builder; run this test in a reactor build that packages builder-pod")
-        .isRegularFile();
-    key = SshKey.generate(Files.createDirectories(work.resolve("keys")).resolve("deploy"), "ci");
+    cluster = RealBuilderCluster.start(client, "gitops-ssh", work);
+    SshKey key =
+        SshKey.generate(Files.createDirectories(work.resolve("keys")).resolve("deploy"), "ci");
     privateKey = Files.readString(key.file());
-    git = GitDaemon.start(work.resolve("git"));
     appUrl =
-        git.publish(
-            "app",
-            Map.of(
-                "Dockerfile",
-                "FROM "
-                    + BASE
-                    + "\n"
-                    // Succeeds only when the agent the step sees holds the Secret's key.
-                    + "RUN --mount=type=ssh ssh-add -l > /keys && grep -F '"
-                    + key.fingerprint()
-                    + "' /keys\n"));
-
-    LoopbackBuilderChannels channels = new LoopbackBuilderChannels();
-    Path pods = Files.createDirectories(work.resolve("pods"));
-    cluster =
-        new OperatorHarness<>(
-            client,
-            NAMESPACE,
-            channels,
-            new LoopbackBuilderPods(client, NAMESPACE, REPO, pods, channels));
-    cluster.createBuilder("real", 1, 1);
-    await(
-        "the builder process to be ready in the Builder's status",
-        Duration.ofSeconds(120),
-        () ->
-            cluster.builder("real").getStatus() != null
-                && Integer.valueOf(1)
-                    .equals(cluster.builder("real").getStatus().getReadyReplicas()));
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("deploy-key")
-                .endMetadata()
-                .withType("kubernetes.io/ssh-auth")
-                .addToData(
-                    "ssh-privatekey",
-                    Base64.getEncoder().encodeToString(privateKey.getBytes(StandardCharsets.UTF_8)))
-                .build())
-        .create();
+        cluster
+            .git()
+            .publish(
+                "app",
+                Map.of(
+                    "Dockerfile",
+                    "FROM "
+                        + BASE
+                        + "\n"
+                        // Succeeds only when the agent the step sees holds the Secret's key.
+                        + "RUN --mount=type=ssh ssh-add -l > /keys && grep -F '"
+                        + key.fingerprint()
+                        + "' /keys\n"));
+    cluster.createSecret(
+        "deploy-key", "kubernetes.io/ssh-auth", Map.of("ssh-privatekey", privateKey));
   }
 
   @AfterAll
@@ -111,32 +70,26 @@ class SshSecretBuildIT {
     if (cluster != null) {
       cluster.close();
     }
-    if (git != null) {
-      git.close();
-    }
   }
 
   @Test
   void aRunStepUsesAnAgentHoldingTheSecretsKey() throws Exception {
     cluster.createRequest(
         "app",
-        "real",
-        0,
         spec -> {
           spec.getContext().getGit().setUrl(appUrl);
-          spec.setBuildArgs(null);
           spec.getOutputs().get(0).setPush(false);
           spec.setSsh(List.of(ssh("default", "ssh-privatekey")));
         });
 
-    BuildRequest done = awaitEnd("app");
+    BuildRequest done = cluster.awaitEnd("app");
     assertThat(done.getStatus().getPhase())
-        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), builderLog())
+        .as("%s%nbuilder log:%n%s", done.getStatus().getMessage(), cluster.builderLog())
         .isEqualTo(BuildPhase.SUCCEEDED);
     assertThat(done.getStatus().getSteps().getDone())
         .isEqualTo(done.getStatus().getSteps().getTotal())
         .isPositive();
-    String log = builderLog();
+    String log = cluster.builderLog();
     assertThat(log)
         .as("the builder ran the step")
         .contains("build " + done.getStatus().getBuildId());
@@ -149,22 +102,13 @@ class SshSecretBuildIT {
   void aSecretWithoutTheNamedKeyIsRefusedNamingTheField() {
     cluster.createRequest(
         "wrong-key",
-        "real",
-        0,
         spec -> {
           spec.getContext().getGit().setUrl(appUrl);
-          spec.setBuildArgs(null);
           spec.getOutputs().get(0).setPush(false);
           spec.setSsh(List.of(ssh("default", "id_ed25519")));
         });
 
-    await(
-        "the request to be refused",
-        Duration.ofSeconds(60),
-        () ->
-            cluster.request("wrong-key").getStatus() != null
-                && cluster.request("wrong-key").getStatus().getMessage() != null);
-    BuildRequest refused = cluster.request("wrong-key");
+    BuildRequest refused = awaitRefusal("wrong-key");
     assertThat(refused.getStatus().getPhase()).isEqualTo(BuildPhase.PENDING);
     assertThat(refused.getStatus().getMessage())
         .isEqualTo(
@@ -174,35 +118,16 @@ class SshSecretBuildIT {
 
   @Test
   void anSshGitUrlNeedsTheSecretsSshPrivatekey() {
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("https-token")
-                .endMetadata()
-                .addToStringData("password", "not a key")
-                .build())
-        .create();
+    cluster.createSecret("https-token", null, Map.of("password", "not a key"));
     cluster.createRequest(
         "ssh-url",
-        "real",
-        0,
         spec -> {
           spec.getContext().getGit().setUrl("git@127.0.0.1:team/app.git");
           spec.getContext().getGit().setSecretName("https-token");
-          spec.setBuildArgs(null);
           spec.getOutputs().get(0).setPush(false);
         });
 
-    await(
-        "the request to be refused",
-        Duration.ofSeconds(60),
-        () ->
-            cluster.request("ssh-url").getStatus() != null
-                && cluster.request("ssh-url").getStatus().getMessage() != null);
-    assertThat(cluster.request("ssh-url").getStatus().getMessage())
+    assertThat(awaitRefusal("ssh-url").getStatus().getMessage())
         .startsWith(
             "spec.context.git.secretName: Secret \"https-token\" has no key \"ssh-privatekey\"")
         .contains("--type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=KEY")
@@ -216,15 +141,14 @@ class SshSecretBuildIT {
     return mount;
   }
 
-  private static BuildRequest awaitEnd(String name) {
+  /** Waits for the operator to refuse request {@code name}: a message in its status. */
+  private static BuildRequest awaitRefusal(String name) {
     await(
-        name + " to end",
-        Duration.ofMinutes(5),
-        () -> cluster.phase(name) != null && cluster.phase(name).isFinal());
+        "the request to be refused",
+        Duration.ofSeconds(60),
+        () ->
+            cluster.request(name).getStatus() != null
+                && cluster.request(name).getStatus().getMessage() != null);
     return cluster.request(name);
-  }
-
-  private static String builderLog() throws IOException {
-    return cluster.pods.pod("real-0").log();
   }
 }
