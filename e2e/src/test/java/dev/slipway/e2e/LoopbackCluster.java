@@ -23,8 +23,11 @@ public final class LoopbackCluster implements AutoCloseable {
 
   public static final Path ROOT =
       Path.of(System.getProperty("slipway.root", "..")).toAbsolutePath().normalize();
-  private static final Path STATE =
+
+  /** The cluster's state directory ({@code SLIPWAY_E2E_STATE} of e2e/cluster/env.sh). */
+  public static final Path STATE =
       Path.of(System.getenv().getOrDefault("SLIPWAY_E2E_STATE", "/var/lib/slipway-e2e"));
+
   private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
   private final Map<String, String> env;

@@ -2,6 +2,13 @@ package dev.slipway.e2e.journeys;
 
 import static dev.slipway.e2e.SlipwayInstallation.BUILDER;
 import static dev.slipway.e2e.SlipwayInstallation.SYSTEM_NAMESPACE;
+import static dev.slipway.e2e.journeys.BuildsNamespace.BUILD_TIMEOUT;
+import static dev.slipway.e2e.journeys.BuildsNamespace.NAMESPACE;
+import static dev.slipway.e2e.journeys.BuildsNamespace.NONCE;
+import static dev.slipway.e2e.journeys.BuildsNamespace.REGISTRY;
+import static dev.slipway.e2e.journeys.BuildsNamespace.describe;
+import static dev.slipway.e2e.journeys.BuildsNamespace.sha256;
+import static dev.slipway.e2e.journeys.BuildsNamespace.slowDockerfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.resource.BuildPhase;
@@ -16,17 +23,17 @@ import dev.slipway.testing.SshAgent;
 import dev.slipway.testing.SshKey;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,26 +53,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JourneysIT {
 
-  private static final String NAMESPACE = "builds";
-  private static final String REGISTRY = "127.0.0.1:5000";
-  private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
-
-  /** Makes every run's steps new to a builder cache that outlived an earlier run. */
-  private static final String NONCE = UUID.randomUUID().toString().substring(0, 8);
-
   /** Contexts, repositories, outputs: kept under target/ for whoever reads a red run. */
   private Path work;
 
   private LoopbackCluster cluster;
   private KubernetesClient client;
+  private BuildsNamespace builds;
   private GitDaemon git;
-  private final List<String> diagnostics = new ArrayList<>();
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
     work = Files.createDirectories(LoopbackCluster.ROOT.resolve("e2e/target/e2e-work/" + NONCE));
     cluster = LoopbackCluster.up();
     client = cluster.client();
+    builds = new BuildsNamespace(cluster, work);
     SlipwayInstallation.importImages(cluster, work);
     git = GitDaemon.start(work.resolve("git"));
   }
@@ -73,7 +74,9 @@ class JourneysIT {
   @AfterAll
   void tearDown() throws Exception {
     try {
-      saveLogs();
+      if (builds != null) {
+        builds.saveLogs();
+      }
     } finally {
       if (git != null) {
         git.close();
@@ -107,18 +110,11 @@ class JourneysIT {
 
     cluster
         .apply(
-            SlipwayInstallation.cacheVolumes(stateDir(), 1)
+            SlipwayInstallation.cacheVolumes(LoopbackCluster.STATE.toString(), 1)
                 + "---\n"
                 + SlipwayInstallation.builder(NAMESPACE))
         .requireSuccess();
-    Builder ready =
-        Await.until(
-            "Builder " + BUILDER + " to report one ready pod",
-            Duration.ofMinutes(3),
-            () -> client.resources(Builder.class).inNamespace(NAMESPACE).withName(BUILDER).get(),
-            b ->
-                b.getStatus() != null
-                    && Integer.valueOf(1).equals(b.getStatus().getReadyReplicas()));
+    Builder ready = builds.awaitBuilderReady();
     Pod pod = client.pods().inNamespace(NAMESPACE).withName(BUILDER + "-0").get();
     assertThat(pod.getSpec().getHostNetwork()).isTrue();
     assertThat(ready.getStatus().getPods())
@@ -149,58 +145,46 @@ class JourneysIT {
                     + "CMD [\"cat\", \"/checked.txt\"]\n",
                 "greeting.txt",
                 "built from git on a real cluster\n"));
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName("build-secrets")
-                .endMetadata()
-                .addToStringData("api-token", secret)
-                .build())
-        .createOr(r -> r.update());
+    builds.putSecret("build-secrets", null, Map.of("api-token", secret));
     String image = REGISTRY + "/e2e/app:" + NONCE;
-    cluster
-        .apply(
-            """
-            apiVersion: slipway.dev/v1alpha1
-            kind: BuildRequest
-            metadata:
-              name: app
-              namespace: %s
-            spec:
-              builderRef:
-                name: %s
-              context:
-                git:
-                  url: %s
-                  ref: main
-              buildArgs:
-                NONCE: "%s"
-              secrets:
-                - id: api-token
-                  secretKeyRef:
-                    name: build-secrets
-                    key: api-token
-              outputs:
-                - type: image
-                  names: ["%s"]
-                  push: true
-            """
-                .formatted(NAMESPACE, BUILDER, url, NONCE, image))
-        .requireSuccess();
+    builds.apply(
+        """
+        apiVersion: slipway.dev/v1alpha1
+        kind: BuildRequest
+        metadata:
+          name: app
+          namespace: %s
+        spec:
+          builderRef:
+            name: %s
+          context:
+            git:
+              url: %s
+              ref: main
+          buildArgs:
+            NONCE: "%s"
+          secrets:
+            - id: api-token
+              secretKeyRef:
+                name: build-secrets
+                key: api-token
+          outputs:
+            - type: image
+              names: ["%s"]
+              push: true
+        """
+            .formatted(NAMESPACE, BUILDER, url, NONCE, image));
 
-    BuildRequest done = awaitEnd("app");
+    BuildRequest done = builds.awaitEnd("app");
     assertThat(done.getStatus().getPhase()).as(describe(done)).isEqualTo(BuildPhase.SUCCEEDED);
-    String digest = registryDigest(image);
+    String digest = builds.registryDigest(image);
     assertThat(done.getStatus().getResult().getDigest()).isEqualTo(digest);
 
     cluster.ctr("images", "pull", "--plain-http", image).requireSuccess();
-    String log = runPod("app-run", image);
+    String log = builds.runPod("app-run", image);
     assertThat(log).isEqualTo("built from git on a real cluster\n" + NONCE + "\n");
-    assertThat(builderLog()).as("the secret's value is in no log").doesNotContain(secret);
-    assertThat(operatorLog()).as("the secret's value is in no log").doesNotContain(secret);
+    assertThat(builds.builderLog()).as("the secret's value is in no log").doesNotContain(secret);
+    assertThat(builds.operatorLog()).as("the secret's value is in no log").doesNotContain(secret);
   }
 
   @Test
@@ -210,18 +194,10 @@ class JourneysIT {
         SshKey.generate(
             Files.createDirectories(work.resolve("deploy-key")).resolve("id_ed25519"),
             "deploy-key");
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName("deploy-key")
-                .endMetadata()
-                .withType("kubernetes.io/ssh-auth")
-                .addToStringData("ssh-privatekey", Files.readString(key.file()))
-                .build())
-        .createOr(r -> r.update());
+    builds.putSecret(
+        "deploy-key",
+        "kubernetes.io/ssh-auth",
+        Map.of("ssh-privatekey", Files.readString(key.file())));
     String url =
         git.publish(
             "uses-ssh",
@@ -233,19 +209,20 @@ class JourneysIT {
                     + "RUN --mount=type=ssh ssh-add -l | grep -F "
                     + key.fingerprint()
                     + " && echo $NONCE\n"));
-    apply(
-        buildRequest("uses-ssh", url, 0)
+    builds.apply(
+        builds
+            .buildRequest("uses-ssh", url, 0)
             .replace(
                 "  retries: 0\n",
                 "  retries: 0\n  ssh:\n    - id: default\n      secretRef: {name: deploy-key,"
                     + " key: ssh-privatekey}\n"));
 
-    BuildRequest done = awaitEnd("uses-ssh");
+    BuildRequest done = builds.awaitEnd("uses-ssh");
     assertThat(done.getStatus().getPhase())
         .as("the RUN step listed the Secret's key in its agent; " + describe(done))
         .isEqualTo(BuildPhase.SUCCEEDED);
     String privateKeyBody = Files.readAllLines(key.file()).get(1);
-    assertThat(builderLog() + operatorLog())
+    assertThat(builds.builderLog() + builds.operatorLog())
         .as("the private key is in no log")
         .doesNotContain(privateKeyBody);
   }
@@ -259,7 +236,7 @@ class JourneysIT {
     Files.writeString(context.resolve("app.txt"), "from the developer's machine\n");
     // Never read by the Dockerfile: a lazy context leaves it on this machine.
     byte[] unused = new byte[32 << 20];
-    new java.util.Random(1).nextBytes(unused);
+    new Random(1).nextBytes(unused);
     Files.write(context.resolve("unused.bin"), unused);
     Files.writeString(
         context.resolve("Dockerfile"),
@@ -276,20 +253,11 @@ class JourneysIT {
     String image = REGISTRY + "/e2e/cli:" + NONCE;
     Path out = work.resolve("cli-out");
 
-    Map<String, String> env = new java.util.HashMap<>(cluster.env());
-    env.put("SSH_AUTH_SOCK", agent.socket().toString());
     Commands.Result build =
-        Commands.run(
-            List.of(
-                LoopbackCluster.ROOT.resolve("bin/slipway").toString(),
-                "build",
-                "-n",
-                NAMESPACE,
-                "--builder",
-                BUILDER,
-                "--progress=plain",
-                "--build-arg",
-                "NONCE=" + NONCE,
+        builds.slipway(
+            Map.of("SSH_AUTH_SOCK", agent.socket().toString()),
+            BUILD_TIMEOUT,
+            BuildsNamespace.build(
                 "--secret",
                 "id=token,src=" + secretFile,
                 "--ssh",
@@ -298,11 +266,7 @@ class JourneysIT {
                 "type=registry,name=" + image,
                 "-o",
                 "type=local,dest=" + out,
-                context.toString()),
-            env,
-            null,
-            BUILD_TIMEOUT,
-            work);
+                context.toString()));
     try {
       build.requireSuccess();
       String progress = build.stderr() + build.stdout();
@@ -315,8 +279,7 @@ class JourneysIT {
               "DONE",
               "pushing " + image)
           .doesNotContain("WARNING");
-      var transferred =
-          java.util.regex.Pattern.compile("transferring context: (\\d+)B").matcher(progress);
+      Matcher transferred = Pattern.compile("transferring context: (\\d+)B").matcher(progress);
       assertThat(transferred.find()).as("the context transfer in the progress").isTrue();
       assertThat(Long.parseLong(transferred.group(1)))
           .as("bytes of context sent: app.txt and the Dockerfile, not the 32 MiB unused.bin")
@@ -326,8 +289,8 @@ class JourneysIT {
       assertThat(Files.readString(out.resolve("app.txt")))
           .isEqualTo("from the developer's machine\n");
       assertThat(out.resolve("unused.bin")).doesNotExist();
-      assertThat(registryDigest(image)).startsWith("sha256:");
-      assertThat(build.stderr() + build.stdout() + builderLog())
+      assertThat(builds.registryDigest(image)).startsWith("sha256:");
+      assertThat(build.stderr() + build.stdout() + builds.builderLog())
           .as("the secret's value is in no output or log")
           .doesNotContain(secret);
     } finally {
@@ -339,23 +302,23 @@ class JourneysIT {
   @Order(40)
   void aBuilderPodDeletedMidBuildIsRetriedOrFailsWithAReason() throws Exception {
     String url = git.publish("slow", Map.of("Dockerfile", slowDockerfile("slow", 20)));
-    apply(buildRequest("retried", url, 1));
-    awaitRunning("retried");
-    deletePod(NAMESPACE, BUILDER + "-0");
-    BuildRequest retried = awaitEnd("retried");
+    builds.apply(builds.buildRequest("retried", url, 1));
+    builds.awaitRunning("retried");
+    builds.deleteBuilderPod();
+    BuildRequest retried = builds.awaitEnd("retried");
     assertThat(retried.getStatus().getPhase())
         .as(describe(retried))
         .isEqualTo(BuildPhase.SUCCEEDED);
     assertThat(retried.getStatus().getAttempts()).isEqualTo(2);
 
-    awaitBuilderReady();
-    apply(buildRequest("no-retries", url, 0));
-    awaitRunning("no-retries");
-    deletePod(NAMESPACE, BUILDER + "-0");
-    BuildRequest failed = awaitEnd("no-retries");
+    builds.awaitBuilderReady();
+    builds.apply(builds.buildRequest("no-retries", url, 0));
+    builds.awaitRunning("no-retries");
+    builds.deleteBuilderPod();
+    BuildRequest failed = builds.awaitEnd("no-retries");
     assertThat(failed.getStatus().getPhase()).as(describe(failed)).isEqualTo(BuildPhase.FAILED);
     assertThat(failed.getStatus().getMessage()).contains(BUILDER + "-0");
-    awaitBuilderReady();
+    builds.awaitBuilderReady();
   }
 
   @Test
@@ -364,28 +327,15 @@ class JourneysIT {
     Path context = Files.createDirectories(work.resolve("cli-retry"));
     Files.writeString(context.resolve("Dockerfile"), slowDockerfile("cli-retry", 15));
     Path log = work.resolve("cli-retry.log");
-    ProcessBuilder cli =
-        new ProcessBuilder(
-                LoopbackCluster.ROOT.resolve("bin/slipway").toString(),
-                "build",
-                "-n",
-                NAMESPACE,
-                "--builder",
-                BUILDER,
-                "--progress=plain",
-                "--build-arg",
-                "NONCE=" + NONCE,
-                "-o",
-                "type=local,dest=" + work.resolve("cli-retry-out"),
-                context.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    cli.environment().putAll(cluster.env());
-    Process build = cli.start();
+    Process build =
+        builds.startSlipway(
+            log,
+            BuildsNamespace.build(
+                "-o", "type=local,dest=" + work.resolve("cli-retry-out"), context.toString()));
     try {
-      awaitStepProcess("cli-retry");
-      deletePod(NAMESPACE, BUILDER + "-0");
-      assertThat(build.waitFor(BUILD_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+      builds.awaitStepProcess("cli-retry");
+      builds.deleteBuilderPod();
+      assertThat(build.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
           .as("the CLI ends")
           .isTrue();
     } finally {
@@ -396,15 +346,15 @@ class JourneysIT {
     assertThat(output).contains("the operator retries: attempt 2 of");
     assertThat(Files.readString(work.resolve("cli-retry-out/out")))
         .isEqualTo("cli-retry-" + NONCE + "\n");
-    awaitBuilderReady();
+    builds.awaitBuilderReady();
   }
 
   @Test
   @Order(50)
   void theOperatorDeletedMidBuildIsReplacedAndTheBuildRunsOnce() throws Exception {
     String url = git.publish("slow-op", Map.of("Dockerfile", slowDockerfile("slow-op", 25)));
-    apply(buildRequest("survivor", url, 0));
-    BuildRequest running = awaitRunning("survivor");
+    builds.apply(builds.buildRequest("survivor", url, 0));
+    BuildRequest running = builds.awaitRunning("survivor");
     String buildId = running.getStatus().getBuildId();
     List<String> operators =
         client
@@ -422,12 +372,12 @@ class JourneysIT {
     delete.addAll(operators);
     cluster.kubectl(delete.toArray(String[]::new)).requireSuccess();
 
-    BuildRequest done = awaitEnd("survivor");
+    BuildRequest done = builds.awaitEnd("survivor");
     assertThat(done.getStatus().getPhase()).as(describe(done)).isEqualTo(BuildPhase.SUCCEEDED);
     assertThat(done.getStatus().getBuildId()).isEqualTo(buildId);
     assertThat(done.getStatus().getAttempts()).isEqualTo(1);
     List<String> started =
-        builderLog().lines().filter(l -> l.matches(".*build \\S+ started.*")).toList();
+        builds.builderLog().lines().filter(l -> l.matches(".*build \\S+ started.*")).toList();
     assertThat(started.stream().filter(l -> l.contains("build " + buildId + " started")))
         .as("the build started once on the builder")
         .hasSize(1);
@@ -477,43 +427,28 @@ class JourneysIT {
                 .formatted(NAMESPACE, BUILDER));
     assertThat(noOutputs.exitCode()).isNotZero();
     assertThat(noOutputs.stderr()).contains("spec.outputs");
-    assertThat(
-            client
-                .resources(BuildRequest.class)
-                .inNamespace(NAMESPACE)
-                .withName("two-sources")
-                .get())
-        .isNull();
+    assertThat(builds.request("two-sources")).isNull();
   }
 
   @Test
   @Order(70)
   void cancellingStopsTheRemoteBuild() throws Exception {
     String url = git.publish("endless", Map.of("Dockerfile", slowDockerfile("endless", 600)));
-    apply(buildRequest("cancel-cli", url, 0));
-    awaitRunning("cancel-cli");
-    awaitStepProcess("endless");
-    Commands.run(
-            List.of(
-                LoopbackCluster.ROOT.resolve("bin/slipway").toString(),
-                "cancel",
-                "-n",
-                NAMESPACE,
-                "cancel-cli"),
-            cluster.env(),
-            null,
-            Duration.ofMinutes(1),
-            work)
+    builds.apply(builds.buildRequest("cancel-cli", url, 0));
+    builds.awaitRunning("cancel-cli");
+    builds.awaitStepProcess("endless");
+    builds
+        .slipway(Map.of(), Duration.ofMinutes(1), "cancel", "-n", NAMESPACE, "cancel-cli")
         .requireSuccess();
-    BuildRequest cancelled = awaitEnd("cancel-cli");
+    BuildRequest cancelled = builds.awaitEnd("cancel-cli");
     assertThat(cancelled.getStatus().getPhase())
         .as(describe(cancelled))
         .isEqualTo(BuildPhase.CANCELLED);
-    awaitNoStepProcess("endless");
+    builds.awaitNoStepProcess("endless");
 
-    apply(buildRequest("cancel-delete", url, 0));
-    awaitRunning("cancel-delete");
-    awaitStepProcess("endless");
+    builds.apply(builds.buildRequest("cancel-delete", url, 0));
+    builds.awaitRunning("cancel-delete");
+    builds.awaitStepProcess("endless");
     cluster
         .kubectl(
             "delete",
@@ -524,214 +459,6 @@ class JourneysIT {
             "--wait=true",
             "--timeout=60s")
         .requireSuccess();
-    awaitNoStepProcess("endless");
-  }
-
-  // --- building blocks ---
-
-  private static String slowDockerfile(String marker, int seconds) {
-    // The marker in the RUN step's command line finds its process on the node (host PID view).
-    return "FROM 127.0.0.1:5000/busybox:latest\nARG NONCE\nRUN sh -c 'sleep "
-        + seconds
-        + "; echo "
-        + marker
-        + "-$NONCE' > /out\n";
-  }
-
-  private String buildRequest(String name, String url, int retries) {
-    return """
-        apiVersion: slipway.dev/v1alpha1
-        kind: BuildRequest
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-          builderRef: {name: %s}
-          context:
-            git: {url: "%s", ref: main}
-          buildArgs: {NONCE: "%s-%s"}
-          retries: %d
-          outputs:
-            - type: image
-              names: ["%s/e2e/%s:%s"]
-              push: false
-        """
-        .formatted(name, NAMESPACE, BUILDER, url, NONCE, name, retries, REGISTRY, name, NONCE);
-  }
-
-  private void apply(String manifest) {
-    cluster.apply(manifest).requireSuccess();
-  }
-
-  private BuildRequest awaitRunning(String name) {
-    return Await.until(
-        name + " to run on the builder",
-        Duration.ofMinutes(3),
-        () -> request(name),
-        r ->
-            r.getStatus() != null
-                && r.getStatus().getPhase() == BuildPhase.RUNNING
-                && r.getStatus().getBuildId() != null);
-  }
-
-  private BuildRequest awaitEnd(String name) {
-    return Await.until(
-        name + " to end",
-        BUILD_TIMEOUT,
-        () -> request(name),
-        r ->
-            r.getStatus() != null
-                && r.getStatus().getPhase() != null
-                && r.getStatus().getPhase().isFinal());
-  }
-
-  private BuildRequest request(String name) {
-    return client.resources(BuildRequest.class).inNamespace(NAMESPACE).withName(name).get();
-  }
-
-  private void awaitBuilderReady() {
-    Await.until(
-        "the builder pod to be ready again",
-        Duration.ofMinutes(3),
-        () -> client.resources(Builder.class).inNamespace(NAMESPACE).withName(BUILDER).get(),
-        b -> b.getStatus() != null && Integer.valueOf(1).equals(b.getStatus().getReadyReplicas()));
-  }
-
-  private void deletePod(String namespace, String pod) {
-    cluster.kubectl("delete", "pod", "-n", namespace, pod, "--wait=false").requireSuccess();
-  }
-
-  /** The RUN step's process, seen from the node: builder pods share its network, not its PIDs. */
-  private void awaitStepProcess(String marker) {
-    Await.until(
-        "the RUN step's process on the node",
-        Duration.ofMinutes(2),
-        () -> stepProcesses(marker),
-        n -> n > 0);
-  }
-
-  private void awaitNoStepProcess(String marker) {
-    Await.until(
-        "the RUN step's process to be gone",
-        Duration.ofMinutes(1),
-        () -> stepProcesses(marker),
-        n -> n == 0);
-  }
-
-  private long stepProcesses(String marker) {
-    return Commands.run(
-            List.of("pgrep", "-f", "echo " + marker + "-"),
-            Map.of(),
-            null,
-            Duration.ofSeconds(10),
-            work)
-        .stdout()
-        .lines()
-        .count();
-  }
-
-  /** The digest the registry serves for {@code image}, read by skopeo (not by Slipway). */
-  private String registryDigest(String image) {
-    return Commands.run(
-            List.of(
-                "skopeo",
-                "inspect",
-                "--tls-verify=false",
-                "--format",
-                "{{.Digest}}",
-                "docker://" + image),
-            Map.of(),
-            null,
-            Duration.ofMinutes(1),
-            work)
-        .requireSuccess()
-        .stdout()
-        .trim();
-  }
-
-  /** Runs {@code image} in a pod on the node and returns what it printed. */
-  private String runPod(String name, String image) {
-    cluster
-        .apply(
-            """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: %s
-              namespace: %s
-            spec:
-              hostNetwork: true
-              restartPolicy: Never
-              containers:
-                - name: app
-                  image: %s
-                  imagePullPolicy: Never
-            """
-                .formatted(name, NAMESPACE, image))
-        .requireSuccess();
-    Await.until(
-        "pod " + name + " to finish",
-        Duration.ofMinutes(2),
-        () -> client.pods().inNamespace(NAMESPACE).withName(name).get(),
-        p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase()));
-    return client.pods().inNamespace(NAMESPACE).withName(name).getLog();
-  }
-
-  private String builderLog() {
-    return client.pods().inNamespace(NAMESPACE).withName(BUILDER + "-0").getLog();
-  }
-
-  private String operatorLog() {
-    StringBuilder log = new StringBuilder();
-    for (Pod pod : client.pods().inNamespace(SYSTEM_NAMESPACE).list().getItems()) {
-      log.append(
-          client
-              .pods()
-              .inNamespace(SYSTEM_NAMESPACE)
-              .withName(pod.getMetadata().getName())
-              .getLog());
-    }
-    return log.toString();
-  }
-
-  private String describe(BuildRequest request) {
-    return request.getMetadata().getName()
-        + ": "
-        + request.getStatus().getPhase()
-        + " - "
-        + request.getStatus().getMessage();
-  }
-
-  private String stateDir() {
-    return System.getenv().getOrDefault("SLIPWAY_E2E_STATE", "/var/lib/slipway-e2e");
-  }
-
-  /** Operator and builder logs, events and resources, for whoever reads a red run. */
-  private void saveLogs() throws IOException {
-    if (client == null) {
-      return;
-    }
-    Path logs = Files.createDirectories(LoopbackCluster.ROOT.resolve("e2e/target/e2e-logs"));
-    for (String ns : List.of(SYSTEM_NAMESPACE, NAMESPACE)) {
-      Files.writeString(
-          logs.resolve(ns + "-describe.txt"),
-          cluster.kubectl("describe", "all,builders,buildrequests", "-n", ns).stdout()
-              + cluster.kubectl("get", "events", "-n", ns, "--sort-by=.lastTimestamp").stdout());
-      for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
-        String name = pod.getMetadata().getName();
-        Files.writeString(
-            logs.resolve(ns + "-" + name + ".log"),
-            cluster.kubectl("logs", "-n", ns, name, "--all-containers").stdout()
-                + cluster
-                    .kubectl("logs", "-n", ns, name, "--all-containers", "--previous")
-                    .stdout());
-      }
-    }
-  }
-
-  private static String sha256(String value) throws Exception {
-    return HexFormat.of()
-        .formatHex(
-            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    builds.awaitNoStepProcess("endless");
   }
 }
