@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /** The real helm binary, run on the chart with a values file. */
 final class Helm {
-  private static final Path E2E_CACHE = Path.of("/var/cache/slipway-e2e");
+  /** Where e2e/cluster/env.sh keeps built binaries unless SLIPWAY_E2E_CACHE says otherwise. */
+  private static final String DEFAULT_E2E_CACHE = "/var/cache/slipway-e2e";
 
   private final Path binary;
 
@@ -20,7 +21,10 @@ final class Helm {
     this.binary = binary;
   }
 
-  /** $HELM, else the newest helm that e2e/cluster/build.sh built. */
+  /**
+   * $HELM, else the newest helm that e2e/cluster/build.sh built into the cache directory: {@code
+   * $SLIPWAY_E2E_CACHE}, or /var/cache/slipway-e2e when that is unset or empty (as env.sh does).
+   */
   static Helm locate() throws IOException {
     String fromEnv = System.getenv("HELM");
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -30,8 +34,11 @@ final class Helm {
       }
       return new Helm(helm);
     }
-    if (Files.isDirectory(E2E_CACHE)) {
-      try (Stream<Path> dirs = Files.list(E2E_CACHE)) {
+    String cacheFromEnv = System.getenv("SLIPWAY_E2E_CACHE");
+    Path cache =
+        Path.of(cacheFromEnv == null || cacheFromEnv.isEmpty() ? DEFAULT_E2E_CACHE : cacheFromEnv);
+    if (Files.isDirectory(cache)) {
+      try (Stream<Path> dirs = Files.list(cache)) {
         var built =
             dirs.filter(d -> d.getFileName().toString().startsWith("helm-"))
                 .map(d -> d.resolve("bin/helm"))
@@ -43,10 +50,12 @@ final class Helm {
       }
     }
     throw new IllegalStateException(
-        "no helm binary: none at "
-            + E2E_CACHE
-            + "/helm-*/bin/helm and HELM is not set. Build it with e2e/cluster/build.sh"
-            + " (see e2e/README.md) or set HELM to a helm 3 binary.");
+        "no helm binary: HELM is not set and there is none at "
+            + cache
+            + "/helm-*/bin/helm (the cache directory is $SLIPWAY_E2E_CACHE, else "
+            + DEFAULT_E2E_CACHE
+            + "). Build it with e2e/cluster/build.sh (see e2e/README.md), point"
+            + " SLIPWAY_E2E_CACHE at the cache it built into, or set HELM to a helm 3 binary.");
   }
 
   /** `helm lint --strict`; the output, or an AssertionError with it when linting fails. */
