@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,8 +21,9 @@ final class Helm {
   }
 
   /**
-   * $HELM, else the newest helm that e2e/cluster/build.sh built into the cache directory: {@code
-   * $SLIPWAY_E2E_CACHE}, or /var/cache/slipway-e2e when that is unset or empty (as env.sh does).
+   * $HELM, else the helm of the version e2e/cluster/helm/go.mod pins, as e2e/cluster/build.sh built
+   * it into the cache directory: {@code $SLIPWAY_E2E_CACHE}, or /var/cache/slipway-e2e when that is
+   * unset or empty (as env.sh does).
    */
   static Helm locate() throws IOException {
     String fromEnv = System.getenv("HELM");
@@ -37,25 +37,30 @@ final class Helm {
     String cacheFromEnv = System.getenv("SLIPWAY_E2E_CACHE");
     Path cache =
         Path.of(cacheFromEnv == null || cacheFromEnv.isEmpty() ? DEFAULT_E2E_CACHE : cacheFromEnv);
-    if (Files.isDirectory(cache)) {
-      try (Stream<Path> dirs = Files.list(cache)) {
-        var built =
-            dirs.filter(d -> d.getFileName().toString().startsWith("helm-"))
-                .map(d -> d.resolve("bin/helm"))
-                .filter(Files::isExecutable)
-                .max(Comparator.comparing(Path::toString));
-        if (built.isPresent()) {
-          return new Helm(built.get());
-        }
-      }
+    Path built = cache.resolve("helm-" + pinnedVersion()).resolve("bin/helm");
+    if (Files.isExecutable(built)) {
+      return new Helm(built);
     }
     throw new IllegalStateException(
         "no helm binary: HELM is not set and there is none at "
-            + cache
-            + "/helm-*/bin/helm (the cache directory is $SLIPWAY_E2E_CACHE, else "
+            + built
+            + " (the cache directory is $SLIPWAY_E2E_CACHE, else "
             + DEFAULT_E2E_CACHE
             + "). Build it with e2e/cluster/build.sh (see e2e/README.md), point"
             + " SLIPWAY_E2E_CACHE at the cache it built into, or set HELM to a helm 3 binary.");
+  }
+
+  /** The helm version e2e/cluster/helm/go.mod requires (this module's tests run in e2e/). */
+  private static String pinnedVersion() throws IOException {
+    Path goMod = Path.of("cluster/helm/go.mod");
+    try (Stream<String> lines = Files.lines(goMod)) {
+      return lines
+          .map(String::trim)
+          .filter(l -> l.startsWith("require helm.sh/helm/v3 "))
+          .map(l -> l.split("\\s+")[2])
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no helm.sh/helm/v3 in " + goMod));
+    }
   }
 
   /** `helm lint --strict`; the output, or an AssertionError with it when linting fails. */
