@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,8 +34,10 @@ public final class BuilderMain implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:SLIPWAY_LISTEN:-127.0.0.1:7443}",
-      description = "gRPC address (port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
-  String listen;
+      description =
+          "gRPC address; repeat to listen on several (the same address twice counts once). Port 0"
+              + " picks a free one (one address only). Default: ${DEFAULT-VALUE}.")
+  List<String> listen;
 
   @Option(
       names = "--state",
@@ -133,7 +136,7 @@ public final class BuilderMain implements Callable<Integer> {
     if (token.isEmpty()) {
       System.err.println(
           "slipway-builder: WARNING: no --token-file; anyone who can reach "
-              + listen
+              + String.join(", ", listen)
               + " can run builds here");
     }
     String version = Version.current();
@@ -144,7 +147,7 @@ public final class BuilderMain implements Callable<Integer> {
           new BuilderServer(
               engine,
               new BuilderServer.Settings(
-                  address("--listen", listen),
+                  listen.stream().map(a -> address("--listen", a)).distinct().toList(),
                   token,
                   maxBuilds,
                   Optional.ofNullable(metricsListen)
@@ -167,9 +170,7 @@ public final class BuilderMain implements Callable<Integer> {
           "slipway-builder "
               + version
               + " listening on "
-              + host(listen)
-              + ":"
-              + server.port()
+              + server.addresses()
               + server
                   .metricsAddress()
                   .map(a -> ", metrics on " + a.getHostString() + ":" + a.getPort())
@@ -194,10 +195,6 @@ public final class BuilderMain implements Callable<Integer> {
           new CommandLine(this), "--token-file " + tokenFile + " is empty; put a token in it");
     }
     return Optional.of(token);
-  }
-
-  private static String host(String hostPort) {
-    return hostPort.substring(0, hostPort.lastIndexOf(':'));
   }
 
   private InetSocketAddress address(String flag, String hostPort) {

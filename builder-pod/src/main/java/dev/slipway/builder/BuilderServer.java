@@ -15,6 +15,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,11 @@ final class BuilderServer implements AutoCloseable {
           r -> Thread.ofPlatform().daemon().name("builder-timer").unstarted(r));
   private final MetricsEndpoint metricsEndpoint;
 
+  /**
+   * @param listen the addresses to serve on, at least one, without duplicates
+   */
   record Settings(
-      InetSocketAddress listen,
+      List<InetSocketAddress> listen,
       Optional<String> token,
       int maxBuilds,
       Optional<InetSocketAddress> metricsListen,
@@ -61,12 +65,13 @@ final class BuilderServer implements AutoCloseable {
     SessionService session =
         new SessionService(sessions, settings.sessionTimeout(), metrics, timer);
     NettyServerBuilder b =
-        NettyServerBuilder.forAddress(settings.listen())
+        NettyServerBuilder.forAddress(settings.listen().getFirst())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(20, TimeUnit.SECONDS)
             .addService(health.getHealthService());
+    settings.listen().stream().skip(1).forEach(b::addListenAddress);
     b.addService(guarded(control.bindService(), settings.token()));
     b.addService(guarded(session.bindService(), settings.token()));
     server = b.build().start();
@@ -89,8 +94,17 @@ final class BuilderServer implements AutoCloseable {
     return ServerInterceptors.intercept(service, auth);
   }
 
+  /** The port of the first address (port 0 there: the one picked). */
   int port() {
     return server.getPort();
+  }
+
+  /** Every address served on, as HOST:PORT, comma-separated. */
+  String addresses() {
+    return server.getListenSockets().stream()
+        .map(a -> (InetSocketAddress) a)
+        .map(a -> a.getHostString() + ":" + a.getPort())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   Optional<InetSocketAddress> metricsAddress() {

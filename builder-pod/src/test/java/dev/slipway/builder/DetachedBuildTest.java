@@ -54,7 +54,7 @@ class DetachedBuildTest {
         new BuilderServer(
             engine,
             new BuilderServer.Settings(
-                new InetSocketAddress("127.0.0.1", 0),
+                List.of(new InetSocketAddress("127.0.0.1", 0)),
                 Optional.empty(),
                 2,
                 Optional.empty(),

@@ -70,15 +70,7 @@ public final class BuilderStatefulSet
         .addNewContainer()
         .withName("builder")
         .withImage(image)
-        .withArgs(
-            "--listen",
-            // In the node's network, listen on the node's address only, not on all of its
-            // interfaces; the kubelet expands $(POD_IP).
-            (hostNetwork ? "$(POD_IP)" : "0.0.0.0") + ":" + port,
-            "--state",
-            BuilderNames.STATE_DIR,
-            "--token-file",
-            BuilderNames.TOKEN_DIR + "/" + BuilderNames.TOKEN_KEY)
+        .withArgs(arguments(hostNetwork, port))
         .withEnv(environment(spec))
         .addNewPort()
         .withName(SlipwayResources.BUILDER_PORT_NAME)
@@ -156,6 +148,24 @@ public final class BuilderStatefulSet
         .endResources()
         .endSpec()
         .build();
+  }
+
+  private static List<String> arguments(boolean hostNetwork, int port) {
+    List<String> args = new ArrayList<>(List.of("--listen"));
+    if (hostNetwork) {
+      // In the node's network, listen on the node's address (the kubelet expands $(POD_IP)) and
+      // on its loopback, where port-forwards arrive, but not on all of its interfaces.
+      args.addAll(List.of("$(POD_IP):" + port, "--listen", "127.0.0.1:" + port));
+    } else {
+      args.add("0.0.0.0:" + port);
+    }
+    args.addAll(
+        List.of(
+            "--state",
+            BuilderNames.STATE_DIR,
+            "--token-file",
+            BuilderNames.TOKEN_DIR + "/" + BuilderNames.TOKEN_KEY));
+    return args;
   }
 
   /** Builder settings that are per pod rather than per build. */

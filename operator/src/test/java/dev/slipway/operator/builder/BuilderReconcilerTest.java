@@ -116,7 +116,9 @@ class BuilderReconcilerTest {
             .getSpec();
     var container = pod.getContainers().get(0);
     assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
-    assertThat(container.getArgs()).containsSubsequence("--listen", "$(POD_IP):17777");
+    assertThat(container.getArgs())
+        .containsSubsequence("--listen", "$(POD_IP):17777", "--listen", "127.0.0.1:17777")
+        .doesNotContain("0.0.0.0:17777");
     assertThat(container.getEnv())
         .anySatisfy(
             e -> {
