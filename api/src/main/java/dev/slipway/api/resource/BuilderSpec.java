@@ -50,8 +50,8 @@ public class BuilderSpec {
   @JsonPropertyDescription(
       "Run builder pods in their node's network namespace, for clusters whose pods have no"
           + " network of their own. The builder then listens on the node's address (the pod IP)"
-          + " at spec.port, so at most one pod of this Builder fits on a node, and RUN steps"
-          + " with network host see the node's network. Default false.")
+          + " and its loopback at spec.port, so at most one pod of this Builder fits on a node,"
+          + " and RUN steps with network host see the node's network. Default false.")
   private Boolean hostNetwork = false;
 
   @Default("7777")
