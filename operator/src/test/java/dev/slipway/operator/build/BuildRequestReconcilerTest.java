@@ -165,7 +165,7 @@ class BuildRequestReconcilerTest {
     await("cancelled", WAIT, () -> c.phase("slow") == BuildPhase.CANCELLED);
     assertThat(c.pods.pod("b-0").state(buildId)).isEqualTo(BuildState.BUILD_STATE_CANCELLED);
     assertThat(c.request("slow").getStatus().getMessage()).contains("spec.cancel");
-    assertThat(events(c, "slow")).contains("Normal/Started", "Normal/Cancelled");
+    awaitEvents(c, "slow", "Normal/Started", "Normal/Cancelled");
   }
 
   @Test
@@ -193,7 +193,7 @@ class BuildRequestReconcilerTest {
     assertThat(r.getStatus().getMessage()).contains("timed out after 1s");
     assertThat(c.pods.pod("b-0").state(r.getStatus().getBuildId()))
         .isEqualTo(BuildState.BUILD_STATE_CANCELLED);
-    assertThat(events(c, "forever")).contains("Warning/TimedOut");
+    awaitEvents(c, "forever", "Warning/TimedOut");
   }
 
   @Test
@@ -232,7 +232,7 @@ class BuildRequestReconcilerTest {
     assertThat(c.request("unlucky").getStatus().getMessage())
         .contains("lost mid-build")
         .contains("attempt 2 of 2");
-    assertThat(events(c, "unlucky")).contains("Warning/Retrying", "Warning/PodLost");
+    awaitEvents(c, "unlucky", "Warning/Retrying", "Warning/PodLost");
   }
 
   @Test
@@ -270,8 +270,7 @@ class BuildRequestReconcilerTest {
         .contains("builder pod b-0")
         .contains("the builder is shutting down")
         .contains("attempt 2 of 2");
-    assertThat(events(c, "interrupted"))
-        .contains("Warning/Retrying", "Warning/PodLost")
+    assertThat(awaitEvents(c, "interrupted", "Warning/Retrying", "Warning/PodLost"))
         .doesNotContain("Normal/Cancelled");
   }
 
@@ -303,7 +302,7 @@ class BuildRequestReconcilerTest {
     BuildRequest r = c.request("early");
     assertThat(r.getStatus().getPhase()).isEqualTo(BuildPhase.PENDING);
     assertThat(r.getStatus().getMessage()).contains("Builder \"later\" does not exist");
-    assertThat(events(c, "early")).contains("Warning/Invalid");
+    awaitEvents(c, "early", "Warning/Invalid");
 
     c.createBuilder("later", 1, 2);
     await("built once the Builder exists", WAIT, () -> c.phase("early") == BuildPhase.SUCCEEDED);
@@ -339,6 +338,15 @@ class BuildRequestReconcilerTest {
         "build " + buildId + " running on " + pod,
         WAIT,
         () -> c.pods.pod(pod).state(buildId) == BuildState.BUILD_STATE_RUNNING);
+  }
+
+  /** The request's events once they include {@code expected}: events follow the status. */
+  private static List<String> awaitEvents(OperatorHarness<?> c, String name, String... expected) {
+    await(
+        "events " + List.of(expected) + " of " + name,
+        WAIT,
+        () -> events(c, name).containsAll(List.of(expected)));
+    return events(c, name);
   }
 
   private static List<String> events(OperatorHarness<?> c, String name) {
