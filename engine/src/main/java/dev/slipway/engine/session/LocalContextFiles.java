@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A context that is a directory on this machine: what {@code slipway build --local} builds from,
@@ -45,37 +46,27 @@ public final class LocalContextFiles implements ContextFiles {
     Map<String, ContextFile> selected = new TreeMap<>();
     Map<String, ContextFile> directories = new TreeMap<>();
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-                throws IOException {
-              if (dir.equals(root)) {
-                return FileVisitResult.CONTINUE;
-              }
-              String rel = relative(dir);
-              if (exclude.matches(rel) && !exclude.hasExclusions()) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              ContextFile entry = describe(dir, rel);
-              directories.put(rel, entry);
-              if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
-                selected.put(rel, entry);
-              }
-              return FileVisitResult.CONTINUE;
+      for (String start : walkStarts(include)) {
+        Path from = root;
+        for (String element : start.isEmpty() ? new String[0] : start.split("/")) {
+          if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            break;
+          }
+          if (!from.equals(root)) {
+            // not walked, but may be the parent of a selected path or itself selected
+            String rel = relative(from);
+            ContextFile entry = describe(from, rel);
+            directories.put(rel, entry);
+            if (!exclude.matches(rel) && include.matches(rel)) {
+              selected.put(rel, entry);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              String rel = relative(file);
-              if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
-                selected.put(rel, describe(file, rel));
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
+          }
+          from = from.resolve(element);
+        }
+        if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+          walk(from, include, exclude, selected, directories);
+        }
+      }
     } catch (IOException e) {
       throw new SessionException("cannot list the context " + root + ": " + e.getMessage(), e);
     }
@@ -92,6 +83,94 @@ public final class LocalContextFiles implements ContextFiles {
     List<ContextFile> result = new ArrayList<>(selected.values());
     result.sort(Comparator.comparing(ContextFile::path));
     return withHardLinks(result);
+  }
+
+  /**
+   * Where the walk starts so that it visits only what the include patterns can match: a path
+   * matches a pattern only at or below the pattern's leading literal elements ({@code a/b} for
+   * {@code a/b/*.txt}), because {@code *}, {@code ?} and {@code [...]} stay within one element.
+   * Exceptions ({@code !}) only unselect, so they add no start. Nested starts are dropped.
+   */
+  private static List<String> walkStarts(PatternMatcher include) {
+    if (include == null) {
+      return List.of("");
+    }
+    TreeSet<String> starts = new TreeSet<>();
+    for (PatternMatcher.Rule rule : include.rules()) {
+      if (!rule.exclusion()) {
+        starts.add(literalPrefix(rule.pattern()));
+      }
+    }
+    List<String> outermost = new ArrayList<>();
+    for (String start : starts) {
+      // a start sorts before the starts below it
+      boolean nested =
+          outermost.stream()
+              .anyMatch(o -> o.isEmpty() || start.equals(o) || start.startsWith(o + "/"));
+      if (!nested) {
+        outermost.add(start);
+      }
+    }
+    return outermost;
+  }
+
+  /** The leading elements of a cleaned pattern that hold no wildcard, escape or dot segment. */
+  private static String literalPrefix(String pattern) {
+    StringBuilder prefix = new StringBuilder();
+    for (String element : pattern.split("/", -1)) {
+      if (element.isEmpty()
+          || element.equals(".")
+          || element.equals("..")
+          || element.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '\\')) {
+        break;
+      }
+      if (!prefix.isEmpty()) {
+        prefix.append('/');
+      }
+      prefix.append(element);
+    }
+    return prefix.toString();
+  }
+
+  /** Lists {@code from} and everything below it that the patterns select. */
+  private void walk(
+      Path from,
+      PatternMatcher include,
+      PatternMatcher exclude,
+      Map<String, ContextFile> selected,
+      Map<String, ContextFile> directories)
+      throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (dir.equals(root)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String rel = relative(dir);
+            if (exclude.matches(rel) && !exclude.hasExclusions()) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            ContextFile entry = describe(dir, rel);
+            directories.put(rel, entry);
+            if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
+              selected.put(rel, entry);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String rel = relative(file);
+            if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
+              selected.put(rel, describe(file, rel));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** Marks the second and later names of a file as hard links to its first (sorted) name. */

@@ -2,11 +2,15 @@ package dev.slipway.engine.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.engine.frontend.dockerfile.PatternMatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LocalContextFilesTest {
   @TempDir Path context;
@@ -27,6 +31,73 @@ class LocalContextFilesTest {
     assertThat(files).allSatisfy(f -> assertThat(f.uid()).isZero());
     assertThat(files.get(2).isRegularFile()).isTrue();
     assertThat(files.get(2).size()).isEqualTo(12);
+  }
+
+  /** A tree with files at several depths, a symlinked directory and names sharing prefixes. */
+  private void writeTree() throws Exception {
+    for (String f :
+        List.of(
+            "Dockerfile",
+            ".dockerignore",
+            "a/b/one.txt",
+            "a/b/two.log",
+            "a/b/c/three.txt",
+            "a/bb/four.txt",
+            "a-b/five.txt",
+            "src/main/App.java",
+            "src/test/AppTest.java")) {
+      Files.createDirectories(context.resolve(f).getParent());
+      Files.writeString(context.resolve(f), f);
+    }
+    Files.createSymbolicLink(context.resolve("linked"), Path.of("a"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Dockerfile       |                 | Dockerfile",
+        "a/b/*.txt        |                 | a,a/b,a/b/one.txt",
+        "a/b              | **/*.log        | a,a/b,a/b/c,a/b/c/three.txt,a/b/one.txt",
+        "a/b*/*.txt       |                 | a,a/b,a/b/one.txt,a/bb,a/bb/four.txt",
+        "**/*.txt         | a/b/c           | a,a-b,a-b/five.txt,a/b,a/b/one.txt,a/bb,a/bb/four.txt",
+        "a;!a/bb          |                 | a,a/b,a/b/c,a/b/c/three.txt,a/b/one.txt,a/b/two.log",
+        "src/*/App*.java  | src/test;!src/test/AppTest.java"
+            + " | src,src/main,src/main/App.java,src/test,src/test/AppTest.java",
+        "linked/b/one.txt;linked | | linked",
+        "missing/x;./a/bb |                 | a,a/bb,a/bb/four.txt",
+        "a/[b]/one.txt    |                 | a,a/b,a/b/one.txt",
+      })
+  void selectsTheSamePathsAsFilteringTheWholeContext(
+      String includes, String excludes, String expected) throws Exception {
+    writeTree();
+    List<String> include = List.of(includes.split(";"));
+    List<String> exclude = excludes == null ? List.of() : List.of(excludes.split(";"));
+    LocalContextFiles files = new LocalContextFiles(context);
+
+    List<String> selected =
+        files.stat(include, exclude, List.of()).stream().map(ContextFile::path).toList();
+
+    assertThat(selected).containsExactly(expected.split(","));
+    assertThat(selected).isEqualTo(filteredWholeContext(files, include, exclude));
+  }
+
+  /** What the include patterns select from a listing of the whole context, with parents. */
+  private static List<String> filteredWholeContext(
+      LocalContextFiles files, List<String> include, List<String> exclude) throws Exception {
+    PatternMatcher matcher = PatternMatcher.of(include);
+    TreeSet<String> selected = new TreeSet<>();
+    for (ContextFile f : files.stat(List.of(), exclude, List.of())) {
+      if (matcher.matches(f.path())) {
+        selected.add(f.path());
+        for (int slash = f.path().indexOf('/');
+            slash > 0;
+            slash = f.path().indexOf('/', slash + 1)) {
+          selected.add(f.path().substring(0, slash));
+        }
+      }
+    }
+    return List.copyOf(selected);
   }
 
   @Test
