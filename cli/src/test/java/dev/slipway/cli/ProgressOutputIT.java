@@ -114,8 +114,10 @@ class ProgressOutputIT {
 
   /**
    * Checks every line of plain output: steps are numbered 1, 2, 3 in order of appearance, each
-   * introduced by a blank line and {@code #N NAME}; every other line of a step is a log line with
-   * its elapsed seconds, a transfer total, or its one final {@code CACHED} or {@code DONE x.ys}.
+   * introduced by a blank line and {@code #N NAME}, which is repeated (after a blank line) when
+   * output returns to the step; every other line of a step is a log line with its elapsed seconds,
+   * a transfer total, {@code #N ...} where output leaves the unfinished step, or its one final
+   * {@code CACHED} or {@code DONE x.ys}.
    */
   static Map<Integer, Step> parsePlain(List<String> lines) {
     Map<Integer, Step> steps = new LinkedHashMap<>();
@@ -136,10 +138,14 @@ class ProgressOutputIT {
         step = new Step();
         step.name = rest;
         steps.put(n, step);
+      } else if (rest.equals(step.name)) {
+        assertThat(previous).as("line before the repeated %s", line).isEmpty();
       } else {
         assertThat(step.end).as("a line after step %d ended: %s", n, line).isNull();
         Matcher log = LOG.matcher(rest);
-        if (rest.equals("CACHED") || DONE.matcher(rest).matches()) {
+        if (rest.equals("...")) {
+          assertThat(previous).as("line before %s", line).startsWith("#" + n + " ");
+        } else if (rest.equals("CACHED") || DONE.matcher(rest).matches()) {
           step.end = rest;
         } else if (log.matches()) {
           step.logTimes.add(Double.parseDouble(log.group(1)));

@@ -1,14 +1,11 @@
 package dev.slipway.cli.cluster;
 
-import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.BuildResult;
-import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
-import dev.slipway.cli.remote.RemoteBuilder;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.session.BuildSession;
@@ -106,20 +103,7 @@ final class BuildAttempts {
         placed = now;
         continue;
       }
-      placed = follower.awaitNextAttempt(buildId, cancellation);
-      if (!BuildOutcome.isFinal(placed)) {
-        notices.println(
-            "Builder pod "
-                + pod
-                + " was lost ("
-                + reason
-                + "); the operator retries: attempt "
-                + placed.getStatus().getAttempts()
-                + " of "
-                + allowed
-                + " on pod "
-                + placed.getStatus().getBuilderPod());
-      }
+      placed = follower.awaitRetry(status, reason, cancellation);
     }
     return result(
         BuildOutcome.isFinal(placed) ? BuildOutcome.of(placed) : follower.lastEvent(cancellation));
@@ -141,32 +125,6 @@ final class BuildAttempts {
   private boolean ready(String pod) {
     Pod p = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod).get();
     return p != null && Readiness.isPodReady(p);
-  }
-
-  /**
-   * Why an attempt's events stopped short of its end: the builder would not report it, or stopped
-   * it without being asked (it shuts down with its pod, or lost this session). Then the
-   * BuildRequest says what comes next; any other error is the build's own.
-   */
-  private static final class LostEvents implements RemoteBuilder.StatusFallback {
-    private String refusal;
-
-    @Override
-    public SolveEvent lastEvent(String refusal) {
-      this.refusal = refusal;
-      return SolveEvent.newBuilder()
-          .setError(
-              BuildError.newBuilder().setKind(ErrorKind.ERROR_KIND_UNSPECIFIED).setMessage(refusal))
-          .build();
-    }
-
-    boolean refused() {
-      return refusal != null;
-    }
-
-    boolean explains(BuildFailedException e) {
-      return refusal != null || e.error().getKind() == ErrorKind.ERROR_KIND_CANCELLED;
-    }
   }
 
   /**

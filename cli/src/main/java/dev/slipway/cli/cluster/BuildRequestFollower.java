@@ -3,6 +3,7 @@ package dev.slipway.cli.cluster;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import java.io.PrintStream;
@@ -43,20 +44,41 @@ final class BuildRequestFollower implements AutoCloseable {
   }
 
   /**
-   * The request once the operator placed an attempt other than build {@code buildId}, or once it
-   * ended. Only the phases between attempts are shown: what changed while the earlier attempt ran
-   * is old news by now.
+   * After an attempt's events stopped short of its end (see {@link LostEvents}), the request once
+   * the operator placed its next attempt, which this announces, or once it ended. Only the phases
+   * between attempts are shown: what changed while the earlier attempt ran is old news by now.
+   *
+   * @param lost the status that placed the attempt: its build id and pod
+   * @param reason why its events stopped
    */
-  BuildRequest awaitNextAttempt(String buildId, BuildCancellation cancellation)
+  BuildRequest awaitRetry(BuildRequestStatus lost, String reason, BuildCancellation cancellation)
       throws InterruptedException, BuildFailedException {
-    return await(
-        cancellation,
-        r -> BuildOutcome.isFinal(r) || (placed(r) && !r.getStatus().getBuildId().equals(buildId)),
-        r -> {
-          if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
-            shown.accept(r);
-          }
-        });
+    String buildId = lost.getBuildId();
+    BuildRequest next =
+        await(
+            cancellation,
+            r ->
+                BuildOutcome.isFinal(r)
+                    || (placed(r) && !r.getStatus().getBuildId().equals(buildId)),
+            r -> {
+              if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
+                shown.accept(r);
+              }
+            });
+    if (!BuildOutcome.isFinal(next)) {
+      notices.println(
+          "Builder pod "
+              + lost.getBuilderPod()
+              + " was lost ("
+              + reason
+              + "); the operator retries: attempt "
+              + next.getStatus().getAttempts()
+              + " of "
+              + (next.getSpec().getRetries() + 1)
+              + " on pod "
+              + next.getStatus().getBuilderPod());
+    }
+    return next;
   }
 
   /** The request as the API server has it now. */

@@ -1,14 +1,8 @@
 package dev.slipway.cli.cluster;
 
-import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.cli.build.UsageException;
-import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
-import dev.slipway.engine.BuildCancellation;
-import dev.slipway.engine.BuildFailedException;
-import java.io.PrintStream;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,56 +36,17 @@ public final class LogsCommand implements Callable<Integer> {
     if (!ProgressPrinter.MODES.contains(progress) || progress.equals("quiet")) {
       throw new UsageException("--progress " + progress + ": use auto, tty, plain or rawjson");
     }
-    PrintStream out = System.out;
     try (ClusterConnection cluster = options.connect()) {
       BuildRequest build = Builds.get(cluster, name);
+      String builder = build.getSpec().getBuilderRef().getName();
+      BuildLogs logs =
+          new BuildLogs(
+              cluster, name, pod -> BuilderTunnel.open(cluster, builder, pod), System.out);
       if (BuildOutcome.isFinal(build)) {
-        return ended(out, build);
+        return logs.ended(build);
       }
-      ProgressPrinter printer =
-          ProgressPrinter.create(progress, out, "1".equals(System.getenv("SLIPWAY_TTY")));
-      BuildCancellation never = new BuildCancellation();
-      try (BuildRequestFollower follower = new BuildRequestFollower(cluster, name, out)) {
-        BuildRequest placed = follower.awaitPod(never);
-        if (BuildOutcome.isFinal(placed)) {
-          return ended(out, placed);
-        }
-        String builderName = placed.getSpec().getBuilderRef().getName();
-        BuildResult result;
-        try (BuilderTunnel tunnel =
-            BuilderTunnel.open(cluster, builderName, placed.getStatus().getBuilderPod())) {
-          result =
-              tunnel
-                  .builder()
-                  .follow(
-                      placed.getStatus().getBuildId(),
-                      printer,
-                      refusal -> {
-                        out.println(refusal + "; following the BuildRequest's status instead");
-                        return follower.lastEvent(never);
-                      });
-        } finally {
-          printer.finish();
-        }
-        out.println(name + " Succeeded" + digest(result.getImageDigest()));
-        return 0;
-      } catch (BuildFailedException e) {
-        FailureReport.print(out, e.error(), List.of());
-        return 1;
-      }
+      return logs.follow(
+          ProgressPrinter.create(progress, System.out, "1".equals(System.getenv("SLIPWAY_TTY"))));
     }
-  }
-
-  private int ended(PrintStream out, BuildRequest build) {
-    out.println(name + " " + SchedulingNotices.describe(build.getStatus()));
-    var result = build.getStatus().getResult();
-    if (result != null && result.getDigest() != null) {
-      out.println("digest: " + result.getDigest());
-    }
-    return BuildOutcome.of(build).hasResult() ? 0 : 1;
-  }
-
-  private static String digest(String digest) {
-    return digest.isEmpty() ? "" : " " + digest;
   }
 }

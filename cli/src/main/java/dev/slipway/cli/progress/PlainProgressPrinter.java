@@ -6,17 +6,27 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code --progress plain}: buildx's line-oriented output — {@code #N [stage i/n] INSTR}, log lines
  * prefixed with the seconds since the step started, {@code #N CACHED}, {@code #N DONE 1.2s}. For
  * logs and CI, where redrawing a screen makes no sense.
+ *
+ * <p>Like buildx, output that returns to a step after another step's lines (steps running in
+ * parallel, or a retried attempt running a step again) starts with the step's {@code #N NAME}
+ * again, and a step left unfinished is marked {@code #N ...}: every block of lines says which step
+ * it belongs to.
  */
 final class PlainProgressPrinter implements ProgressPrinter {
   private final ProgressState state = new ProgressState();
   private final Warnings warnings = new Warnings();
   private final PrintStream out;
+
+  /** The step whose lines were printed last while it ran; null once it ended. */
+  private VertexProgress current;
 
   PlainProgressPrinter(PrintStream out) {
     this.out = out;
@@ -31,48 +41,55 @@ final class PlainProgressPrinter implements ProgressPrinter {
     if (v == null) {
       return;
     }
-    if (event.hasVertex() && !known) {
+    List<String> lines = lines(event, v);
+    if (lines.isEmpty() && (known || !event.hasVertex())) {
+      return;
+    }
+    if (v != current) {
+      if (current != null) {
+        out.println("#" + current.number + " ...");
+      }
       out.println();
       out.println("#" + v.number + " " + v.name);
     }
+    lines.forEach(line -> out.println("#" + v.number + " " + line));
+    current = v.finished() ? null : v;
+    out.flush();
+  }
+
+  /** What the event adds to its step's output, each line without the {@code #N} prefix. */
+  private List<String> lines(SolveEvent event, VertexProgress v) {
+    List<String> lines = new ArrayList<>();
     switch (event.getEventCase()) {
       case LOG -> {
         Instant at = state.lastEvent;
         for (String line : v.addLog(event.getLog().getData().toString(StandardCharsets.UTF_8))) {
-          out.println("#" + v.number + " " + logTime(v, at) + " " + line);
+          lines.add(logTime(v, at) + " " + line);
         }
       }
       case BYTES -> {
         ByteProgress b = event.getBytes();
         if (b.getCompleted()) {
-          out.println(
-              "#"
-                  + v.number
-                  + " "
-                  + b.getName()
-                  + " "
-                  + VertexProgress.bytes(b.getCurrent())
-                  + " done");
+          lines.add(b.getName() + " " + VertexProgress.bytes(b.getCurrent()) + " done");
         }
       }
       case VERTEX -> {
         String rest = v.finished() ? v.drainPartial() : "";
         if (!rest.isEmpty()) {
-          out.println("#" + v.number + " " + logTime(v, state.lastEvent) + " " + rest);
+          lines.add(logTime(v, state.lastEvent) + " " + rest);
         }
         switch (v.state) {
-          case VERTEX_STATE_CACHED -> out.println("#" + v.number + " CACHED");
+          case VERTEX_STATE_CACHED -> lines.add("CACHED");
           case VERTEX_STATE_DONE ->
-              out.println(
-                  "#" + v.number + " DONE " + VertexProgress.seconds(v.elapsed(state.lastEvent)));
-          case VERTEX_STATE_ERROR -> out.println("#" + v.number + " ERROR: " + v.error);
-          case VERTEX_STATE_CANCELLED -> out.println("#" + v.number + " CANCELED");
+              lines.add("DONE " + VertexProgress.seconds(v.elapsed(state.lastEvent)));
+          case VERTEX_STATE_ERROR -> lines.add("ERROR: " + v.error);
+          case VERTEX_STATE_CANCELLED -> lines.add("CANCELED");
           default -> {}
         }
       }
       default -> {}
     }
-    out.flush();
+    return lines;
   }
 
   private static String logTime(VertexProgress v, Instant at) {

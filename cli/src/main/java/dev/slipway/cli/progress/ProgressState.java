@@ -41,7 +41,10 @@ final class ProgressState {
         }
         if (v.hasCompleted()) {
           p.completed = instant(v.getCompleted());
-        } else if (p.finished() && p.completed == null) {
+        } else if (!p.finished()) {
+          // running again, in a retried attempt: the earlier end no longer bounds its times
+          p.completed = null;
+        } else if (p.completed == null) {
           p.completed = at;
         }
         p.error = v.getError();

@@ -18,6 +18,7 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
+import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.remote.BuilderAddress;
 import dev.slipway.cli.remote.RemoteBuilder;
 import dev.slipway.engine.BuildCancellation;
@@ -62,7 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A cluster build whose builder pod is lost mid-build: the test plays the operator (status writes
  * on the fabric8 mock API server, Solve on real builder processes standing in for pods e2e-0 and
  * e2e-1), and the CLI reaches the "pods" on loopback instead of through a port-forward. The CLI
- * must attach its session to each attempt the operator starts, and end as the request ends.
+ * must attach its session to each attempt the operator starts, and end as the request ends; so must
+ * {@code slipway logs}, following the attempts' progress.
  */
 @EnableKubernetesMockClient(crud = true)
 class ClusterRetryIT {
@@ -76,6 +78,7 @@ class ClusterRetryIT {
   final ExecutorService background = Executors.newCachedThreadPool();
   final List<SolveEvent> progress = Collections.synchronizedList(new ArrayList<>());
   final ByteArrayOutputStream notices = new ByteArrayOutputStream();
+  final ByteArrayOutputStream logsOut = new ByteArrayOutputStream();
   String token;
   Path context;
   Path out;
@@ -131,6 +134,7 @@ class ClusterRetryIT {
     Future<BuildResult> solving = startBuild();
     BuildRequest created = awaitCreated();
     String name = created.getMetadata().getName();
+    Future<Integer> logs = startLogs(name);
 
     CompletableFuture<SolveEvent> first = place(created, "e2e-0", 1);
     awaitTrue(this::sleeping);
@@ -162,6 +166,19 @@ class ClusterRetryIT {
     assertThat(progress.subList(shownBefore, progress.size()))
         .as("the second attempt's steps and logs")
         .anyMatch(e -> e.hasLog() && e.getLog().getData().toStringUtf8().contains("served from"));
+
+    assertThat(logs.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isZero();
+    String shown = logsOut.toString(StandardCharsets.UTF_8);
+    String retry = "the operator retries: attempt 2 of 3 on pod e2e-1";
+    assertThat(shown)
+        .contains("Builder pod e2e-0 was lost (")
+        .contains(retry)
+        .endsWith(name + " Succeeded " + result.getImageDigest() + "\n");
+    String secondAttempt = shown.substring(shown.indexOf(retry));
+    assertThat(secondAttempt)
+        .as("logs follows the second attempt, heading its steps again")
+        .containsPattern("\n#\\d+ \\[[^]]+\\] RUN sleep 2 && cat /hello.txt\n")
+        .contains(" served from this machine\n");
   }
 
   @Test
@@ -171,6 +188,7 @@ class ClusterRetryIT {
     String name = created.getMetadata().getName();
     created.getSpec().setRetries(1);
     client.resource(created).update();
+    Future<Integer> logs = startLogs(name);
 
     place(get(name), "e2e-0", 1);
     awaitTrue(this::sleeping);
@@ -204,6 +222,10 @@ class ClusterRetryIT {
     assertThat(notices.toString(StandardCharsets.UTF_8))
         .doesNotContain("Lost the connection")
         .contains("the operator retries: attempt 2 of 2 on pod e2e-1");
+    assertThat(logs.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(logsOut.toString(StandardCharsets.UTF_8))
+        .contains("the operator retries: attempt 2 of 2 on pod e2e-1")
+        .endsWith(name + " Failed: " + failure + "\n");
   }
 
   /** Runs the CLI's side of a cluster build in the background, reaching pods on loopback. */
@@ -226,11 +248,7 @@ class ClusterRetryIT {
             context,
             "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8),
-            pod ->
-                new BuilderTunnel(
-                    () -> {},
-                    RemoteBuilder.connect(
-                        new BuilderAddress("127.0.0.1", pods.get(pod).port()), token)));
+            this::tunnel);
     return background.submit(
         () -> {
           try (build;
@@ -238,6 +256,27 @@ class ClusterRetryIT {
             return build.solve(request, session, progress::add, new BuildCancellation());
           }
         });
+  }
+
+  /** Runs {@code slipway logs NAME}'s following in the background, reaching pods on loopback. */
+  private Future<Integer> startLogs(String name) {
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    PrintStream shown = new PrintStream(logsOut, true, StandardCharsets.UTF_8);
+    BuildLogs logs =
+        new BuildLogs(new ClusterConnection(own, MockCluster.NAMESPACE), name, this::tunnel, shown);
+    return background.submit(
+        () -> {
+          try (own) {
+            return logs.follow(ProgressPrinter.create("plain", shown, false));
+          }
+        });
+  }
+
+  private BuilderTunnel tunnel(String pod) {
+    return new BuilderTunnel(
+        () -> {},
+        RemoteBuilder.connect(new BuilderAddress("127.0.0.1", pods.get(pod).port()), token));
   }
 
   /**
