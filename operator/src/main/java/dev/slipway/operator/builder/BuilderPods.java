@@ -7,9 +7,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,11 +48,17 @@ public final class BuilderPods {
     tokens.remove(namespace + "/" + builder);
   }
 
-  /** The pods of one Builder, ordered by name (ordinal), each with its endpoint and readiness. */
+  /**
+   * The pods of one Builder, ordered by name (ordinal), each with its endpoint and readiness: one
+   * entry per pod, its newest version (the secondary resources once listed a pod twice, seen in
+   * BuilderReconcilerTest under load).
+   */
   public static List<BuilderPod> of(List<Pod> pods, String builder, BuilderToken token) {
-    return pods.stream()
+    Map<String, Pod> byName = new TreeMap<>();
+    pods.stream()
         .filter(p -> builder.equals(p.getMetadata().getLabels().get(BuilderNames.BUILDER_LABEL)))
-        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .forEach(p -> byName.merge(p.getMetadata().getName(), p, BuilderPods::newer));
+    return byName.values().stream()
         .map(
             p ->
                 new BuilderPod(
@@ -60,6 +67,19 @@ public final class BuilderPods {
                     isReady(p),
                     token))
         .toList();
+  }
+
+  private static Pod newer(Pod a, Pod b) {
+    return version(b) > version(a) ? b : a;
+  }
+
+  /** Resource versions are opaque but, from the API server, numbers that grow. */
+  private static long version(Pod pod) {
+    try {
+      return Long.parseLong(pod.getMetadata().getResourceVersion());
+    } catch (NumberFormatException | NullPointerException e) {
+      return -1;
+    }
   }
 
   /** Ready by the kubelet's probe (the builder's gRPC health) and not on its way out. */

@@ -134,6 +134,33 @@ class BuilderReconcilerTest {
   }
 
   @Test
+  void aPodListedTwiceCountsOnceInItsNewestVersion() {
+    java.util.function.BiFunction<String, String, io.fabric8.kubernetes.api.model.Pod> pod =
+        (version, ip) ->
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("pool-0")
+                .withNamespace("ns")
+                .withResourceVersion(version)
+                .addToLabels("slipway.dev/builder", "pool")
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .withNewStatus()
+                .withPodIP(ip)
+                .endStatus()
+                .build();
+    var pods =
+        BuilderPods.of(
+            java.util.List.of(pod.apply("12", "10.0.0.2"), pod.apply("9", "10.0.0.1")),
+            "pool",
+            null);
+    assertThat(pods)
+        .singleElement()
+        .satisfies(p -> assertThat(p.endpoint()).isEqualTo("10.0.0.2:7777"));
+  }
+
+  @Test
   void podsAreReachedAtTheirIpWhenTheyHaveOne() {
     var pod =
         new io.fabric8.kubernetes.api.model.PodBuilder()
