@@ -11,7 +11,6 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
-import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.CacheMode;
 import dev.slipway.api.resource.CacheType;
 import dev.slipway.api.resource.Compression;
@@ -29,15 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class ClusterBuildTest {
   KubernetesClient client;
+  OperatorStandIn operator;
   @TempDir Path dir;
   MockCluster cluster;
   ExecutorService background = Executors.newSingleThreadExecutor();
@@ -59,6 +56,7 @@ class ClusterBuildTest {
   @BeforeEach
   void setUp() throws Exception {
     cluster = new MockCluster(client, dir);
+    operator = new OperatorStandIn(client, Duration.ofSeconds(20));
     assertThat(cluster.run("builder", "create", "big").exitCode()).isZero();
   }
 
@@ -116,7 +114,7 @@ class ClusterBuildTest {
                       "none",
                       context.toString()));
 
-      BuildRequest created = awaitCreated();
+      BuildRequest created = operator.awaitCreated();
       assertThat(created.getMetadata().getName()).startsWith("build-");
       BuildRequestSpec spec = created.getSpec();
       assertThat(spec.getBuilderRef().getName()).isEqualTo("big");
@@ -171,17 +169,18 @@ class ClusterBuildTest {
       assertThat(created.toString()).doesNotContain("not-for-the-cluster");
 
       String name = created.getMetadata().getName();
-      writeStatus(name, s -> s.setPhase(BuildPhase.PENDING));
-      awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("Pending"));
-      writeStatus(
+      operator.writeStatus(name, s -> s.setPhase(BuildPhase.PENDING));
+      operator.awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("Pending"));
+      operator.writeStatus(
           name,
           s -> {
             s.setPhase(BuildPhase.QUEUED);
             s.setQueuePosition(2);
             s.setMessage("waiting for a free slot on Builder big: position 2");
           });
-      awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("Queued (position 2)"));
-      writeStatus(
+      operator.awaitTrue(
+          () -> stderr.toString(StandardCharsets.UTF_8).contains("Queued (position 2)"));
+      operator.writeStatus(
           name,
           s -> {
             s.setPhase(BuildPhase.FAILED);
@@ -221,7 +220,7 @@ class ClusterBuildTest {
     assertThat(missingBuilder.exitCode()).isEqualTo(1);
     assertThat(missingBuilder.err())
         .contains("Builder nope not found in namespace team-a; slipway builder ls -n team-a");
-    assertThat(list()).isEmpty();
+    assertThat(operator.requests()).isEmpty();
   }
 
   @Test
@@ -250,8 +249,8 @@ class ClusterBuildTest {
     Future<?> solving =
         background.submit(
             () -> build.solve(request, LocalSession.builder().build(), e -> {}, cancellation));
-    String name = awaitCreated().getMetadata().getName();
-    writeStatus(
+    String name = operator.awaitCreated().getMetadata().getName();
+    operator.writeStatus(
         name,
         s -> {
           s.setPhase(BuildPhase.QUEUED);
@@ -259,9 +258,9 @@ class ClusterBuildTest {
         });
 
     cancellation.cancel("interrupted");
-    awaitTrue(() -> Boolean.TRUE.equals(get(name).getSpec().getCancel()));
+    operator.awaitTrue(() -> Boolean.TRUE.equals(operator.request(name).getSpec().getCancel()));
     assertThat(solving).isNotDone();
-    writeStatus(
+    operator.writeStatus(
         name,
         s -> {
           s.setPhase(BuildPhase.CANCELLED);
@@ -282,45 +281,5 @@ class ClusterBuildTest {
     assertThat(notices.toString(StandardCharsets.UTF_8))
         .contains("Cancelling BuildRequest " + name + " (spec.cancel=true)");
     build.close();
-  }
-
-  private List<BuildRequest> list() {
-    return client
-        .resources(BuildRequest.class)
-        .inNamespace(MockCluster.NAMESPACE)
-        .list()
-        .getItems();
-  }
-
-  private BuildRequest get(String name) {
-    return client
-        .resources(BuildRequest.class)
-        .inNamespace(MockCluster.NAMESPACE)
-        .withName(name)
-        .get();
-  }
-
-  private BuildRequest awaitCreated() throws InterruptedException {
-    awaitTrue(() -> !list().isEmpty());
-    return list().get(0);
-  }
-
-  /** Writes status as the operator does: through the status subresource. */
-  private void writeStatus(String name, Consumer<BuildRequestStatus> change) {
-    BuildRequest r = get(name);
-    BuildRequestStatus status = r.getStatus() == null ? new BuildRequestStatus() : r.getStatus();
-    change.accept(status);
-    r.setStatus(status);
-    client.resource(r).updateStatus();
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within 20 seconds");
-      }
-      Thread.sleep(50);
-    }
   }
 }

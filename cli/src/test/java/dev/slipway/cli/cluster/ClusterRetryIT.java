@@ -16,7 +16,6 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
-import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.remote.BuilderAddress;
@@ -52,8 +51,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +70,7 @@ class ClusterRetryIT {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   KubernetesClient client;
+  OperatorStandIn operator;
   @TempDir Path dir;
   final Map<String, BuilderProcess> pods = new ConcurrentHashMap<>();
   final ExecutorService background = Executors.newCachedThreadPool();
@@ -86,6 +84,7 @@ class ClusterRetryIT {
   @BeforeEach
   void setUp() throws Exception {
     MockCluster cluster = new MockCluster(client, dir);
+    operator = new OperatorStandIn(client, PATIENCE);
     assertThat(cluster.run("builder", "create", "big").exitCode()).isZero();
     token = "it-" + System.nanoTime();
     Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
@@ -132,21 +131,22 @@ class ClusterRetryIT {
   @Test
   void aBuildWhosePodIsLostMidBuildFollowsTheOperatorsRetryOnAnotherPod() throws Exception {
     Future<BuildResult> solving = startBuild();
-    BuildRequest created = awaitCreated();
+    BuildRequest created = operator.awaitCreated();
     String name = created.getMetadata().getName();
     Future<Integer> logs = startLogs(name);
 
     CompletableFuture<SolveEvent> first = place(created, "e2e-0", 1);
-    awaitTrue(this::sleeping);
+    operator.awaitTrue(this::sleeping);
     setReady("e2e-0", false);
     pods.get("e2e-0").kill();
     assertThatThrownBy(() -> first.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
         .hasCauseInstanceOf(StatusRuntimeException.class);
     retrying(name, "e2e-0", "the pod's Solve stream broke", 2);
     int shownBefore = progress.size();
-    SolveEvent last = place(get(name), "e2e-1", 2).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    SolveEvent last =
+        place(operator.request(name), "e2e-1", 2).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(last.hasResult()).as(String.valueOf(last)).isTrue();
-    writeStatus(
+    operator.writeStatus(
         name,
         s -> {
           s.setPhase(BuildPhase.SUCCEEDED);
@@ -184,20 +184,20 @@ class ClusterRetryIT {
   @Test
   void aBuildWhoseRetriesAreSpentEndsWithTheBuildRequestsFailure() throws Exception {
     Future<BuildResult> solving = startBuild();
-    BuildRequest created = awaitCreated();
+    BuildRequest created = operator.awaitCreated();
     String name = created.getMetadata().getName();
     created.getSpec().setRetries(1);
     client.resource(created).update();
     Future<Integer> logs = startLogs(name);
 
-    place(get(name), "e2e-0", 1);
-    awaitTrue(this::sleeping);
+    place(operator.request(name), "e2e-0", 1);
+    operator.awaitTrue(this::sleeping);
     setReady("e2e-0", false);
     pods.get("e2e-0").kill();
     retrying(name, "e2e-0", "the pod's Solve stream broke", 2);
     progress.clear();
-    CompletableFuture<SolveEvent> second = place(get(name), "e2e-1", 2);
-    awaitTrue(this::sleeping);
+    CompletableFuture<SolveEvent> second = place(operator.request(name), "e2e-1", 2);
+    operator.awaitTrue(this::sleeping);
     // A pod deleted mid-build: its builder stops the build as it shuts down.
     setReady("e2e-1", false);
     pods.get("e2e-1").close();
@@ -207,7 +207,7 @@ class ClusterRetryIT {
         "builder pod e2e-1 was lost mid-build (build cancelled: the builder is shutting down) on"
             + " attempt 2 of 2; check the Builder's pods (kubectl describe builder big) or raise"
             + " spec.retries";
-    writeStatus(
+    operator.writeStatus(
         name,
         s -> {
           s.setPhase(BuildPhase.FAILED);
@@ -285,7 +285,7 @@ class ClusterRetryIT {
    */
   private CompletableFuture<SolveEvent> place(BuildRequest request, String pod, int attempt) {
     String buildId = request.getMetadata().getUid() + "-" + attempt;
-    writeStatus(
+    operator.writeStatus(
         request.getMetadata().getName(),
         s -> {
           s.setPhase(BuildPhase.RUNNING);
@@ -331,7 +331,7 @@ class ClusterRetryIT {
 
   /** What the operator writes when it has lost a pod and will start another attempt. */
   private void retrying(String name, String pod, String reason, int attempt) {
-    writeStatus(
+    operator.writeStatus(
         name,
         s -> {
           s.setPhase(BuildPhase.PENDING);
@@ -375,45 +375,5 @@ class ClusterRetryIT {
             .endStatus()
             .build();
     client.pods().inNamespace(MockCluster.NAMESPACE).resource(p).createOr(r -> r.update());
-  }
-
-  private BuildRequest awaitCreated() throws InterruptedException {
-    awaitTrue(() -> !list().isEmpty());
-    return list().get(0);
-  }
-
-  private List<BuildRequest> list() {
-    return client
-        .resources(BuildRequest.class)
-        .inNamespace(MockCluster.NAMESPACE)
-        .list()
-        .getItems();
-  }
-
-  private BuildRequest get(String name) {
-    return client
-        .resources(BuildRequest.class)
-        .inNamespace(MockCluster.NAMESPACE)
-        .withName(name)
-        .get();
-  }
-
-  /** Writes status as the operator does: through the status subresource. */
-  private void writeStatus(String name, Consumer<BuildRequestStatus> change) {
-    BuildRequest r = get(name);
-    BuildRequestStatus status = r.getStatus() == null ? new BuildRequestStatus() : r.getStatus();
-    change.accept(status);
-    r.setStatus(status);
-    client.resource(r).updateStatus();
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + PATIENCE.toSeconds() + " seconds");
-      }
-      Thread.sleep(50);
-    }
   }
 }
