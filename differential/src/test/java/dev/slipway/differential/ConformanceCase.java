@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  * @param secrets secret id to the absolute path of its file
  * @param prepare shell run in the scratch copy of the context (links, modes, mtimes git cannot
  *     keep), or null
+ * @param expectError whether the corpus expects every builder to reject the case
  */
 record ConformanceCase(
     String name,
@@ -28,7 +29,8 @@ record ConformanceCase(
     String target,
     Map<String, Path> secrets,
     String prepare,
-    boolean needsHttp) {
+    boolean needsHttp,
+    boolean expectError) {
 
   static List<ConformanceCase> load(Path corpus) throws IOException {
     JsonNode cases =
@@ -53,7 +55,8 @@ record ConformanceCase(
               c.hasNonNull("target") ? c.get("target").asText() : null,
               secrets,
               c.hasNonNull("prepare") ? c.get("prepare").asText() : null,
-              c.path("needs_http").asBoolean(false)));
+              c.path("needs_http").asBoolean(false),
+              "error".equals(c.path("expect").asText())));
     }
     out.sort((a, b) -> a.name().compareTo(b.name()));
     return out;
