@@ -5,7 +5,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.api.resource.BuildSteps;
-import dev.slipway.operator.Conditions;
+import dev.slipway.operator.kube.Conditions;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
