@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 /**
  * Ends attempts and requests: success, failure, cancel, timeout, a lost pod (retried while
  * spec.retries allows), deletion and expiry after spec.ttlSecondsAfterFinished. Whatever the end,
- * {@link #release} frees what the attempt held and the Builder's queue is woken.
+ * {@link #release} frees what the attempt held, and the Builder's waiting requests are woken.
  */
 final class BuildEndings {
 
@@ -75,8 +75,7 @@ final class BuildEndings {
     }
     stopRemote(
         request, kube, runs.get(request.getMetadata().getUid()), "the BuildRequest was deleted");
-    release(request);
-    queue.wake(QueueIndex.builderKey(request));
+    releaseAndWakeQueue(request);
   }
 
   /**
@@ -89,8 +88,7 @@ final class BuildEndings {
       Context<BuildRequest> context,
       BuildRequestStatus progress,
       BuildEnding ending) {
-    release(request);
-    queue.wake(QueueIndex.builderKey(request));
+    releaseAndWakeQueue(request);
     BuildRequestStatus status = progress != null ? progress : BuildStatuses.copy(request);
     BuildStatuses.phase(request, status, ending.phase(), ending.message());
     BuildStatuses.write(request, context, status);
@@ -111,8 +109,7 @@ final class BuildEndings {
   /** The attempt's pod was lost: starts the next attempt if spec.retries allows, else fails. */
   UpdateControl<BuildRequest> retryOrFail(
       BuildRequest request, Context<BuildRequest> context, String podName, String why) {
-    release(request);
-    queue.wake(QueueIndex.builderKey(request));
+    releaseAndWakeQueue(request);
     int attempts = BuildStatuses.attempts(request);
     int allowed = request.getSpec().getRetries() + 1;
     BuildRequestStatus status = BuildStatuses.copy(request);
@@ -158,6 +155,12 @@ final class BuildEndings {
               sessions.close(run);
               loads.invalidate(run.pod().endpoint());
             });
+  }
+
+  /** Releases the request's attempt and wakes the Builder's queue: a slot may have freed up. */
+  private void releaseAndWakeQueue(BuildRequest request) {
+    release(request);
+    queue.wake(QueueIndex.builderKey(request));
   }
 
   /** Deletes a finished request once spec.ttlSecondsAfterFinished passed; else looks again then. */
