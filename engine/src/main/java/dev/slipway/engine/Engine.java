@@ -70,11 +70,12 @@ public final class Engine implements AutoCloseable {
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
     Files.createDirectories(stateDir);
+    // first: it sets up its HTTP client in the background while the rest opens
+    this.registry = new RegistryClient();
     this.snapshots = Snapshotters.open(stateDir.resolve("snapshots"), config.snapshotter());
     this.content = ContentStore.open(stateDir.resolve("content"));
     this.images = ImageStore.open(stateDir.resolve("images"), content);
     this.cache = CacheIndex.open(stateDir.resolve("cache"));
-    this.registry = new RegistryClient();
     this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
     dev.slipway.engine.snapshot.SafeDelete.tree(tmp);

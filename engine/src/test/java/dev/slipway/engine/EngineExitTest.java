@@ -22,8 +22,13 @@ class EngineExitTest {
     Set<Thread> before = selectorThreads();
     Set<Thread> started;
     try (Engine engine = Engine.open(EngineConfig.defaults(state))) {
-      started = new HashSet<>(selectorThreads());
-      started.removeAll(before);
+      // the registry client is set up in the background
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      do {
+        Thread.sleep(20);
+        started = new HashSet<>(selectorThreads());
+        started.removeAll(before);
+      } while (started.isEmpty() && System.nanoTime() < deadline);
       assertThat(started).as("the registry client's selector thread").hasSize(1);
     }
     for (Thread t : started) {
