@@ -15,9 +15,10 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.e2e.Await;
-import dev.slipway.e2e.Commands;
 import dev.slipway.e2e.LoopbackCluster;
 import dev.slipway.e2e.SlipwayInstallation;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import dev.slipway.testing.GitDaemon;
 import dev.slipway.testing.SshAgent;
 import dev.slipway.testing.SshKey;
@@ -134,7 +135,9 @@ class JourneysIT {
             "app",
             Map.of(
                 "Dockerfile",
-                "FROM 127.0.0.1:5000/busybox:latest\n"
+                "FROM "
+                    + Busybox.IN_REGISTRY
+                    + "\n"
                     + "COPY greeting.txt /greeting.txt\n"
                     + "ARG NONCE\n"
                     // Passes only with the Secret's value, compared without being written out.
@@ -253,7 +256,7 @@ class JourneysIT {
     String image = REGISTRY + "/e2e/cli:" + NONCE;
     Path out = work.resolve("cli-out");
 
-    Commands.Result build =
+    Command.Result build =
         builds.slipway(
             Map.of("SSH_AUTH_SOCK", agent.socket().toString()),
             BUILD_TIMEOUT,
@@ -389,7 +392,7 @@ class JourneysIT {
   @Test
   @Order(60)
   void aBadSpecIsRefusedAtApplyWithTheSchemasMessage() {
-    Commands.Result twoSources =
+    Command.Result twoSources =
         cluster.apply(
             """
             apiVersion: slipway.dev/v1alpha1
@@ -411,7 +414,7 @@ class JourneysIT {
             "The BuildRequest \"two-sources\" is invalid",
             "context needs exactly one source: git, http, configMap, image or client");
 
-    Commands.Result noOutputs =
+    Command.Result noOutputs =
         cluster.apply(
             """
             apiVersion: slipway.dev/v1alpha1
