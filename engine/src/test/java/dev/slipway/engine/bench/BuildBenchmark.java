@@ -95,18 +95,18 @@ public final class BuildBenchmark {
           find . -type f ! -perm -u+x -exec chmod 644 {} +
           """
               + prepare;
-      Process p =
-          new ProcessBuilder(
+      Command.Result prepared =
+          Command.of(
                   "bash",
                   "-ec",
                   script,
                   "_",
                   conformance.resolve("cases").resolve(name).toString(),
                   dst.toString())
-              .inheritIO()
-              .start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("preparing the context of " + name + " failed");
+              .run();
+      if (!prepared.succeeded()) {
+        throw new IllegalStateException(
+            "preparing the context of " + name + " failed: " + prepared);
       }
     }
     return contexts;
