@@ -277,7 +277,6 @@ public final class BuildCommand implements Callable<Integer> {
         cluster.connect(),
         builder == null ? DEFAULT_BUILDER : builder,
         paths.contextDir(),
-        network,
         notices);
   }
 
@@ -368,7 +367,8 @@ public final class BuildCommand implements Callable<Integer> {
     r.setNoCache(noCache).addAllNoCacheFilter(noCacheFilter).setPull(pull).setCheckOnly(check);
     r.setNetwork(
         switch (network) {
-          case "default", "host" -> NetworkMode.NETWORK_MODE_HOST;
+          case "default" -> NetworkMode.NETWORK_MODE_UNSPECIFIED; // the builder's (host)
+          case "host" -> NetworkMode.NETWORK_MODE_HOST;
           case "none" -> NetworkMode.NETWORK_MODE_NONE;
           default ->
               throw new UsageException(

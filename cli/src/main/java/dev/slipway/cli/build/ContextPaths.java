@@ -1,5 +1,6 @@
 package dev.slipway.cli.build;
 
+import dev.slipway.api.Dockerfiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,9 @@ record ContextPaths(Path contextDir, Path dockerfile, String dockerfileText) {
       return new ContextPaths(dir, null, readStdin());
     }
     Path dockerfile =
-        file == null ? dir.resolve("Dockerfile") : Path.of(file).toAbsolutePath().normalize();
+        file == null
+            ? dir.resolve(Dockerfiles.DEFAULT_NAME)
+            : Path.of(file).toAbsolutePath().normalize();
     if (!Files.isRegularFile(dockerfile)) {
       throw new UsageException(
           "failed to read Dockerfile: "
