@@ -3,9 +3,11 @@ package dev.slipway.cli.cluster;
 import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.mapping.BuildRequestMapping;
+import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.BuilderReference;
+import dev.slipway.api.resource.ClientContext;
 import dev.slipway.cli.build.UsageException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
@@ -45,8 +47,13 @@ public final class ClusterBuildRequests {
     BuilderReference ref = new BuilderReference();
     ref.setName(builderName);
     spec.setBuilderRef(ref);
-    spec.getContext().getClient().setSessionId(sessionId);
-    spec.getContext().getClient().setAffinityKey(affinityKey);
+    // The context is on this machine, whatever the request names: the session serves it.
+    ClientContext client = new ClientContext();
+    client.setSessionId(sessionId);
+    client.setAffinityKey(affinityKey);
+    BuildContextSource context = new BuildContextSource();
+    context.setClient(client);
+    spec.setContext(context);
     BuildRequest build = new BuildRequest();
     build.setMetadata(
         new ObjectMetaBuilder()
