@@ -1,6 +1,5 @@
 package dev.slipway.api.mapping;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.google.protobuf.Duration;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.CacheOption;
@@ -298,7 +297,8 @@ public final class BuildRequestMapping {
     out.setDest(emptyToNull(o.getDest()));
     Map<String, String> attrs = new LinkedHashMap<>(o.getAttrsMap());
     String compression = attrs.remove("compression");
-    out.setCompression(compression == null ? null : fromWire(Compression.class, compression));
+    out.setCompression(
+        compression == null ? null : CrdEnums.fromYaml(Compression.class, compression));
     refuseRest("output", attrs);
     return out;
   }
@@ -320,7 +320,7 @@ public final class BuildRequestMapping {
       out.setDest(o.getDest());
     }
     if (o.getCompression() != null) {
-      out.putAttrs("compression", toWire(o.getCompression()));
+      out.putAttrs("compression", CrdEnums.toYaml(o.getCompression()));
     }
     return out.build();
   }
@@ -331,23 +331,23 @@ public final class BuildRequestMapping {
    */
   private static CacheSource cache(CacheOption option, String pathAttr) {
     CacheSource cache = new CacheSource();
-    cache.setType(fromWire(CacheType.class, option.getType()));
+    cache.setType(CrdEnums.fromYaml(CacheType.class, option.getType()));
     Map<String, String> attrs = new LinkedHashMap<>(option.getAttrsMap());
     cache.setRef(attrs.remove("ref"));
     String mode = attrs.remove("mode");
-    cache.setMode(mode == null ? null : fromWire(CacheMode.class, mode));
+    cache.setMode(mode == null ? null : CrdEnums.fromYaml(CacheMode.class, mode));
     cache.setPath(attrs.remove(pathAttr));
     refuseRest("cache", attrs);
     return cache;
   }
 
   private static CacheOption cache(CacheSource cache, String pathAttr) {
-    CacheOption.Builder c = CacheOption.newBuilder().setType(toWire(cache.getType()));
+    CacheOption.Builder c = CacheOption.newBuilder().setType(CrdEnums.toYaml(cache.getType()));
     if (cache.getRef() != null) {
       c.putAttrs("ref", cache.getRef());
     }
     if (cache.getMode() != null) {
-      c.putAttrs("mode", toWire(cache.getMode()));
+      c.putAttrs("mode", CrdEnums.toYaml(cache.getMode()));
     }
     if (cache.getPath() != null) {
       c.putAttrs(pathAttr, cache.getPath());
@@ -359,26 +359,6 @@ public final class BuildRequestMapping {
     if (!attrs.isEmpty()) {
       throw new IllegalArgumentException(
           what + " " + String.join(", ", attrs.keySet()) + ": not carried by a BuildRequest");
-    }
-  }
-
-  /** An enum constant of the CRD model by its YAML value. */
-  static <E extends Enum<E>> E fromWire(Class<E> type, String value) {
-    for (E e : type.getEnumConstants()) {
-      if (toWire(e).equals(value)) {
-        return e;
-      }
-    }
-    throw new IllegalArgumentException(
-        value + " is not a known " + type.getSimpleName() + " of a BuildRequest");
-  }
-
-  /** The YAML value of an enum constant of the CRD model. */
-  static String toWire(Enum<?> e) {
-    try {
-      return e.getDeclaringClass().getField(e.name()).getAnnotation(JsonProperty.class).value();
-    } catch (NoSuchFieldException impossible) {
-      throw new IllegalStateException(impossible);
     }
   }
 
