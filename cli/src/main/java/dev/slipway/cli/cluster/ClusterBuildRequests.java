@@ -8,7 +8,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.BuilderReference;
 import dev.slipway.api.resource.ClientContext;
-import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
