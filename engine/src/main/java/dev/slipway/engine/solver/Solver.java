@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +33,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Executes build graphs. Each vertex starts as soon as its inputs are done, at most {@code
  * parallelism} at a time across all builds of this engine; a vertex whose runtime key is in the
- * cache is not run; two builds that need the same result at the same time share one execution. A
- * failed vertex cancels the rest of its build.
+ * cache is not run, unless the build ignores the cache for it; two builds that need the same result
+ * at the same time share one execution. A failed vertex cancels the rest of its build.
  */
 public final class Solver implements AutoCloseable {
   private final OpRunners runners;
@@ -158,7 +159,7 @@ public final class Solver implements AutoCloseable {
       job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
     }
     try {
-      String key = runner.runtimeKey(v, inputs, job);
+      String key = runtimeKey(runner, v, inputs, job, ignoreCache);
       job.lease().hold(key);
       job.lease().hold(OpRunner.snapshotKey(key));
       if (runner.indexed() && !ignoreCache) {
@@ -216,6 +217,22 @@ public final class Solver implements AutoCloseable {
       }
       throw withVertex(internal(e), v);
     }
+  }
+
+  private static String runtimeKey(
+      OpRunner<Vertex> runner,
+      Vertex v,
+      List<SolvedVertex> inputs,
+      SolveJob job,
+      boolean ignoreCache)
+      throws BuildFailedException, IOException {
+    String key = runner.runtimeKey(v, inputs, job);
+    if (ignoreCache && runner.indexed()) {
+      // The cached result's snapshot stays (later steps may build on it), so running the step
+      // again needs a key of its own; everything built on the new result then runs again too.
+      return OpRunner.combine(v.cacheKey(), key, "ignore-cache " + UUID.randomUUID());
+    }
+    return key;
   }
 
   private static BuildFailedException withVertex(BuildFailedException e, Vertex v) {
