@@ -11,6 +11,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.Graph;
+import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
@@ -227,9 +228,10 @@ public final class Solver implements AutoCloseable {
       boolean ignoreCache)
       throws BuildFailedException, IOException {
     String key = runner.runtimeKey(v, inputs, job);
-    if (ignoreCache && runner.indexed()) {
-      // The cached result's snapshot stays (later steps may build on it), so running the step
-      // again needs a key of its own; everything built on the new result then runs again too.
+    // A source's key covers the content it brings in, so its cached result is what fetching it
+    // again would give; a step runs again. The cached result's snapshot stays (later steps may
+    // build on it), so the new one needs a key of its own, and what is built on it runs again too.
+    if (ignoreCache && runner.indexed() && !(v instanceof SourceOp)) {
       return OpRunner.combine(v.cacheKey(), key, "ignore-cache " + UUID.randomUUID());
     }
     return key;

@@ -176,6 +176,28 @@ final class SolverRig implements AutoCloseable {
         VertexInfo.named("WRITE " + path));
   }
 
+  /** {@code COPY --from=<from> <path> <path>} onto {@code base}. */
+  static FileOp copyFrom(Vertex base, Vertex from, String path) {
+    FileAction.Copy copy =
+        new FileAction.Copy(
+            from,
+            List.of(path),
+            path,
+            null,
+            null,
+            null,
+            true,
+            true,
+            true,
+            false,
+            false,
+            List.of(),
+            false,
+            false,
+            false);
+    return new FileOp(base, List.of(copy), VertexInfo.named("COPY --from " + path));
+  }
+
   @Override
   public void close() throws Exception {
     solvers.forEach(Solver::close);

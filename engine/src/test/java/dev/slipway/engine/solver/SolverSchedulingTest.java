@@ -117,6 +117,31 @@ class SolverSchedulingTest {
   }
 
   @Test
+  void cancellingTheBuildStopsItsRunningStepAndFailsAsCancelled() throws Exception {
+    ExecOp waiting = run(SCRATCH, "until-cancelled");
+    SolverRig.Build build = rig.build();
+    Solver solver = rig.solver(2);
+    var canceller =
+        Executors.newSingleThreadExecutor()
+            .submit(
+                () -> {
+                  rig.runs.awaitStarted("until-cancelled");
+                  build.job.cancellation().cancel("user pressed ctrl-c");
+                  return null;
+                });
+
+    assertThatThrownBy(() -> build.solve(solver, waiting))
+        .isInstanceOfSatisfying(
+            BuildFailedException.class,
+            e -> {
+              assertThat(e.error().getKind()).isEqualTo(ErrorKind.ERROR_KIND_CANCELLED);
+              assertThat(e.getMessage()).contains("ctrl-c");
+            });
+    canceller.get(10, TimeUnit.SECONDS);
+    assertThat(build.states(waiting)).containsExactly(VERTEX_STATE_STARTED, VERTEX_STATE_CANCELLED);
+  }
+
+  @Test
   void atMostParallelismStepsRunAtOnce() throws Exception {
     List<Vertex> steps =
         List.of(
