@@ -33,7 +33,8 @@ import java.util.Set;
 /**
  * A solver on a real state directory: real snapshots (copy mode, which works everywhere), cache
  * index and content store, the real file and merge runners, and {@link ScriptedRuns} in place of
- * the OCI runtime for RUN steps. Sources other than scratch are not wired.
+ * the OCI runtime for RUN steps. Image sources are wired when a test sets {@link #baseImages};
+ * other sources are not.
  */
 final class SolverRig implements AutoCloseable {
   static final Platform PLATFORM = Platform.parse("linux/amd64");
@@ -47,6 +48,9 @@ final class SolverRig implements AutoCloseable {
   private final Path tmp;
   private final List<Solver> solvers = new ArrayList<>();
 
+  /** Where FROM images come from in solvers made after it is set; none by default. */
+  BaseImages baseImages;
+
   SolverRig(Path state) throws IOException {
     snapshots = Snapshotters.open(state.resolve("snapshots"), Optional.of(SnapshotterMode.COPY));
     cache = CacheIndex.open(state.resolve("cache"));
@@ -56,7 +60,10 @@ final class SolverRig implements AutoCloseable {
   }
 
   Solver solver(int parallelism) {
-    OpRunner<SourceOp.Image> images = SolverRig::notWired;
+    OpRunner<SourceOp.Image> images =
+        baseImages != null
+            ? new ImageSourceRunner(baseImages, content, snapshots)
+            : SolverRig::notWired;
     OpRunner<SourceOp.Context> contexts = SolverRig::notWired;
     OpRunner<SourceOp.Http> downloads = SolverRig::notWired;
     OpRunner<SourceOp.Git> repositories = SolverRig::notWired;
