@@ -113,6 +113,8 @@ class ClusterBuildTest {
                       "--pull",
                       "--network",
                       "none",
+                      "--add-host",
+                      "db.internal:10.0.0.7",
                       context.toString()));
 
       BuildRequest created = operator.awaitCreated();
@@ -166,6 +168,13 @@ class ClusterBuildTest {
       assertThat(spec.getPull()).isTrue();
       assertThat(spec.getNoCache()).isFalse();
       assertThat(spec.getNetwork()).isEqualTo(NetworkMode.NONE);
+      assertThat(spec.getExtraHosts())
+          .singleElement()
+          .satisfies(
+              h -> {
+                assertThat(h.getHost()).isEqualTo("db.internal");
+                assertThat(h.getIp()).isEqualTo("10.0.0.7");
+              });
       assertThat(spec.getCancel()).isFalse();
       assertThat(created.toString()).doesNotContain("not-for-the-cluster");
 
@@ -225,6 +234,22 @@ class ClusterBuildTest {
   }
 
   @Test
+  void checkOnlyReadsTheDockerfileInThisProcess() throws Exception {
+    Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY Dockerfile /\n");
+    MockCluster.Run check =
+        cluster.runBuild(
+            "--check",
+            "--builder",
+            "big",
+            "--state",
+            dir.resolve("state").toString(),
+            dir.toString());
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(check.err()).doesNotContain("BuildRequest");
+    assertThat(operator.requests()).isEmpty();
+  }
+
+  @Test
   void cancellingSetsSpecCancelAndEndsWhenTheOperatorConfirms() throws Exception {
     SolveRequest request =
         SolveRequest.newBuilder()
@@ -240,16 +265,15 @@ class ClusterBuildTest {
     BuildCancellation cancellation = new BuildCancellation();
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    ClusterBuild build =
-        new ClusterBuild(
+    ClusterBackend build =
+        new ClusterBackend(
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             dir,
-            "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8));
     Future<?> solving =
         background.submit(
-            () -> build.solve(request, LocalSession.builder().build(), e -> {}, cancellation));
+            () -> build.build(request, LocalSession.builder().build(), e -> {}, cancellation));
     String name = operator.awaitCreated().getMetadata().getName();
     operator.writeStatus(
         name,

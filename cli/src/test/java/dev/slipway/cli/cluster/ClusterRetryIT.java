@@ -242,19 +242,18 @@ class ClusterRetryIT {
             .build();
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    ClusterBuild build =
-        new ClusterBuild(
+    ClusterBackend build =
+        new ClusterBackend(
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             context,
-            "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8),
             this::tunnel);
     return background.submit(
         () -> {
           try (build;
               LocalSession session = LocalSession.builder().context("context", context).build()) {
-            return build.solve(request, session, progress::add, new BuildCancellation());
+            return build.build(request, session, progress::add, new BuildCancellation());
           }
         });
   }
