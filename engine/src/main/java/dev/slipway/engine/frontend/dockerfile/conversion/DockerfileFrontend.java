@@ -16,6 +16,6 @@ public final class DockerfileFrontend {
    */
   public static BuildDefinition convert(ConvertRequest request) {
     Dockerfile dockerfile = Dockerfile.parse(request.fileName(), request.dockerfile());
-    return new StageConverter(request, dockerfile).convert();
+    return new DockerfileConverter(request, dockerfile).convert();
   }
 }

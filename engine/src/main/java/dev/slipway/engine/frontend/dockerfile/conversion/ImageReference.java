@@ -1,5 +1,7 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +21,16 @@ final class ImageReference {
       Pattern.compile("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$");
 
   private ImageReference() {}
+
+  /** The normalized name; a malformed reference is an error at the instruction that names it. */
+  static String normalize(String ref, Meta meta) {
+    try {
+      return normalize(ref);
+    } catch (IllegalArgumentException e) {
+      throw new DockerfileException(
+          meta.position(), "invalid image reference \"" + ref + "\": " + e.getMessage());
+    }
+  }
 
   /** The normalized name; throws IllegalArgumentException with the reason when malformed. */
   static String normalize(String ref) {
