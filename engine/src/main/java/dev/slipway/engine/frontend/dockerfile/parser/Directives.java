@@ -9,8 +9,6 @@ import java.util.Set;
 public record Directives(
     String syntax, char escape, Set<String> skippedChecks, boolean checksAreErrors) {
 
-  public static final Directives DEFAULT = new Directives(null, '\\', Set.of(), false);
-
   public Directives {
     skippedChecks = Set.copyOf(skippedChecks);
   }

@@ -163,7 +163,7 @@ class DockerfileFuzzTest {
     } catch (Exception e) {
       throw new IllegalStateException("the conformance corpus is needed for mutation", e);
     }
-    out.add(dev.slipway.engine.bench.GeneratedDockerfile.generate(3));
+    out.add(GeneratedDockerfile.generate(3));
     out.add(
         "# syntax=docker/dockerfile:1\nARG BASE=alpine\nFROM ${BASE} AS build\nWORKDIR /src\n"
             + "COPY --link go.* ./\nRUN --mount=type=cache,target=/root/.cache go build\n"

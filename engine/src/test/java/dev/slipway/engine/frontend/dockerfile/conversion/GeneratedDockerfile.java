@@ -1,4 +1,4 @@
-package dev.slipway.engine.bench;
+package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.ImageConfig;
@@ -6,8 +6,9 @@ import dev.slipway.engine.image.Platform;
 import java.util.List;
 
 /**
- * A realistic multi-stage Dockerfile of about 50 lines per stage, each stage reading the previous
- * one: meta ARGs, ENV/ARG expansion, COPY with flags, RUN with mounts and continuations, heredocs.
+ * A realistic multi-stage Dockerfile (for the frontend benchmark and the fuzz corpus) of about 50
+ * lines per stage, each stage reading the previous one: meta ARGs, ENV/ARG expansion, COPY with
+ * flags, RUN with mounts and continuations, heredocs.
  */
 public final class GeneratedDockerfile {
 
