@@ -4,8 +4,6 @@ import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.SourcePosition;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,10 +40,7 @@ public final class DockerfileLexer {
           "workdir");
 
   private static final Set<String> HEREDOC_KEYWORDS = Set.of("run", "copy", "add");
-  private static final Set<String> KNOWN_DIRECTIVES = Set.of("syntax", "escape", "check");
-  private static final Pattern DIRECTIVE =
-      Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
-  static final Pattern HEREDOC_WORD = Pattern.compile("^(\\d*)<<(-?)([^<]*)$");
+  private static final Pattern HEREDOC_WORD = Pattern.compile("^(\\d*)<<(-?)([^<]*)$");
 
   /** The lexer's output. */
   public record Lexed(
@@ -95,82 +90,10 @@ public final class DockerfileLexer {
   }
 
   private Lexed run() {
-    Directives directives = directives();
+    DirectiveReader.Block block = DirectiveReader.read(file, lines);
+    next = block.end();
+    Directives directives = block.directives();
     return new Lexed(directives, instructions(directives.escape()), warnings);
-  }
-
-  private Directives directives() {
-    String syntax = null;
-    Character escape = null;
-    String check = null;
-    int checkLine = 0;
-    Set<String> seen = new HashSet<>();
-    while (next < lines.length) {
-      Matcher m = DIRECTIVE.matcher(lines[next]);
-      if (!m.matches()) {
-        break;
-      }
-      String key = m.group(1).toLowerCase(Locale.ROOT);
-      if (!KNOWN_DIRECTIVES.contains(key)) {
-        break;
-      }
-      if (!seen.add(key)) {
-        throw new DockerfileException(
-            at(next, 1),
-            "only one '" + key + "' parser directive can be used; remove the repeated one");
-      }
-      String value = m.group(2);
-      switch (key) {
-        case "syntax" -> syntax = value;
-        case "escape" -> {
-          if (!value.equals("`") && !value.equals("\\")) {
-            throw new DockerfileException(
-                at(next, 1),
-                "invalid escape token '" + value + "': the escape directive takes ` or \\");
-          }
-          escape = value.charAt(0);
-        }
-        default -> {
-          check = value;
-          checkLine = next;
-        }
-      }
-      next++;
-    }
-    Set<String> skipped = new LinkedHashSet<>();
-    boolean errors = false;
-    if (check != null) {
-      for (String part : check.split(";")) {
-        String p = part.trim();
-        if (p.isEmpty()) {
-          continue;
-        }
-        int eq = p.indexOf('=');
-        String k = eq < 0 ? p : p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-        String v = eq < 0 ? "" : p.substring(eq + 1).trim();
-        switch (k) {
-          case "skip" -> {
-            for (String rule : v.split(",")) {
-              if (!rule.isBlank()) {
-                skipped.add(rule.trim().toLowerCase(Locale.ROOT));
-              }
-            }
-          }
-          case "error" -> {
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-              throw new DockerfileException(
-                  at(checkLine, 1), "invalid check directive: error=" + v + " (use true or false)");
-            }
-            errors = v.equalsIgnoreCase("true");
-          }
-          default ->
-              throw new DockerfileException(
-                  at(checkLine, 1),
-                  "invalid check directive option '" + k + "': use skip=RULE,... or error=true");
-        }
-      }
-    }
-    return new Directives(syntax, escape == null ? '\\' : escape, skipped, errors);
   }
 
   private static int leadingWhitespace(String line) {
