@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param dockerfile the Dockerfile text
  * @param fileName how errors name the file (e.g. {@code Dockerfile})
- * @param ignorePatterns the context's .dockerignore patterns ({@link DockerIgnore#parse})
+ * @param ignorePatterns the context's .dockerignore patterns ({@link
+ *     dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore#parse})
  * @param target the stage to build, or null for the last one
  * @param labels extra labels for the image
  * @param noCache ignore every cached result

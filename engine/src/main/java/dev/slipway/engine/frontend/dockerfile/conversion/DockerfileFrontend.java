@@ -11,8 +11,9 @@ public final class DockerfileFrontend {
   private DockerfileFrontend() {}
 
   /**
-   * Parses and converts. Throws {@link DockerfileException} (with file:line:column) for anything
-   * wrong with the Dockerfile or the options; exceptions of the resolver pass through.
+   * Parses and converts. Throws {@link dev.slipway.engine.frontend.dockerfile.DockerfileException}
+   * (with file:line:column) for anything wrong with the Dockerfile or the options; exceptions of
+   * the resolver pass through.
    */
   public static BuildDefinition convert(ConvertRequest request) {
     Dockerfile dockerfile = Dockerfile.parse(request.fileName(), request.dockerfile());

@@ -22,7 +22,10 @@ public record Dockerfile(
     warnings = List.copyOf(warnings);
   }
 
-  /** Parses {@code text}; throws {@link DockerfileException} with the position of an error. */
+  /**
+   * Parses {@code text}; throws {@link dev.slipway.engine.frontend.dockerfile.DockerfileException}
+   * with the position of an error.
+   */
   public static Dockerfile parse(String fileName, String text) {
     return DockerfileParser.parse(fileName, text);
   }
