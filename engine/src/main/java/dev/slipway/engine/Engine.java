@@ -20,7 +20,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
-import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryBaseImages;
