@@ -20,7 +20,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
-import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryBaseImages;
@@ -265,10 +265,6 @@ public final class Engine implements AutoCloseable {
   /** The snapshotter in use: overlay or copy. */
   public String snapshotterName() {
     return snapshots.mode().name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  public Path stateDir() {
-    return stateDir;
   }
 
   @Override

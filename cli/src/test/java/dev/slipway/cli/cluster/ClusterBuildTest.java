@@ -18,6 +18,7 @@ import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.testing.Busybox;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -68,7 +69,7 @@ class ClusterBuildTest {
   @Test
   void buildCreatesABuildRequestFromItsFlagsAndFollowsItUntilItEnds() throws Exception {
     Path context = Files.createDirectories(dir.resolve("app"));
-    Files.writeString(context.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    Files.writeString(context.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     Path npmrc = Files.writeString(dir.resolve("npmrc"), "token=not-for-the-cluster");
     Path key = Files.writeString(dir.resolve("id_ed25519"), "not a key");
     Path out = dir.resolve("app.oci.tar");
@@ -112,6 +113,8 @@ class ClusterBuildTest {
                       "--pull",
                       "--network",
                       "none",
+                      "--add-host",
+                      "db.internal:10.0.0.7",
                       context.toString()));
 
       BuildRequest created = operator.awaitCreated();
@@ -165,6 +168,13 @@ class ClusterBuildTest {
       assertThat(spec.getPull()).isTrue();
       assertThat(spec.getNoCache()).isFalse();
       assertThat(spec.getNetwork()).isEqualTo(NetworkMode.NONE);
+      assertThat(spec.getExtraHosts())
+          .singleElement()
+          .satisfies(
+              h -> {
+                assertThat(h.getHost()).isEqualTo("db.internal");
+                assertThat(h.getIp()).isEqualTo("10.0.0.7");
+              });
       assertThat(spec.getCancel()).isFalse();
       assertThat(created.toString()).doesNotContain("not-for-the-cluster");
 
@@ -202,7 +212,7 @@ class ClusterBuildTest {
 
   @Test
   void buildRefusesWhatABuildRequestCannotCarry() throws Exception {
-    Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    Files.writeString(dir.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     MockCluster.Run noOutput = cluster.runBuild("--builder", "big", dir.toString());
     assertThat(noOutput.exitCode()).isEqualTo(2);
     assertThat(noOutput.err()).contains("a cluster build needs an output");
@@ -260,7 +270,6 @@ class ClusterBuildTest {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             dir,
-            "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8));
     Future<?> solving =
         background.submit(

@@ -1,6 +1,6 @@
 package dev.slipway.engine.session;
 
-import dev.slipway.engine.frontend.dockerfile.PatternMatcher;
+import dev.slipway.engine.frontend.dockerfile.dockerignore.PatternMatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;

@@ -13,11 +13,10 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Platform;
 import dev.slipway.engine.session.RegistryCredentials;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.slipway.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -215,7 +214,12 @@ class RegistryClientTest {
       ContentStore fresh = ContentStore.open(tmp.resolve("fresh"));
       client.pull(ImageName.parse(proxy.host() + "/cut/app:v1"), AMD64, fresh, anonymous());
 
-      assertThat(proxy.ranges()).containsExactly("bytes=300000-");
+      // One resume, from where the client's bytes stopped: at most the 300,000 the proxy sent, and
+      // fewer when the cut connection dropped some of them in flight.
+      assertThat(proxy.ranges()).hasSize(1);
+      long resumedAt =
+          Long.parseLong(proxy.ranges().getFirst().replaceAll("^bytes=(\\d+)-$", "$1"));
+      assertThat(resumedAt).isPositive().isLessThanOrEqualTo(300_000);
       Descriptor layer = image.layers().getFirst();
       assertThat(fresh.read(layer.digest())).isEqualTo(images.content().read(layer.digest()));
     }
@@ -243,17 +247,10 @@ class RegistryClientTest {
   }
 
   static JsonNode skopeoInspect(String ref) throws Exception {
-    Process p =
-        new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
-            .redirectErrorStream(true)
-            .start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(out);
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return new ObjectMapper().readTree(text);
+    return new ObjectMapper()
+        .readTree(
+            Command.of("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .timeout(Duration.ofSeconds(60))
+                .output());
   }
 }
