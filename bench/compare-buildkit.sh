@@ -13,7 +13,9 @@
 # Not a test: it prints figures. Needs root, runc, the registry of .ci/setup on 127.0.0.1:5000
 # (with busybox:latest), `./mvnw -DskipTests package -pl cli -am`, and the BuildKit that
 # differential/oracle/build.sh builds (it builds it when missing, ~8 minutes).
-# Usage: bench/compare-buildkit.sh   (env: RUNS=5 builds per case, SLIPWAY=bin/slipway,
+# BASELINE=OTHER/bin/slipway adds a column for another Slipway checkout (e.g. before a change),
+# measured in the same run with its own state directory.
+# Usage: bench/compare-buildkit.sh   (env: RUNS=5 builds per case, SLIPWAY=bin/slipway, BASELINE,
 #        BASE=127.0.0.1:5000/busybox:latest, SLIPWAY_BENCH_LOCK=/tmp/slipway-build.lock)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -23,6 +25,7 @@ if [ -z "${SLIPWAY_BENCH_LOCKED:-}" ]; then
 fi
 runs=${RUNS:-5}
 slipway=${SLIPWAY:-$root/bin/slipway}
+baseline=${BASELINE:-}
 base=${BASE:-127.0.0.1:5000/busybox:latest}
 bin=$("$root/differential/oracle/build.sh" | tail -1)
 
@@ -52,13 +55,21 @@ for _ in $(seq 300); do
   sleep 0.2
 done
 
-export SLIPWAY_STATE="$work/slipway-state"
 slipway_build() { # CONTEXT NAME BUILD-ARG...
   local ctx=$1 name=$2
   shift 2
   local args=()
   for a in "$@"; do args+=(--build-arg "$a"); done
-  "$slipway" build --local --progress=quiet "${args[@]}" -o "type=image,name=bench/$name:latest" "$ctx"
+  SLIPWAY_STATE="$work/slipway-state" "$slipway" build --local --progress=quiet "${args[@]}" \
+    -o "type=image,name=bench/$name:latest" "$ctx"
+}
+baseline_build() { # CONTEXT NAME BUILD-ARG...
+  local ctx=$1 name=$2
+  shift 2
+  local args=()
+  for a in "$@"; do args+=(--build-arg "$a"); done
+  SLIPWAY_STATE="$work/baseline-state" "$baseline" build --local --progress=quiet "${args[@]}" \
+    -o "type=image,name=bench/$name:latest" "$ctx"
 }
 buildkit_build() { # CONTEXT NAME BUILD-ARG...
   local ctx=$1 name=$2
@@ -85,11 +96,23 @@ median() { # MILLISECONDS... -> seconds
   printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
     m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'
 }
-report() { # CASE SLIPWAY-MS-LIST BUILDKIT-MS-LIST
-  local s b
+ratio() { awk -v s="$1" -v b="$2" 'BEGIN { printf "%.1f", s / b }'; }
+report() { # CASE SLIPWAY-MS-LIST BUILDKIT-MS-LIST [BASELINE-MS-LIST]
+  local s b o
   s=$(median $2)
   b=$(median $3)
-  printf '%-40s %8s %9s %8s\n' "$1" "$s" "$b" "$(awk -v s="$s" -v b="$b" 'BEGIN { printf "%.1f", s / b }')"
+  printf '%-40s %8s %9s %8s' "$1" "$s" "$b" "$(ratio "$s" "$b")"
+  if [ -n "$baseline" ]; then
+    o=$(median $4)
+    printf ' %9s %8s' "$o" "$(ratio "$o" "$b")"
+  fi
+  echo
+}
+# One build of each builder (and the baseline), in turn: appends the times to s, b and o.
+round() { # CONTEXT NAME BUILD-ARG...
+  s+=("$(timed slipway_build "$@")")
+  b+=("$(timed buildkit_build "$@")")
+  if [ -n "$baseline" ]; then o+=("$(timed baseline_build "$@")"); fi
 }
 
 app="$work/app"
@@ -117,27 +140,26 @@ echo "Slipway build --local vs BuildKit $(basename "$(dirname "$bin")" | sed s/^
 timed slipway_build "$app" app >/dev/null
 timed buildkit_build "$app" app >/dev/null
 timed slipway_build "$app" app >/dev/null
+if [ -n "$baseline" ]; then
+  timed baseline_build "$app" app >/dev/null
+  timed baseline_build "$app" app >/dev/null
+fi
 
-printf '%-40s %8s %9s %8s\n' case "Slipway" "BuildKit" ratio
-s=() b=()
-for _ in $(seq "$runs"); do
-  s+=("$(timed slipway_build "$app" app)")
-  b+=("$(timed buildkit_build "$app" app)")
-done
-report "no-op rebuild" "${s[*]}" "${b[*]}"
+printf '%-40s %8s %9s %8s' case "Slipway" "BuildKit" ratio
+if [ -n "$baseline" ]; then printf ' %9s %8s' baseline ratio; fi
+echo
+s=() b=() o=()
+for _ in $(seq "$runs"); do round "$app" app; done
+report "no-op rebuild" "${s[*]}" "${b[*]}" "${o[*]}"
 
-s=() b=()
+s=() b=() o=()
 for i in $(seq "$runs"); do
   echo "changed $i" >"$app/src/f1.txt"
-  s+=("$(timed slipway_build "$app" app)")
-  b+=("$(timed buildkit_build "$app" app)")
+  round "$app" app
 done
-report "one source file changed" "${s[*]}" "${b[*]}"
+report "one source file changed" "${s[*]}" "${b[*]}" "${o[*]}"
 
-s=() b=()
+s=() b=() o=()
 stamp=$(date +%s)
-for i in $(seq "$runs"); do
-  s+=("$(timed slipway_build "$cold" cold "V=$stamp-$i")")
-  b+=("$(timed buildkit_build "$cold" cold "V=$stamp-$i")")
-done
-report "small cold build (ARG/ENV/RUN)" "${s[*]}" "${b[*]}"
+for i in $(seq "$runs"); do round "$cold" cold "V=$stamp-$i"; done
+report "small cold build (ARG/ENV/RUN)" "${s[*]}" "${b[*]}" "${o[*]}"
