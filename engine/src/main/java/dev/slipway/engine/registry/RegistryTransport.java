@@ -51,7 +51,10 @@ final class RegistryTransport implements AutoCloseable {
    */
   @Override
   public void close() {
-    HttpClient http = http();
+    HttpClient http = client.exceptionally(failedSetup -> null).join();
+    if (http == null) {
+      return; // requests reported the failure; there is no client to stop
+    }
     http.shutdownNow();
     try {
       http.awaitTermination(Duration.ofSeconds(5));
