@@ -22,8 +22,8 @@ import dev.slipway.builder.session.ClientSession;
 import dev.slipway.builder.session.GrpcBuildSession;
 import dev.slipway.builder.session.NoClientSession;
 import dev.slipway.builder.session.SessionRegistry;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.Engine;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.BuildSession;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -301,7 +301,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setSnapshotter(engine.snapshotterName())
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
-            .addPlatforms(dev.slipway.engine.image.Platform.host().toString())
+            .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
             .addAllRecentContextKeys(recentContextKeys());
     try {
       info.setCacheBytes(engine.diskUsage().getTotalBytes());

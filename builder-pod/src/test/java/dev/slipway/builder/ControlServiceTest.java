@@ -23,7 +23,7 @@ import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.builder.session.SessionRegistry;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.content.Platform;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;

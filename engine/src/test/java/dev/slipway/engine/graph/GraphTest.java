@@ -2,7 +2,7 @@ package dev.slipway.engine.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.content.Platform;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
