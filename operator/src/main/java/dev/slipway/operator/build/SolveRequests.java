@@ -22,6 +22,7 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.CacheSource;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
+import dev.slipway.session.OutputDestination;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -208,7 +209,7 @@ public final class SolveRequests {
       // Without a volume the output goes back to the CLI over its session.
       o.setDest(
           output.getVolumeClaimName() == null && clientContext
-              ? "client:" + output.getDest()
+              ? new OutputDestination.ClientPath(output.getDest()).dest()
               : output.getDest());
     }
     if (output.getCompression() != null) {
