@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,6 @@ public final class AnsweringSession implements AutoCloseable {
   private final Map<Long, ReadCredit> reads = new ConcurrentHashMap<>();
   private final Map<Integer, SocketChannel> sshChannels = new ConcurrentHashMap<>();
   private final Object sendLock = new Object();
-  private final CountDownLatch attached = new CountDownLatch(1);
   private ClientCallStreamObserver<ClientMessage> out;
   private volatile String endReason;
 
@@ -116,7 +114,6 @@ public final class AnsweringSession implements AutoCloseable {
               }
             });
     send(ClientMessage.newBuilder().setHello(hello).build());
-    attached.countDown();
   }
 
   public String id() {
