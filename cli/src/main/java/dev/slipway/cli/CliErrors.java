@@ -1,7 +1,7 @@
 package dev.slipway.cli;
 
-import dev.slipway.cli.build.UsageException;
 import dev.slipway.cli.cluster.KubeErrors;
+import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,12 +1,14 @@
 package dev.slipway.cli;
 
-import dev.slipway.cli.build.BuildCommand;
-import dev.slipway.cli.cache.DiskUsageCommand;
-import dev.slipway.cli.cache.PruneCommand;
-import dev.slipway.cli.cluster.BuilderCommand;
-import dev.slipway.cli.cluster.CancelCommand;
-import dev.slipway.cli.cluster.ListCommand;
-import dev.slipway.cli.cluster.LogsCommand;
+import dev.slipway.cli.command.BuildCommand;
+import dev.slipway.cli.command.BuilderCommand;
+import dev.slipway.cli.command.CancelCommand;
+import dev.slipway.cli.command.CompletionCommand;
+import dev.slipway.cli.command.DiskUsageCommand;
+import dev.slipway.cli.command.ListCommand;
+import dev.slipway.cli.command.LogsCommand;
+import dev.slipway.cli.command.PruneCommand;
+import dev.slipway.cli.command.VersionCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

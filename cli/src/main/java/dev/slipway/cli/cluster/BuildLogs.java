@@ -16,11 +16,16 @@ import java.util.function.Function;
  * start by its builder pod and followed live; when an attempt's events stop short (its pod lost),
  * the operator's next attempt, announced; in the end, how the request ended.
  */
-final class BuildLogs {
+public final class BuildLogs {
   private final ClusterConnection cluster;
   private final String name;
   private final Function<String, BuilderTunnel> tunnels;
   private final PrintStream out;
+
+  /** The logs of BuildRequest {@code name} of Builder {@code builderName}, shown on {@code out}. */
+  public BuildLogs(ClusterConnection cluster, String name, String builderName, PrintStream out) {
+    this(cluster, name, pod -> BuilderTunnel.open(cluster, builderName, pod), out);
+  }
 
   /**
    * @param tunnels opens a tunnel to a builder pod, by name
@@ -37,7 +42,7 @@ final class BuildLogs {
   }
 
   /** Follows the request's attempts until it ends; returns the exit status, 0 if it succeeded. */
-  int follow(ProgressPrinter printer) throws InterruptedException {
+  public int follow(ProgressPrinter printer) throws InterruptedException {
     // logs only watches: leaving it (Ctrl-C) never cancels the build
     BuildCancellation never = new BuildCancellation();
     try (BuildRequestFollower follower = new BuildRequestFollower(cluster, name, out)) {
@@ -74,7 +79,7 @@ final class BuildLogs {
   }
 
   /** Shows how a finished request ended; returns the exit status, 0 if it succeeded. */
-  int ended(BuildRequest build) {
+  public int ended(BuildRequest build) {
     out.println(name + " " + SchedulingNotices.describe(build.getStatus()));
     var result = build.getStatus().getResult();
     if (result != null && result.getDigest() != null) {

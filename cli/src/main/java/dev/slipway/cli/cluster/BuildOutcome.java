@@ -10,10 +10,10 @@ import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
 
 /** How a finished BuildRequest ended, as the last event of a build: its result or its error. */
-final class BuildOutcome {
+public final class BuildOutcome {
   private BuildOutcome() {}
 
-  static boolean isFinal(BuildRequest request) {
+  public static boolean isFinal(BuildRequest request) {
     return request.getStatus() != null
         && request.getStatus().getPhase() != null
         && request.getStatus().getPhase().isFinal();

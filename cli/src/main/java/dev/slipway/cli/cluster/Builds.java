@@ -4,10 +4,10 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
 
 /** Look-ups by name that fail with a message saying where the command looked. */
-final class Builds {
+public final class Builds {
   private Builds() {}
 
-  static BuildRequest get(ClusterConnection cluster, String name) {
+  public static BuildRequest get(ClusterConnection cluster, String name) {
     BuildRequest build =
         cluster
             .client()
@@ -28,7 +28,7 @@ final class Builds {
     return build;
   }
 
-  static Builder builder(ClusterConnection cluster, String name) {
+  public static Builder builder(ClusterConnection cluster, String name) {
     Builder builder =
         cluster
             .client()

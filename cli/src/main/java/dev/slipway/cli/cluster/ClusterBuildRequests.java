@@ -18,7 +18,7 @@ import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.api.resource.OutputType;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
-import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;

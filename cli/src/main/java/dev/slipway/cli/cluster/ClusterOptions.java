@@ -1,6 +1,6 @@
 package dev.slipway.cli.cluster;
 
-import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;

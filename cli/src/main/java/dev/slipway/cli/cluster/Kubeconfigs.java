@@ -1,6 +1,6 @@
 package dev.slipway.cli.cluster;
 
-import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.usage.UsageException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.slipway.cli.remote;
 
-import dev.slipway.cli.build.UsageException;
+import dev.slipway.cli.usage.UsageException;
 import java.net.URI;
 
 /** Where a builder listens, as given to {@code --builder grpc://HOST:PORT}. */

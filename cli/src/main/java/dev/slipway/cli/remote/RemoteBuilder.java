@@ -10,7 +10,6 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.SessionGrpc;
-import dev.slipway.cli.build.UsageException;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.session.BuildSession;
@@ -27,9 +26,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -74,24 +70,6 @@ public final class RemoteBuilder implements AutoCloseable {
           ClientInterceptors.intercept(
               transport, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-  }
-
-  /** A builder at {@code grpc://HOST:PORT}, with the bearer token in {@code tokenFile} if given. */
-  public static RemoteBuilder connect(String builder, Path tokenFile) {
-    BuilderAddress address = BuilderAddress.parse(builder);
-    String token = null;
-    if (tokenFile != null) {
-      try {
-        token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
-      } catch (IOException e) {
-        throw new UsageException(
-            "--token-file " + tokenFile + ": cannot read it: " + e.getMessage());
-      }
-      if (token.isEmpty()) {
-        throw new UsageException("--token-file " + tokenFile + " is empty");
-      }
-    }
-    return new RemoteBuilder(address, token);
   }
 
   /**

@@ -224,6 +224,22 @@ class ClusterBuildTest {
   }
 
   @Test
+  void checkOnlyReadsTheDockerfileInThisProcess() throws Exception {
+    Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY Dockerfile /\n");
+    MockCluster.Run check =
+        cluster.runBuild(
+            "--check",
+            "--builder",
+            "big",
+            "--state",
+            dir.resolve("state").toString(),
+            dir.toString());
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(check.err()).doesNotContain("BuildRequest");
+    assertThat(operator.requests()).isEmpty();
+  }
+
+  @Test
   void cancellingSetsSpecCancelAndEndsWhenTheOperatorConfirms() throws Exception {
     SolveRequest request =
         SolveRequest.newBuilder()
@@ -239,8 +255,8 @@ class ClusterBuildTest {
     BuildCancellation cancellation = new BuildCancellation();
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    ClusterBuild build =
-        new ClusterBuild(
+    ClusterBackend build =
+        new ClusterBackend(
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             dir,
@@ -248,7 +264,7 @@ class ClusterBuildTest {
             new PrintStream(notices, true, StandardCharsets.UTF_8));
     Future<?> solving =
         background.submit(
-            () -> build.solve(request, LocalSession.builder().build(), e -> {}, cancellation));
+            () -> build.build(request, LocalSession.builder().build(), e -> {}, cancellation));
     String name = operator.awaitCreated().getMetadata().getName();
     operator.writeStatus(
         name,

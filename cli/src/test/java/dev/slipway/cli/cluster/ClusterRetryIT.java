@@ -242,8 +242,8 @@ class ClusterRetryIT {
             .build();
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    ClusterBuild build =
-        new ClusterBuild(
+    ClusterBackend build =
+        new ClusterBackend(
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             context,
@@ -254,7 +254,7 @@ class ClusterRetryIT {
         () -> {
           try (build;
               LocalSession session = LocalSession.builder().context("context", context).build()) {
-            return build.solve(request, session, progress::add, new BuildCancellation());
+            return build.build(request, session, progress::add, new BuildCancellation());
           }
         });
   }

@@ -1,0 +1,37 @@
+package dev.slipway.cli.backend;
+
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.Engine;
+import dev.slipway.engine.EngineConfig;
+import dev.slipway.session.BuildSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** The engine embedded in this process ({@code --local}), keeping its state in one directory. */
+public final class LocalEngineBackend implements BuildBackend {
+  private final Engine engine;
+
+  public LocalEngineBackend(Path stateDir) throws IOException {
+    this.engine = Engine.open(EngineConfig.defaults(stateDir));
+  }
+
+  @Override
+  public BuildResult build(
+      SolveRequest request,
+      BuildSession session,
+      Consumer<SolveEvent> progress,
+      BuildCancellation cancellation)
+      throws BuildFailedException {
+    return engine.solve(request, session, progress, cancellation);
+  }
+
+  @Override
+  public void close() throws IOException {
+    engine.close();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.slipway.cli.command;
+
+import dev.slipway.cli.backend.BuildBackend;
+import dev.slipway.cli.backend.BuildMode;
+import dev.slipway.cli.backend.LocalEngineBackend;
+import dev.slipway.cli.cluster.ClusterBackend;
+import dev.slipway.cli.cluster.ClusterOptions;
+import dev.slipway.cli.remote.BuilderProcessBackend;
+import dev.slipway.cli.usage.UsageException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The flags of {@code slipway build} that say where it runs, and the backend they pick. */
+public final class BackendFlags {
+  /** The Builder a cluster build uses without --builder NAME (the Helm chart's default one). */
+  static final String DEFAULT_BUILDER = "default";
+
+  @Option(
+      names = "--local",
+      description =
+          "Build with the engine embedded in this process (the default without a kubeconfig).")
+  boolean local;
+
+  @Option(
+      names = "--builder",
+      paramLabel = "NAME|grpc://HOST:PORT",
+      description =
+          "A Builder on the cluster (default: default), or a builder process reached directly.")
+  String builder;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "File with the bearer token of a --builder grpc://HOST:PORT.")
+  Path tokenFile;
+
+  @Mixin ClusterOptions cluster;
+
+  @Mixin StateDirectory state;
+
+  /** Where the build runs; refuses flags that do not go together. */
+  BuildMode mode() {
+    BuildMode mode =
+        BuildMode.choose(local, builder, !cluster.kubeconfigs().isEmpty(), cluster.givenFlag());
+    if (tokenFile != null && mode != BuildMode.DIRECT) {
+      throw new UsageException(
+          "--token-file is for --builder grpc://HOST:PORT; a cluster build reads its Builder's"
+              + " token from the cluster");
+    }
+    return mode;
+  }
+
+  /**
+   * Opens the backend of {@code mode}. A --check only reads the Dockerfile, so the engine in this
+   * process runs it whatever the mode.
+   *
+   * @param contextDir the build context (null for a Dockerfile from stdin), for cache affinity
+   * @param network the --network flag: a cluster build leaves "default" to the Builder
+   * @param notices where a cluster build reports on its BuildRequest
+   */
+  BuildBackend open(
+      BuildMode mode, boolean checkOnly, Path contextDir, String network, PrintStream notices)
+      throws IOException {
+    if (checkOnly) {
+      return new LocalEngineBackend(state.path());
+    }
+    return switch (mode) {
+      case LOCAL -> new LocalEngineBackend(state.path());
+      case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile);
+      case CLUSTER ->
+          new ClusterBackend(
+              cluster.connect(),
+              builder == null ? DEFAULT_BUILDER : builder,
+              contextDir,
+              network,
+              notices);
+    };
+  }
+}

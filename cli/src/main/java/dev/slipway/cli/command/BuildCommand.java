@@ -1,0 +1,122 @@
+package dev.slipway.cli.command;
+
+import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.cli.backend.BuildBackend;
+import dev.slipway.cli.backend.BuildMode;
+import dev.slipway.cli.progress.FailureReport;
+import dev.slipway.cli.progress.ProgressPrinter;
+import dev.slipway.cli.request.BuildFlags;
+import dev.slipway.cli.request.ContextPaths;
+import dev.slipway.cli.usage.UsageException;
+import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.session.LocalSession;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code slipway build}: the flags of {@code docker buildx build}, run on a cluster (the default
+ * with a kubeconfig), by a builder process ({@code --builder grpc://}) or by the embedded engine.
+ * One flow for all three: the flags become a SolveRequest and a session, a {@link BuildBackend}
+ * runs the build, and this shows its progress and writes what it produced.
+ */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.class,
+    sortOptions = false,
+    description = "Build an image from a Dockerfile and a context.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  slipway build -t app:dev --output type=oci,dest=app.tar .",
+      "  slipway build -f docker/Dockerfile --build-arg VERSION=1.2 --target runtime .",
+      "  slipway build --secret id=npmrc,src=$HOME/.npmrc --ssh default -o out/ .",
+      "  slipway build --progress=plain --metadata-file meta.json -o type=docker,dest=- . | docker load",
+      "  slipway build -n team-a --builder big --push -t registry.example.com/app:1.0 ."
+    })
+public final class BuildCommand implements Callable<Integer> {
+
+  @Mixin BuildFlags flags;
+
+  @Mixin BackendFlags backend;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    Map<String, String> env = System.getenv();
+    if (!ProgressPrinter.MODES.contains(flags.progress())) {
+      throw new UsageException(
+          "--progress "
+              + flags.progress()
+              + " is not known; use "
+              + String.join(", ", ProgressPrinter.MODES));
+    }
+    BuildMode mode = backend.mode();
+    ContextPaths paths = flags.paths();
+    SolveRequest request = flags.toRequest(paths, env);
+    LocalSession session = flags.toSession(paths, env);
+    // bin/slipway sets SLIPWAY_TTY=1 when stderr is a terminal: the JVM cannot tell by itself.
+    ProgressPrinter printer =
+        ProgressPrinter.create(flags.progress(), err, "1".equals(env.get("SLIPWAY_TTY")));
+    BuildCancellation cancellation = new BuildCancellation();
+    Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (BuildBackend builds =
+            backend.open(
+                mode, flags.checkOnly(), paths.contextDir(), flags.network(), notices(err));
+        session) {
+      BuildResult result;
+      try {
+        result = builds.build(request, session, printer, cancellation);
+      } finally {
+        printer.finish();
+      }
+      writeResultFiles(result);
+      if (request.getOutputsCount() == 0 && !flags.checkOnly()) {
+        err.println(
+            "WARNING: No output specified; the build result only remains in the build cache."
+                + " Use --output or --push to keep it.");
+      }
+      return 0;
+    } catch (UsageException e) {
+      err.println("ERROR: " + e.getMessage());
+      return 2;
+    } catch (BuildFailedException e) {
+      FailureReport.print(err, e.error(), flags.dockerfileLines());
+      return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: the build was interrupted and is being cancelled
+      }
+    }
+  }
+
+  /**
+   * Where lines about a BuildRequest go: rawjson and quiet promise nothing but their own output.
+   */
+  private PrintStream notices(PrintStream err) {
+    return List.of("rawjson", "quiet").contains(flags.progress())
+        ? new PrintStream(OutputStream.nullOutputStream())
+        : err;
+  }
+
+  private void writeResultFiles(BuildResult result) throws IOException {
+    if (flags.iidFile() != null && !result.getConfigDigest().isEmpty()) {
+      Files.writeString(flags.iidFile(), result.getConfigDigest());
+    }
+    if (flags.metadataFile() != null) {
+      Files.writeString(flags.metadataFile(), BuildMetadata.toJson(result), StandardCharsets.UTF_8);
+    }
+  }
+}

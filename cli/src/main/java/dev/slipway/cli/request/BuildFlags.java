@@ -1,0 +1,288 @@
+package dev.slipway.cli.request;
+
+import com.google.protobuf.Duration;
+import dev.slipway.api.control.v1.BuildContext;
+import dev.slipway.api.control.v1.ClientContext;
+import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.HostEntry;
+import dev.slipway.api.control.v1.NetworkMode;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.cli.usage.UsageException;
+import dev.slipway.engine.session.LocalSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The flags of {@code slipway build} that say what to build (those of {@code docker buildx build}),
+ * and the one place they become a SolveRequest and the session that answers for this machine,
+ * whichever backend then runs the build.
+ */
+public final class BuildFlags {
+
+  @Parameters(
+      index = "0",
+      paramLabel = "CONTEXT",
+      description = "Build context: a directory, or - to read a Dockerfile from standard input.")
+  String context;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PATH",
+      description = "Dockerfile (default: CONTEXT/Dockerfile; - for standard input).")
+  String file;
+
+  @Option(
+      names = {"-t", "--tag"},
+      paramLabel = "NAME",
+      description = "Image name and tag, e.g. registry.example.com/app:1.0 (repeatable).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(
+      names = "--build-arg",
+      paramLabel = "KEY[=VALUE]",
+      description = "Build-time variable; KEY alone takes the value of $KEY.")
+  List<String> buildArgs = new ArrayList<>();
+
+  @Option(names = "--target", paramLabel = "STAGE", description = "Build this stage.")
+  String target;
+
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH",
+      split = ",",
+      description = "Target platform(s), e.g. linux/amd64.")
+  List<String> platforms = new ArrayList<>();
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Image label (repeatable).")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--secret",
+      paramLabel = "id=ID[,src=FILE|,env=VAR]",
+      description = "Secret for RUN --mount=type=secret (repeatable).")
+  List<String> secrets = new ArrayList<>();
+
+  @Option(
+      names = "--ssh",
+      paramLabel = "default|ID[=PATH,...]",
+      description = "SSH agent socket or keys for RUN --mount=type=ssh (repeatable).")
+  List<String> ssh = new ArrayList<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "type=TYPE[,dest=PATH]",
+      description =
+          "Output: type=image|registry|oci|docker|local|tar, dest=PATH or -, name=, push=.")
+  List<String> outputs = new ArrayList<>();
+
+  @Option(names = "--push", description = "Shorthand for --output=type=registry.")
+  boolean push;
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "type=TYPE,...",
+      description = "External cache source.")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(
+      names = "--cache-to",
+      paramLabel = "type=TYPE,...",
+      description = "External cache destination.")
+  List<String> cacheTo = new ArrayList<>();
+
+  @Option(names = "--no-cache", description = "Do not use the cache.")
+  boolean noCache;
+
+  @Option(
+      names = "--no-cache-filter",
+      paramLabel = "STAGE",
+      split = ",",
+      description = "Do not use the cache for these stages.")
+  List<String> noCacheFilter = new ArrayList<>();
+
+  @Option(names = "--pull", description = "Resolve base image tags again.")
+  boolean pull;
+
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
+      defaultValue = "default",
+      description = "Network of RUN steps: default (host), host or none.")
+  String network;
+
+  @Option(names = "--add-host", paramLabel = "HOST:IP", description = "Extra /etc/hosts entry.")
+  List<String> addHosts = new ArrayList<>();
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description = "auto, tty, plain, rawjson or quiet.")
+  String progress;
+
+  @Option(names = "--iidfile", paramLabel = "FILE", description = "Write the image ID to FILE.")
+  Path iidFile;
+
+  @Option(
+      names = "--metadata-file",
+      paramLabel = "FILE",
+      description = "Write build result metadata (JSON, buildx keys) to FILE.")
+  Path metadataFile;
+
+  @Option(names = "--check", description = "Run the Dockerfile checks only; build nothing.")
+  boolean check;
+
+  /** The --progress mode. */
+  public String progress() {
+    return progress;
+  }
+
+  public Path iidFile() {
+    return iidFile;
+  }
+
+  public Path metadataFile() {
+    return metadataFile;
+  }
+
+  /** Whether --check was given: the Dockerfile is checked, nothing built. */
+  public boolean checkOnly() {
+    return check;
+  }
+
+  /** The --network flag as given: "default" leaves the choice to the builder. */
+  public String network() {
+    return network;
+  }
+
+  /** The context and Dockerfile on this machine, checked; fails with a UsageException. */
+  public ContextPaths paths() {
+    return ContextPaths.resolve(context, file);
+  }
+
+  /** The build these flags describe, with a new build id. */
+  public SolveRequest toRequest(ContextPaths paths, Map<String, String> env) {
+    SolveRequest.Builder r = SolveRequest.newBuilder().setBuildId(UUID.randomUUID().toString());
+    r.setContext(
+        BuildContext.newBuilder().setClient(ClientContext.newBuilder().setName("context")));
+    r.setDockerfile(
+        paths.dockerfileText() != null
+            ? DockerfileSource.newBuilder().setInline(paths.dockerfileText())
+            : DockerfileSource.newBuilder().setPath(paths.dockerfile().getFileName().toString()));
+    if (target != null) {
+      r.setTarget(target);
+    }
+    r.putAllBuildArgs(KeyValueFlags.buildArgs(buildArgs, env));
+    r.putAllLabels(KeyValueFlags.parse("--label", labels));
+    r.addAllPlatforms(PlatformFlag.check(platforms));
+    for (String s : secrets) {
+      r.addSecretIds(SecretSpec.parse(s, env).id());
+    }
+    for (String s : ssh) {
+      r.addSshIds(SshSpec.parse(s).id());
+    }
+    for (String o : outputs) {
+      r.addOutputs(absoluteDest(OutputSpec.parse(o, tags)));
+    }
+    if (push) {
+      r.addOutputs(OutputSpec.parse("type=registry", tags));
+    }
+    if (outputs.isEmpty() && !push && !tags.isEmpty()) {
+      // Like buildx with a container driver: -t alone keeps the image in the local store.
+      r.addOutputs(OutputSpec.parse("type=image,push=false", tags));
+    }
+    cacheFrom.forEach(c -> r.addCacheFrom(CacheFlag.parse("--cache-from", c)));
+    cacheTo.forEach(c -> r.addCacheTo(CacheFlag.parse("--cache-to", c)));
+    r.setNoCache(noCache).addAllNoCacheFilter(noCacheFilter).setPull(pull).setCheckOnly(check);
+    r.setNetwork(
+        switch (network) {
+          case "default", "host" -> NetworkMode.NETWORK_MODE_HOST;
+          case "none" -> NetworkMode.NETWORK_MODE_NONE;
+          default ->
+              throw new UsageException(
+                  "--network " + network + " is not supported; use default, host or none");
+        });
+    for (String h : addHosts) {
+      int colon = h.indexOf(':');
+      if (colon <= 0 || colon == h.length() - 1) {
+        throw new UsageException("--add-host " + h + ": expected HOST:IP, e.g. db:127.0.0.1");
+      }
+      r.addExtraHosts(
+          HostEntry.newBuilder().setHost(h.substring(0, colon)).setIp(h.substring(colon + 1)));
+    }
+    r.setTimeout(Duration.getDefaultInstance());
+    return r.build();
+  }
+
+  /**
+   * What this machine serves the build: the context and Dockerfile directories, the --secret files
+   * and variables, the --ssh agents and keys.
+   */
+  public LocalSession toSession(ContextPaths paths, Map<String, String> env) {
+    LocalSession.Builder session = LocalSession.builder();
+    if (paths.contextDir() != null) {
+      session.context("context", paths.contextDir());
+    }
+    if (paths.dockerfile() != null) {
+      session.context("dockerfile", paths.dockerfile().getParent());
+    }
+    for (String s : secrets) {
+      SecretSpec secret = SecretSpec.parse(s, env);
+      if (secret.file() != null) {
+        if (!Files.isReadable(secret.file())) {
+          throw new UsageException(
+              "--secret id=" + secret.id() + ": " + secret.file() + " is not a readable file");
+        }
+        session.secretFile(secret.id(), secret.file());
+      } else {
+        session.secretEnv(secret.id(), secret.envVariable(), env);
+      }
+    }
+    for (String s : ssh) {
+      SshSpec spec = SshSpec.parse(s);
+      if (spec.paths().isEmpty()) {
+        String sock = env.get("SSH_AUTH_SOCK");
+        if (sock == null || sock.isEmpty()) {
+          throw new UsageException(
+              "--ssh "
+                  + spec.id()
+                  + ": $SSH_AUTH_SOCK is not set; start ssh-agent or give"
+                  + " --ssh "
+                  + spec.id()
+                  + "=PATH_TO_KEY");
+        }
+        session.sshAgent(spec.id(), List.of(Path.of(sock)));
+      } else {
+        session.sshAgent(spec.id(), spec.paths());
+      }
+    }
+    return session.build();
+  }
+
+  private static Output absoluteDest(Output o) {
+    if (o.getDest().isEmpty() || o.getDest().equals("-")) {
+      return o;
+    }
+    return o.toBuilder().setDest(Path.of(o.getDest()).toAbsolutePath().toString()).build();
+  }
+
+  /** The Dockerfile's lines for a failure report, or none when it cannot be read again. */
+  public List<String> dockerfileLines() {
+    try {
+      ContextPaths paths = paths();
+      return paths.dockerfileText() != null
+          ? paths.dockerfileText().lines().toList()
+          : Files.readAllLines(paths.dockerfile());
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+}
