@@ -1,10 +1,12 @@
 package dev.slipway.engine;
 
+import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.SourceLocation;
 import dev.slipway.api.control.v1.SourceRange;
+import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.ConvertRequest;
@@ -50,12 +52,12 @@ final class DockerfileLoader {
     try {
       if (request.getDockerfile().hasInline()) {
         text = request.getDockerfile().getInline();
-        fileName = "Dockerfile";
+        fileName = Dockerfiles.DEFAULT_NAME;
         ignore = dockerignore(session, null, null);
       } else {
         fileName =
             request.getDockerfile().getPath().isEmpty()
-                ? "Dockerfile"
+                ? Dockerfiles.DEFAULT_NAME
                 : request.getDockerfile().getPath();
         ContextFiles files = dockerfileContext(session);
         text =
@@ -101,7 +103,13 @@ final class DockerfileLoader {
             .noCache(request.getNoCache());
     request.getLabelsMap().forEach(convert::label);
     request.getNoCacheFilterList().forEach(convert::noCacheStage);
-    request.getExtraHostsList().forEach(h -> convert.extraHost(h.getHost() + ":" + h.getIp()));
+    for (var host : request.getExtraHostsList()) {
+      try {
+        convert.extraHost(new HostEntry(host.getHost(), host.getIp()));
+      } catch (IllegalArgumentException e) {
+        throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
+      }
+    }
     if (request.getPlatformsCount() > 0) {
       try {
         convert.targetPlatform(Platform.parse(request.getPlatforms(0)));

@@ -100,8 +100,13 @@ public class BuildRequestSpec {
   @JsonPropertyDescription("Resolve base image tags again even when cached.")
   private Boolean pull = false;
 
-  @JsonPropertyDescription("Network of RUN steps. Default: the Builder's.")
+  @JsonPropertyDescription(
+      "Network of RUN steps: default (the Builder's, also when unset), host or none.")
   private NetworkMode network;
+
+  @JsonPropertyDescription("Extra /etc/hosts entries of RUN steps (docker build --add-host).")
+  @Size(max = 64)
+  private List<ExtraHost> extraHosts;
 
   @Default("3600")
   @Min(1)
@@ -250,6 +255,14 @@ public class BuildRequestSpec {
 
   public void setNetwork(NetworkMode network) {
     this.network = network;
+  }
+
+  public List<ExtraHost> getExtraHosts() {
+    return extraHosts;
+  }
+
+  public void setExtraHosts(List<ExtraHost> extraHosts) {
+    this.extraHosts = extraHosts;
   }
 
   public Long getTimeoutSeconds() {

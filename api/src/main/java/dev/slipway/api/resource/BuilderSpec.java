@@ -43,7 +43,8 @@ public class BuilderSpec {
 
   @Default("host")
   @JsonPropertyDescription(
-      "Network of RUN steps: host (the pod's own network, the default) or none.")
+      "Network of RUN steps: host (the pod's own network, the default; default means the same)"
+          + " or none.")
   private NetworkMode network = NetworkMode.HOST;
 
   @Default("false")

@@ -10,14 +10,5 @@ public enum CacheMode {
 
   /** Every step of every stage. */
   @JsonProperty("max")
-  MAX;
-
-  /** The value as written in YAML. */
-  public String wireName() {
-    try {
-      return getDeclaringClass().getField(name()).getAnnotation(JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  MAX
 }

@@ -14,14 +14,5 @@ public enum CacheType {
 
   /** A directory on a volume. */
   @JsonProperty("local")
-  LOCAL;
-
-  /** The value as written in YAML. */
-  public String wireName() {
-    try {
-      return getDeclaringClass().getField(name()).getAnnotation(JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  LOCAL
 }

@@ -14,14 +14,5 @@ public enum Compression {
 
   /** No compression. */
   @JsonProperty("uncompressed")
-  UNCOMPRESSED;
-
-  /** The value as written in YAML. */
-  public String wireName() {
-    try {
-      return getDeclaringClass().getField(name()).getAnnotation(JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  UNCOMPRESSED
 }

@@ -22,14 +22,5 @@ public enum OutputType {
 
   /** The root filesystem as one tar. */
   @JsonProperty("tar")
-  TAR;
-
-  /** The value as written in YAML. */
-  public String wireName() {
-    try {
-      return getDeclaringClass().getField(name()).getAnnotation(JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  TAR
 }

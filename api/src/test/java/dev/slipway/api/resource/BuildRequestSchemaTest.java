@@ -118,6 +118,26 @@ class BuildRequestSchemaTest {
   }
 
   @Test
+  void acceptsExtraHostsAndTheDefaultNetwork() throws Exception {
+    String hosts =
+        VALID
+            + "  network: default\n"
+            + "  extraHosts:\n"
+            + "    - {host: db.internal, ip: 10.0.0.7}\n"
+            + "    - {host: v6, ip: \"fd00::1\"}\n";
+    assertThat(buildRequests.validate(hosts)).isEmpty();
+  }
+
+  @Test
+  void refusesAnExtraHostThatCouldWriteASecondHostsLine() throws Exception {
+    String injected =
+        VALID
+            + "  extraHosts:\n    - {host: \"db 10.0.0.8 evil\", ip: 10.0.0.7}\n    - {host: x}\n";
+    List<String> errors = buildRequests.validate(injected);
+    assertThat(String.join("\n", errors)).contains("/spec/extraHosts/0/host", "ip");
+  }
+
+  @Test
   void refusesABuilderWithNegativeReplicas() throws Exception {
     String builder =
         """

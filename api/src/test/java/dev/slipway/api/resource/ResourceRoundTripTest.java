@@ -28,6 +28,10 @@ class ResourceRoundTripTest {
     assertThat(git.getSpec().getOutputs().get(0).getType()).isEqualTo(OutputType.IMAGE);
     assertThat(git.getSpec().getCacheTo().get(0).getMode()).isEqualTo(CacheMode.MAX);
     assertThat(git.getSpec().getNoCache()).isFalse();
+    assertThat(git.getSpec().getExtraHosts())
+        .singleElement()
+        .satisfies(
+            h -> assertThat(h.getHost() + " " + h.getIp()).isEqualTo("npm.internal 10.0.12.7"));
 
     Builder builder =
         Serialization.unmarshal(

@@ -26,26 +26,19 @@ public final class ClusterBackend implements BuildBackend {
   private final ClusterConnection cluster;
   private final String builderName;
   private final Path contextDir;
-  private final String network;
   private final PrintStream notices;
   private final Function<String, BuilderTunnel> tunnels;
 
   /**
    * @param contextDir the build context on this machine (null for a Dockerfile from stdin)
-   * @param network the --network flag
    * @param notices where lines about the BuildRequest go (not the progress display)
    */
   public ClusterBackend(
-      ClusterConnection cluster,
-      String builderName,
-      Path contextDir,
-      String network,
-      PrintStream notices) {
+      ClusterConnection cluster, String builderName, Path contextDir, PrintStream notices) {
     this(
         cluster,
         builderName,
         contextDir,
-        network,
         notices,
         pod -> BuilderTunnel.open(cluster, builderName, pod));
   }
@@ -57,13 +50,11 @@ public final class ClusterBackend implements BuildBackend {
       ClusterConnection cluster,
       String builderName,
       Path contextDir,
-      String network,
       PrintStream notices,
       Function<String, BuilderTunnel> tunnels) {
     this.cluster = cluster;
     this.builderName = builderName;
     this.contextDir = contextDir;
-    this.network = network;
     this.notices = notices;
     this.tunnels = tunnels;
   }
@@ -78,7 +69,7 @@ public final class ClusterBackend implements BuildBackend {
     String sessionId = UUID.randomUUID().toString();
     BuildRequest desired =
         ClusterBuildRequests.of(
-            request, builderName, sessionId, AffinityKey.of(hostName(), contextDir), network);
+            request, builderName, sessionId, AffinityKey.of(hostName(), contextDir));
     Builds.builder(cluster, builderName);
     BuildRequest created =
         cluster

@@ -58,11 +58,9 @@ public final class BackendFlags {
    * process runs it whatever the mode.
    *
    * @param contextDir the build context (null for a Dockerfile from stdin), for cache affinity
-   * @param network the --network flag: a cluster build leaves "default" to the Builder
    * @param notices where a cluster build reports on its BuildRequest
    */
-  BuildBackend open(
-      BuildMode mode, boolean checkOnly, Path contextDir, String network, PrintStream notices)
+  BuildBackend open(BuildMode mode, boolean checkOnly, Path contextDir, PrintStream notices)
       throws IOException {
     if (checkOnly) {
       return new LocalEngineBackend(state.path());
@@ -72,11 +70,7 @@ public final class BackendFlags {
       case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile);
       case CLUSTER ->
           new ClusterBackend(
-              cluster.connect(),
-              builder == null ? DEFAULT_BUILDER : builder,
-              contextDir,
-              network,
-              notices);
+              cluster.connect(), builder == null ? DEFAULT_BUILDER : builder, contextDir, notices);
     };
   }
 }

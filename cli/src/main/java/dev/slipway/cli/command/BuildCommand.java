@@ -71,8 +71,7 @@ public final class BuildCommand implements Callable<Integer> {
     Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     try (BuildBackend builds =
-            backend.open(
-                mode, flags.checkOnly(), paths.contextDir(), flags.network(), notices(err));
+            backend.open(mode, flags.checkOnly(), paths.contextDir(), notices(err));
         session) {
       BuildResult result;
       try {

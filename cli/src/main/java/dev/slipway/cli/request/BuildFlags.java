@@ -158,11 +158,6 @@ public final class BuildFlags {
     return check;
   }
 
-  /** The --network flag as given: "default" leaves the choice to the builder. */
-  public String network() {
-    return network;
-  }
-
   /** The context and Dockerfile on this machine, checked; fails with a UsageException. */
   public ContextPaths paths() {
     return ContextPaths.resolve(context, file);
@@ -204,7 +199,8 @@ public final class BuildFlags {
     r.setNoCache(noCache).addAllNoCacheFilter(noCacheFilter).setPull(pull).setCheckOnly(check);
     r.setNetwork(
         switch (network) {
-          case "default", "host" -> NetworkMode.NETWORK_MODE_HOST;
+          case "default" -> NetworkMode.NETWORK_MODE_UNSPECIFIED; // the builder's (host)
+          case "host" -> NetworkMode.NETWORK_MODE_HOST;
           case "none" -> NetworkMode.NETWORK_MODE_NONE;
           default ->
               throw new UsageException(

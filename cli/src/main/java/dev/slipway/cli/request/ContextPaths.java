@@ -1,5 +1,6 @@
 package dev.slipway.cli.request;
 
+import dev.slipway.api.Dockerfiles;
 import dev.slipway.cli.usage.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,9 @@ public record ContextPaths(Path contextDir, Path dockerfile, String dockerfileTe
       return new ContextPaths(dir, null, readStdin());
     }
     Path dockerfile =
-        file == null ? dir.resolve("Dockerfile") : Path.of(file).toAbsolutePath().normalize();
+        file == null
+            ? dir.resolve(Dockerfiles.DEFAULT_NAME)
+            : Path.of(file).toAbsolutePath().normalize();
     if (!Files.isRegularFile(dockerfile)) {
       throw new UsageException(
           "failed to read Dockerfile: "

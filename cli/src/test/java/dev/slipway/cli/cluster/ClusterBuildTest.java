@@ -112,6 +112,8 @@ class ClusterBuildTest {
                       "--pull",
                       "--network",
                       "none",
+                      "--add-host",
+                      "db.internal:10.0.0.7",
                       context.toString()));
 
       BuildRequest created = operator.awaitCreated();
@@ -165,6 +167,13 @@ class ClusterBuildTest {
       assertThat(spec.getPull()).isTrue();
       assertThat(spec.getNoCache()).isFalse();
       assertThat(spec.getNetwork()).isEqualTo(NetworkMode.NONE);
+      assertThat(spec.getExtraHosts())
+          .singleElement()
+          .satisfies(
+              h -> {
+                assertThat(h.getHost()).isEqualTo("db.internal");
+                assertThat(h.getIp()).isEqualTo("10.0.0.7");
+              });
       assertThat(spec.getCancel()).isFalse();
       assertThat(created.toString()).doesNotContain("not-for-the-cluster");
 
@@ -260,7 +269,6 @@ class ClusterBuildTest {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             dir,
-            "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8));
     Future<?> solving =
         background.submit(

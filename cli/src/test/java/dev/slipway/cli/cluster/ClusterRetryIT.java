@@ -247,7 +247,6 @@ class ClusterRetryIT {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             context,
-            "default",
             new PrintStream(notices, true, StandardCharsets.UTF_8),
             this::tunnel);
     return background.submit(

@@ -103,7 +103,11 @@ public record ExecSpec(
     }
 
     public Builder extraHost(String hostname, String address) {
-      extraHosts.add(new HostEntry(hostname, address));
+      return extraHost(new HostEntry(hostname, address));
+    }
+
+    public Builder extraHost(HostEntry host) {
+      extraHosts.add(host);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.slipway.engine.graph;
 
+import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,7 +25,7 @@ public record ExecOp(
     String user,
     NetworkMode network,
     SecurityMode security,
-    List<String> extraHosts,
+    List<HostEntry> extraHosts,
     List<Mount> mounts,
     Platform platform,
     VertexInfo info,
@@ -50,7 +51,7 @@ public record ExecOp(
       String user,
       NetworkMode network,
       SecurityMode security,
-      List<String> extraHosts,
+      List<HostEntry> extraHosts,
       List<Mount> mounts,
       Platform platform,
       VertexInfo info) {
@@ -72,7 +73,8 @@ public record ExecOp(
             .str(user)
             .str(network.name())
             .str(security.name())
-            .strs(extraHosts)
+            // host:ip, as cache keys were before the entries had a type of their own
+            .strs(extraHosts.stream().map(h -> h.hostname() + ":" + h.address()).toList())
             .str(platform.toString())
             .num(mounts.size());
     for (Mount m : mounts) {

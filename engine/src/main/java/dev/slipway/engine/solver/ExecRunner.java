@@ -61,10 +61,7 @@ final class ExecRunner implements OpRunner<ExecOp> {
               .cwd(v.cwd() == null || v.cwd().isEmpty() ? "/" : v.cwd())
               .user(v.user() == null || v.user().isEmpty() ? "root" : v.user())
               .network(network(v, job));
-      for (String host : v.extraHosts()) {
-        int colon = host.indexOf(':');
-        spec.extraHost(host.substring(0, colon), host.substring(colon + 1));
-      }
+      v.extraHosts().forEach(spec::extraHost);
       for (ExecOp.Mount m : v.mounts()) {
         mount(m, v, inputs, job, resources).ifPresent(spec::mount);
       }

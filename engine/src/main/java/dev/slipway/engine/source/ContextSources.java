@@ -1,5 +1,6 @@
 package dev.slipway.engine.source;
 
+import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.engine.content.Digest;
@@ -99,7 +100,7 @@ public final class ContextSources {
       if (ArchiveUnpacker.isArchive(file)) {
         ArchiveUnpacker.unpack(file, dir, null);
       } else {
-        Files.move(file, dir.resolve("Dockerfile")); // a URL to a plain Dockerfile
+        Files.move(file, dir.resolve(Dockerfiles.DEFAULT_NAME)); // a URL to a plain Dockerfile
       }
       return dir;
     } catch (InterruptedException e) {

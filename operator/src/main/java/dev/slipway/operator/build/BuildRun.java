@@ -48,7 +48,6 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
       String disconnectReason) {}
 
   private final ResourceID request;
-  private final String builder;
   private final String buildId;
   private final int attempt;
   private final BuilderPod pod;
@@ -71,14 +70,12 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
    */
   public BuildRun(
       ResourceID request,
-      String builder,
       String buildId,
       int attempt,
       BuilderPod pod,
       String contextKey,
       BiConsumer<BuildRun, Boolean> onChange) {
     this.request = request;
-    this.builder = builder;
     this.buildId = buildId;
     this.attempt = attempt;
     this.pod = pod;
@@ -88,11 +85,6 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
 
   public ResourceID request() {
     return request;
-  }
-
-  /** namespace/name of the Builder. */
-  public String builder() {
-    return builder;
   }
 
   public String buildId() {

@@ -1,6 +1,5 @@
 package dev.slipway.operator.build;
 
-import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,9 +30,5 @@ public final class BuildRuns {
         byRequestUid.values().stream()
             .filter(r -> r.pod().endpoint().equals(endpoint) && r.occupiesSlot())
             .count();
-  }
-
-  public Collection<BuildRun> all() {
-    return byRequestUid.values();
   }
 }

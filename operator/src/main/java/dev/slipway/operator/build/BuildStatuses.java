@@ -5,11 +5,13 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.api.resource.BuildSteps;
-import dev.slipway.operator.Conditions;
+import dev.slipway.operator.kube.Conditions;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.time.Instant;
 
-/** Builds the next status of a BuildRequest from the current one. */
+/** Builds the next status of a BuildRequest from the current one, and writes it. */
 final class BuildStatuses {
 
   private BuildStatuses() {}
@@ -19,6 +21,31 @@ final class BuildStatuses {
     return status == null
         ? new BuildRequestStatus()
         : Serialization.unmarshal(Serialization.asJson(status), BuildRequestStatus.class);
+  }
+
+  /** Attempts started so far. */
+  static int attempts(BuildRequest request) {
+    return request.getStatus() == null || request.getStatus().getAttempts() == null
+        ? 0
+        : request.getStatus().getAttempts();
+  }
+
+  /**
+   * Patches the status, unless it is unchanged, and keeps the cache and {@code request} current.
+   */
+  static void write(
+      BuildRequest request, Context<BuildRequest> context, BuildRequestStatus status) {
+    if (same(request.getStatus(), status)) {
+      return;
+    }
+    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+        request,
+        context,
+        r -> {
+          r.setStatus(status);
+          return r;
+        });
+    request.setStatus(status);
   }
 
   static boolean same(BuildRequestStatus a, BuildRequestStatus b) {

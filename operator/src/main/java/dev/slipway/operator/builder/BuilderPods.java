@@ -43,11 +43,6 @@ public final class BuilderPods {
     return Optional.of(token);
   }
 
-  /** Forgets a token, e.g. after its Secret was deleted and created anew. */
-  public void forgetToken(String namespace, String builder) {
-    tokens.remove(namespace + "/" + builder);
-  }
-
   /**
    * The pods of one Builder, ordered by name (ordinal), each with its endpoint and readiness: one
    * entry per pod, its newest version (the secondary resources once listed a pod twice, seen in
@@ -83,7 +78,7 @@ public final class BuilderPods {
   }
 
   /** Ready by the kubelet's probe (the builder's gRPC health) and not on its way out. */
-  public static boolean isReady(Pod pod) {
+  private static boolean isReady(Pod pod) {
     if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
       return false;
     }

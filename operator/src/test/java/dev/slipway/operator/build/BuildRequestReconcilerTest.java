@@ -184,6 +184,21 @@ class BuildRequestReconcilerTest {
   }
 
   @Test
+  void deletingARunningRequestFreesItsSlot(TestInfo test) {
+    var c = cluster(test, 1);
+    c.createBuilder("b", 1, 1);
+    c.createRequest("doomed", "b", 60_000, s -> {});
+    await("running", WAIT, () -> c.phase("doomed") == BuildPhase.RUNNING);
+    awaitOnPod(c, "b-0", c.request("doomed").getStatus().getBuildId());
+
+    client.resource(c.request("doomed")).delete();
+    await("deleted", WAIT, () -> c.request("doomed") == null);
+    c.createRequest("next", "b", 50, s -> {});
+
+    await("the next build, in the freed slot", WAIT, () -> c.phase("next") == BuildPhase.SUCCEEDED);
+  }
+
+  @Test
   void timeoutFailsAndCancelsTheBuild(TestInfo test) {
     var c = cluster(test, 2);
     c.createBuilder("b", 1, 2);

@@ -2,6 +2,8 @@ package dev.slipway.operator.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.control.v1.HostEntry;
+import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildOutput;
@@ -11,6 +13,7 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.BuilderReference;
 import dev.slipway.api.resource.BuilderSpec;
 import dev.slipway.api.resource.ConfigMapContext;
+import dev.slipway.api.resource.ExtraHost;
 import dev.slipway.api.resource.GitContext;
 import dev.slipway.api.resource.RegistrySettings;
 import dev.slipway.api.resource.SecretMount;
@@ -125,6 +128,27 @@ class SolveRequestsTest {
     assertThat(solve.getDetached())
         .as("a restarted operator follows the build again instead of the builder cancelling it")
         .isTrue();
+  }
+
+  @Test
+  void extraHostsTravelAndTheDefaultNetworkIsTheBuilders() {
+    BuildRequest request =
+        request(
+            ctx -> {
+              GitContext git = new GitContext();
+              git.setUrl("https://git.example/app.git");
+              ctx.setGit(git);
+            });
+    request.getSpec().setExtraHosts(List.of(new ExtraHost("db.internal", "10.0.0.7")));
+    request.getSpec().setNetwork(dev.slipway.api.resource.NetworkMode.DEFAULT);
+    Builder builder = builder();
+    builder.getSpec().setNetwork(dev.slipway.api.resource.NetworkMode.NONE);
+
+    var solve = SolveRequests.of(request, "uid-1", builder, null, "", "ctx-key");
+
+    assertThat(solve.getExtraHostsList())
+        .containsExactly(HostEntry.newBuilder().setHost("db.internal").setIp("10.0.0.7").build());
+    assertThat(solve.getNetwork()).isEqualTo(NetworkMode.NETWORK_MODE_NONE);
   }
 
   private static Builder builder() {

@@ -1,5 +1,7 @@
 package dev.slipway.engine.frontend.dockerfile;
 
+import dev.slipway.api.Dockerfiles;
+import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +21,7 @@ import java.util.Set;
  * @param labels extra labels for the image
  * @param noCache ignore every cached result
  * @param noCacheStages stages whose results must not come from the cache
- * @param extraHosts {@code host:ip} entries for RUN steps
+ * @param extraHosts extra /etc/hosts entries of RUN steps
  */
 public record ConvertRequest(
     String dockerfile,
@@ -32,13 +34,13 @@ public record ConvertRequest(
     Map<String, String> labels,
     boolean noCache,
     Set<String> noCacheStages,
-    List<String> extraHosts,
+    List<HostEntry> extraHosts,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
     Objects.requireNonNull(dockerfile, "dockerfile");
     Objects.requireNonNull(resolver, "resolver");
-    fileName = fileName == null ? "Dockerfile" : fileName;
+    fileName = fileName == null ? Dockerfiles.DEFAULT_NAME : fileName;
     ignorePatterns = List.copyOf(ignorePatterns);
     buildArgs = Map.copyOf(buildArgs);
     buildPlatform = buildPlatform == null ? Platform.host() : buildPlatform;
@@ -56,7 +58,7 @@ public record ConvertRequest(
   public static final class Builder {
     private final String dockerfile;
     private final ImageMetadataResolver resolver;
-    private String fileName = "Dockerfile";
+    private String fileName = Dockerfiles.DEFAULT_NAME;
     private final List<String> ignorePatterns = new ArrayList<>();
     private final Map<String, String> buildArgs = new LinkedHashMap<>();
     private String target;
@@ -65,7 +67,7 @@ public record ConvertRequest(
     private final Map<String, String> labels = new LinkedHashMap<>();
     private boolean noCache;
     private final Set<String> noCacheStages = new LinkedHashSet<>();
-    private final List<String> extraHosts = new ArrayList<>();
+    private final List<HostEntry> extraHosts = new ArrayList<>();
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -122,8 +124,8 @@ public record ConvertRequest(
       return this;
     }
 
-    public Builder extraHost(String hostIp) {
-      extraHosts.add(hostIp);
+    public Builder extraHost(HostEntry host) {
+      extraHosts.add(host);
       return this;
     }
 

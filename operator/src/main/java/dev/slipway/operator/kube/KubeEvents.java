@@ -1,4 +1,4 @@
-package dev.slipway.operator;
+package dev.slipway.operator.kube;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

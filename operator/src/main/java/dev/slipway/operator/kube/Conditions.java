@@ -1,4 +1,4 @@
-package dev.slipway.operator;
+package dev.slipway.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -1,0 +1,148 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.control.v1.BuildSummary;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.control.BuilderClient;
+import dev.slipway.operator.control.BuilderPod;
+import io.grpc.StatusRuntimeException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows a placed build into its request's status: shows its progress, hands its end to {@link
+ * BuildEndings}, notices a lost pod or a passed deadline, and after an operator restart or a broken
+ * stream re-attaches to the build on its pod instead of starting it twice.
+ */
+final class BuildFollower {
+
+  private static final Logger LOG = Logger.getLogger(BuildFollower.class);
+
+  private final BuilderClient client;
+  private final BuildRuns runs;
+  private final BuilderPodDirectory pods;
+  private final BuildLauncher launcher;
+  private final BuildEndings endings;
+
+  BuildFollower(
+      BuilderClient client,
+      BuildRuns runs,
+      BuilderPodDirectory pods,
+      BuildLauncher launcher,
+      BuildEndings endings) {
+    this.client = client;
+    this.runs = runs;
+    this.pods = pods;
+    this.launcher = launcher;
+    this.endings = endings;
+  }
+
+  /** One look at a run the operator follows. */
+  UpdateControl<BuildRequest> follow(
+      BuildRequest request, Context<BuildRequest> context, BuildRun run) {
+    BuildRun.Snapshot snapshot = run.snapshot();
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    BuildStatuses.progress(status, snapshot);
+    switch (snapshot.state()) {
+      case SUCCEEDED -> {
+        return endings.finish(
+            request, context, status, BuildEnding.succeeded(snapshot.result().getImageDigest()));
+      }
+      case FAILED -> {
+        return endings.finish(request, context, status, BuildEnding.failed(snapshot.error()));
+      }
+      case CANCELLED -> {
+        if (!Boolean.TRUE.equals(request.getSpec().getCancel())) {
+          // Nobody asked: the builder stopped it itself (shutting down as its pod is deleted).
+          // That is a lost pod, not a user's cancel, so the request's retries apply.
+          return endings.retryOrFail(
+              request, context, run.pod().name(), snapshot.error().getMessage());
+        }
+        return endings.finish(
+            request,
+            context,
+            status,
+            BuildEnding.cancelledOnBuilder(snapshot.error().getMessage()));
+      }
+      case DISCONNECTED -> {
+        return lost(request, context, run, snapshot.disconnectReason());
+      }
+      default -> {}
+    }
+    if (!pods.exists(request, run.pod().name())) {
+      return lost(request, context, run, "the pod was deleted");
+    }
+    if (!BuildDeadlines.left(request, status, Instant.now()).isPositive()) {
+      return endings.timeOut(request, context, status, run);
+    }
+    BuildStatuses.write(request, context, status);
+    return UpdateControl.<BuildRequest>noUpdate()
+        .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
+  }
+
+  /** After an operator restart: finds the build on its pod instead of starting it again. */
+  UpdateControl<BuildRequest> reattach(
+      BuildRequest request, Context<BuildRequest> context, Builder builder) {
+    BuildRequestStatus status = request.getStatus();
+    Optional<BuilderPod> pod = pods.find(context.getClient(), request, status.getBuilderPod());
+    if (pod.isEmpty() || !pod.get().ready()) {
+      return endings.retryOrFail(
+          request, context, status.getBuilderPod(), "the pod is gone or not ready");
+    }
+    Optional<BuildSummary> known = knownBuild(pod.get(), status.getBuildId());
+    BuildLauncher.Inputs inputs = BuildLauncher.inputs(request, context.getClient());
+    BuildRun run =
+        launcher.run(
+            request,
+            status.getBuildId(),
+            BuildStatuses.attempts(request),
+            pod.get(),
+            inputs.contextKey());
+    runs.put(request.getMetadata().getUid(), run);
+    if (known.isPresent()) {
+      LOG.infof(
+          "build %s/%s: re-attaching to %s on pod %s",
+          request.getMetadata().getNamespace(),
+          request.getMetadata().getName(),
+          status.getBuildId(),
+          pod.get().name());
+      launcher.watch(run);
+    } else {
+      // The status was written but the operator stopped before Solve reached the pod.
+      launcher.solve(request, context.getClient(), builder, inputs.configMap(), run);
+    }
+    return UpdateControl.<BuildRequest>noUpdate()
+        .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
+  }
+
+  /** The stream broke: re-attach if the pod still has the build, else retry or give up. */
+  private UpdateControl<BuildRequest> lost(
+      BuildRequest request, Context<BuildRequest> context, BuildRun run, String why) {
+    endings.release(request);
+    Optional<BuilderPod> pod = pods.find(context.getClient(), request, run.pod().name());
+    if (pod.isPresent() && pod.get().ready() && knownBuild(pod.get(), run.buildId()).isPresent()) {
+      BuildRun again = launcher.again(request, run, pod.get());
+      runs.put(request.getMetadata().getUid(), again);
+      launcher.watch(again);
+      return UpdateControl.<BuildRequest>noUpdate()
+          .rescheduleAfter(BuildDeadlines.nextCheck(request, request.getStatus()));
+    }
+    return endings.retryOrFail(request, context, run.pod().name(), why);
+  }
+
+  /** The pod's summary of the build; empty if it does not know it or does not answer. */
+  private Optional<BuildSummary> knownBuild(BuilderPod pod, String buildId) {
+    try {
+      return client.listBuilds(pod).getBuildsList().stream()
+          .filter(b -> b.getBuildId().equals(buildId))
+          .findFirst();
+    } catch (StatusRuntimeException e) {
+      LOG.debugf("ListBuilds on %s failed: %s", pod.name(), e.getStatus());
+      return Optional.empty();
+    }
+  }
+}

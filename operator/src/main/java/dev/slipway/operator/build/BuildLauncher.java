@@ -1,0 +1,93 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.control.BuilderClient;
+import dev.slipway.operator.control.BuilderPod;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the {@link BuildRun}s of BuildRequests (the only place that does) and starts their
+ * streams: Solve for an attempt the pod has not seen, Status for one it runs already. Every run
+ * wakes its request on progress, at once when its stream ends.
+ */
+final class BuildLauncher {
+
+  private static final Logger LOG = Logger.getLogger(BuildLauncher.class);
+
+  /** What a request's context resolves to: the ConfigMap it names (or null) and its cache key. */
+  record Inputs(ConfigMap configMap, String contextKey) {}
+
+  private final BuilderClient client;
+  private final BuildSessions sessions;
+  private final BuildWakeups wakeups;
+
+  BuildLauncher(BuilderClient client, BuildSessions sessions, BuildWakeups wakeups) {
+    this.client = client;
+    this.sessions = sessions;
+    this.wakeups = wakeups;
+  }
+
+  static Inputs inputs(BuildRequest request, KubernetesClient kube) {
+    var source = request.getSpec().getContext();
+    ConfigMap configMap =
+        source.getConfigMap() == null
+            ? null
+            : BuildValidator.configMap(
+                kube, request.getMetadata().getNamespace(), source.getConfigMap().getName());
+    var clientContext = source.getClient();
+    String contextKey =
+        ContextKeys.of(
+            SolveRequests.context(source, configMap),
+            clientContext == null ? null : clientContext.getAffinityKey());
+    return new Inputs(configMap, contextKey);
+  }
+
+  /** A run of the request's attempt on the pod; nothing is sent yet. */
+  BuildRun run(
+      BuildRequest request, String buildId, int attempt, BuilderPod pod, String contextKey) {
+    return new BuildRun(
+        ResourceID.fromResource(request), buildId, attempt, pod, contextKey, this::changed);
+  }
+
+  /** A fresh run of a run's attempt, to follow it again after its stream broke. */
+  BuildRun again(BuildRequest request, BuildRun broken, BuilderPod pod) {
+    return run(request, broken.buildId(), broken.attempt(), pod, broken.contextKey());
+  }
+
+  /** Opens the build's session, if it needs one, and sends Solve; the run follows the progress. */
+  void solve(
+      BuildRequest request,
+      KubernetesClient kube,
+      Builder builder,
+      ConfigMap configMap,
+      BuildRun run) {
+    String sessionId = sessions.open(request, builder, run, kube);
+    SolveRequest solve =
+        SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey());
+    LOG.infof(
+        "build %s/%s: Solve %s on pod %s",
+        request.getMetadata().getNamespace(),
+        request.getMetadata().getName(),
+        run.buildId(),
+        run.pod().name());
+    run.follow(() -> client.solve(run.pod(), solve, run));
+  }
+
+  /** Follows a build its pod runs already, with Status. */
+  void watch(BuildRun run) {
+    run.follow(() -> client.status(run.pod(), run.buildId(), run));
+  }
+
+  private void changed(BuildRun run, boolean ended) {
+    if (ended) {
+      wakeups.now(run.request());
+    } else {
+      wakeups.soon(run.request());
+    }
+  }
+}

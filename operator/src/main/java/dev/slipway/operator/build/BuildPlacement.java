@@ -1,0 +1,157 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.control.BuilderPod;
+import dev.slipway.operator.kube.Conditions;
+import dev.slipway.operator.kube.KubeEvents;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Admits a BuildRequest that is not placed yet: reports it invalid, queues it behind earlier
+ * requests for its Builder, or starts its next attempt on the pod {@link BuildScheduler} chooses.
+ */
+final class BuildPlacement {
+
+  /** Rechecks a request that names something missing (it may be created later). */
+  static final Duration INVALID_RECHECK = Duration.ofSeconds(30);
+
+  /** Rechecks queued requests even without a wake-up (a pod's load may change on its own). */
+  static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
+
+  private final BuilderPodDirectory pods;
+  private final BuildLauncher launcher;
+  private final BuildScheduler scheduler;
+  private final QueueIndex queue;
+  private final BuildRuns runs;
+
+  BuildPlacement(
+      BuilderPodDirectory pods,
+      BuildLauncher launcher,
+      BuildScheduler scheduler,
+      QueueIndex queue,
+      BuildRuns runs) {
+    this.pods = pods;
+    this.launcher = launcher;
+    this.scheduler = scheduler;
+    this.queue = queue;
+    this.runs = runs;
+  }
+
+  /**
+   * Starts the request's next attempt if a slot is free and the request is next, else queues it.
+   */
+  UpdateControl<BuildRequest> place(
+      BuildRequest request, Context<BuildRequest> context, Builder builder) {
+    String namespace = request.getMetadata().getNamespace();
+    String builderName = builder.getMetadata().getName();
+    List<BuilderPod> builderPods = pods.pods(context.getClient(), namespace, builderName);
+    BuildLauncher.Inputs inputs = BuildLauncher.inputs(request, context.getClient());
+    int attempt = BuildStatuses.attempts(request) + 1;
+    String buildId = request.getMetadata().getUid() + "-" + attempt;
+    String key = QueueIndex.builderKey(request);
+    var decision =
+        scheduler.decide(
+            key,
+            request,
+            queue.waiting(key),
+            builderPods,
+            builder.getSpec().getMaxParallelBuilds(),
+            inputs.contextKey(),
+            load -> launcher.run(request, buildId, attempt, load.pod(), inputs.contextKey()));
+    return switch (decision) {
+      case BuildScheduler.Queued q -> queued(request, context, builderName, q);
+      case BuildScheduler.Placed p -> start(request, context, builder, inputs, p.run());
+    };
+  }
+
+  /** The request names something that does not exist or is wrong: says what, and looks again. */
+  UpdateControl<BuildRequest> invalid(
+      BuildRequest request, Context<BuildRequest> context, String problem) {
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    boolean news = !problem.equals(status.getMessage());
+    BuildStatuses.phase(request, status, BuildPhase.PENDING, problem);
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            "Scheduled",
+            false,
+            "Invalid",
+            problem,
+            request.getMetadata().getGeneration()));
+    BuildStatuses.write(request, context, status);
+    if (news) {
+      KubeEvents.warning(context.getClient(), request, "Invalid", problem);
+    }
+    return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(INVALID_RECHECK);
+  }
+
+  private UpdateControl<BuildRequest> queued(
+      BuildRequest request,
+      Context<BuildRequest> context,
+      String builderName,
+      BuildScheduler.Queued queued) {
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    boolean wasQueued = status.getPhase() == BuildPhase.QUEUED;
+    String message =
+        queued.readyPods() == 0
+            ? "waiting for a ready pod of Builder "
+                + builderName
+                + " (kubectl get builder "
+                + builderName
+                + ")"
+            : "waiting for a free slot on Builder "
+                + builderName
+                + ": position "
+                + queued.position();
+    BuildStatuses.phase(request, status, BuildPhase.QUEUED, message);
+    status.setQueuePosition(queued.position());
+    BuildStatuses.write(request, context, status);
+    if (!wasQueued) {
+      KubeEvents.normal(context.getClient(), request, "Queued", message);
+    }
+    return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+  }
+
+  private UpdateControl<BuildRequest> start(
+      BuildRequest request,
+      Context<BuildRequest> context,
+      Builder builder,
+      BuildLauncher.Inputs inputs,
+      BuildRun run) {
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    status.setBuilderPod(run.pod().name());
+    status.setBuildId(run.buildId());
+    status.setAttempts(run.attempt());
+    status.setStartTime(Instant.now().toString());
+    status.setCompletionTime(null);
+    status.setSteps(null);
+    status.setResult(null);
+    String message =
+        "building on pod "
+            + run.pod().name()
+            + " (attempt "
+            + run.attempt()
+            + " of "
+            + (request.getSpec().getRetries() + 1)
+            + ")";
+    BuildStatuses.phase(request, status, BuildPhase.RUNNING, message);
+    try {
+      // The status names pod and build id before Solve is sent: a restarted operator finds it.
+      BuildStatuses.write(request, context, status);
+    } catch (RuntimeException e) {
+      runs.remove(request.getMetadata().getUid());
+      throw e;
+    }
+    KubeEvents.normal(context.getClient(), request, "Started", message);
+    launcher.solve(request, context.getClient(), builder, inputs.configMap(), run);
+    return UpdateControl.<BuildRequest>noUpdate()
+        .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
+  }
+}

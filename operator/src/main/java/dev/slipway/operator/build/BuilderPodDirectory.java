@@ -1,0 +1,66 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.operator.builder.BuilderNames;
+import dev.slipway.operator.builder.BuilderPods;
+import dev.slipway.operator.control.BuilderPod;
+import dev.slipway.operator.control.BuilderToken;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Builder's pods as the reconciler's pod informer sees them, made addressable with the Builder's
+ * token.
+ */
+final class BuilderPodDirectory {
+
+  private final BuilderPods builderPods;
+  private volatile InformerEventSource<Pod, BuildRequest> informer;
+
+  BuilderPodDirectory(BuilderPods builderPods) {
+    this.builderPods = builderPods;
+  }
+
+  void attach(InformerEventSource<Pod, BuildRequest> informer) {
+    this.informer = informer;
+  }
+
+  /** The Builder's pods with their endpoints; none while its token Secret does not exist. */
+  List<BuilderPod> pods(KubernetesClient kube, String namespace, String builder) {
+    return builderPods
+        .token(kube, namespace, builder)
+        .map(t -> BuilderPods.of(podsOf(namespace, builder), builder, t))
+        .orElse(List.of());
+  }
+
+  /** The pod of the request's Builder with that name, if it exists and the token is known. */
+  Optional<BuilderPod> find(KubernetesClient kube, BuildRequest request, String podName) {
+    String namespace = request.getMetadata().getNamespace();
+    String builder = request.getSpec().getBuilderRef().getName();
+    Optional<BuilderToken> token = builderPods.token(kube, namespace, builder);
+    if (token.isEmpty() || podName == null) {
+      return Optional.empty();
+    }
+    return BuilderPods.of(podsOf(namespace, builder), builder, token.get()).stream()
+        .filter(p -> p.name().equals(podName))
+        .findFirst();
+  }
+
+  /** Whether the informer still sees the pod, ready or not. */
+  boolean exists(BuildRequest request, String podName) {
+    return podsOf(request.getMetadata().getNamespace(), request.getSpec().getBuilderRef().getName())
+        .stream()
+        .anyMatch(p -> p.getMetadata().getName().equals(podName));
+  }
+
+  private List<Pod> podsOf(String namespace, String builder) {
+    return informer
+        .list(
+            namespace,
+            p -> builder.equals(p.getMetadata().getLabels().get(BuilderNames.BUILDER_LABEL)))
+        .toList();
+  }
+}

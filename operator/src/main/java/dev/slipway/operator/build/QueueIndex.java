@@ -1,0 +1,106 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.resource.BuildPhase;
+import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The BuildRequests of each Builder, from the informer's cache: which of them wait for a slot (the
+ * queue the scheduler orders) and which are not finished (the ones a change of the Builder or its
+ * pods concerns).
+ */
+final class QueueIndex {
+
+  static final String BY_BUILDER = "slipway.dev/by-builder";
+
+  private final BuildRuns runs;
+  private final BuildWakeups wakeups;
+  private volatile IndexerResourceCache<BuildRequest> requests;
+
+  QueueIndex(BuildRuns runs, BuildWakeups wakeups) {
+    this.runs = runs;
+    this.wakeups = wakeups;
+  }
+
+  /** Indexes the reconciler's primary cache; until then every lookup is empty. */
+  void attach(IndexerResourceCache<BuildRequest> cache) {
+    requests = cache;
+    cache.addIndexer(BY_BUILDER, r -> List.of(builderKey(r)));
+  }
+
+  /** namespace/name of the Builder a request names. */
+  static String builderKey(BuildRequest request) {
+    return builderKey(
+        request.getMetadata().getNamespace(), request.getSpec().getBuilderRef().getName());
+  }
+
+  static String builderKey(String namespace, String builder) {
+    return namespace + "/" + builder;
+  }
+
+  /** Every cached request (none before the operator started). */
+  Stream<BuildRequest> all() {
+    IndexerResourceCache<BuildRequest> cache = requests;
+    return cache == null ? Stream.empty() : cache.list();
+  }
+
+  /** The Builder's requests that wait for a pod, in no particular order. */
+  List<BuildRequest> waiting(String builderKey) {
+    return of(builderKey).filter(r -> isWaiting(r, runs)).toList();
+  }
+
+  /** Wakes the requests waiting for the Builder: a slot may have freed up. */
+  void wake(String builderKey) {
+    of(builderKey)
+        .filter(r -> isWaiting(r, runs))
+        .forEach(r -> wakeups.now(ResourceID.fromResource(r)));
+  }
+
+  /** The Builder's requests that are not finished yet. */
+  Set<ResourceID> unfinished(String builderKey) {
+    return of(builderKey)
+        .filter(QueueIndex::isUnfinished)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private Stream<BuildRequest> of(String builderKey) {
+    IndexerResourceCache<BuildRequest> cache = requests;
+    return cache == null ? Stream.empty() : cache.byIndex(BY_BUILDER, builderKey).stream();
+  }
+
+  /**
+   * Whether the request waits for a slot: not cancelled, deleted, invalid, finished or placed
+   * (followed by the operator, or running on a pod according to its status).
+   */
+  static boolean isWaiting(BuildRequest r, BuildRuns runs) {
+    BuildRequestStatus s = r.getStatus();
+    if (Boolean.TRUE.equals(r.getSpec().getCancel())
+        || r.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    if (runs.get(r.getMetadata().getUid()).isPresent()) {
+      return false;
+    }
+    if (s == null || s.getPhase() == null) {
+      return true;
+    }
+    if (s.getPhase().isFinal() || (s.getPhase() == BuildPhase.RUNNING && s.getBuildId() != null)) {
+      return false;
+    }
+    return s.getConditions().stream()
+        .noneMatch(c -> "Scheduled".equals(c.getType()) && "Invalid".equals(c.getReason()));
+  }
+
+  static boolean isUnfinished(BuildRequest r) {
+    return r.getStatus() == null
+        || r.getStatus().getPhase() == null
+        || !r.getStatus().getPhase().isFinal();
+  }
+}
