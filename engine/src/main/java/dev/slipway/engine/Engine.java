@@ -265,10 +265,6 @@ public final class Engine implements AutoCloseable {
     return snapshots.mode().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  public Path stateDir() {
-    return stateDir;
-  }
-
   @Override
   public void close() throws IOException {
     solver.close();

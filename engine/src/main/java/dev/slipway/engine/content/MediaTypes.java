@@ -18,18 +18,14 @@ public final class MediaTypes {
       "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
   public static final String OCI_LAYER_NONDISTRIBUTABLE_ZSTD =
       "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
-  public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
   public static final String DOCKER_MANIFEST =
       "application/vnd.docker.distribution.manifest.v2+json";
   public static final String DOCKER_MANIFEST_LIST =
       "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-  public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";
   public static final String DOCKER_LAYER_GZIP =
       "application/vnd.docker.image.rootfs.diff.tar.gzip";
-  public static final String DOCKER_LAYER_ZSTD =
-      "application/vnd.docker.image.rootfs.diff.tar.zstd";
   public static final String DOCKER_FOREIGN_LAYER_GZIP =
       "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
@@ -37,18 +33,6 @@ public final class MediaTypes {
   private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
   private static final Set<String> FOREIGN_LAYERS =
       Set.of(
-          OCI_LAYER_NONDISTRIBUTABLE,
-          OCI_LAYER_NONDISTRIBUTABLE_GZIP,
-          OCI_LAYER_NONDISTRIBUTABLE_ZSTD,
-          DOCKER_FOREIGN_LAYER_GZIP);
-  private static final Set<String> LAYERS =
-      Set.of(
-          OCI_LAYER,
-          OCI_LAYER_GZIP,
-          OCI_LAYER_ZSTD,
-          DOCKER_LAYER,
-          DOCKER_LAYER_GZIP,
-          DOCKER_LAYER_ZSTD,
           OCI_LAYER_NONDISTRIBUTABLE,
           OCI_LAYER_NONDISTRIBUTABLE_GZIP,
           OCI_LAYER_NONDISTRIBUTABLE_ZSTD,
@@ -62,26 +46,8 @@ public final class MediaTypes {
     return INDEXES.contains(mediaType);
   }
 
-  public static boolean isLayer(String mediaType) {
-    return LAYERS.contains(mediaType);
-  }
-
   /** Layers that registries do not serve (Windows base layers); they may be absent locally. */
   public static boolean isForeignLayer(String mediaType) {
     return FOREIGN_LAYERS.contains(mediaType);
-  }
-
-  /** The Docker schema2 equivalent of an OCI layer media type (for docker-flavoured manifests). */
-  public static String toDocker(String ociMediaType) {
-    return switch (ociMediaType) {
-      case OCI_MANIFEST -> DOCKER_MANIFEST;
-      case OCI_INDEX -> DOCKER_MANIFEST_LIST;
-      case OCI_CONFIG -> DOCKER_CONFIG;
-      case OCI_LAYER -> DOCKER_LAYER;
-      case OCI_LAYER_GZIP -> DOCKER_LAYER_GZIP;
-      case OCI_LAYER_ZSTD -> DOCKER_LAYER_ZSTD;
-      case OCI_LAYER_NONDISTRIBUTABLE_GZIP -> DOCKER_FOREIGN_LAYER_GZIP;
-      default -> ociMediaType;
-    };
   }
 }

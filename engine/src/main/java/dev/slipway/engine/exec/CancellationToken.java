@@ -1,17 +1,13 @@
 package dev.slipway.engine.exec;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Lets a build stop a running step from another thread. Listeners registered after cancellation run
- * immediately, so a step that starts late cannot miss the request.
+ * Lets a build stop a running step from another thread: the executor polls it while the step runs.
  */
 public final class CancellationToken {
 
   private final AtomicReference<String> reason = new AtomicReference<>();
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /** A token that nobody cancels. */
   public static CancellationToken none() {
@@ -19,9 +15,7 @@ public final class CancellationToken {
   }
 
   public void cancel(String why) {
-    if (reason.compareAndSet(null, why)) {
-      listeners.forEach(Runnable::run);
-    }
+    reason.compareAndSet(null, why);
   }
 
   public boolean isCancelled() {
@@ -31,14 +25,5 @@ public final class CancellationToken {
   /** Why the token was cancelled, or null while it is not. */
   public String reason() {
     return reason.get();
-  }
-
-  /** Registers a listener; returns a handle that unregisters it. */
-  public Runnable onCancel(Runnable listener) {
-    listeners.add(listener);
-    if (isCancelled() && listeners.remove(listener)) {
-      listener.run();
-    }
-    return () -> listeners.remove(listener);
   }
 }

@@ -36,10 +36,6 @@ final class ExcludeMatcher {
     return new ExcludeMatcher(List.copyOf(rules));
   }
 
-  boolean isEmpty() {
-    return rules.isEmpty();
-  }
-
   /**
    * Whether {@code relativePath} is excluded. A directory that matches is still entered when an
    * exception pattern names something inside it, so that the exception can apply.

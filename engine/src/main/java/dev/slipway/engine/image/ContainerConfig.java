@@ -3,14 +3,19 @@ package dev.slipway.engine.image;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The "config" object of an OCI/Docker image configuration: what a container started from the image
- * runs with. Immutable; the {@code with*} methods return changed copies, which is how the
- * Dockerfile frontend applies ENV, CMD, USER, ... instruction by instruction.
+ * runs with. Immutable; the {@code with*} methods (generated into {@link ContainerConfigBuilder})
+ * return changed copies, which is how the Dockerfile frontend applies ENV, CMD, USER, ...
+ * instruction by instruction.
  */
+// the JSON names stay on the record alone; the generated code needs none of them
+@RecordBuilder.Options(inheritComponentAnnotations = false)
+@RecordBuilder
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerConfig(
@@ -26,7 +31,8 @@ public record ContainerConfig(
     @JsonProperty("Healthcheck") HealthConfig healthcheck,
     @JsonProperty("Shell") List<String> shell,
     @JsonProperty("OnBuild") List<String> onBuild,
-    @JsonProperty("ArgsEscaped") Boolean argsEscaped) {
+    @JsonProperty("ArgsEscaped") Boolean argsEscaped)
+    implements ContainerConfigBuilder.With {
 
   public static final ContainerConfig EMPTY =
       new ContainerConfig(
@@ -54,226 +60,5 @@ public record ContainerConfig(
       }
     }
     return null;
-  }
-
-  public ContainerConfig withUser(String v) {
-    return new ContainerConfig(
-        v,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withExposedPorts(Map<String, Map<String, Object>> v) {
-    return new ContainerConfig(
-        user,
-        v,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withEnv(List<String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        v,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withEntrypoint(List<String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        v,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withCmd(List<String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        v,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withVolumes(Map<String, Map<String, Object>> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        v,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withWorkingDir(String v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        v,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withLabels(Map<String, String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        v,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withStopSignal(String v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        v,
-        healthcheck,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withHealthcheck(HealthConfig v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        v,
-        shell,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withShell(List<String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        v,
-        onBuild,
-        argsEscaped);
-  }
-
-  public ContainerConfig withOnBuild(List<String> v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        v,
-        argsEscaped);
-  }
-
-  public ContainerConfig withArgsEscaped(Boolean v) {
-    return new ContainerConfig(
-        user,
-        exposedPorts,
-        env,
-        entrypoint,
-        cmd,
-        volumes,
-        workingDir,
-        labels,
-        stopSignal,
-        healthcheck,
-        shell,
-        onBuild,
-        v);
   }
 }

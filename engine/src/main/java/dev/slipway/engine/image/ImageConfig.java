@@ -3,13 +3,19 @@ package dev.slipway.engine.image;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An OCI image configuration (application/vnd.oci.image.config.v1+json), the document whose digest
- * identifies an image's contents. Immutable.
+ * identifies an image's contents. Immutable; the plain {@code with*} methods are generated into
+ * {@link ImageConfigBuilder}, the appending ones ({@link #withLayer}, {@link
+ * #withHistory(HistoryEntry)}) are written here.
  */
+// the JSON names stay on the record alone; the generated code needs none of them
+@RecordBuilder.Options(inheritComponentAnnotations = false)
+@RecordBuilder
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ImageConfig(
@@ -20,7 +26,8 @@ public record ImageConfig(
     @JsonProperty("variant") String variant,
     @JsonProperty("config") ContainerConfig config,
     @JsonProperty("rootfs") RootFs rootfs,
-    @JsonProperty("history") List<HistoryEntry> history) {
+    @JsonProperty("history") List<HistoryEntry> history)
+    implements ImageConfigBuilder.With {
 
   public ImageConfig {
     config = config == null ? ContainerConfig.EMPTY : config;
@@ -45,23 +52,11 @@ public record ImageConfig(
     return new Platform(os, architecture, variant);
   }
 
-  public ImageConfig withConfig(ContainerConfig v) {
-    return new ImageConfig(created, author, architecture, os, variant, v, rootfs, history);
-  }
-
-  public ImageConfig withCreated(String v) {
-    return new ImageConfig(v, author, architecture, os, variant, config, rootfs, history);
-  }
-
-  public ImageConfig withAuthor(String v) {
-    return new ImageConfig(created, v, architecture, os, variant, config, rootfs, history);
-  }
-
   /** Appends a layer (by its uncompressed digest) and the history entry that made it. */
   public ImageConfig withLayer(String diffId, HistoryEntry entry) {
     List<String> diffIds = new ArrayList<>(rootfs.diffIds());
     diffIds.add(diffId);
-    return withRootFs(new RootFs("layers", diffIds)).withHistory(entry);
+    return withRootfs(new RootFs("layers", diffIds)).withHistory(entry);
   }
 
   /** Appends a history entry without a layer (an instruction that only changes metadata). */
@@ -69,10 +64,6 @@ public record ImageConfig(
     List<HistoryEntry> h = new ArrayList<>(history);
     h.add(entry);
     return new ImageConfig(created, author, architecture, os, variant, config, rootfs, h);
-  }
-
-  public ImageConfig withRootFs(RootFs v) {
-    return new ImageConfig(created, author, architecture, os, variant, config, v, history);
   }
 
   /** The layer list of an image: uncompressed layer digests, bottom first. */

@@ -14,8 +14,4 @@ public record LayerDiff(List<LayerEntry> entries) {
   public LayerDiff {
     entries = List.copyOf(entries);
   }
-
-  public boolean isEmpty() {
-    return entries.isEmpty();
-  }
 }

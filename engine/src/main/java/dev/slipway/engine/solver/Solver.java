@@ -11,6 +11,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.Graph;
+import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +34,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Executes build graphs. Each vertex starts as soon as its inputs are done, at most {@code
  * parallelism} at a time across all builds of this engine; a vertex whose runtime key is in the
- * cache is not run; two builds that need the same result at the same time share one execution. A
- * failed vertex cancels the rest of its build.
+ * cache is not run, unless the build ignores the cache for it; two builds that need the same result
+ * at the same time share one execution. A failed vertex cancels the rest of its build.
  */
 public final class Solver implements AutoCloseable {
   private final OpRunners runners;
@@ -158,7 +160,7 @@ public final class Solver implements AutoCloseable {
       job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
     }
     try {
-      String key = runner.runtimeKey(v, inputs, job);
+      String key = runtimeKey(runner, v, inputs, job, ignoreCache);
       job.lease().hold(key);
       job.lease().hold(OpRunner.snapshotKey(key));
       if (runner.indexed() && !ignoreCache) {
@@ -216,6 +218,23 @@ public final class Solver implements AutoCloseable {
       }
       throw withVertex(internal(e), v);
     }
+  }
+
+  private static String runtimeKey(
+      OpRunner<Vertex> runner,
+      Vertex v,
+      List<SolvedVertex> inputs,
+      SolveJob job,
+      boolean ignoreCache)
+      throws BuildFailedException, IOException {
+    String key = runner.runtimeKey(v, inputs, job);
+    // A source's key covers the content it brings in, so its cached result is what fetching it
+    // again would give; a step runs again. The cached result's snapshot stays (later steps may
+    // build on it), so the new one needs a key of its own, and what is built on it runs again too.
+    if (ignoreCache && runner.indexed() && !(v instanceof SourceOp)) {
+      return OpRunner.combine(v.cacheKey(), key, "ignore-cache " + UUID.randomUUID());
+    }
+    return key;
   }
 
   private static BuildFailedException withVertex(BuildFailedException e, Vertex v) {

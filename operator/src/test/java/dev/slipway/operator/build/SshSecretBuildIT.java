@@ -7,6 +7,7 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SshMount;
 import dev.slipway.operator.testing.RealBuilderCluster;
+import dev.slipway.testing.HostToolsImage;
 import dev.slipway.testing.SshKey;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,13 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * it into an ssh-agent of the build's own, and the step sees the key in that agent. The key never
  * shows in the builder's log; a Secret without the named key is refused before scheduling.
  *
- * <p>Needs what {@link GitContextBuildIT} needs, plus ssh-agent/ssh-add and the base image with
- * openssh-client in the registry on 127.0.0.1:5000 (deploy/images/build-base.sh prints its name).
+ * <p>Needs what {@link GitContextBuildIT} needs, plus ssh-agent/ssh-add; the base image with this
+ * machine's ssh-add is pushed to the registry on 127.0.0.1:5000 by {@link HostToolsImage}.
  */
 @EnableKubernetesMockClient(crud = true)
 class SshSecretBuildIT {
 
-  private static final String BASE = "127.0.0.1:5000/slipway/jre-base:bookworm-jdk25.0.3-r1";
   static KubernetesClient client;
 
   @TempDir static Path work;
@@ -43,6 +43,7 @@ class SshSecretBuildIT {
 
   @BeforeAll
   static void startTheClusterTheRepositoryAndTheSecret() throws Exception {
+    String base = HostToolsImage.ensure("ssh-add");
     cluster = RealBuilderCluster.start(client, "gitops-ssh", work);
     SshKey key =
         SshKey.generate(Files.createDirectories(work.resolve("keys")).resolve("deploy"), "ci");
@@ -55,7 +56,7 @@ class SshSecretBuildIT {
                 Map.of(
                     "Dockerfile",
                     "FROM "
-                        + BASE
+                        + base
                         + "\n"
                         // Succeeds only when the agent the step sees holds the Secret's key.
                         + "RUN --mount=type=ssh ssh-add -l > /keys && grep -F '"
