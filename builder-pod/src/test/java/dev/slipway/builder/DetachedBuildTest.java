@@ -16,6 +16,7 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
+import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by Status; any other (the CLI's) is cancelled, so a vanished client never holds a slot.
  */
 class DetachedBuildTest {
-  private static final String BASE = "127.0.0.1:5000/busybox:latest";
+  private static final String BASE = Busybox.IN_REGISTRY;
 
   @TempDir Path state;
   private Engine engine;

@@ -2,14 +2,14 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,13 +58,12 @@ class ConformanceIT {
     command.addAll(
         List.of("--cases", String.join(",", cases), "--work", work.resolve("cases").toString()));
     Path log = work.resolve("check.log");
-    Process check =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(check.waitFor(20, TimeUnit.MINUTES)).as("check.sh finished").isTrue();
-    String output = Files.readString(log, StandardCharsets.UTF_8);
+    Command.Running check = Command.of(command).timeout(Duration.ofMinutes(20)).start(log);
+    int exitCode = check.await();
+    String output = check.output();
     System.out.println(output);
     assertThat(lastLine(output)).isEqualTo(cases.size() + " passed, 0 failed");
-    assertThat(check.exitValue()).isZero();
+    assertThat(exitCode).isZero();
   }
 
   private static String lastLine(String output) throws IOException {

@@ -1,14 +1,15 @@
 package dev.slipway.cli;
 
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code bin/slipway} launcher (and other host programs) as a separate process, the
@@ -20,7 +21,7 @@ final class Slipway {
   static final Path LAUNCHER = ROOT.resolve("bin/slipway");
 
   /** The base image .ci/setup pushes to the local registry. */
-  static final String BASE = "127.0.0.1:5000/busybox:latest";
+  static final String BASE = Busybox.IN_REGISTRY;
 
   private final Path state;
 
@@ -49,53 +50,11 @@ final class Slipway {
     return exec(command, environment, stdin);
   }
 
-  /** Runs any program to its end (at most five minutes) and returns what it printed. */
+  /** Runs any program in the repository to its end (at most five minutes); what it printed. */
   static CliRun exec(List<String> command, Map<String, String> env, String stdin) {
-    try {
-      Path out = Files.createTempFile("slipway-it", ".out");
-      Path err = Files.createTempFile("slipway-it", ".err");
-      try {
-        ProcessBuilder pb =
-            new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .directory(ROOT.toFile());
-        env.forEach(
-            (k, v) -> {
-              if (v == null) {
-                pb.environment().remove(k);
-              } else {
-                pb.environment().put(k, v);
-              }
-            });
-        Path in = null;
-        if (stdin != null) {
-          in = Files.createTempFile("slipway-it", ".in");
-          Files.writeString(in, stdin);
-          pb.redirectInput(in.toFile());
-        }
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-          p.destroyForcibly();
-          throw new AssertionError(command + " did not finish within five minutes");
-        }
-        if (in != null) {
-          Files.delete(in);
-        }
-        return new CliRun(
-            p.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while running " + command, e);
-    }
+    Command.Result result =
+        Command.of(command).in(ROOT).env(env).stdin(stdin).timeout(Duration.ofMinutes(5)).run();
+    return new CliRun(result.exitCode(), result.stdout(), result.stderr());
   }
 
   static CliRun exec(String... command) {

@@ -1,5 +1,6 @@
 package dev.slipway.e2e;
 
+import dev.slipway.testing.Command;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -47,12 +48,10 @@ public final class LoopbackCluster implements AutoCloseable {
     if (Files.exists(envFile) && answers(parseEnv(envFile))) {
       return new LoopbackCluster(parseEnv(envFile), false);
     }
-    Commands.run(
-            List.of(ROOT.resolve("e2e/cluster/up.sh").toString()),
-            Map.of(),
-            null,
-            Duration.ofMinutes(40),
-            ROOT)
+    Command.of(List.of(ROOT.resolve("e2e/cluster/up.sh").toString()))
+        .timeout(Duration.ofMinutes(40))
+        .in(ROOT)
+        .run()
         .requireSuccess();
     return new LoopbackCluster(parseEnv(envFile), true);
   }
@@ -66,55 +65,52 @@ public final class LoopbackCluster implements AutoCloseable {
     return env;
   }
 
-  public Commands.Result kubectl(String... args) {
+  public Command.Result kubectl(String... args) {
     return tool("kubectl", null, args);
   }
 
   /** {@code kubectl apply -f -} of a manifest, as a GitOps pipeline would. */
-  public Commands.Result apply(String manifest) {
+  public Command.Result apply(String manifest) {
     return tool("kubectl", manifest, "apply", "-f", "-");
   }
 
-  public Commands.Result helm(String... args) {
+  public Command.Result helm(String... args) {
     return tool("helm", null, args);
   }
 
   /** containerd's own client, in the namespace the kubelet's images live in. */
-  public Commands.Result ctr(String... args) {
+  public Command.Result ctr(String... args) {
     List<String> all = new ArrayList<>(List.of("--address", env.get("CONTAINERD_ADDRESS")));
     all.addAll(List.of("-n", "k8s.io"));
     all.addAll(List.of(args));
     return tool("ctr", null, all.toArray(String[]::new));
   }
 
-  private Commands.Result tool(String name, String stdin, String... args) {
+  private Command.Result tool(String name, String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(name);
     command.addAll(List.of(args));
-    return Commands.run(command, env, stdin, TOOL_TIMEOUT, ROOT);
+    return Command.of(command).env(env).stdin(stdin).timeout(TOOL_TIMEOUT).in(ROOT).run();
   }
 
   @Override
   public void close() {
     client.close();
     if (startedHere) {
-      Commands.run(
-              List.of(ROOT.resolve("e2e/cluster/down.sh").toString()),
-              Map.of(),
-              null,
-              Duration.ofMinutes(5),
-              ROOT)
+      Command.of(List.of(ROOT.resolve("e2e/cluster/down.sh").toString()))
+          .timeout(Duration.ofMinutes(5))
+          .in(ROOT)
+          .run()
           .requireSuccess();
     }
   }
 
   private static boolean answers(Map<String, String> env) {
-    return Commands.run(
-                List.of("kubectl", "get", "--raw", "/readyz"),
-                env,
-                null,
-                Duration.ofSeconds(20),
-                ROOT)
+    return Command.of(List.of("kubectl", "get", "--raw", "/readyz"))
+            .env(env)
+            .timeout(Duration.ofSeconds(20))
+            .in(ROOT)
+            .run()
             .exitCode()
         == 0;
   }

@@ -1,5 +1,6 @@
 package dev.slipway.e2e;
 
+import dev.slipway.testing.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +42,14 @@ public final class SlipwayInstallation {
       }
     }
     Path images = Files.createDirectories(work.resolve("images"));
-    Commands.run(
+    Command.of(
             List.of(
                 LoopbackCluster.ROOT.resolve("deploy/images/build-images.sh").toString(),
-                images.toString()),
-            Map.of("SLIPWAY_IMAGE_REPO", IMAGE_REPO, "SLIPWAY_IMAGE_TAG", IMAGE_TAG),
-            null,
-            Duration.ofMinutes(30),
-            LoopbackCluster.ROOT)
+                images.toString()))
+        .env(Map.of("SLIPWAY_IMAGE_REPO", IMAGE_REPO, "SLIPWAY_IMAGE_TAG", IMAGE_TAG))
+        .timeout(Duration.ofMinutes(30))
+        .in(LoopbackCluster.ROOT)
+        .run()
         .requireSuccess();
     try (var archives = Files.list(images)) {
       for (Path archive : archives.filter(p -> p.toString().endsWith(".tar")).toList()) {
@@ -63,12 +64,10 @@ public final class SlipwayInstallation {
    */
   public static String baseImage() {
     String out =
-        Commands.run(
-                List.of(LoopbackCluster.ROOT.resolve("deploy/images/build-base.sh").toString()),
-                Map.of(),
-                null,
-                Duration.ofMinutes(30),
-                LoopbackCluster.ROOT)
+        Command.of(List.of(LoopbackCluster.ROOT.resolve("deploy/images/build-base.sh").toString()))
+            .timeout(Duration.ofMinutes(30))
+            .in(LoopbackCluster.ROOT)
+            .run()
             .requireSuccess()
             .stdout()
             .strip();
@@ -76,7 +75,7 @@ public final class SlipwayInstallation {
   }
 
   /** {@code helm upgrade --install} with the values this cluster needs; waits for the rollout. */
-  public static Commands.Result helmInstall(LoopbackCluster cluster) {
+  public static Command.Result helmInstall(LoopbackCluster cluster) {
     return cluster.helm(
         "upgrade",
         "--install",

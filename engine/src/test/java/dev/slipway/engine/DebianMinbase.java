@@ -10,6 +10,7 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Platform;
+import dev.slipway.testing.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -104,13 +106,10 @@ public final class DebianMinbase {
     images.tag(name, image.descriptor());
   }
 
-  private static void run(List<String> command, long timeoutSeconds)
-      throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] output = p.getInputStream().readAllBytes();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      String text = new String(output, java.nio.charset.StandardCharsets.UTF_8);
+  private static void run(List<String> command, long timeoutSeconds) throws IOException {
+    Command.Result result = Command.of(command).timeout(Duration.ofSeconds(timeoutSeconds)).run();
+    if (!result.succeeded()) {
+      String text = result.stdout() + result.stderr();
       throw new IOException(
           String.join(" ", command)
               + " failed: "

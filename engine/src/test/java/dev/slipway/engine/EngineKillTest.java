@@ -6,12 +6,14 @@ import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.TestBuild.Recorded;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
+import dev.slipway.testing.Command;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -153,17 +155,16 @@ class EngineKillTest {
   }
 
   private static List<String> containers(Path workDir) throws Exception {
-    Process list =
-        new ProcessBuilder(
+    String output =
+        Command.of(
                 OciRuntime.detect().executable().toString(),
                 "--root",
                 workDir.resolve("runtime").toString(),
                 "list",
                 "-q")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            .timeout(Duration.ofSeconds(30))
+            .run()
+            .stdout();
     return output.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -95,8 +96,12 @@ public final class GitDaemon implements AutoCloseable {
     return "git://127.0.0.1:" + port + "/" + name + ".git";
   }
 
-  private static void git(Path dir, String... args) throws IOException, InterruptedException {
-    Command.run(dir, Map.of(), "git", args);
+  /** Runs git in {@code dir}; a refusal is an IOException with git's message. */
+  private static void git(Path dir, String... args) throws IOException {
+    Command.Result git = Command.of("git", args).in(dir).timeout(Duration.ofSeconds(60)).run();
+    if (!git.succeeded()) {
+      throw new IOException(git + "\nin " + dir);
+    }
   }
 
   @Override

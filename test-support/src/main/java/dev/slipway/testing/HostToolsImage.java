@@ -9,22 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A tiny base image made of this machine's own binaries: busybox-static as {@code /bin/sh} and its
- * applets, plus the named tools (e.g. {@code ssh-add}) in {@code /usr/local/bin} with the shared
- * libraries and dynamic loader that {@code ldd} names. Tests that need a tool in a {@code RUN} step
- * build FROM it instead of an image that only some earlier script put into the registry, so they
- * need nothing beyond what {@code .ci/setup} installs and starts.
+ * A tiny base image made of this machine's own binaries: the {@link Busybox} image's busybox as
+ * {@code /bin/sh} and its applets, plus the named tools (e.g. {@code ssh-add}) in {@code
+ * /usr/local/bin} with the shared libraries and dynamic loader that {@code ldd} names. Tests that
+ * need a tool in a {@code RUN} step build FROM it instead of an image that only some earlier script
+ * put into the registry, so they need nothing beyond what {@code .ci/setup} installs and starts.
  */
 public final class HostToolsImage {
 
@@ -65,14 +64,19 @@ public final class HostToolsImage {
   public static HostToolsImage of(String... tools) throws IOException, InterruptedException {
     TarLayer tar = new TarLayer();
     TreeSet<String> libraries = new TreeSet<>();
-    Path busybox = find("busybox", "install busybox-static (.ci/setup does)");
-    tar.file("/bin/busybox", 0755, Files.readAllBytes(busybox));
-    libraries.addAll(libraries(busybox));
-    String applets = Command.run(Path.of("/"), Map.of(), busybox.toString(), "--list");
-    for (String applet : applets.strip().split("\\s+")) {
-      if (!applet.isEmpty() && !applet.equals("busybox")) {
-        tar.symlink("/bin/" + applet, "busybox");
+    // The tests' one busybox: the binary of the Busybox image, with a link per applet.
+    Path unpacked = Files.createTempDirectory("busybox");
+    try {
+      Path busybox = Busybox.unpack(unpacked).resolve("bin/busybox");
+      tar.file("/bin/busybox", 0755, Files.readAllBytes(busybox));
+      String applets = Command.of(busybox.toString(), "--list").output();
+      for (String applet : applets.strip().split("\\s+")) {
+        if (!applet.isEmpty() && !applet.equals("busybox")) {
+          tar.symlink("/bin/" + applet, "busybox");
+        }
       }
+    } finally {
+      Command.of("rm", "-rf", unpacked.toString()).output();
     }
     for (String tool : tools) {
       Path program = find(tool, "install the package that has it");
@@ -153,18 +157,14 @@ public final class HostToolsImage {
 
   /** The shared libraries and loader {@code ldd} names for {@code program}; none when static. */
   private static List<String> libraries(Path program) throws IOException, InterruptedException {
-    Process ldd = new ProcessBuilder("ldd", program.toString()).redirectErrorStream(true).start();
-    ldd.getOutputStream().close();
-    String out = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!ldd.waitFor(60, TimeUnit.SECONDS)) {
-      ldd.destroyForcibly();
-      throw new IOException("ldd " + program + " took over 60s");
-    }
-    if (ldd.exitValue() != 0) {
+    Command.Result ldd =
+        Command.of("ldd", program.toString()).timeout(Duration.ofSeconds(60)).run();
+    String out = ldd.stdout() + ldd.stderr();
+    if (!ldd.succeeded()) {
       if (out.contains("not a dynamic executable") || out.contains("statically linked")) {
         return List.of();
       }
-      throw new IOException("ldd " + program + " exited with " + ldd.exitValue() + ":\n" + out);
+      throw new IOException(ldd.toString());
     }
     List<String> libraries = new ArrayList<>();
     for (String line : out.lines().toList()) {

@@ -3,7 +3,7 @@ package dev.slipway.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code ssh-agent} holding one new key, as a developer's machine would run it. */
@@ -41,8 +41,11 @@ public final class SshAgent implements AutoCloseable {
       if (!Files.exists(socket)) {
         throw new IOException("ssh-agent did not create its socket " + socket);
       }
-      Command.run(
-          dir, Map.of("SSH_AUTH_SOCK", socket.toString()), "ssh-add", "-q", key.file().toString());
+      Command.of("ssh-add", "-q", key.file().toString())
+          .in(dir)
+          .env("SSH_AUTH_SOCK", socket.toString())
+          .timeout(Duration.ofSeconds(60))
+          .output();
       return agent;
     } catch (IOException | InterruptedException | RuntimeException e) {
       agent.close();

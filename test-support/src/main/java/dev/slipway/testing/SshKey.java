@@ -2,7 +2,6 @@ package dev.slipway.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A new ed25519 key pair without a passphrase.
@@ -16,20 +15,10 @@ public record SshKey(Path file, String fingerprint) {
   public static SshKey generate(Path file, String comment)
       throws IOException, InterruptedException {
     Path dir = file.toAbsolutePath().getParent();
-    Command.run(
-        dir,
-        Map.of(),
-        "ssh-keygen",
-        "-q",
-        "-t",
-        "ed25519",
-        "-N",
-        "",
-        "-C",
-        comment,
-        "-f",
-        file.toString());
-    String listed = Command.run(dir, Map.of(), "ssh-keygen", "-l", "-f", file + ".pub");
+    Command.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString())
+        .in(dir)
+        .output();
+    String listed = Command.of("ssh-keygen", "-l", "-f", file + ".pub").in(dir).output();
     return new SshKey(file, listed.trim().split("\\s+")[1]);
   }
 }

@@ -21,7 +21,7 @@ class GitDaemonTest {
 
       assertThat(url).matches("git://127\\.0\\.0\\.1:\\d+/app\\.git");
       Path clone = dir.resolve("clone");
-      Command.run(dir, Map.of(), "git", "clone", "-q", "--branch", "main", url, clone.toString());
+      Command.of("git", "clone", "-q", "--branch", "main", url, clone.toString()).in(dir).output();
       assertThat(clone.resolve("Dockerfile")).hasContent("FROM scratch");
       assertThat(clone.resolve("conf/app.conf")).hasContent("port=80");
     }

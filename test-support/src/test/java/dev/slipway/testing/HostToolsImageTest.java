@@ -45,23 +45,24 @@ class HostToolsImageTest {
     assertThat(get(repository + "/blobs/" + layer.group(1), BodyHandlers.ofFile(tar)).statusCode())
         .isEqualTo(200);
     Path root = Files.createDirectories(dir.resolve("root/dev")).getParent();
-    Command.run(dir, Map.of(), "tar", "-xzf", tar.toString(), "-C", root.toString());
+    Command.of("tar", "-xzf", tar.toString(), "-C", root.toString()).in(dir).output();
 
     assertThat(root.resolve("usr/local/bin/ssh-add")).isExecutable();
     assertThat(Files.readSymbolicLink(root.resolve("bin/sh"))).isEqualTo(Path.of("busybox"));
     // The image's own shell and ssh-add, with only the image's libraries, list an agent's key;
     // ssh-add needs the /dev/null that a container runtime would provide.
-    Command.run(dir, Map.of(), "mknod", "-m", "666", root + "/dev/null", "c", "1", "3");
+    Command.of("mknod", "-m", "666", root + "/dev/null", "c", "1", "3").in(dir).output();
     try (SshAgent agent = SshAgent.start(root.resolve("agent"), "in-image")) {
       String listed =
-          Command.run(
-              dir,
-              Map.of("PATH", "/usr/local/bin:/bin", "SSH_AUTH_SOCK", "/agent/agent.sock"),
-              "chroot",
-              root.toString(),
-              "/bin/sh",
-              "-c",
-              "ssh-add -l | grep -F '" + agent.key().fingerprint() + "'");
+          Command.of(
+                  "chroot",
+                  root.toString(),
+                  "/bin/sh",
+                  "-c",
+                  "ssh-add -l | grep -F '" + agent.key().fingerprint() + "'")
+              .in(dir)
+              .env(Map.of("PATH", "/usr/local/bin:/bin", "SSH_AUTH_SOCK", "/agent/agent.sock"))
+              .output();
       assertThat(listed).contains("in-image");
     }
   }

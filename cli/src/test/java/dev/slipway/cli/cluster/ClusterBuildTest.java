@@ -18,6 +18,7 @@ import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.testing.Busybox;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -68,7 +69,7 @@ class ClusterBuildTest {
   @Test
   void buildCreatesABuildRequestFromItsFlagsAndFollowsItUntilItEnds() throws Exception {
     Path context = Files.createDirectories(dir.resolve("app"));
-    Files.writeString(context.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    Files.writeString(context.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     Path npmrc = Files.writeString(dir.resolve("npmrc"), "token=not-for-the-cluster");
     Path key = Files.writeString(dir.resolve("id_ed25519"), "not a key");
     Path out = dir.resolve("app.oci.tar");
@@ -211,7 +212,7 @@ class ClusterBuildTest {
 
   @Test
   void buildRefusesWhatABuildRequestCannotCarry() throws Exception {
-    Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/busybox:latest\n");
+    Files.writeString(dir.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     MockCluster.Run noOutput = cluster.runBuild("--builder", "big", dir.toString());
     assertThat(noOutput.exitCode()).isEqualTo(2);
     assertThat(noOutput.err()).contains("a cluster build needs an output");

@@ -25,6 +25,8 @@ import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.session.OutputDestination;
 import dev.slipway.testing.BuilderProcess;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,7 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true)
 class ClusterRetryIT {
-  private static final String BASE = "127.0.0.1:5000/busybox:latest";
+  private static final String BASE = Busybox.IN_REGISTRY;
   private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
@@ -124,8 +126,7 @@ class ClusterRetryIT {
     }
     Collections.reverse(targets);
     for (String target : targets) {
-      Process umount = new ProcessBuilder("umount", target).inheritIO().start();
-      assertThat(umount.waitFor()).as("umount " + target).isZero();
+      Command.of("umount", target).output();
     }
   }
 

@@ -15,6 +15,7 @@ import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.session.serving.LocalOutputs;
 import dev.slipway.testing.BuilderProcess;
+import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the builder through a port-forward instead; the gRPC traffic is the same.
  */
 class AttachIT {
-  private static final String BASE = "127.0.0.1:5000/busybox:latest";
+  private static final String BASE = Busybox.IN_REGISTRY;
   private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
 
   @TempDir static Path shared;

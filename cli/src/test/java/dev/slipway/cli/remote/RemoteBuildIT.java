@@ -3,6 +3,8 @@ package dev.slipway.cli.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.testing.BuilderProcess;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import dev.slipway.testing.SshAgent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on 127.0.0.1:5000 with busybox).
  */
 class RemoteBuildIT {
-  private static final String BASE = "127.0.0.1:5000/busybox:latest";
+  private static final String BASE = Busybox.IN_REGISTRY;
   private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
 
   @TempDir static Path shared;
@@ -64,7 +66,7 @@ class RemoteBuildIT {
     Files.writeString(context.resolve("Dockerfile"), "FROM " + BASE + "\nCOPY small/ /small/\n");
 
     double before = builder.metric("slipway_session_received_bytes_total");
-    CliProcess first = build(context, List.of());
+    Command.Running first = build(context, List.of());
     assertThat(first.await()).as(first.output()).isZero();
     double sent = builder.metric("slipway_session_received_bytes_total") - before;
     System.out.printf(
@@ -74,7 +76,7 @@ class RemoteBuildIT {
     Path touched = context.resolve("small/part-07.bin");
     Files.setLastModifiedTime(touched, FileTime.from(Instant.now().plusSeconds(5)));
     double filesBefore = builder.metric("slipway_session_file_bytes_total");
-    CliProcess second = build(context, List.of());
+    Command.Running second = build(context, List.of());
     assertThat(second.await()).as(second.output()).isZero();
     double fileBytes = builder.metric("slipway_session_file_bytes_total") - filesBefore;
     System.out.printf("second build after touching one file: %.0f file bytes%n", fileBytes);
@@ -124,7 +126,7 @@ class RemoteBuildIT {
 
     try (SshAgent agent = SshAgent.start(work.resolve("ssh"), "slipway-it-key")) {
       Path image = work.resolve("image.tar");
-      CliProcess cli =
+      Command.Running cli =
           build(
               context,
               Map.of("SSH_AUTH_SOCK", agent.socket().toString()),
@@ -162,16 +164,16 @@ class RemoteBuildIT {
 
   @Test
   void runsTwoBuildsAtOnceAndRefusesAThird() throws Exception {
-    List<CliProcess> running = new ArrayList<>();
+    List<Command.Running> running = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       running.add(build(slowContext("two-" + i, 12), List.of()));
     }
     assertThat(builder.awaitMetric("slipway_builds_active", v -> v == 2, Duration.ofSeconds(60)))
         .isEqualTo(2);
-    CliProcess third = build(slowContext("third", 1), List.of());
+    Command.Running third = build(slowContext("third", 1), List.of());
     assertThat(third.await()).isNotZero();
     assertThat(third.output()).contains("is busy").contains("--max-builds 2");
-    for (CliProcess cli : running) {
+    for (Command.Running cli : running) {
       assertThat(cli.await()).as(cli.output()).isZero();
     }
   }
@@ -179,7 +181,7 @@ class RemoteBuildIT {
   @Test
   void killingTheCliCancelsItsBuildAndFreesItsSlot() throws Exception {
     double cancelledBefore = cancelledBuilds();
-    CliProcess cli = build(slowContext("killed", 317), List.of());
+    Command.Running cli = build(slowContext("killed", 317), List.of());
     assertThat(builder.awaitMetric("slipway_builds_active", v -> v >= 1, Duration.ofSeconds(60)))
         .isGreaterThanOrEqualTo(1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -188,7 +190,7 @@ class RemoteBuildIT {
     }
     assertThat(sleepRunning(317)).as("the RUN step started").isTrue();
 
-    cli.process.destroyForcibly().waitFor();
+    cli.process().destroyForcibly().waitFor();
 
     assertThat(builder.awaitMetric("slipway_builds_active", v -> v == 0, Duration.ofSeconds(30)))
         .isZero();
@@ -205,7 +207,7 @@ class RemoteBuildIT {
   }
 
   private static boolean sleepRunning(int seconds) throws Exception {
-    return new ProcessBuilder("pgrep", "-f", "^sleep " + seconds + "$").start().waitFor() == 0;
+    return Command.of("pgrep", "-f", "^sleep " + seconds + "$").run().succeeded();
   }
 
   @Test
@@ -213,9 +215,8 @@ class RemoteBuildIT {
     Path context = slowContext("token", 1);
     Path wrong = work.resolve("wrong-token");
     Files.writeString(wrong, "not-the-token");
-    CliProcess cli =
-        CliProcess.start(
-            REPO,
+    Command.Running cli =
+        startCli(
             work.resolve("wrong.log"),
             Map.of("DOCKER_CONFIG", dockerConfig.toString()),
             List.of(
@@ -229,9 +230,8 @@ class RemoteBuildIT {
     assertThat(cli.await()).isNotZero();
     assertThat(cli.output()).contains("refused").contains("token is not this builder's");
 
-    CliProcess none =
-        CliProcess.start(
-            REPO,
+    Command.Running none =
+        startCli(
             work.resolve("none.log"),
             Map.of("DOCKER_CONFIG", dockerConfig.toString()),
             List.of("--builder", builder.address(), context.toString()));
@@ -241,7 +241,7 @@ class RemoteBuildIT {
 
   @Test
   void reportsCapacityAndReplaysAFinishedBuild() throws Exception {
-    CliProcess cli = build(slowContext("status", 0), List.of());
+    Command.Running cli = build(slowContext("status", 0), List.of());
     assertThat(cli.await()).as(cli.output()).isZero();
     io.grpc.ManagedChannel channel =
         io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(
@@ -299,11 +299,11 @@ class RemoteBuildIT {
     return context;
   }
 
-  private CliProcess build(Path context, List<String> args) throws IOException {
+  private Command.Running build(Path context, List<String> args) throws IOException {
     return build(context, Map.of(), args);
   }
 
-  private CliProcess build(Path context, Map<String, String> env, List<String> args)
+  private Command.Running build(Path context, Map<String, String> env, List<String> args)
       throws IOException {
     List<String> all = new ArrayList<>();
     all.addAll(
@@ -318,14 +318,19 @@ class RemoteBuildIT {
     all.add(context.toString());
     Map<String, String> environment = new java.util.HashMap<>(env);
     environment.put("DOCKER_CONFIG", dockerConfig.toString());
-    return CliProcess.start(REPO, Files.createTempFile(work, "cli-", ".log"), environment, all);
+    return startCli(Files.createTempFile(work, "cli-", ".log"), environment, all);
   }
 
-  private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
-    return out;
+  /** A real {@code bin/slipway build ARGS}, its output (both streams) going to {@code log}. */
+  private static Command.Running startCli(Path log, Map<String, String> env, List<String> args) {
+    List<String> command =
+        new ArrayList<>(List.of(REPO.resolve("bin/slipway").toString(), "build"));
+    command.addAll(args);
+    return Command.of(command).env("SSH_AUTH_SOCK", null).env(env).start(log);
+  }
+
+  private static String run(String... command) {
+    return Command.of(List.of(command)).output();
   }
 
   private static String sha256(String s) throws Exception {

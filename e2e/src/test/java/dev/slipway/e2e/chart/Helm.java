@@ -1,12 +1,12 @@
 package dev.slipway.e2e.chart;
 
-import java.io.File;
+import dev.slipway.testing.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The real helm binary, run on the chart with a values file. */
@@ -82,35 +82,15 @@ final class Helm {
             values.toString()));
   }
 
-  private String run(List<String> args) throws IOException, InterruptedException {
+  private String run(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(args);
-    Path err = Files.createTempFile("helm", ".err");
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectError(err.toFile())
-              .redirectInput(new File("/dev/null"))
-              .start();
-      String out = new String(process.getInputStream().readAllBytes());
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
-      }
-      if (process.exitValue() != 0) {
-        throw new HelmFailed(
-            String.join(" ", command)
-                + " exited with "
-                + process.exitValue()
-                + ":\n"
-                + Files.readString(err)
-                + out);
-      }
-      return out;
-    } finally {
-      Files.deleteIfExists(err);
+    Command.Result helm = Command.of(command).timeout(Duration.ofSeconds(60)).run();
+    if (!helm.succeeded()) {
+      throw new HelmFailed(helm.toString());
     }
+    return helm.stdout();
   }
 
   /** helm refused the chart or the values; the message holds helm's own error. */

@@ -1,5 +1,15 @@
 package dev.slipway.e2e.chart;
 
+import static dev.slipway.e2e.chart.SlipwayChart.CHART;
+import static dev.slipway.e2e.chart.SlipwayChart.DEFAULT_BUILDER;
+import static dev.slipway.e2e.chart.SlipwayChart.E2E_CLUSTER;
+import static dev.slipway.e2e.chart.SlipwayChart.NAMESPACE;
+import static dev.slipway.e2e.chart.SlipwayChart.NO_LEADER_ELECTION;
+import static dev.slipway.e2e.chart.SlipwayChart.OPERATOR;
+import static dev.slipway.e2e.chart.SlipwayChart.SERVICE_MONITOR;
+import static dev.slipway.e2e.chart.SlipwayChart.WATCH_LIST;
+import static dev.slipway.e2e.chart.SlipwayChart.env;
+import static dev.slipway.e2e.chart.SlipwayChart.operatorContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,20 +20,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Subject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,70 +34,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Helm chart in deploy/helm/slipway, linted and rendered by the real helm with the value sets
- * people install it with: what the operator gets (image, env, probes, security), and RBAC that
- * covers every call the operator makes and nothing more.
+ * people install it with: what the operator gets (image, env, probes, security, leader election,
+ * the e2e cluster's network), the ServiceMonitor and the default Builder. Its RBAC is in {@link
+ * HelmChartRbacTest}.
  */
 class HelmChartTest {
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final Path CHART = REPO.resolve("deploy/helm/slipway");
-  private static final String RELEASE = "slipway";
-  private static final String NAMESPACE = "slipway-system";
-  private static final String OPERATOR = "slipway-operator";
-
-  private static final String WATCH_LIST = "watchNamespaces: [team-a, team-b]\n";
-  private static final String SERVICE_MONITOR =
-      """
-      metrics:
-        serviceMonitor:
-          enabled: true
-          interval: 15s
-          labels: {release: prometheus}
-      """;
-  private static final String DEFAULT_BUILDER =
-      """
-      defaultBuilder:
-        enabled: true
-        spec:
-          replicas: 2
-          maxParallelBuilds: 2
-          resources:
-            requests: {cpu: "1", memory: 2Gi}
-            limits: {memory: 4Gi}
-          cache: {size: 20Gi, keepBytes: 15Gi, keepDuration: 168h}
-          network: host
-          registry:
-            insecureHosts: ["127.0.0.1:5000"]
-            authSecretName: registry-push
-      """;
-
-  /** What the loopback cluster of e2e/cluster needs (e2e/README.md). */
-  private static final String E2E_CLUSTER =
-      """
-      image: {repository: slipway.invalid/e2e/slipway-operator, tag: e2e, pullPolicy: Never}
-      builder:
-        image: {repository: slipway.invalid/e2e/slipway-builder, tag: e2e}
-      hostNetwork: true
-      http: {port: 18080}
-      kubernetesApi: {host: 127.0.0.1, port: 16443}
-      extraEnv:
-        - {name: QUARKUS_LOG_LEVEL, value: DEBUG}
-      """;
-
-  private static final String NO_LEADER_ELECTION = "leaderElection: {enabled: false}\n";
-
-  private static Helm helm;
+  private static SlipwayChart slipway;
   private static String appVersion;
   @TempDir static Path valuesDir;
 
   @BeforeAll
   static void findHelm() throws Exception {
-    helm = Helm.locate();
-    appVersion =
-        Files.readAllLines(CHART.resolve("Chart.yaml")).stream()
-            .filter(l -> l.startsWith("appVersion:"))
-            .map(l -> l.substring("appVersion:".length()).trim().replace("\"", ""))
-            .findFirst()
-            .orElseThrow();
+    slipway = new SlipwayChart(valuesDir);
+    appVersion = SlipwayChart.appVersion();
   }
 
   static Stream<String> valueSets() {
@@ -113,8 +63,7 @@ class HelmChartTest {
   @ParameterizedTest
   @MethodSource("valueSets")
   void lintsStrictlyWith(String values) throws Exception {
-    assertThat(helm.lint(CHART, valuesFile(values)))
-        .contains("1 chart(s) linted, 0 chart(s) failed");
+    assertThat(slipway.lint(values)).contains("1 chart(s) linted, 0 chart(s) failed");
   }
 
   @Test
@@ -186,110 +135,6 @@ class HelmChartTest {
     assertThat(pod.getVolumes())
         .singleElement()
         .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
-  }
-
-  /** Each resource and the verbs of the operator's calls on it (the reasons are in the chart). */
-  private static final Map<String, List<String>> OPERATOR_ACCESS =
-      Map.ofEntries(
-          Map.entry(
-              "slipway.dev/builders", List.of("delete", "get", "list", "patch", "update", "watch")),
-          Map.entry(
-              "slipway.dev/buildrequests",
-              List.of("delete", "get", "list", "patch", "update", "watch")),
-          Map.entry("slipway.dev/builders/status", List.of("get", "patch", "update")),
-          Map.entry("slipway.dev/buildrequests/status", List.of("get", "patch", "update")),
-          Map.entry("slipway.dev/builders/finalizers", List.of("update")),
-          Map.entry("slipway.dev/buildrequests/finalizers", List.of("update")),
-          Map.entry(
-              "apps/statefulsets",
-              List.of("create", "delete", "get", "list", "patch", "update", "watch")),
-          Map.entry(
-              "/services", List.of("create", "delete", "get", "list", "patch", "update", "watch")),
-          Map.entry(
-              "policy/poddisruptionbudgets",
-              List.of("create", "delete", "get", "list", "patch", "update", "watch")),
-          Map.entry("/secrets", List.of("create", "get", "list", "watch")),
-          Map.entry("/pods", List.of("get", "list", "watch")),
-          Map.entry("/configmaps", List.of("get")),
-          Map.entry("/events", List.of("create")));
-
-  @Test
-  void clusterRoleGrantsWhatTheOperatorCallsAndNothingMore() throws Exception {
-    RenderedChart chart = render("{}\n");
-    List<PolicyRule> rules = chart.one(ClusterRole.class, OPERATOR).getRules();
-
-    assertThat(access(rules)).isEqualTo(new TreeMap<>(OPERATOR_ACCESS));
-    assertThat(rules)
-        .allSatisfy(
-            r -> {
-              assertThat(r.getApiGroups()).doesNotContain("*");
-              assertThat(r.getResources()).doesNotContain("*");
-              assertThat(r.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
-              assertThat(r.getNonResourceURLs()).isNullOrEmpty();
-            });
-    assertThat(RenderedChart.verbs(rules, "", "secrets"))
-        .as("token Secrets go with their Builder by owner reference")
-        .doesNotContain("update", "patch", "delete");
-    assertThat(RenderedChart.verbs(rules, "apiextensions.k8s.io", "customresourcedefinitions"))
-        .as("helm installs the CRDs")
-        .isEmpty();
-
-    ClusterRoleBinding binding = chart.one(ClusterRoleBinding.class, OPERATOR);
-    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-    assertThat(binding.getRoleRef().getName()).isEqualTo(OPERATOR);
-    assertOperatorAccount(binding.getSubjects());
-    assertThat(chart.namespaceRoles()).isEmpty();
-  }
-
-  @Test
-  void watchedNamespacesGetTheSameRulesInARoleEach() throws Exception {
-    RenderedChart chart = render(WATCH_LIST);
-    List<PolicyRule> clusterRules = render("{}\n").one(ClusterRole.class, OPERATOR).getRules();
-
-    assertThat(chart.all(ClusterRole.class)).isEmpty();
-    assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
-    assertThat(chart.namespaceRoles())
-        .extracting(r -> r.getMetadata().getNamespace())
-        .containsExactly("team-a", "team-b");
-    assertThat(chart.namespaceRoles())
-        .allSatisfy(r -> assertThat(r.getRules()).isEqualTo(clusterRules));
-    List<RoleBinding> bindings =
-        chart.all(RoleBinding.class).stream()
-            .filter(b -> b.getRoleRef().getName().equals(OPERATOR))
-            .toList();
-    assertThat(bindings)
-        .extracting(b -> b.getMetadata().getNamespace())
-        .containsExactly("team-a", "team-b");
-    assertThat(bindings).allSatisfy(b -> assertOperatorAccount(b.getSubjects()));
-    assertThat(env(operatorContainer(chart.operator())).get("SLIPWAY_WATCH_NAMESPACES").getValue())
-        .isEqualTo("team-a,team-b");
-  }
-
-  @Test
-  void leaderElectionHoldsOneNamedLeaseInTheReleaseNamespace() throws Exception {
-    RenderedChart chart = render("{}\n");
-    Role role = chart.one(Role.class, OPERATOR + "-leader-election");
-    String lease =
-        env(operatorContainer(chart.operator()))
-            .get("SLIPWAY_LEADER_ELECTION_LEASE_NAME")
-            .getValue();
-
-    assertThat(lease).isEqualTo("slipway-operator-leader");
-    assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertThat(role.getRules())
-        .allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"))
-        .allSatisfy(
-            r ->
-                assertThat(r.getResourceNames())
-                    .as("only create cannot be held to the one Lease")
-                    .isEqualTo(
-                        r.getVerbs().equals(List.of("create")) ? List.of() : List.of(lease)));
-    assertThat(role.getRules().stream().flatMap(r -> r.getVerbs().stream()))
-        .as("the verbs the Operator SDK checks before it starts")
-        .containsExactlyInAnyOrder("create", "get", "update");
-    RoleBinding binding = chart.one(RoleBinding.class, OPERATOR + "-leader-election");
-    assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertOperatorAccount(binding.getSubjects());
   }
 
   @Test
@@ -406,51 +251,6 @@ class HelmChartTest {
   }
 
   private static RenderedChart render(String values) throws Exception {
-    return RenderedChart.parse(helm.template(RELEASE, NAMESPACE, CHART, valuesFile(values)));
-  }
-
-  private static Path valuesFile(String values) throws Exception {
-    Path file = Files.createTempFile(valuesDir, "values", ".yaml");
-    Files.writeString(file, values);
-    return file;
-  }
-
-  private static Container operatorContainer(Deployment deployment) {
-    List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
-    assertThat(containers).hasSize(1);
-    return containers.getFirst();
-  }
-
-  private static Map<String, EnvVar> env(Container container) {
-    return container.getEnv().stream()
-        .collect(Collectors.toMap(EnvVar::getName, Function.identity()));
-  }
-
-  /** "group/resource" to its sorted verbs, merged over the rules that name it. */
-  private static Map<String, List<String>> access(List<PolicyRule> rules) {
-    Map<String, TreeSet<String>> access = new TreeMap<>();
-    for (PolicyRule rule : rules) {
-      for (String group : rule.getApiGroups()) {
-        for (String resource : rule.getResources()) {
-          access
-              .computeIfAbsent(group + "/" + resource, k -> new TreeSet<>())
-              .addAll(rule.getVerbs());
-        }
-      }
-    }
-    Map<String, List<String>> sorted = new TreeMap<>();
-    access.forEach((k, v) -> sorted.put(k, List.copyOf(v)));
-    return sorted;
-  }
-
-  private static void assertOperatorAccount(List<Subject> subjects) {
-    assertThat(subjects)
-        .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.getKind()).isEqualTo("ServiceAccount");
-              assertThat(s.getName()).isEqualTo(OPERATOR);
-              assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
-            });
+    return slipway.render(values);
   }
 }

@@ -7,8 +7,9 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.e2e.Await;
-import dev.slipway.e2e.Commands;
 import dev.slipway.e2e.LoopbackCluster;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +21,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -171,29 +171,21 @@ final class BuildsNamespace {
   }
 
   /** Runs {@code bin/slipway args} to its end, as a developer would, with {@code env} added. */
-  Commands.Result slipway(Map<String, String> env, Duration timeout, String... args) {
-    ProcessBuilder cli = slipwayCommand(env, args);
-    return Commands.run(cli.command(), cli.environment(), null, timeout, work);
+  Command.Result slipway(Map<String, String> env, Duration timeout, String... args) {
+    return slipwayCommand(env, args).timeout(timeout).run();
   }
 
   /** Starts {@code bin/slipway args}, its output (both streams) going to {@code log}. */
-  Process startSlipway(Path log, String... args) throws IOException {
-    return slipwayCommand(Map.of(), args)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+  Process startSlipway(Path log, String... args) {
+    return slipwayCommand(Map.of(), args).start(log).process();
   }
 
   /** {@code bin/slipway} with the cluster's KUBECONFIG and PATH, plus {@code env}. */
-  private ProcessBuilder slipwayCommand(Map<String, String> env, String... args) {
+  private Command slipwayCommand(Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add(LoopbackCluster.ROOT.resolve("bin/slipway").toString());
     command.addAll(List.of(args));
-    ProcessBuilder cli = new ProcessBuilder(command).directory(work.toFile());
-    Map<String, String> environment = new HashMap<>(cluster.env());
-    environment.putAll(env);
-    cli.environment().putAll(environment);
-    return cli;
+    return Command.of(command).in(work).env(cluster.env()).env(env);
   }
 
   /**
@@ -201,7 +193,9 @@ final class BuildsNamespace {
    * lets {@link #awaitStepProcess} find its process on the node (host PID view).
    */
   static String slowDockerfile(String marker, int seconds) {
-    return "FROM 127.0.0.1:5000/busybox:latest\nARG NONCE\nRUN sh -c 'sleep "
+    return "FROM "
+        + Busybox.IN_REGISTRY
+        + "\nARG NONCE\nRUN sh -c 'sleep "
         + seconds
         + "; echo "
         + marker
@@ -227,12 +221,10 @@ final class BuildsNamespace {
 
   /** Processes whose command line has {@code echo <marker>-}, as {@link #slowDockerfile}'s step. */
   private long stepProcesses(String marker) {
-    return Commands.run(
-            List.of("pgrep", "-f", "echo " + marker + "-"),
-            Map.of(),
-            null,
-            Duration.ofSeconds(10),
-            work)
+    return Command.of(List.of("pgrep", "-f", "echo " + marker + "-"))
+        .timeout(Duration.ofSeconds(10))
+        .in(work)
+        .run()
         .stdout()
         .lines()
         .count();
@@ -240,18 +232,17 @@ final class BuildsNamespace {
 
   /** The digest the registry serves for {@code image}, read by skopeo (not by Slipway). */
   String registryDigest(String image) {
-    return Commands.run(
+    return Command.of(
             List.of(
                 "skopeo",
                 "inspect",
                 "--tls-verify=false",
                 "--format",
                 "{{.Digest}}",
-                "docker://" + image),
-            Map.of(),
-            null,
-            Duration.ofMinutes(1),
-            work)
+                "docker://" + image))
+        .timeout(Duration.ofMinutes(1))
+        .in(work)
+        .run()
         .requireSuccess()
         .stdout()
         .trim();

@@ -14,6 +14,7 @@ import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.content.CompressedLayer;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.testing.Command;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class BuildBenchmark {
     }
     System.out.printf(Locale.ROOT, "%-24s %10.2f %10.2f%n%n", "total", coldTotal, warmTotal);
     compression(args.length > 1 ? Path.of(args[1]) : null);
-    new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
+    Command.of("rm", "-rf", work.toString()).output();
   }
 
   /**
@@ -94,18 +95,18 @@ public final class BuildBenchmark {
           find . -type f ! -perm -u+x -exec chmod 644 {} +
           """
               + prepare;
-      Process p =
-          new ProcessBuilder(
+      Command.Result prepared =
+          Command.of(
                   "bash",
                   "-ec",
                   script,
                   "_",
                   conformance.resolve("cases").resolve(name).toString(),
                   dst.toString())
-              .inheritIO()
-              .start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("preparing the context of " + name + " failed");
+              .run();
+      if (!prepared.succeeded()) {
+        throw new IllegalStateException(
+            "preparing the context of " + name + " failed: " + prepared);
       }
     }
     return contexts;

@@ -9,13 +9,14 @@ import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.engine.content.BlobInfo;
 import dev.slipway.engine.content.ContentStore;
-import dev.slipway.engine.image.Busybox;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
+import dev.slipway.testing.Busybox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,8 +178,8 @@ class CachePrunerTest {
     assertThat(r.getReclaimedBytes()).isEqualTo(orphan.size() + 4_000);
     assertThat(content.exists(orphan.digest())).isFalse();
     assertThat(content.exists(layer.digest())).isFalse();
-    assertThat(content.exists(Busybox.LAYER)).isTrue();
-    assertThat(content.exists(Busybox.MANIFEST)).isTrue();
+    assertThat(content.exists(Digest.parse(Busybox.LAYER))).isTrue();
+    assertThat(content.exists(Digest.parse(Busybox.MANIFEST))).isTrue();
   }
 
   @Test

@@ -1,47 +1,31 @@
 package dev.slipway.engine.exec;
 
+import dev.slipway.testing.Busybox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** A minimal root filesystem made of the host's busybox-static, built per test in a temp dir. */
+/**
+ * The busybox image's root filesystem, unpacked per test, with users and groups to resolve. Only
+ * /bin, /etc and /tmp are kept: the tests check which mount points (/proc, /dev, /run, /usr) the
+ * executor creates and removes again.
+ */
 final class BusyboxRootfs {
-
-  private static final Path BUSYBOX = Path.of("/bin/busybox");
-  private static final List<String> APPLETS =
-      List.of(
-          "sh",
-          "ls",
-          "cat",
-          "id",
-          "echo",
-          "sleep",
-          "pwd",
-          "env",
-          "touch",
-          "mkdir",
-          "stat",
-          "mount",
-          "ip",
-          "grep",
-          "wc",
-          "ps",
-          "hostname",
-          "test",
-          "true");
+  private static final Set<String> KEPT = Set.of("bin", "etc", "tmp");
 
   private BusyboxRootfs() {}
 
   static Path create(Path dir) throws IOException {
-    Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-    Path bin = Files.createDirectories(rootfs.resolve("bin"));
-    Files.copy(BUSYBOX, bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-    for (String applet : APPLETS) {
-      Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+    Path rootfs = Busybox.unpack(dir.resolve("rootfs"));
+    try (Stream<Path> top = Files.list(rootfs)) {
+      for (Path entry : top.filter(p -> !KEPT.contains(p.getFileName().toString())).toList()) {
+        delete(entry);
+      }
     }
-    Path etc = Files.createDirectories(rootfs.resolve("etc"));
+    Path etc = rootfs.resolve("etc");
     Files.writeString(
         etc.resolve("passwd"),
         """
@@ -58,7 +42,14 @@ final class BusyboxRootfs {
         audio:x:29:app
         nogroup:x:65534:
         """);
-    Files.createDirectories(rootfs.resolve("tmp"));
     return rootfs;
+  }
+
+  private static void delete(Path tree) throws IOException {
+    try (Stream<Path> paths = Files.walk(tree)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.slipway.engine.export;
 
 import static dev.slipway.engine.export.ExportTestSupport.entries;
 import static dev.slipway.engine.export.ExportTestSupport.onPath;
-import static dev.slipway.engine.export.ExportTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Digest;
-import dev.slipway.engine.image.Busybox;
 import dev.slipway.engine.image.DockerArchiveManifest;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageArchiveImporter;
@@ -19,6 +17,8 @@ import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
 import dev.slipway.engine.image.Manifest;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class DockerArchiveExporterTest {
     assertThat(manifest).hasSize(1);
     DockerArchiveManifest m = manifest.get(0);
     assertThat(m.repoTags()).containsExactly("busybox:latest");
-    assertThat(Digest.of(entries.get(m.config()))).isEqualTo(Busybox.CONFIG);
+    assertThat(Digest.of(entries.get(m.config()))).isEqualTo(Digest.parse(Busybox.CONFIG));
     String diffId = Digest.parse(Busybox.DIFF_ID).hex();
     assertThat(m.layers()).containsExactly("blobs/sha256/" + diffId);
     assertThat(Digest.of(entries.get(m.layers().get(0))).toString()).isEqualTo(Busybox.DIFF_ID);
@@ -61,7 +61,7 @@ class DockerArchiveExporterTest {
     var manifestBlob = entries.get("blobs/sha256/" + index.manifests().get(0).digest().hex());
     Manifest oci = Manifest.parse(manifestBlob, "docker");
     assertThat(oci.layers().get(0).digest().toString()).isEqualTo(Busybox.DIFF_ID);
-    assertThat(oci.config().digest()).isEqualTo(Busybox.CONFIG);
+    assertThat(oci.config().digest()).isEqualTo(Digest.parse(Busybox.CONFIG));
     assertThat(List.copyOf(entries.keySet())).isSorted();
   }
 
@@ -72,7 +72,7 @@ class DockerArchiveExporterTest {
     ContentStore other = ContentStore.open(tmp.resolve("other/content"));
     ImageStore otherImages = ImageStore.open(tmp.resolve("other/images"), other);
     Image again = new ImageArchiveImporter(otherImages).importFrom(archive, ImportRequest.any());
-    assertThat(again.configDescriptor().digest()).isEqualTo(Busybox.CONFIG);
+    assertThat(again.configDescriptor().digest()).isEqualTo(Digest.parse(Busybox.CONFIG));
     assertThat(again.config().rootfs().diffIds()).containsExactly(Busybox.DIFF_ID);
     assertThat(otherImages.lookup("mybox:v2")).isPresent();
   }
@@ -83,7 +83,8 @@ class DockerArchiveExporterTest {
     Path archive = tmp.resolve("docker.tar");
     new DockerArchiveExporter(content).export(busybox, List.of("mybox:v2"), archive);
     JsonNode inspect =
-        CanonicalJson.mapper().readTree(run("skopeo", "inspect", "docker-archive:" + archive));
+        CanonicalJson.mapper()
+            .readTree(Command.of("skopeo", "inspect", "docker-archive:" + archive).output());
     assertThat(inspect.get("Layers").get(0).asText()).isEqualTo(Busybox.DIFF_ID);
     assertThat(inspect.get("Architecture").asText()).isEqualTo("amd64");
     assertThat(Files.size(archive)).isGreaterThan(1_000_000);

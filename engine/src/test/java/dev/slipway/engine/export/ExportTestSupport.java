@@ -3,18 +3,14 @@ package dev.slipway.engine.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-/** Reading archives back and running external tools, for the exporter tests. */
+/** Reading archives back and finding external tools, for the exporter tests. */
 final class ExportTestSupport {
   private ExportTestSupport() {}
 
@@ -38,18 +34,5 @@ final class ExportTestSupport {
       }
     }
     return false;
-  }
-
-  /** Runs a command, failing the test unless it exits 0; returns its stdout. */
-  static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(out);
-    }
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("%s:%n%s", String.join(" ", command), text).isZero();
-    return text;
   }
 }

@@ -2,20 +2,21 @@ package dev.slipway.engine.export;
 
 import static dev.slipway.engine.export.ExportTestSupport.entries;
 import static dev.slipway.engine.export.ExportTestSupport.onPath;
-import static dev.slipway.engine.export.ExportTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.image.Annotations;
-import dev.slipway.engine.image.Busybox;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class OciArchiveExporterTest {
     ContentStore other = ContentStore.open(tmp.resolve("other/content"));
     ImageStore otherImages = ImageStore.open(tmp.resolve("other/images"), other);
     Image again = new ImageArchiveImporter(otherImages).importFrom(archive, ImportRequest.any());
-    assertThat(again.descriptor().digest()).isEqualTo(Busybox.MANIFEST);
+    assertThat(again.descriptor().digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
     assertThat(otherImages.lookup("docker.io/library/busybox:1.36")).isPresent();
     try (var files = Files.list(archive.getParent())) {
       assertThat(files).containsExactly(archive); // no temp file left beside it
@@ -67,9 +68,9 @@ class OciArchiveExporterTest {
         .containsExactly(
             "blobs/",
             "blobs/sha256/",
-            "blobs/sha256/" + Busybox.CONFIG.hex(),
-            "blobs/sha256/" + Busybox.LAYER.hex(),
-            "blobs/sha256/" + Busybox.MANIFEST.hex(),
+            "blobs/sha256/" + Digest.parse(Busybox.CONFIG).hex(),
+            "blobs/sha256/" + Digest.parse(Busybox.LAYER).hex(),
+            "blobs/sha256/" + Digest.parse(Busybox.MANIFEST).hex(),
             "index.json",
             "oci-layout");
     ImageIndex index = ImageIndex.parse(entries.get("index.json"), "export");
@@ -77,7 +78,7 @@ class OciArchiveExporterTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.digest()).isEqualTo(Busybox.MANIFEST);
+              assertThat(d.digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
               assertThat(d.annotations())
                   .containsEntry(Annotations.REF_NAME, "v1")
                   .containsEntry(Annotations.CONTAINERD_IMAGE_NAME, "registry:5000/team/app:v1");
@@ -91,10 +92,11 @@ class OciArchiveExporterTest {
     Path archive = tmp.resolve("busybox.tar");
     new OciArchiveExporter(content).export(busybox.descriptor(), List.of("busybox:1"), archive);
     JsonNode inspect =
-        CanonicalJson.mapper().readTree(run("skopeo", "inspect", "oci-archive:" + archive));
-    assertThat(inspect.get("Digest").asText()).isEqualTo(Busybox.MANIFEST.toString());
+        CanonicalJson.mapper()
+            .readTree(Command.of("skopeo", "inspect", "oci-archive:" + archive).output());
+    assertThat(inspect.get("Digest").asText()).isEqualTo(Busybox.MANIFEST);
     assertThat(inspect.get("Architecture").asText()).isEqualTo("amd64");
-    assertThat(inspect.get("Layers").get(0).asText()).isEqualTo(Busybox.LAYER.toString());
+    assertThat(inspect.get("Layers").get(0).asText()).isEqualTo(Busybox.LAYER);
   }
 
   @Test
@@ -109,11 +111,12 @@ class OciArchiveExporterTest {
     assertThat(index.manifests())
         .extracting(d -> d.annotations().get(Annotations.CONTAINERD_IMAGE_NAME))
         .containsExactly("example/b:two", "example/a:one");
-    assertThat(dir.resolve("blobs/sha256/" + Busybox.LAYER.hex())).exists();
+    assertThat(dir.resolve("blobs/sha256/" + Digest.parse(Busybox.LAYER).hex())).exists();
     if (onPath("skopeo")) {
       JsonNode inspect =
-          CanonicalJson.mapper().readTree(run("skopeo", "inspect", "oci:" + dir + ":two"));
-      assertThat(inspect.get("Digest").asText()).isEqualTo(Busybox.MANIFEST.toString());
+          CanonicalJson.mapper()
+              .readTree(Command.of("skopeo", "inspect", "oci:" + dir + ":two").output());
+      assertThat(inspect.get("Digest").asText()).isEqualTo(Busybox.MANIFEST);
     }
   }
 }

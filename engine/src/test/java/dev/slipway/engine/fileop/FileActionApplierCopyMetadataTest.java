@@ -8,6 +8,7 @@ import static dev.slipway.engine.fileop.FsFixture.stat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.testing.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,33 +156,22 @@ class FileActionApplierCopyMetadataTest extends CopyFixture {
   @Test
   void extendedAttributesAreCopied() throws IOException, InterruptedException {
     Path f = file(ctx, "cap.bin", "x", 0755);
-    int rc =
-        new ProcessBuilder("setfattr", "-n", "user.slipway", "-v", "yes", f.toString())
-            .inheritIO()
-            .start()
-            .waitFor();
-    assertThat(rc).isZero();
-    rc =
-        new ProcessBuilder(
-                "setfattr",
-                "-n",
-                "security.capability",
-                "-v",
-                "0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=",
-                f.toString())
-            .inheritIO()
-            .start()
-            .waitFor();
-    assertThat(rc).isZero();
+    Command.of("setfattr", "-n", "user.slipway", "-v", "yes", f.toString()).output();
+    Command.of(
+            "setfattr",
+            "-n",
+            "security.capability",
+            "-v",
+            "0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=",
+            f.toString())
+        .output();
 
     apply(copy(List.of("/cap.bin"), "/bin/"));
 
-    Process p =
-        new ProcessBuilder(
+    String out =
+        Command.of(
                 "getfattr", "-d", "-m", "-", "-e", "base64", root.resolve("bin/cap.bin").toString())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor();
+            .output();
     assertThat(out)
         .contains("user.slipway=0seWVz")
         .contains("security.capability=0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=");

@@ -11,6 +11,8 @@ import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.DigestMismatchException;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,28 +43,28 @@ class ImageArchiveImporterTest {
     Image image =
         importer.importFrom(Busybox.ARCHIVE, ImportRequest.any().withName("busybox:latest"));
 
-    assertThat(image.descriptor().digest()).isEqualTo(Busybox.MANIFEST);
-    assertThat(image.configDescriptor().digest()).isEqualTo(Busybox.CONFIG);
+    assertThat(image.descriptor().digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
+    assertThat(image.configDescriptor().digest()).isEqualTo(Digest.parse(Busybox.CONFIG));
     assertThat(image.layers())
         .singleElement()
         .satisfies(
             l -> {
-              assertThat(l.digest()).isEqualTo(Busybox.LAYER);
+              assertThat(l.digest()).isEqualTo(Digest.parse(Busybox.LAYER));
               assertThat(l.mediaType()).isEqualTo(MediaTypes.OCI_LAYER_GZIP);
             });
     assertThat(image.config().rootfs().diffIds()).containsExactly(Busybox.DIFF_ID);
     assertThat(image.config().config().cmd()).containsExactly("sh");
-    assertThat(content.exists(Busybox.LAYER)).isTrue();
+    assertThat(content.exists(Digest.parse(Busybox.LAYER))).isTrue();
     assertThat(images.image("busybox:latest", Platform.parse("linux/amd64")).descriptor().digest())
-        .isEqualTo(Busybox.MANIFEST);
+        .isEqualTo(Digest.parse(Busybox.MANIFEST));
   }
 
   @Test
   void importsAnOciLayoutDirectoryAndACompressedArchive() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("layout"));
-    run("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", dir.toString());
+    Command.of("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", dir.toString()).output();
     assertThat(importer.importFrom(dir, ImportRequest.any()).descriptor().digest())
-        .isEqualTo(Busybox.MANIFEST);
+        .isEqualTo(Digest.parse(Busybox.MANIFEST));
 
     Path gz = tmp.resolve("busybox.tar.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
@@ -72,25 +74,25 @@ class ImageArchiveImporterTest {
     Image image =
         new ImageArchiveImporter(ImageStore.open(tmp.resolve("fresh-images"), fresh))
             .importFrom(gz, ImportRequest.any());
-    assertThat(image.descriptor().digest()).isEqualTo(Busybox.MANIFEST);
-    assertThat(fresh.exists(Busybox.LAYER)).isTrue();
+    assertThat(image.descriptor().digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
+    assertThat(fresh.exists(Digest.parse(Busybox.LAYER))).isTrue();
   }
 
   @Test
   void refusesAnArchiveWhoseBlobWasTamperedWith() throws Exception {
     Path layout = Files.createDirectories(tmp.resolve("layout"));
-    run("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", layout.toString());
-    Path layer = layout.resolve("blobs/sha256/" + Busybox.LAYER.hex());
+    Command.of("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", layout.toString()).output();
+    Path layer = layout.resolve("blobs/sha256/" + Digest.parse(Busybox.LAYER).hex());
     byte[] bytes = Files.readAllBytes(layer);
     bytes[bytes.length / 2] ^= 1;
     Files.write(layer, bytes);
     Path tampered = tmp.resolve("tampered.tar");
-    run("tar", "-cf", tampered.toString(), "-C", layout.toString(), ".");
+    Command.of("tar", "-cf", tampered.toString(), "-C", layout.toString(), ".").output();
 
     assertThatThrownBy(() -> importer.importFrom(tampered, ImportRequest.any()))
         .isInstanceOf(DigestMismatchException.class)
-        .hasMessageContaining(Busybox.LAYER.toString());
-    assertThat(content.exists(Busybox.LAYER)).isFalse();
+        .hasMessageContaining(Busybox.LAYER);
+    assertThat(content.exists(Digest.parse(Busybox.LAYER))).isFalse();
     assertThatThrownBy(() -> importer.importFrom(layout, ImportRequest.any()))
         .isInstanceOf(DigestMismatchException.class);
   }
@@ -99,12 +101,14 @@ class ImageArchiveImporterTest {
   void importsAClassicDockerSaveArchiveWithSharedLayers() throws Exception {
     byte[] layerTar;
     try (InputStream in =
-        LayerCompression.decompress(Files.newInputStream(extract(Busybox.LAYER)))) {
+        LayerCompression.decompress(Files.newInputStream(extract(Digest.parse(Busybox.LAYER))))) {
       layerTar = in.readAllBytes();
     }
     // docker save writes a repeated layer once and links to it
     ObjectNode config =
-        (ObjectNode) CanonicalJson.mapper().readTree(Files.readAllBytes(extract(Busybox.CONFIG)));
+        (ObjectNode)
+            CanonicalJson.mapper()
+                .readTree(Files.readAllBytes(extract(Digest.parse(Busybox.CONFIG))));
     ArrayNode diffIds = ((ObjectNode) config.get("rootfs")).putArray("diff_ids");
     diffIds.add(Busybox.DIFF_ID).add(Busybox.DIFF_ID);
     byte[] configJson = CanonicalJson.mapper().writeValueAsBytes(config);
@@ -172,7 +176,7 @@ class ImageArchiveImporterTest {
     Path dir = tmp.resolve("x");
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir);
-      run("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", dir.toString());
+      Command.of("tar", "-xf", Busybox.ARCHIVE.toString(), "-C", dir.toString()).output();
     }
     return dir.resolve("blobs/sha256/" + digest.hex());
   }
@@ -184,10 +188,5 @@ class ImageArchiveImporterTest {
     tar.putArchiveEntry(e);
     tar.write(data);
     tar.closeArchiveEntry();
-  }
-
-  static void run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
   }
 }

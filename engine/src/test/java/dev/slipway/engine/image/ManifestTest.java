@@ -7,6 +7,7 @@ import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.testing.Busybox;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class ManifestTest {
     Manifest m = Manifest.parse(original, "test");
     assertThat(m.layers()).singleElement().satisfies(l -> assertThat(l.size()).isEqualTo(1068885));
     assertThat(m.toJson()).isEqualTo(original);
-    assertThat(m.descriptor().digest()).isEqualTo(Busybox.MANIFEST);
+    assertThat(m.descriptor().digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
   }
 
   @Test
@@ -45,7 +46,7 @@ class ManifestTest {
             + "\"}]}";
     Manifest m = Manifest.parse(docker.getBytes(StandardCharsets.UTF_8), "docker");
     assertThat(m.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
-    assertThat(m.config().digest()).isEqualTo(Busybox.CONFIG);
+    assertThat(m.config().digest()).isEqualTo(Digest.parse(Busybox.CONFIG));
 
     String list =
         "{\"schemaVersion\":2,\"mediaType\":\""

@@ -10,11 +10,11 @@ import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Digest;
-import dev.slipway.engine.image.Busybox;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
+import dev.slipway.testing.Busybox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,7 +76,7 @@ class RegistryBuildTest {
       for (String name : List.of(one, two)) {
         JsonNode inspect = RegistryClientTest.skopeoInspect(name);
         assertThat(inspect.path("Digest").asText()).isEqualTo(digest);
-        assertThat(inspect.path("Layers").get(0).asText()).isEqualTo(Busybox.LAYER.toString());
+        assertThat(inspect.path("Layers").get(0).asText()).isEqualTo(Busybox.LAYER);
       }
       assertThat(registry.requests("POST /v2/app/one/blobs/uploads/\\?mount=" + Busybox.LAYER))
           .as("the base layer is mounted from busybox, not uploaded")

@@ -13,11 +13,10 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Platform;
 import dev.slipway.session.RegistryCredentials;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.slipway.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -243,17 +242,10 @@ class RegistryClientTest {
   }
 
   static JsonNode skopeoInspect(String ref) throws Exception {
-    Process p =
-        new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
-            .redirectErrorStream(true)
-            .start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(out);
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return new ObjectMapper().readTree(text);
+    return new ObjectMapper()
+        .readTree(
+            Command.of("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .timeout(Duration.ofSeconds(60))
+                .output());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.slipway.testing.Command;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -46,28 +47,22 @@ final class TokenServer implements AutoCloseable {
     this.password = password;
     Path keyFile = dir.resolve("token.key");
     this.certificate = dir.resolve("token.crt");
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=slipway-test-tokens",
-                "-keyout",
-                keyFile.toString(),
-                "-out",
-                certificate.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (openssl.waitFor() != 0) {
-      throw new IOException("openssl failed: " + output);
-    }
+    Command.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=slipway-test-tokens",
+            "-keyout",
+            keyFile.toString(),
+            "-out",
+            certificate.toString())
+        .output();
     try {
       this.key =
           KeyFactory.getInstance("RSA")

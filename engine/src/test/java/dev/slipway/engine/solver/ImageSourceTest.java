@@ -11,15 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.VertexInfo;
-import dev.slipway.engine.image.Busybox;
 import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
 import dev.slipway.engine.snapshot.SnapshotView;
+import dev.slipway.testing.Busybox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,7 +73,7 @@ class ImageSourceTest {
 
     SolvedVertex image = solved.get(BUSYBOX.cacheKey());
     assertThat(image.snapshotKey()).isEqualTo("layer-" + Busybox.DIFF_ID.replace("sha256:", ""));
-    assertThat(image.image().descriptor().digest()).isEqualTo(Busybox.MANIFEST);
+    assertThat(image.image().descriptor().digest()).isEqualTo(Digest.parse(Busybox.MANIFEST));
     assertThat(image.runtimeKey()).startsWith("image:" + Busybox.MANIFEST);
     try (SnapshotView view = rig.snapshots.view(image.snapshotKey())) {
       assertThat(Files.exists(view.rootfs().resolve("bin/busybox"))).isTrue();

@@ -7,11 +7,12 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.operator.testing.RealBuilderCluster;
+import dev.slipway.testing.Busybox;
+import dev.slipway.testing.Command;
 import dev.slipway.testing.GitDaemon;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -55,7 +56,9 @@ class GitContextBuildIT {
             "app",
             Map.of(
                 "Dockerfile",
-                "FROM 127.0.0.1:5000/busybox:latest\n"
+                "FROM "
+                    + Busybox.IN_REGISTRY
+                    + "\n"
                     + "COPY greeting.txt /greeting.txt\n"
                     // Succeeds only with the Secret's value, which is compared without being
                     // written.
@@ -69,7 +72,7 @@ class GitContextBuildIT {
             "broken",
             Map.of(
                 "Dockerfile",
-                "FROM 127.0.0.1:5000/busybox:latest\nRUN echo about to fail && exit 7\n"));
+                "FROM " + Busybox.IN_REGISTRY + "\nRUN echo about to fail && exit 7\n"));
     cluster.createSecret("build-secrets", null, Map.of("api-token", SECRET));
   }
 
@@ -129,16 +132,9 @@ class GitContextBuildIT {
 
   /** The manifest digest that {@code skopeo inspect} reports for an image in the registry. */
   private static String registryDigest(String image) throws Exception {
-    String json = run(Path.of("."), "skopeo", "inspect", "--tls-verify=false", "docker://" + image);
+    String json =
+        Command.of("skopeo", "inspect", "--tls-verify=false", "docker://" + image).output();
     return new ObjectMapper().readTree(json).path("Digest").asText();
-  }
-
-  private static String run(Path dir, String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + err).isZero();
-    return out;
   }
 
   private static String sha256(String value) throws Exception {

@@ -3,6 +3,7 @@ package dev.slipway.engine.frontend.dockerfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.engine.image.ImageConfig;
+import dev.slipway.testing.Busybox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -100,7 +101,7 @@ final class ConformanceCases {
   static synchronized ImageConfig baseConfig() {
     if (baseConfig == null) {
       Map<String, byte[]> blobs = new HashMap<>();
-      try (InputStream in = Files.newInputStream(ROOT.resolve("base/busybox-oci.tar"));
+      try (InputStream in = Files.newInputStream(Busybox.ARCHIVE);
           TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {

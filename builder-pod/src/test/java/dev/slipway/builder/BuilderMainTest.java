@@ -1,0 +1,95 @@
+package dev.slipway.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The builder's flags: each mistake is a usage error (exit 2) that says what to fix. The timeout
+ * stops a builder that a wrongly accepted flag would leave serving.
+ */
+@Timeout(60)
+class BuilderMainTest {
+  @TempDir Path dir;
+  private final StringWriter err = new StringWriter();
+  private final StringWriter out = new StringWriter();
+
+  @Test
+  void refusesFewerThanOneBuild() {
+    assertThat(run("--state", dir.toString(), "--max-builds", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-builds must be at least 1, not 0");
+  }
+
+  @Test
+  void refusesAnEmptyTokenFile() throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "  \n");
+
+    assertThat(run("--state", dir.resolve("state").toString(), "--token-file", token.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--token-file " + token + " is empty");
+  }
+
+  @Test
+  void refusesACacheDurationItCannotRead() {
+    assertThat(
+            run("--state", dir.resolve("state").toString(), "--cache-keep-duration", "a fortnight"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--cache-keep-duration: ");
+  }
+
+  @Test
+  void refusesAnAddressWithoutAPort() {
+    assertThat(run("--state", dir.resolve("state").toString(), "--listen", "localhost"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--listen localhost: expected HOST:PORT");
+  }
+
+  @Test
+  void refusesAMetricsAddressWithABadPort() {
+    assertThat(
+            run(
+                "--state",
+                dir.resolve("state").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:http"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--metrics-listen 127.0.0.1:http: expected HOST:PORT");
+  }
+
+  @Test
+  void printsItsVersion() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("slipway-builder ");
+  }
+
+  /**
+   * Runs the command line; usage errors raised inside {@code call()} carry a CommandLine of their
+   * own that prints to System.err, so that is captured too.
+   */
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new BuilderMain());
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(out, true));
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      return cli.execute(args);
+    } finally {
+      System.setErr(stderr);
+      err.write(captured.toString(StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.slipway.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.slipway.api.control.v1.BuildContext;
+import dev.slipway.api.control.v1.BuildState;
+import dev.slipway.api.control.v1.BuildSummary;
+import dev.slipway.api.control.v1.CancelRequest;
+import dev.slipway.api.control.v1.ControlGrpc;
+import dev.slipway.api.control.v1.DiskUsageRequest;
+import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.InfoRequest;
+import dev.slipway.api.control.v1.InfoResponse;
+import dev.slipway.api.control.v1.InlineContext;
+import dev.slipway.api.control.v1.ListBuildsRequest;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
+import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.StatusRequest;
+import dev.slipway.engine.Engine;
+import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.image.Platform;
+import dev.slipway.session.builder.SessionRegistry;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Control service over an in-process channel, around a real engine; its builds copy files into
+ * {@code scratch}, so they need no registry and no OCI runtime.
+ */
+class ControlServiceTest {
+  @TempDir Path state;
+  private Engine engine;
+  private BuildSlots slots;
+  private BuilderMetrics metrics;
+  private final ExecutorService buildThreads = Executors.newCachedThreadPool();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private Server server;
+  private ManagedChannel channel;
+  private ControlGrpc.ControlBlockingStub control;
+
+  @BeforeEach
+  void serve() throws Exception {
+    engine = Engine.open(EngineConfig.defaults(state));
+    slots = new BuildSlots(2);
+    SessionRegistry sessions = new SessionRegistry();
+    metrics = new BuilderMetrics(slots::running, sessions::active);
+    ControlService service =
+        new ControlService(engine, slots, sessions, metrics, buildThreads, timer, "1.2.3");
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    control = ControlGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    server.shutdownNow();
+    buildThreads.shutdown();
+    buildThreads.awaitTermination(30, TimeUnit.SECONDS);
+    timer.shutdownNow();
+    engine.close();
+  }
+
+  @Test
+  void infoDescribesTheBuilder() {
+    InfoResponse info = control.info(InfoRequest.getDefaultInstance());
+
+    assertThat(info.getVersion()).isEqualTo("1.2.3");
+    assertThat(info.getMaxParallelBuilds()).isEqualTo(2);
+    assertThat(info.getActiveBuilds()).isZero();
+    assertThat(info.getSnapshotter()).isEqualTo(engine.snapshotterName());
+    assertThat(info.getPlatformsList()).containsExactly(Platform.host().toString());
+    assertThat(info.getRecentContextKeysList()).isEmpty();
+  }
+
+  @Test
+  void aBuildStreamsItsEventsToItsResultAndIsThenListedAndReplayed() {
+    List<SolveEvent> events = solve(build("ok-1", "ctx-a", "FROM scratch\nCOPY a.txt /a.txt\n"));
+
+    SolveEvent last = events.getLast();
+    assertThat(last.hasResult()).as("%s", last).isTrue();
+    assertThat(events).allSatisfy(e -> assertThat(e.getBuildId()).isEqualTo("ok-1"));
+    BuildSummary summary = summary("ok-1");
+    assertThat(summary.getState()).isEqualTo(BuildState.BUILD_STATE_SUCCEEDED);
+    assertThat(summary.getContextKey()).isEqualTo("ctx-a");
+    assertThat(summary.getStepsDone()).isPositive();
+    assertThat(slots.running()).isZero();
+
+    assertThat(status("ok-1")).as("Status replays the build").isEqualTo(events);
+    assertThat(control.info(InfoRequest.getDefaultInstance()).getRecentContextKeysList())
+        .containsExactly("ctx-a");
+    assertThat(metrics.scrape()).contains("slipway_builds_total{result=\"succeeded\"} 1.0");
+    assertThat(control.cancel(CancelRequest.newBuilder().setBuildId("ok-1").build()).getCancelled())
+        .as("a finished build cannot be cancelled")
+        .isFalse();
+  }
+
+  @Test
+  void aFailingBuildEndsWithItsErrorAndIsListedAsFailed() {
+    List<SolveEvent> events =
+        solve(build("bad-1", "", "FROM scratch\nCOPY missing.txt /missing.txt\n"));
+
+    SolveEvent last = events.getLast();
+    assertThat(last.hasError()).as("%s", last).isTrue();
+    assertThat(last.getError().getMessage()).contains("missing.txt");
+    assertThat(summary("bad-1").getState()).isEqualTo(BuildState.BUILD_STATE_FAILED);
+    assertThat(metrics.scrape()).contains("slipway_builds_total{result=\"failed\"} 1.0");
+  }
+
+  @Test
+  void aRequestTheBuilderCannotServeIsRefusedBeforeItTakesASlot() {
+    SolveRequest toBuilderPath =
+        build("path-1", "", "FROM scratch\n").toBuilder()
+            .addOutputs(Output.newBuilder().setType(OutputType.OUTPUT_TYPE_TAR).setDest("/x.tar"))
+            .build();
+    assertThatThrownBy(() -> solve(toBuilderPath))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .hasMessageContaining("on the builder");
+
+    assertThatThrownBy(() -> solve(build("", "", "FROM scratch\n")))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .hasMessageContaining("no build_id");
+
+    assertThat(control.listBuilds(ListBuildsRequest.getDefaultInstance()).getBuildsList())
+        .isEmpty();
+  }
+
+  @Test
+  void anUnknownBuildIsNotFoundAndCannotBeCancelled() {
+    assertThatThrownBy(() -> status("nope"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND))
+        .hasMessageContaining("no build nope on this builder");
+    assertThat(control.cancel(CancelRequest.newBuilder().setBuildId("nope").build()).getCancelled())
+        .isFalse();
+  }
+
+  @Test
+  void diskUsageAnswersWithoutFiltersAndRefusesThem() {
+    assertThat(control.diskUsage(DiskUsageRequest.getDefaultInstance()).getTotalBytes())
+        .isNotNegative();
+    assertThatThrownBy(
+            () -> control.diskUsage(DiskUsageRequest.newBuilder().addFilters("type=x").build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNIMPLEMENTED));
+  }
+
+  private List<SolveEvent> solve(SolveRequest request) {
+    return drain(control.solve(request));
+  }
+
+  private List<SolveEvent> status(String buildId) {
+    return drain(control.status(StatusRequest.newBuilder().setBuildId(buildId).build()));
+  }
+
+  private static List<SolveEvent> drain(Iterator<SolveEvent> events) {
+    List<SolveEvent> all = new ArrayList<>();
+    events.forEachRemaining(all::add);
+    return all;
+  }
+
+  private BuildSummary summary(String buildId) {
+    return control.listBuilds(ListBuildsRequest.getDefaultInstance()).getBuildsList().stream()
+        .filter(b -> b.getBuildId().equals(buildId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Status.Code code(Throwable e) {
+    return ((StatusRuntimeException) e).getStatus().getCode();
+  }
+
+  private static SolveRequest build(String buildId, String contextKey, String dockerfile) {
+    return SolveRequest.newBuilder()
+        .setBuildId(buildId)
+        .setContextKey(contextKey)
+        .setContext(
+            BuildContext.newBuilder()
+                .setInline(
+                    InlineContext.newBuilder()
+                        .putFiles("Dockerfile", ByteString.copyFromUtf8(dockerfile))
+                        .putFiles("a.txt", ByteString.copyFromUtf8("a\n"))))
+        .setDockerfile(DockerfileSource.newBuilder().setPath("Dockerfile"))
+        .build();
+  }
+}
