@@ -20,7 +20,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
-import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryBaseImages;
@@ -61,6 +61,7 @@ public final class Engine implements AutoCloseable {
   private final BuildExporter exporter;
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
+  private final RegistryClient registry;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
@@ -69,11 +70,12 @@ public final class Engine implements AutoCloseable {
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
     Files.createDirectories(stateDir);
+    // first: it sets up its HTTP client in the background while the rest opens
+    this.registry = new RegistryClient();
     this.snapshots = Snapshotters.open(stateDir.resolve("snapshots"), config.snapshotter());
     this.content = ContentStore.open(stateDir.resolve("content"));
     this.images = ImageStore.open(stateDir.resolve("images"), content);
     this.cache = CacheIndex.open(stateDir.resolve("cache"));
-    RegistryClient registry = new RegistryClient();
     this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
     dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
@@ -268,6 +270,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() throws IOException {
     solver.close();
+    registry.close();
     try {
       snapshots.close();
     } catch (Exception e) {

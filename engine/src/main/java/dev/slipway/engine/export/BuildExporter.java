@@ -12,7 +12,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
-import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;

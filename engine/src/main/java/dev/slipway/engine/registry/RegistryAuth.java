@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +30,11 @@ final class RegistryAuth {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final Map<String, String> basicByHost = new ConcurrentHashMap<>();
   private final Map<String, String> tokenByScope = new ConcurrentHashMap<>();
 
-  RegistryAuth(HttpClient http) {
+  RegistryAuth(Supplier<HttpClient> http) {
     this.http = http;
   }
 
@@ -125,7 +126,7 @@ final class RegistryAuth {
     }
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http.get().send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while authenticating to " + name.registry(), e);

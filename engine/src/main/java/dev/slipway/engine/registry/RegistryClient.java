@@ -25,7 +25,7 @@ import java.util.List;
  * <p>Written on {@code java.net.http} rather than jib-core: Jib's {@code RegistryClient} is outside
  * its stable API, and neither it nor the ORAS SDK offers resumable pulls or chunked uploads.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
   private static final String ACCEPT =
       String.join(
           ", ",
@@ -55,6 +55,12 @@ public final class RegistryClient {
     this.downloads = new BlobDownload(transport);
     this.pushes = new ImagePush(transport, new BlobUpload(transport, chunkSize), parallelism);
     this.parallelism = parallelism;
+  }
+
+  /** Stops the HTTP client; requests still running fail. */
+  @Override
+  public void close() {
+    transport.close();
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.slipway.engine.session;
 
-import dev.slipway.engine.frontend.dockerfile.PatternMatcher;
+import dev.slipway.engine.frontend.dockerfile.dockerignore.PatternMatcher;
 import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
 import dev.slipway.session.SessionException;

@@ -36,18 +36,25 @@ public final class HttpSourceFetcher {
   private static final Pattern DISPOSITION_NAME =
       Pattern.compile("filename\\*?=(?:UTF-8'')?\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
 
-  private final HttpClient client;
+  // Made on the first download: a client starts a selector thread that sits in a native call, and
+  // the JVM waits 300 ms at exit for such threads, so builds without ADD <url> should not have one.
+  private HttpClient client;
 
-  public HttpSourceFetcher() {
-    this(
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build());
-  }
+  public HttpSourceFetcher() {}
 
   public HttpSourceFetcher(HttpClient client) {
     this.client = client;
+  }
+
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
+    }
+    return client;
   }
 
   /** Downloads {@code source} into the existing directory {@code into}; returns the file. */
@@ -63,7 +70,7 @@ public final class HttpSourceFetcher {
     Path tmp = null;
     try {
       HttpResponse<InputStream> response =
-          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          client().send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         if (response.statusCode() / 100 != 2) {
           throw new SourceFetchException(

@@ -1,8 +1,9 @@
 package dev.slipway.engine.bench;
 
-import dev.slipway.engine.frontend.dockerfile.BuildDefinition;
-import dev.slipway.engine.frontend.dockerfile.ConvertRequest;
-import dev.slipway.engine.frontend.dockerfile.DockerfileFrontend;
+import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
+import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
+import dev.slipway.engine.frontend.dockerfile.conversion.GeneratedDockerfile;
 import dev.slipway.engine.image.Platform;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

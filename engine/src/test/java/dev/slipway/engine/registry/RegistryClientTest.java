@@ -214,7 +214,12 @@ class RegistryClientTest {
       ContentStore fresh = ContentStore.open(tmp.resolve("fresh"));
       client.pull(ImageName.parse(proxy.host() + "/cut/app:v1"), AMD64, fresh, anonymous());
 
-      assertThat(proxy.ranges()).containsExactly("bytes=300000-");
+      // One resume, from where the client's bytes stopped: at most the 300,000 the proxy sent, and
+      // fewer when the cut connection dropped some of them in flight.
+      assertThat(proxy.ranges()).hasSize(1);
+      long resumedAt =
+          Long.parseLong(proxy.ranges().getFirst().replaceAll("^bytes=(\\d+)-$", "$1"));
+      assertThat(resumedAt).isPositive().isLessThanOrEqualTo(300_000);
       Descriptor layer = image.layers().getFirst();
       assertThat(fresh.read(layer.digest())).isEqualTo(images.content().read(layer.digest()));
     }

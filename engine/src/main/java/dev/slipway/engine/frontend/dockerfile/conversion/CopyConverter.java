@@ -1,0 +1,249 @@
+package dev.slipway.engine.frontend.dockerfile.conversion;
+
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
+import dev.slipway.engine.frontend.dockerfile.parser.DockerfileLexer;
+import dev.slipway.engine.frontend.dockerfile.parser.Heredoc;
+import dev.slipway.engine.graph.FileAction;
+import dev.slipway.engine.graph.FileOp;
+import dev.slipway.engine.graph.MergeOp;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.graph.VertexInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * COPY and ADD: sources from the context, another stage or image ({@code --from}), heredocs, and
+ * for ADD URLs, git repositories and local archives to unpack; {@code --link} builds the files on
+ * scratch and merges them onto the stage.
+ */
+final class CopyConverter {
+
+  private static final Pattern CHMOD_OCTAL = Pattern.compile("^[0-7]{1,4}$");
+  private static final Pattern CHMOD_SYMBOLIC =
+      Pattern.compile("^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$");
+
+  private final StageContext ctx;
+
+  CopyConverter(StageContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The values every source of one COPY shares. */
+  private record Target(
+      Instruction.Copy copy, String dest, Owner owner, String chmod, List<String> excludes) {
+
+    FileAction.Copy action(Vertex source, String path, boolean wildcard, boolean unpack) {
+      return new FileAction.Copy(
+          source,
+          List.of(path),
+          dest,
+          owner.user(),
+          owner.group(),
+          chmod,
+          true,
+          true,
+          true,
+          wildcard,
+          wildcard,
+          excludes,
+          copy.parents(),
+          unpack,
+          false);
+    }
+
+    /** The file mode an octal {@code --chmod} gives, or null. */
+    Integer octalMode() {
+      return chmod != null && CHMOD_OCTAL.matcher(chmod).matches()
+          ? Integer.parseInt(chmod, 8)
+          : null;
+    }
+  }
+
+  void copy(Instruction.Copy c) {
+    Meta meta = c.meta();
+    String kw = c.add() ? "ADD" : "COPY";
+    String chown = c.chown() == null ? null : ctx.expand(c.chown(), meta);
+    Owner owner = Owner.parse(chown);
+    String chmod = c.chmod() == null ? null : ctx.expand(c.chmod(), meta);
+    if (chmod != null
+        && !CHMOD_OCTAL.matcher(chmod).matches()
+        && !CHMOD_SYMBOLIC.matcher(chmod).matches()) {
+      throw new DockerfileException(
+          meta.position(),
+          "invalid --chmod \"" + chmod + "\": use an octal mode such as 0755 or u+x");
+    }
+    List<String> excludes = new ArrayList<>();
+    for (String e : c.excludes()) {
+      excludes.add(ctx.expand(e, meta));
+    }
+    String destRaw = ctx.expand(c.dest(), meta);
+    String dest = destRaw.startsWith("/") ? destRaw : Paths.join(ctx.workingDirOrRoot(), destRaw);
+    if (destRaw.isEmpty()
+        || destRaw.equals(".")
+        || destRaw.endsWith("/")
+        || destRaw.endsWith("/.")) {
+      dest = dest.endsWith("/") ? dest : dest + "/";
+    }
+    Target target = new Target(c, dest, owner, chmod, excludes);
+    Vertex fromVertex = c.from() == null ? null : ctx.readFrom(c.from(), meta);
+    Map<String, Heredoc> heredocs = new HashMap<>();
+    for (Heredoc h : c.heredocs()) {
+      heredocs.put(h.name(), h);
+    }
+    List<FileAction> actions = new ArrayList<>();
+    List<String> local = new ArrayList<>();
+    List<String> shown = new ArrayList<>();
+    boolean anyHttp = false;
+    for (String raw : c.sources()) {
+      DockerfileLexer.Marker marker = DockerfileLexer.marker(raw);
+      if (marker != null && heredocs.containsKey(marker.name())) {
+        actions.add(heredocAction(target, heredocs.get(marker.name())));
+        shown.add(raw);
+        continue;
+      }
+      String src = ctx.expand(raw, meta);
+      if (src.isEmpty()) {
+        throw new DockerfileException(meta.position(), kw + " source can not be an empty string");
+      }
+      shown.add(src);
+      if (fromVertex != null) {
+        actions.add(target.action(fromVertex, Paths.clean("/" + src), true, false));
+      } else if (isGit(src)) {
+        if (!c.add()) {
+          throw new DockerfileException(
+              meta.position(), "COPY cannot read a git repository: use ADD " + src);
+        }
+        actions.add(target.action(gitSource(src, c), "/", false, false));
+      } else if (src.startsWith("http://") || src.startsWith("https://")) {
+        if (!c.add()) {
+          throw new DockerfileException(
+              meta.position(), "source can't be a URL for COPY: use ADD " + src + " (or RUN curl)");
+        }
+        anyHttp = true;
+        actions.add(httpAction(target, src));
+      } else {
+        local.add(src);
+      }
+    }
+    if (c.checksum() != null && (!anyHttp || c.sources().size() != 1)) {
+      throw new DockerfileException(meta.position(), "--checksum needs exactly one http(s) source");
+    }
+    if (!local.isEmpty()) {
+      actions.addAll(contextActions(target, local));
+    }
+    String step = ctx.nextStep();
+    String text = ctx.stepText(meta, false, Set.of());
+    Vertex base = c.link() ? new SourceOp.Scratch(VertexInfo.named("scratch")) : ctx.vertex();
+    FileOp op = new FileOp(base, actions, ctx.info(meta, step + text));
+    // BuildKit names the merge that applies a --link copy after the copy itself, same step
+    ctx.vertex(
+        c.link()
+            ? new MergeOp(List.of(ctx.vertex(), op), ctx.info(meta, step + "LINK " + text))
+            : op);
+    ctx.history(kw + " " + String.join(" ", shown) + " " + destRaw + " # buildkit", false);
+  }
+
+  /** A heredoc source: a file made on scratch, expanded unless its delimiter was quoted. */
+  private FileAction.Copy heredocAction(Target target, Heredoc h) {
+    String content = h.expand() ? ctx.expand(h.content(), target.copy().meta()) : h.content();
+    Integer mode = target.octalMode();
+    Vertex file =
+        new FileOp(
+            new SourceOp.Scratch(VertexInfo.named("scratch")),
+            List.of(
+                new FileAction.Mkfile(
+                    "/" + h.name(), mode == null ? 0644 : mode, content, null, null)),
+            VertexInfo.named("[internal] heredoc " + h.name()));
+    return target.action(file, "/" + h.name(), false, false);
+  }
+
+  /** An ADD of a URL: downloaded as the destination's file name, or the URL's. */
+  private FileAction.Copy httpAction(Target target, String src) {
+    Instruction.Copy c = target.copy();
+    String dest = target.dest();
+    String filename =
+        dest.endsWith("/") ? urlFilename(src) : dest.substring(dest.lastIndexOf('/') + 1);
+    String checksum = c.checksum() == null ? null : ctx.expand(c.checksum(), c.meta());
+    Vertex http =
+        new SourceOp.Http(
+            src,
+            checksum,
+            filename,
+            target.octalMode(),
+            VertexInfo.named("[internal] load " + src));
+    return target.action(http, "/" + filename, false, false);
+  }
+
+  /**
+   * The local sources, read from the context minus ignored and excluded files; the context transfer
+   * is limited to the sources unless one of them is the whole context.
+   */
+  private List<FileAction> contextActions(Target target, List<String> local) {
+    List<String> include = new ArrayList<>();
+    boolean all = false;
+    for (String src : local) {
+      String p = DockerIgnore.cleanPath(src);
+      all |= p.equals(".") || p.equals("..") || p.startsWith("../");
+      include.add(p);
+    }
+    Vertex context = ctx.context(all ? List.of() : include, target.excludes());
+    List<FileAction> actions = new ArrayList<>();
+    for (String src : local) {
+      actions.add(target.action(context, Paths.clean("/" + src), true, target.copy().add()));
+    }
+    return actions;
+  }
+
+  private Vertex gitSource(String src, Instruction.Copy c) {
+    String url = src;
+    String ref = "";
+    String subdir = "";
+    int hash = src.indexOf('#');
+    if (hash >= 0) {
+      url = src.substring(0, hash);
+      String fragment = src.substring(hash + 1);
+      int colon = fragment.indexOf(':');
+      ref = colon < 0 ? fragment : fragment.substring(0, colon);
+      subdir = colon < 0 ? "" : fragment.substring(colon + 1);
+    }
+    if (c.checksum() != null) {
+      ref = ctx.expand(c.checksum(), c.meta());
+    }
+    return new SourceOp.Git(
+        url, ref, subdir, c.keepGitDir(), VertexInfo.named("[internal] load git source " + url));
+  }
+
+  private static boolean isGit(String src) {
+    if (src.startsWith("git@") || src.startsWith("git://") || src.startsWith("ssh://")) {
+      return true;
+    }
+    if (src.startsWith("http://") || src.startsWith("https://")) {
+      String noFragment = src.contains("#") ? src.substring(0, src.indexOf('#')) : src;
+      return noFragment.endsWith(".git");
+    }
+    return false;
+  }
+
+  /** The file name a URL downloads to: its last path element, {@code __unnamed__} if none. */
+  private static String urlFilename(String url) {
+    String path = url.replaceFirst("^[a-z]+://[^/]*", "");
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    int hash = path.indexOf('#');
+    if (hash >= 0) {
+      path = path.substring(0, hash);
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.isEmpty() ? "__unnamed__" : name;
+  }
+}

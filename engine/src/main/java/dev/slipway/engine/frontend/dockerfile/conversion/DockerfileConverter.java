@@ -1,0 +1,209 @@
+package dev.slipway.engine.frontend.dockerfile.conversion;
+
+import dev.slipway.engine.frontend.dockerfile.BuildWarning;
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.frontend.dockerfile.SourcePosition;
+import dev.slipway.engine.frontend.dockerfile.instructions.Dockerfile;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
+import dev.slipway.engine.frontend.dockerfile.instructions.Stage;
+import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
+import dev.slipway.engine.graph.Graph;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.image.ImageConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Evaluates a parsed Dockerfile (BuildKit's dockerfile2llb): picks the target stage, converts it
+ * and the stages it reads, each once and refusing cycles, then applies the request's labels and the
+ * check directive to the result. What one stage does is {@link StageConverter}'s job.
+ */
+final class DockerfileConverter {
+
+  private final ConvertRequest req;
+  private final Dockerfile df;
+  private final VariableExpander expander;
+  private final List<BuildWarning> warnings = new ArrayList<>();
+  private final GlobalArgs globals;
+  private final Map<Integer, ConvertedStage> converted = new HashMap<>();
+  private final Set<Integer> inProgress = new LinkedHashSet<>();
+  private final Map<String, Integer> stageByName = new HashMap<>();
+  private final boolean labelSteps;
+
+  DockerfileConverter(ConvertRequest req, Dockerfile df) {
+    this.req = req;
+    this.df = df;
+    this.expander = new VariableExpander(df.directives().escape());
+    this.globals = new GlobalArgs(req, expander, warnings::add);
+    for (Stage s : df.stages()) {
+      if (s.name() != null) {
+        stageByName.put(s.name(), s.index());
+      }
+    }
+    this.labelSteps = df.stages().size() > 1 || readsOtherSources(df.stages().get(0));
+  }
+
+  /**
+   * Whether the only stage reads anything BuildKit counts as another stage: an image or the scratch
+   * a cache mount starts from. BuildKit leaves the stage out of step names only when the build has
+   * a single stage in that sense, so {@code FROM a / RUN --mount=type=cache,...} still shows {@code
+   * [stage-0 2/2]}.
+   */
+  private boolean readsOtherSources(Stage only) {
+    for (Instruction i : only.commands()) {
+      if (i instanceof Instruction.Copy c
+          && c.from() != null
+          && !c.from().isEmpty()
+          && !c.from().chars().allMatch(Character::isDigit)
+          && !stageByName.containsKey(c.from().toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+      if (i instanceof Instruction.Run r) {
+        for (String spec : r.mounts()) {
+          String from = RunMounts.readsFrom(spec);
+          if (from != null && !stageByName.containsKey(from.toLowerCase(Locale.ROOT))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  BuildDefinition convert() {
+    warnings.addAll(df.warnings());
+    globals.declare(df.metaArgs(), req.buildArgs());
+    ConvertedStage result = stage(targetStage());
+    ImageConfig image = result.image();
+    if (!req.labels().isEmpty()) {
+      Map<String, String> labels = new TreeMap<>(image.config().labels());
+      labels.putAll(req.labels());
+      image = image.withConfig(image.config().withLabels(labels));
+    }
+    List<BuildWarning> kept = enabledWarnings();
+    int steps =
+        (int)
+            Graph.topologicalOrder(result.vertex()).stream()
+                .filter(v -> !(v instanceof SourceOp.Scratch))
+                .count();
+    return new BuildDefinition(result.vertex(), image, kept, steps);
+  }
+
+  /** The requested target stage, or the last one. */
+  private int targetStage() {
+    if (req.target() == null || req.target().isEmpty()) {
+      return df.stages().size() - 1;
+    }
+    Integer idx = stageByName.get(req.target().toLowerCase(Locale.ROOT));
+    if (idx == null) {
+      List<String> names = df.stages().stream().map(Stage::name).filter(n -> n != null).toList();
+      throw new DockerfileException(
+          new SourcePosition(df.fileName(), 1, 1),
+          "target stage \""
+              + req.target()
+              + "\" could not be found"
+              + (names.isEmpty()
+                  ? ": the Dockerfile names no stage (name one with FROM <image> AS <name>)"
+                  : "; choose one of: " + String.join(", ", names)));
+    }
+    return idx;
+  }
+
+  /** The warnings the check directive keeps; with {@code error=true} the first one fails. */
+  private List<BuildWarning> enabledWarnings() {
+    List<BuildWarning> kept = new ArrayList<>();
+    for (BuildWarning w : warnings) {
+      if (df.directives().checkEnabled(w.rule())) {
+        kept.add(w);
+      }
+    }
+    if (df.directives().checksAreErrors() && !kept.isEmpty()) {
+      BuildWarning first = kept.get(0);
+      throw new DockerfileException(
+          first.position(),
+          first.rule()
+              + ": "
+              + first.message()
+              + " (an error because of the check=error=true directive)");
+    }
+    return kept;
+  }
+
+  /** Stage {@code index}, converted on first use. */
+  ConvertedStage stage(int index) {
+    ConvertedStage done = converted.get(index);
+    if (done != null) {
+      return done;
+    }
+    Stage stage = df.stages().get(index);
+    if (!inProgress.add(index)) {
+      throw new DockerfileException(
+          stage.from().meta().position(),
+          "circular dependency detected on stage "
+              + stage.label()
+              + ": a stage cannot read itself");
+    }
+    ConvertedStage r = new StageConverter(this, stage).convert();
+    inProgress.remove(index);
+    converted.put(index, r);
+    return r;
+  }
+
+  /** The index of the stage named (case-insensitive) {@code name}, or null. */
+  Integer stageNamed(String name) {
+    return stageByName.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** A stage named (case-insensitive) or numbered {@code ref}, or -1 for an image reference. */
+  int stageIndex(String ref, Meta meta) {
+    Integer byName = stageNamed(ref);
+    if (byName != null) {
+      return byName;
+    }
+    if (!ref.isEmpty() && ref.chars().allMatch(Character::isDigit)) {
+      if (ref.length() > 6 || Integer.parseInt(ref) >= df.stages().size()) {
+        throw new DockerfileException(
+            meta.position(),
+            "invalid stage index "
+                + ref
+                + ": the Dockerfile has "
+                + df.stages().size()
+                + " stages");
+      }
+      return Integer.parseInt(ref);
+    }
+    return -1;
+  }
+
+  ConvertRequest request() {
+    return req;
+  }
+
+  String fileName() {
+    return df.fileName();
+  }
+
+  VariableExpander expander() {
+    return expander;
+  }
+
+  GlobalArgs globals() {
+    return globals;
+  }
+
+  /** Whether step names show the stage: false only when the build has a single stage. */
+  boolean labelSteps() {
+    return labelSteps;
+  }
+
+  void warn(BuildWarning warning) {
+    warnings.add(warning);
+  }
+}

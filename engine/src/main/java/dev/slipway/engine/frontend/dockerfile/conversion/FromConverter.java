@@ -1,0 +1,128 @@
+package dev.slipway.engine.frontend.dockerfile.conversion;
+
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.frontend.dockerfile.instructions.Dockerfile;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
+import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
+import dev.slipway.engine.frontend.dockerfile.instructions.Stage;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.VertexInfo;
+import dev.slipway.engine.image.ImageConfig;
+import dev.slipway.engine.image.Platform;
+import java.util.List;
+
+/**
+ * Starts a stage from its FROM: the platform, the base (another stage, scratch, or an image whose
+ * config the resolver reads), how many steps the stage announces, and the ONBUILD triggers the base
+ * image passes on.
+ */
+final class FromConverter {
+
+  private static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final StageContext ctx;
+
+  FromConverter(StageContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Sets up the stage's platform, base vertex and image; returns the triggers to run first. */
+  List<Instruction> start() {
+    Stage stage = ctx.stage();
+    Instruction.From from = stage.from();
+    Meta meta = from.meta();
+    String ref = ctx.expandGlobal(from.image(), meta, "UndefinedArgInFrom");
+    if (ref.isEmpty()) {
+      throw new DockerfileException(
+          meta.position(), "base name (" + from.image() + ") should not be blank");
+    }
+    ctx.platform(platform(from));
+    String resolvedImage = null;
+    Integer baseStage = ctx.dockerfile().stageNamed(ref);
+    if (baseStage != null && baseStage != stage.index()) {
+      ConvertedStage base = ctx.dockerfile().stage(baseStage);
+      ctx.vertex(base.vertex());
+      ctx.image(base.image());
+    } else if (ref.equalsIgnoreCase("scratch")) {
+      ctx.vertex(new SourceOp.Scratch(VertexInfo.named("scratch")));
+      // BuildKit's empty image: working directory / and the default PATH
+      ImageConfig image = ImageConfig.scratch(ctx.platform());
+      ctx.image(
+          image.withConfig(
+              image.config().withWorkingDir("/").withEnv(List.of("PATH=" + DEFAULT_PATH))));
+    } else {
+      resolvedImage = ImageReference.normalize(ref, meta);
+      ctx.image(baseImage(resolvedImage));
+    }
+    // BuildKit announces a step for the FROM of an image, each RUN, COPY, ADD and WORKDIR, and
+    // every ONBUILD trigger whatever it is, though a WORKDIR / or trigger such as ENV names none
+    int total = resolvedImage != null ? 1 : 0;
+    for (Instruction i : stage.commands()) {
+      if (i instanceof Instruction.Run
+          || i instanceof Instruction.Copy
+          || i instanceof Instruction.Workdir) {
+        total++;
+      }
+    }
+    List<Instruction> triggers = List.of();
+    if (!ctx.config().onBuild().isEmpty()) {
+      triggers = Dockerfile.parseTriggers(ctx.config().onBuild(), meta.position());
+      total += triggers.size();
+      ctx.config(ctx.config().withOnBuild(List.of()));
+    }
+    ctx.announceSteps(total);
+    if (resolvedImage != null) {
+      ctx.vertex(
+          new SourceOp.Image(
+              ref,
+              resolvedImage,
+              ctx.platform(),
+              ctx.info(meta, ctx.nextStep() + "FROM " + resolvedImage)));
+    }
+    return triggers;
+  }
+
+  /** The request's target platform, or the one {@code --platform} names (with its checks). */
+  private Platform platform(Instruction.From from) {
+    Meta meta = from.meta();
+    if (from.platform() == null) {
+      return ctx.request().targetPlatform();
+    }
+    String p = ctx.expandGlobal(from.platform(), meta, "UndefinedArgInFrom");
+    Platform platform;
+    try {
+      platform = Platform.parse(p);
+    } catch (IllegalArgumentException e) {
+      throw new DockerfileException(meta.position(), e.getMessage());
+    }
+    if (!from.platform().contains("$")) {
+      ctx.warn(
+          "FromPlatformFlagConstDisallowed",
+          "FROM --platform flag should not use a constant value (" + from.platform() + ")",
+          meta);
+    } else if (from.platform().matches("\\$\\{?TARGETPLATFORM}?")) {
+      ctx.warn(
+          "RedundantTargetPlatform",
+          "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is"
+              + " the default behavior",
+          meta);
+    }
+    return platform;
+  }
+
+  /** The resolved image's config, for the stage's platform, as the stage's starting image. */
+  private ImageConfig baseImage(String resolved) {
+    Platform platform = ctx.platform();
+    ImageConfig base = ctx.request().resolver().resolve(resolved, platform);
+    return new ImageConfig(
+        null,
+        base.author(),
+        platform.architecture(),
+        platform.os(),
+        platform.variant().isEmpty() ? null : platform.variant(),
+        base.config(),
+        base.rootfs(),
+        base.history());
+  }
+}

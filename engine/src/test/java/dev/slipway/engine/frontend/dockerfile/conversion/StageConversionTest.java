@@ -1,0 +1,168 @@
+package dev.slipway.engine.frontend.dockerfile.conversion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.engine.frontend.dockerfile.BuildWarning;
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
+import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.graph.FileAction;
+import dev.slipway.engine.graph.FileOp;
+import dev.slipway.engine.graph.Graph;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.image.HistoryEntry;
+import org.junit.jupiter.api.Test;
+
+/** ARG and ENV scoping across stages, stage references, the target, ONBUILD, no-cache, warnings. */
+class StageConversionTest extends ConversionTestSupport {
+
+  @Test
+  void argBeforeFromIsUsedInFromAndOnlyVisibleInAStageWhenRedeclared() {
+    BuildDefinition d =
+        convert("ARG TAG=1.0\nARG IMG=alpine\nFROM $IMG:${TAG}\nRUN a\nARG TAG\nRUN b\n");
+    ExecOp b = exec(d.root());
+    ExecOp a = exec(b.rootfs());
+    assertThat(envOf(a, "TAG")).isNull();
+    assertThat(envOf(b, "TAG")).isEqualTo("1.0");
+    assertThat(((SourceOp.Image) a.rootfs()).resolvedName())
+        .isEqualTo("docker.io/library/alpine:1.0");
+    assertThat(resolved).containsExactly("docker.io/library/alpine:1.0");
+  }
+
+  @Test
+  void buildArgsOverrideDefaultsOnlyWhereDeclaredAndShowInRunHistory() {
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request(
+                    "FROM a AS one\nARG V=def\nRUN x\nFROM a\nRUN y\nARG V\nRUN z\nCOPY --from=one /f /f\n")
+                .buildArg("V", "cli")
+                .build());
+    FileOp copy = (FileOp) d.root();
+    ExecOp z = exec(copy.base());
+    ExecOp y = exec(z.rootfs());
+    assertThat(envOf(y, "V")).isNull();
+    assertThat(envOf(z, "V")).isEqualTo("cli");
+    ExecOp x = exec(((FileAction.Copy) copy.actions().get(0)).source());
+    assertThat(envOf(x, "V")).isEqualTo("cli");
+    assertThat(d.image().history())
+        .extracting(HistoryEntry::createdBy)
+        .contains("RUN |1 V=cli /bin/sh -c z # buildkit");
+  }
+
+  @Test
+  void envShadowsArgOfTheSameName() {
+    BuildDefinition d = convert("FROM a\nARG X=arg\nENV X=env\nARG X=again\nENV Y=$X\nRUN echo\n");
+    ExecOp run = exec(d.root());
+    assertThat(envOf(run, "X")).isEqualTo("env");
+    assertThat(d.image().config().envValue("Y")).isEqualTo("env");
+  }
+
+  @Test
+  void platformArgsAreAutomaticOnceDeclared() {
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request(
+                    "FROM --platform=$BUILDPLATFORM a\nRUN before\nARG TARGETARCH\nARG BUILDPLATFORM\nRUN after\n")
+                .targetPlatform(ARM64)
+                .build());
+    ExecOp after = exec(d.root());
+    assertThat(envOf(after, "TARGETARCH")).isEqualTo("arm64");
+    assertThat(envOf(after, "BUILDPLATFORM")).isEqualTo("linux/amd64");
+    assertThat(envOf(exec(after.rootfs()), "TARGETARCH")).isNull();
+    assertThat(after.platform()).isEqualTo(AMD64);
+  }
+
+  @Test
+  void copyFromAStageNameOrIndexReadsTheStageAndAnythingElseIsAnImage() {
+    BuildDefinition d =
+        convert(
+            "FROM a AS Builder\nRUN make\nFROM scratch\nCOPY --from=builder /out /o\nCOPY --from=0 /out /p\nCOPY --from=busybox:1.36 /bin/sh /sh\n");
+    FileOp image = (FileOp) d.root();
+    FileOp byIndex = (FileOp) image.base();
+    FileOp byName = (FileOp) byIndex.base();
+    Vertex builder = ((FileAction.Copy) byName.actions().get(0)).source();
+    assertThat(builder).isInstanceOf(ExecOp.class);
+    assertThat(((FileAction.Copy) byIndex.actions().get(0)).source()).isEqualTo(builder);
+    SourceOp.Image img = (SourceOp.Image) ((FileAction.Copy) image.actions().get(0)).source();
+    assertThat(img.ref()).isEqualTo("busybox:1.36");
+    assertThat(img.resolvedName()).isEqualTo("docker.io/library/busybox:1.36");
+    assertThat(byName.base()).isInstanceOf(SourceOp.Scratch.class);
+  }
+
+  @Test
+  void onlyStagesTheTargetNeedsAreConverted() {
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request(
+                    "FROM unused-image\nRUN x\nFROM base-image AS base\nRUN y\nFROM other AS final\nRUN z\n")
+                .target("BASE")
+                .build());
+    assertThat(resolved).containsExactly("docker.io/library/base-image:latest");
+    assertThat(Graph.topologicalOrder(d.root())).hasSize(2);
+    assertThat(d.totalSteps()).isEqualTo(2);
+    assertThat(d.root().name()).isEqualTo("[base 2/2] RUN y");
+    assertThatThrownBy(
+            () -> DockerfileFrontend.convert(request("FROM a AS only\n").target("nope").build()))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("target stage \"nope\" could not be found")
+        .hasMessageContaining("only");
+  }
+
+  @Test
+  void onbuildTriggersOfTheBaseImageRunFirstAndAreConsumed() {
+    BuildDefinition d = convert("FROM registry.example:5000/onbuild\nRUN mine\n");
+    ExecOp mine = exec(d.root());
+    ExecOp triggered = exec(mine.rootfs());
+    assertThat(triggered.args()).containsExactly("/bin/sh", "-c", "echo triggered");
+    assertThat(envOf(triggered, "TRIGGERED")).isEqualTo("yes");
+    assertThat(d.image().config().onBuild()).isEmpty();
+    // BuildKit announces every trigger as a step but numbers only those that make a vertex, so
+    // the ENV trigger leaves the last step at 3/4; the only stage goes unnamed
+    assertThat(d.root().name()).isEqualTo("[3/4] RUN mine");
+    assertThat(triggered.name()).isEqualTo("[2/4] ONBUILD RUN echo triggered");
+    assertThat(triggered.rootfs().name())
+        .isEqualTo("[1/4] FROM registry.example:5000/onbuild:latest");
+  }
+
+  @Test
+  void onbuildOfAnEarlierStageTriggersInAChildStage() {
+    BuildDefinition d = convert("FROM a AS base\nONBUILD RUN trig\nFROM base\nRUN child\n");
+    assertThat(exec(exec(d.root()).rootfs()).args()).containsExactly("/bin/sh", "-c", "trig");
+  }
+
+  @Test
+  void warningsFoundDuringConversionAndTheCheckDirective() {
+    BuildDefinition d =
+        convert(
+            "FROM $NOPE:1 AS x\nFROM --platform=linux/amd64 a\nENV A=$UNDEFINED\nCOPY x$ALSO_UNDEFINED /\n");
+    assertThat(d.warnings())
+        .extracting(BuildWarning::rule)
+        .contains("UndefinedVar", "FromPlatformFlagConstDisallowed")
+        .doesNotContain("UndefinedArgInFrom");
+    BuildDefinition skipped =
+        convert("# check=skip=UndefinedVar,JSONArgsRecommended\nFROM a\nENV A=$U\nCMD x\n");
+    assertThat(skipped.warnings()).isEmpty();
+    BuildDefinition all = convert("# check=skip=all\nFROM a\nMAINTAINER x\n");
+    assertThat(all.warnings()).isEmpty();
+    assertThatThrownBy(() -> convert("# check=error=true\nFROM a\nMAINTAINER x\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("MaintainerDeprecated");
+    BuildDefinition from =
+        convert("ARG TAG\nFROM a:$TAG$MISSING\n".replace("a:$TAG$MISSING", "a$MISSING"));
+    assertThat(from.warnings()).extracting(BuildWarning::rule).contains("UndefinedArgInFrom");
+  }
+
+  @Test
+  void noCacheMarksTheSelectedStagesVertices() {
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request("FROM a AS dep\nRUN d\nFROM a AS app\nCOPY --from=dep /x /x\nRUN e\n")
+                .noCacheStage("app")
+                .build());
+    assertThat(d.root().info().ignoreCache()).isTrue();
+    Vertex dep = ((FileAction.Copy) ((FileOp) exec(d.root()).rootfs()).actions().get(0)).source();
+    assertThat(dep.info().ignoreCache()).isFalse();
+    assertThat(d.root().location()).hasValueSatisfying(l -> assertThat(l.startLine()).isEqualTo(5));
+  }
+}
