@@ -7,7 +7,7 @@ import dev.slipway.cli.backend.BuildBackend;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
