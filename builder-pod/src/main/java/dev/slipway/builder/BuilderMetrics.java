@@ -5,7 +5,7 @@ import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.VertexEvent;
 import dev.slipway.api.control.v1.VertexState;
-import dev.slipway.builder.session.SessionTraffic;
+import dev.slipway.session.builder.SessionTraffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

@@ -2,9 +2,9 @@ package dev.slipway.builder;
 
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.session.v1.SessionGrpc;
-import dev.slipway.builder.session.SessionRegistry;
-import dev.slipway.builder.session.SessionService;
 import dev.slipway.engine.Engine;
+import dev.slipway.session.builder.SessionRegistry;
+import dev.slipway.session.builder.SessionService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;

@@ -3,6 +3,7 @@ package dev.slipway.builder;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.session.OutputDestination;
 import io.grpc.Status;
 import io.grpc.StatusException;
 
@@ -21,8 +22,8 @@ final class ClientOutputs {
       if (o.getType() == OutputType.OUTPUT_TYPE_IMAGE) {
         continue;
       }
-      String dest = o.getDest();
-      if (!dest.equals("-") && !dest.startsWith("client:")) {
+      OutputDestination dest = OutputDestination.parse(o.getDest());
+      if (!dest.viaSession()) {
         throw Status.INVALID_ARGUMENT
             .withDescription(
                 "output "
@@ -30,7 +31,7 @@ final class ClientOutputs {
                     + " ("
                     + o.getType()
                     + ") writes to \""
-                    + dest
+                    + o.getDest()
                     + "\" on the builder; a builder sends outputs to the client (dest - or"
                     + " client:PATH) or pushes images")
             .asException();

@@ -18,13 +18,13 @@ import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
-import dev.slipway.builder.session.ClientSession;
-import dev.slipway.builder.session.GrpcBuildSession;
-import dev.slipway.builder.session.NoClientSession;
-import dev.slipway.builder.session.SessionRegistry;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.builder.AttachedSession;
+import dev.slipway.session.builder.GrpcBuildSession;
+import dev.slipway.session.builder.NoClientSession;
+import dev.slipway.session.builder.SessionRegistry;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -82,7 +82,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
   public void solve(SolveRequest request, StreamObserver<SolveEvent> responses) {
     ServerCallStreamObserver<SolveEvent> call = (ServerCallStreamObserver<SolveEvent>) responses;
     SolveRequest prepared;
-    Optional<ClientSession> client;
+    Optional<AttachedSession> client;
     try {
       prepared = ClientOutputs.prepare(request);
       client = session(request);
@@ -116,12 +116,12 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     buildThreads.execute(() -> run(build, session, client));
   }
 
-  private Optional<ClientSession> session(SolveRequest request)
+  private Optional<AttachedSession> session(SolveRequest request)
       throws StatusException, InterruptedException {
     if (request.getSessionId().isEmpty()) {
       return Optional.empty();
     }
-    Optional<ClientSession> s = sessions.await(request.getSessionId(), SESSION_ATTACH_WAIT);
+    Optional<AttachedSession> s = sessions.await(request.getSessionId(), SESSION_ATTACH_WAIT);
     if (s.isEmpty()) {
       throw Status.FAILED_PRECONDITION
           .withDescription(
@@ -134,7 +134,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     return s;
   }
 
-  private void run(RunningBuild build, BuildSession session, Optional<ClientSession> client) {
+  private void run(RunningBuild build, BuildSession session, Optional<AttachedSession> client) {
     SolveRequest request = build.request();
     AutoCloseable sessionWatch =
         client

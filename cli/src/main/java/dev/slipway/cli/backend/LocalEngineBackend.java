@@ -7,7 +7,7 @@ import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;

@@ -8,7 +8,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.cli.backend.BuildBackend;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -9,11 +9,14 @@ import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.api.session.v1.Hello;
+import dev.slipway.api.session.v1.SessionGrpc;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
-import dev.slipway.engine.session.ContextFiles;
-import dev.slipway.engine.session.SessionException;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.ContextFiles;
+import dev.slipway.session.SessionException;
+import dev.slipway.session.serving.AnsweringSession;
+import dev.slipway.session.serving.LocalOutputs;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -88,7 +91,7 @@ public final class RemoteBuilder implements AutoCloseable {
       throws BuildFailedException {
     String sessionId = UUID.randomUUID().toString();
     SolveRequest remote =
-        ClientOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
+        LocalOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
     return served(
         sessionId,
         request,
@@ -115,7 +118,7 @@ public final class RemoteBuilder implements AutoCloseable {
       StatusFallback fallback)
       throws BuildFailedException {
     SolveRequest remote =
-        ClientOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
+        LocalOutputs.forRemote(request).toBuilder().setSessionId(sessionId).build();
     return served(
         sessionId,
         request,
@@ -159,12 +162,12 @@ public final class RemoteBuilder implements AutoCloseable {
       Runnable onCancel,
       EventStream events)
       throws BuildFailedException {
-    ClientOutputs outputs = new ClientOutputs(remote, local);
+    LocalOutputs outputs = new LocalOutputs(remote, local);
     boolean complete = false;
-    try (ClientSession session =
-            new ClientSession(local, outputs, hello(sessionId, request, local));
+    try (AnsweringSession session =
+            new AnsweringSession(local, outputs, hello(sessionId, request, local));
         AutoCloseable cancelOnBuilder = cancellation.onCancel(onCancel)) {
-      session.open(channel);
+      session.open(SessionGrpc.newStub(channel));
       BuildResult result = events.follow();
       outputs.awaitAll(OUTPUTS_PATIENCE);
       complete = true;

@@ -23,6 +23,7 @@ import dev.slipway.cli.remote.RemoteBuilder;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.session.OutputDestination;
 import dev.slipway.testing.BuilderProcess;
 import dev.slipway.testing.Busybox;
 import dev.slipway.testing.Command;
@@ -303,7 +304,9 @@ class ClusterRetryIT {
                 BuildContext.newBuilder().setClient(ClientContext.newBuilder().setName("context")))
             .setDockerfile(DockerfileSource.newBuilder().setPath("Dockerfile"))
             .addOutputs(
-                Output.newBuilder().setType(OutputType.OUTPUT_TYPE_OCI).setDest("client:" + out))
+                Output.newBuilder()
+                    .setType(OutputType.OUTPUT_TYPE_OCI)
+                    .setDest(new OutputDestination.ClientPath(out.toString()).dest()))
             .build();
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", pods.get(pod).port()).usePlaintext().build();

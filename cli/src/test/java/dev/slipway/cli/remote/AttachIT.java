@@ -13,6 +13,7 @@ import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.session.serving.LocalOutputs;
 import dev.slipway.testing.BuilderProcess;
 import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
@@ -84,9 +85,9 @@ class AttachIT {
                 Output.newBuilder().setType(OutputType.OUTPUT_TYPE_OCI).setDest(out.toString()))
             .build();
     String sessionId = UUID.randomUUID().toString();
-    // ... and as the operator sends it: same outputs, "client:" dests, the CLI's session id
+    // ... and as the operator sends it: same outputs, client-path dests, the CLI's session id
     SolveRequest byOperator =
-        ClientOutputs.forRemote(asked).toBuilder().setSessionId(sessionId).build();
+        LocalOutputs.forRemote(asked).toBuilder().setSessionId(sessionId).build();
 
     ManagedChannel operatorChannel = channel();
     CompletableFuture<SolveEvent> operatorSaw =

@@ -20,13 +20,14 @@ import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
-import dev.slipway.engine.session.BuildSession;
-import dev.slipway.engine.session.SessionException;
 import dev.slipway.engine.snapshot.SnapshotView;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.solver.ProgressEmitter;
 import dev.slipway.engine.solver.ResultLayers;
 import dev.slipway.engine.solver.SolvedVertex;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.OutputDestination;
+import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -266,16 +267,17 @@ public final class BuildExporter {
   }
 
   /**
-   * Writes to a destination file (atomically) or, for "-" and "client:PATH" (a remote client's
-   * file), to a stream the session sends to the client.
+   * Writes to a destination file (atomically) or, for a destination with the client (its standard
+   * output, or a file of a remote client), to a stream the session sends to the client.
    */
   private static void writeTo(String dest, BuildSession session, AtomicFile.Writer writer)
       throws BuildFailedException, IOException {
-    if (!dest.equals("-") && !dest.startsWith("client:")) {
-      AtomicFile.write(Path.of(dest), writer);
+    OutputDestination destination = OutputDestination.parse(dest);
+    if (destination instanceof OutputDestination.EnginePath file) {
+      AtomicFile.write(Path.of(file.path()), writer);
       return;
     }
-    try (OutputStream out = session.outputStream(dest)) {
+    try (OutputStream out = session.outputStream(destination)) {
       writer.writeTo(out);
     } catch (SessionException e) {
       throw BuildFailedException.of(ErrorKind.ERROR_KIND_SESSION, e.getMessage());

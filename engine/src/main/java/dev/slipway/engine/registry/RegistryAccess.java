@@ -1,8 +1,8 @@
 package dev.slipway.engine.registry;
 
-import dev.slipway.engine.session.BuildSession;
-import dev.slipway.engine.session.RegistryCredentials;
-import dev.slipway.engine.session.SessionException;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.RegistryCredentials;
+import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Optional;

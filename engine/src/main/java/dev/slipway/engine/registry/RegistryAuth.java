@@ -2,7 +2,7 @@ package dev.slipway.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slipway.engine.session.RegistryCredentials;
+import dev.slipway.session.RegistryCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

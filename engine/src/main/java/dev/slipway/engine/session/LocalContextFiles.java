@@ -1,6 +1,9 @@
 package dev.slipway.engine.session;
 
 import dev.slipway.engine.frontend.dockerfile.dockerignore.PatternMatcher;
+import dev.slipway.session.ContextFile;
+import dev.slipway.session.ContextFiles;
+import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;

@@ -1,6 +1,13 @@
 package dev.slipway.engine.session;
 
 import dev.slipway.engine.content.NonClosingOutputStream;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.ContextFiles;
+import dev.slipway.session.OutputDestination;
+import dev.slipway.session.RegistryCredentials;
+import dev.slipway.session.SessionException;
+import dev.slipway.session.credentials.DockerConfig;
+import dev.slipway.session.ssh.SshAgents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +28,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
   private final Map<String, SecretSource> secrets;
   private final Map<String, List<Path>> sshAgents;
   private final SshAgents agents = new SshAgents();
-  private final DockerConfigCredentials credentials;
+  private final DockerConfig credentials;
 
   private LocalSession(Builder b) {
     this.contexts = Map.copyOf(b.contexts);
@@ -71,10 +78,10 @@ public final class LocalSession implements BuildSession, AutoCloseable {
   }
 
   @Override
-  public java.io.OutputStream outputStream(String dest) throws SessionException {
-    if (!dest.equals("-")) {
+  public java.io.OutputStream outputStream(OutputDestination dest) throws SessionException {
+    if (!(dest instanceof OutputDestination.Stdout)) {
       throw new SessionException(
-          "a local build writes outputs to files; \"" + dest + "\" is not one");
+          "a local build writes outputs to files; \"" + dest.dest() + "\" is not one");
     }
     return new NonClosingOutputStream(System.out); // standard output stays the CLI's
   }
@@ -101,7 +108,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
     private final Map<String, Path> contexts = new HashMap<>();
     private final Map<String, SecretSource> secrets = new HashMap<>();
     private final Map<String, List<Path>> sshAgents = new HashMap<>();
-    private DockerConfigCredentials credentials = DockerConfigCredentials.fromEnvironment();
+    private DockerConfig credentials = DockerConfig.fromEnvironment();
 
     public Builder context(String name, Path dir) {
       contexts.put(name, dir.toAbsolutePath().normalize());
@@ -128,7 +135,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
       return this;
     }
 
-    public Builder credentials(DockerConfigCredentials c) {
+    public Builder credentials(DockerConfig c) {
       credentials = c;
       return this;
     }

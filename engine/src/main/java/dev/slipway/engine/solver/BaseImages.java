@@ -3,7 +3,7 @@ package dev.slipway.engine.solver;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.job.BuildFailedException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.Set;
 

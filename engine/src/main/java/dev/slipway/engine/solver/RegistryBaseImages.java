@@ -10,7 +10,7 @@ import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.registry.RegistryException;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;

@@ -4,7 +4,7 @@ import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.job.BuildCancellation;
-import dev.slipway.engine.session.BuildSession;
+import dev.slipway.session.BuildSession;
 import java.util.Set;
 
 /**

@@ -9,11 +9,12 @@ import dev.slipway.engine.fs.FileTrees;
 import dev.slipway.engine.fs.RootedPaths;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.VertexInfo;
-import dev.slipway.engine.session.BuildSession;
-import dev.slipway.engine.session.ContextFiles;
 import dev.slipway.engine.session.LocalContextFiles;
-import dev.slipway.engine.session.RegistryCredentials;
-import dev.slipway.engine.session.SessionException;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.ContextFiles;
+import dev.slipway.session.OutputDestination;
+import dev.slipway.session.RegistryCredentials;
+import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +148,7 @@ public final class ContextSources {
         }
 
         @Override
-        public java.util.List<dev.slipway.engine.session.ContextFile> stat(
+        public java.util.List<dev.slipway.session.ContextFile> stat(
             java.util.List<String> include,
             java.util.List<String> exclude,
             java.util.List<String> follow)
@@ -173,7 +174,7 @@ public final class ContextSources {
     }
 
     @Override
-    public OutputStream outputStream(String dest) throws SessionException {
+    public OutputStream outputStream(OutputDestination dest) throws SessionException {
       return client.outputStream(dest);
     }
 

@@ -1,7 +1,7 @@
 package dev.slipway.engine.bench;
 
-import dev.slipway.engine.session.ContextFile;
 import dev.slipway.engine.session.LocalContextFiles;
+import dev.slipway.session.ContextFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

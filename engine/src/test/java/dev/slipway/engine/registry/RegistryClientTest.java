@@ -12,7 +12,7 @@ import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
-import dev.slipway.engine.session.RegistryCredentials;
+import dev.slipway.session.RegistryCredentials;
 import dev.slipway.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;

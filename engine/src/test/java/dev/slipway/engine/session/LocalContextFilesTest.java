@@ -3,6 +3,8 @@ package dev.slipway.engine.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.engine.frontend.dockerfile.dockerignore.PatternMatcher;
+import dev.slipway.session.ContextFile;
+import dev.slipway.session.ContextFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -12,6 +12,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SshMount;
+import dev.slipway.session.OutputDestination;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -79,7 +80,9 @@ public final class SolveRequests {
           && outputs.get(i).getVolumeClaimName() == null
           && outputs.get(i).getDest() != null) {
         var output = solve.getOutputs(i);
-        solve.setOutputs(i, output.toBuilder().setDest("client:" + output.getDest()));
+        solve.setOutputs(
+            i,
+            output.toBuilder().setDest(new OutputDestination.ClientPath(output.getDest()).dest()));
       }
     }
     if (solve.getNetwork() == NetworkMode.NETWORK_MODE_UNSPECIFIED) {
