@@ -1,6 +1,7 @@
 package dev.slipway.engine.graph;
 
 import dev.slipway.engine.exec.HostEntry;
+import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,12 +32,6 @@ public record ExecOp(
     VertexInfo info,
     CacheKey cacheKey)
     implements Vertex {
-
-  public enum NetworkMode {
-    DEFAULT,
-    HOST,
-    NONE
-  }
 
   public enum SecurityMode {
     SANDBOX,
