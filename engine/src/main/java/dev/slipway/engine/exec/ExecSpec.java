@@ -45,7 +45,7 @@ public record ExecSpec(
     cwd = cwd == null || cwd.isEmpty() ? "/" : RootedPaths.requireAbsolute(cwd, "working dir");
     user = user == null ? "" : user;
     hostname = hostname == null || hostname.isEmpty() ? "slipway" : hostname;
-    network = network == null ? NetworkMode.HOST : network;
+    network = network == null || network == NetworkMode.DEFAULT ? NetworkMode.HOST : network;
     extraHosts = List.copyOf(extraHosts);
     mounts = List.copyOf(mounts);
   }

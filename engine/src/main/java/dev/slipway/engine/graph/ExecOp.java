@@ -2,6 +2,7 @@ package dev.slipway.engine.graph;
 
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.HostEntry;
+import dev.slipway.engine.exec.NetworkMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,12 +32,6 @@ public record ExecOp(
     VertexInfo info,
     CacheKey cacheKey)
     implements Vertex {
-
-  public enum NetworkMode {
-    DEFAULT,
-    HOST,
-    NONE
-  }
 
   public enum SecurityMode {
     SANDBOX,

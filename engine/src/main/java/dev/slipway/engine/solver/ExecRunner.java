@@ -120,11 +120,7 @@ final class ExecRunner implements OpRunner<ExecOp> {
   }
 
   private static NetworkMode network(ExecOp v, SolveJob job) {
-    return switch (v.network()) {
-      case HOST -> NetworkMode.HOST;
-      case NONE -> NetworkMode.NONE;
-      case DEFAULT -> job.defaultNetwork();
-    };
+    return v.network() == NetworkMode.DEFAULT ? job.defaultNetwork() : v.network();
   }
 
   private Optional<ExecMount> mount(

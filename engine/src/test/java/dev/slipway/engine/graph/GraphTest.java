@@ -3,6 +3,7 @@ package dev.slipway.engine.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.exec.NetworkMode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -29,7 +30,7 @@ class GraphTest {
         List.of("PATH=/bin"),
         "/",
         "",
-        ExecOp.NetworkMode.DEFAULT,
+        NetworkMode.DEFAULT,
         ExecOp.SecurityMode.SANDBOX,
         List.of(),
         List.of(),
@@ -143,7 +144,7 @@ class GraphTest {
             List.of(),
             "/",
             "",
-            ExecOp.NetworkMode.NONE,
+            NetworkMode.NONE,
             ExecOp.SecurityMode.SANDBOX,
             List.of(),
             List.of(

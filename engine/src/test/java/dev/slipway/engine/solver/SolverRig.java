@@ -163,7 +163,7 @@ final class SolverRig implements AutoCloseable {
         List.of(),
         "/",
         "",
-        ExecOp.NetworkMode.DEFAULT,
+        NetworkMode.DEFAULT,
         ExecOp.SecurityMode.SANDBOX,
         List.of(),
         List.of(),

@@ -13,8 +13,6 @@ import dev.slipway.api.session.v1.RequestFailed;
 import dev.slipway.api.session.v1.RequestFailure;
 import dev.slipway.api.session.v1.SecretResponse;
 import dev.slipway.api.session.v1.SessionGrpc;
-import dev.slipway.api.session.v1.SshChannelClose;
-import dev.slipway.api.session.v1.SshChannelData;
 import dev.slipway.api.session.v1.SshChannelOpen;
 import dev.slipway.api.session.v1.StatRequest;
 import dev.slipway.api.session.v1.StatResponse;
@@ -28,11 +26,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +55,7 @@ public final class AnsweringSession implements AutoCloseable {
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("session").unstarted(r));
   private final Map<Long, ReadCredit> reads = new ConcurrentHashMap<>();
-  private final Map<Integer, SocketChannel> sshChannels = new ConcurrentHashMap<>();
+  private final AgentChannels agents = new AgentChannels(this::send);
   private final Object sendLock = new Object();
   private ClientCallStreamObserver<ClientMessage> out;
   private volatile String endReason;
@@ -128,7 +122,7 @@ public final class AnsweringSession implements AutoCloseable {
   private void ended(String reason) {
     endReason = reason;
     reads.values().forEach(ReadCredit::abandon);
-    sshChannels.values().forEach(AnsweringSession::closeQuietly);
+    agents.closeAll();
     synchronized (sendLock) {
       sendLock.notifyAll();
     }
@@ -143,8 +137,8 @@ public final class AnsweringSession implements AutoCloseable {
           credit.grant(m.getCredit().getBytes());
         }
       }
-      case SSH_DATA -> toAgent(m.getSshData());
-      case SSH_CLOSE -> closeQuietly(sshChannels.remove(m.getSshClose().getChannel()));
+      case SSH_DATA -> agents.toAgent(m.getSshData());
+      case SSH_CLOSE -> agents.close(m.getSshClose().getChannel());
       case EXPORT -> outputs.receive(m.getExport());
       case PING ->
           send(
@@ -162,9 +156,10 @@ public final class AnsweringSession implements AutoCloseable {
       case SSH_OPEN -> {
         // Connected before the next message is handled: the builder's data for this channel
         // follows at once.
-        SocketChannel agent = connectAgent(m.getSshOpen());
+        SshChannelOpen open = m.getSshOpen();
+        SocketChannel agent = agents.connect(open, local);
         if (agent != null) {
-          workers.execute(() -> pumpAgent(m.getSshOpen().getChannel(), agent));
+          workers.execute(() -> agents.pump(open.getChannel(), agent));
         }
       }
       default -> {
@@ -288,73 +283,6 @@ public final class AnsweringSession implements AutoCloseable {
     send(ClientMessage.newBuilder().setRequestId(id).setCredentials(r).build());
   }
 
-  /** Connects a channel the builder opened to the local agent; null (and closed) on failure. */
-  private SocketChannel connectAgent(SshChannelOpen open) {
-    try {
-      Optional<Path> socket = local.sshAgentSocket(open.getSshId());
-      if (socket.isEmpty()) {
-        throw new SessionException("no ssh agent \"" + open.getSshId() + "\" here");
-      }
-      SocketChannel agent = SocketChannel.open(StandardProtocolFamily.UNIX);
-      agent.connect(UnixDomainSocketAddress.of(socket.get()));
-      sshChannels.put(open.getChannel(), agent);
-      return agent;
-    } catch (SessionException | IOException e) {
-      sendClose(
-          open.getChannel(),
-          "cannot reach ssh agent \"" + open.getSshId() + "\": " + e.getMessage());
-      return null;
-    }
-  }
-
-  /** Carries the agent's replies back to the builder until either side hangs up. */
-  private void pumpAgent(int channel, SocketChannel agent) {
-    ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
-    try {
-      while (agent.read(buffer) >= 0) {
-        buffer.flip();
-        send(
-            ClientMessage.newBuilder()
-                .setSshData(
-                    SshChannelData.newBuilder()
-                        .setChannel(channel)
-                        .setData(ByteString.copyFrom(buffer)))
-                .build());
-        buffer.clear();
-      }
-      sendClose(channel, "");
-    } catch (IOException e) {
-      if (sshChannels.containsKey(channel)) {
-        sendClose(channel, "ssh agent connection failed: " + e.getMessage());
-      }
-    } finally {
-      closeQuietly(sshChannels.remove(channel));
-    }
-  }
-
-  private void toAgent(SshChannelData data) {
-    SocketChannel agent = sshChannels.get(data.getChannel());
-    if (agent == null) {
-      return;
-    }
-    try {
-      ByteBuffer b = data.getData().asReadOnlyByteBuffer();
-      while (b.hasRemaining()) {
-        agent.write(b);
-      }
-    } catch (IOException e) {
-      closeQuietly(sshChannels.remove(data.getChannel()));
-      sendClose(data.getChannel(), "ssh agent connection failed: " + e.getMessage());
-    }
-  }
-
-  private void sendClose(int channel, String error) {
-    send(
-        ClientMessage.newBuilder()
-            .setSshClose(SshChannelClose.newBuilder().setChannel(channel).setError(error))
-            .build());
-  }
-
   private void failed(long id, RequestFailure code, String message) {
     send(
         ClientMessage.newBuilder()
@@ -393,16 +321,6 @@ public final class AnsweringSession implements AutoCloseable {
       workers.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(SocketChannel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // already broken
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
@@ -40,7 +41,7 @@ final class RunConverter {
     Meta meta = r.meta();
     String cwd = ctx.workingDirOrRoot();
     List<Mount> mounts = mounts(r, cwd);
-    ExecOp.NetworkMode network = network(r);
+    NetworkMode network = network(r);
     ExecOp.SecurityMode security = security(r);
     List<String> argv;
     Command c = r.command();
@@ -122,14 +123,14 @@ final class RunConverter {
     return mounts;
   }
 
-  private ExecOp.NetworkMode network(Instruction.Run r) {
+  private NetworkMode network(Instruction.Run r) {
     if (r.network() == null) {
-      return ExecOp.NetworkMode.DEFAULT;
+      return NetworkMode.DEFAULT;
     }
     return switch (ctx.expand(r.network(), r.meta())) {
-      case "default" -> ExecOp.NetworkMode.DEFAULT;
-      case "none" -> ExecOp.NetworkMode.NONE;
-      case "host" -> ExecOp.NetworkMode.HOST;
+      case "default" -> NetworkMode.DEFAULT;
+      case "none" -> NetworkMode.NONE;
+      case "host" -> NetworkMode.HOST;
       default ->
           throw new DockerfileException(
               r.meta().position(),

@@ -3,6 +3,7 @@ package dev.slipway.engine.frontend.dockerfile.conversion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.SourceOp;
@@ -36,7 +37,7 @@ class RunConversionTest extends ConversionTestSupport {
                 + " --mount=type=bind,from=dep,source=/out,target=rel --mount=type=ssh --mount=type=tmpfs,target=/t,size=10m"
                 + " --mount=type=secret,target=/run/s/key --network=host --security=insecure make\n");
     ExecOp run = exec(d.root());
-    assertThat(run.network()).isEqualTo(ExecOp.NetworkMode.HOST);
+    assertThat(run.network()).isEqualTo(NetworkMode.HOST);
     assertThat(run.security()).isEqualTo(ExecOp.SecurityMode.INSECURE);
     assertThat(run.cwd()).isEqualTo("/w");
     List<ExecOp.Mount> m = run.mounts();
