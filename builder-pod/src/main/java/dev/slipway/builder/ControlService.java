@@ -18,8 +18,8 @@ import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.Engine;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.builder.AttachedSession;
 import dev.slipway.session.builder.GrpcBuildSession;
@@ -301,7 +301,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setSnapshotter(engine.snapshotterName())
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
-            .addPlatforms(dev.slipway.engine.image.Platform.host().toString())
+            .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
             .addAllRecentContextKeys(recentContextKeys());
     try {
       info.setCacheBytes(engine.diskUsage().getTotalBytes());

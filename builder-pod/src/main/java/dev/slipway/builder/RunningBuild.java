@@ -6,7 +6,7 @@ import dev.slipway.api.control.v1.BuildSummary;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
-import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.job.BuildCancellation;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -22,7 +22,7 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.session.builder.SessionRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

@@ -8,6 +8,8 @@ import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.VertexState;
+import dev.slipway.engine.job.BuildCancellation;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.HostEntry;
+import dev.slipway.engine.job.BuildFailedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.slipway.engine;
 
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.session.LocalSession;
 import java.nio.file.Path;
 

@@ -7,6 +7,8 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.VertexEvent;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.TestBuild.Recorded;
+import dev.slipway.engine.job.BuildCancellation;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.api.control.v1.InlineContext;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.testing.GitDaemon;
 import java.nio.file.Files;

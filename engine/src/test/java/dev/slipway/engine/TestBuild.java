@@ -8,6 +8,8 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.job.BuildCancellation;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import java.nio.file.Path;
 import java.util.ArrayList;

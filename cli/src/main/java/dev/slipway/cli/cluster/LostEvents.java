@@ -4,7 +4,7 @@ import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.cli.remote.RemoteBuilder;
-import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.job.BuildFailedException;
 
 /**
  * Why an attempt's events stopped short of its end: the builder would not report it, or stopped it

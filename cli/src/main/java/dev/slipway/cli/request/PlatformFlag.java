@@ -1,7 +1,7 @@
 package dev.slipway.cli.request;
 
 import dev.slipway.cli.usage.UsageException;
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.content.Platform;
 import java.util.List;
 
 /**

@@ -11,7 +11,7 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
-import dev.slipway.engine.BuildCancellation;
+import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.session.serving.LocalOutputs;
 import dev.slipway.testing.BuilderProcess;

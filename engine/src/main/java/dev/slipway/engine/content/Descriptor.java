@@ -3,7 +3,6 @@ package dev.slipway.engine.content;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.slipway.engine.image.Platform;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

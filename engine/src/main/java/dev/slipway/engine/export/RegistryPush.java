@@ -2,12 +2,12 @@ package dev.slipway.engine.export;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.VertexState;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.PushReport;
 import dev.slipway.engine.registry.RegistryAccess;

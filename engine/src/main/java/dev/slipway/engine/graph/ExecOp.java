@@ -1,8 +1,8 @@
 package dev.slipway.engine.graph;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.exec.NetworkMode;
-import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.slipway.engine.graph;
 
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.content.Platform;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

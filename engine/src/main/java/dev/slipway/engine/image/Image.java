@@ -1,6 +1,7 @@
 package dev.slipway.engine.image;
 
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.Platform;
 import java.util.List;
 
 /**

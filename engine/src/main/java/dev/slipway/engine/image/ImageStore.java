@@ -7,6 +7,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.content.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,7 @@
 package dev.slipway.engine.image;
 
 import dev.slipway.engine.content.InvalidContentException;
+import dev.slipway.engine.content.Platform;
 import java.io.IOException;
 
 /** What every archive import checks of the image it found, and how its messages name the file. */

@@ -1,5 +1,7 @@
 package dev.slipway.engine.image;
 
+import dev.slipway.engine.content.Platform;
+
 /**
  * What to take from an image archive and what to call it.
  *

@@ -8,6 +8,7 @@ import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.content.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

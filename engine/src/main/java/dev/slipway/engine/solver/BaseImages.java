@@ -1,8 +1,8 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
-import dev.slipway.engine.image.Platform;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.ContextMirror;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.Snapshotter;

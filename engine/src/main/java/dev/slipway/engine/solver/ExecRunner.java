@@ -2,7 +2,6 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.exec.CancellationToken;
 import dev.slipway.engine.exec.ExecCancelledException;
 import dev.slipway.engine.exec.ExecException;
@@ -14,6 +13,7 @@ import dev.slipway.engine.exec.MountStubs;
 import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.SnapshotView;
 import dev.slipway.engine.snapshot.Snapshotter;

@@ -1,11 +1,11 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.fileop.FileActionApplier;
 import dev.slipway.engine.fileop.FileOpException;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.SnapshotView;
 import dev.slipway.engine.snapshot.Snapshotter;

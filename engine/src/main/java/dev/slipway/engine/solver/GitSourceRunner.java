@@ -1,9 +1,9 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.fs.RootedPaths;
 import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.source.GitCheckout;
 import dev.slipway.engine.source.SourceFetchException;

@@ -1,9 +1,9 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.source.HttpSourceFetcher;
 import dev.slipway.engine.source.SourceFetchException;

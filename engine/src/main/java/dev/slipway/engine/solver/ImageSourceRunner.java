@@ -1,12 +1,12 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.image.Image;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;

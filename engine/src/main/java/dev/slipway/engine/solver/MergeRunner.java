@@ -1,7 +1,7 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.graph.MergeOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.CommittedSnapshot;
 import dev.slipway.engine.snapshot.LayerTarWriter;
 import dev.slipway.engine.snapshot.Snapshotter;

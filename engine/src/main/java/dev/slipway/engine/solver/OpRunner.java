@@ -1,8 +1,8 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.job.BuildFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

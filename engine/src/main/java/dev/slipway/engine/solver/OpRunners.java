@@ -1,11 +1,11 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.MergeOp;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.job.BuildFailedException;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.engine.BuildCancellation;
 import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.exec.NetworkMode;
+import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.session.BuildSession;
 import java.util.Set;
 

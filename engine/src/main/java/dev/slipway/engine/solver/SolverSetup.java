@@ -1,11 +1,11 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.slipway.engine.bench;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
 import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
 import dev.slipway.engine.frontend.dockerfile.conversion.GeneratedDockerfile;
-import dev.slipway.engine.image.Platform;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,8 +2,8 @@ package dev.slipway.engine.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.NetworkMode;
-import dev.slipway.engine.image.Platform;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;

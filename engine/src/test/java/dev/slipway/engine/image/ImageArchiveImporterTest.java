@@ -11,6 +11,7 @@ import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.DigestMismatchException;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.testing.Busybox;
 import dev.slipway.testing.Command;
 import java.io.InputStream;

@@ -9,6 +9,7 @@ import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.content.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

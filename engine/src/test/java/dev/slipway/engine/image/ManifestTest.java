@@ -7,6 +7,7 @@ import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.testing.Busybox;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

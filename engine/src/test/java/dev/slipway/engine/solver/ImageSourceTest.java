@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.ExecOp;
@@ -19,6 +18,7 @@ import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.SnapshotView;
 import dev.slipway.testing.Busybox;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.graph.ExecOp;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;

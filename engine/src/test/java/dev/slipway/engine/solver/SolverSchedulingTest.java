@@ -12,12 +12,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.MergeOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
+import dev.slipway.engine.job.BuildFailedException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import dev.slipway.api.Dockerfiles;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.HostEntry;
-import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

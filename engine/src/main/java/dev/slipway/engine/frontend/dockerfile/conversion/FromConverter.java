@@ -1,5 +1,6 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.instructions.Dockerfile;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
@@ -8,7 +9,6 @@ import dev.slipway.engine.frontend.dockerfile.instructions.Stage;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 import java.util.List;
 
 /**

@@ -1,12 +1,12 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.ArgDecl;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
-import dev.slipway.engine.image.Platform;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 
 /**
  * Looks up the configuration of a base image (for its ENV, WORKDIR, USER, ONBUILD, ...). The engine

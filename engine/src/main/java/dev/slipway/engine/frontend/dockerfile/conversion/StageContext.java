@@ -1,5 +1,6 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Command;
@@ -13,7 +14,6 @@ import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -56,8 +56,8 @@ final class ConformanceCases {
       ConvertRequest.Builder b =
           ConvertRequest.builder(dockerfile(), ConformanceCases::resolve)
               .fileName("cases/" + name + "/Dockerfile")
-              .targetPlatform(dev.slipway.engine.image.Platform.parse("linux/amd64"))
-              .buildPlatform(dev.slipway.engine.image.Platform.parse("linux/amd64"));
+              .targetPlatform(dev.slipway.engine.content.Platform.parse("linux/amd64"))
+              .buildPlatform(dev.slipway.engine.content.Platform.parse("linux/amd64"));
       Path ignore = dir().resolve(".dockerignore");
       if (Files.exists(ignore)) {
         b.ignorePatterns(DockerIgnore.parse(".dockerignore", read(ignore)));
@@ -92,7 +92,7 @@ final class ConformanceCases {
   }
 
   /** Only the corpus' base image exists; anything else is a test failure. */
-  static ImageConfig resolve(String ref, dev.slipway.engine.image.Platform platform) {
+  static ImageConfig resolve(String ref, dev.slipway.engine.content.Platform platform) {
     if (!ref.equals(BASE_REF)) {
       throw new IllegalArgumentException("no image " + ref + " in the conformance corpus");
     }

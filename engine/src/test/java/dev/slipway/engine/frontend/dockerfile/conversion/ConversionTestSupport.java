@@ -1,12 +1,12 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,10 +2,10 @@ package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.ImageConfig;
-import dev.slipway.engine.image.Platform;
 import java.util.List;
 
 /**

@@ -1,9 +1,11 @@
-package dev.slipway.operator.builder;
+package dev.slipway.operator;
 
 import static dev.slipway.operator.testing.OperatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.builder.BuilderNames;
+import dev.slipway.operator.builder.BuilderPods;
 import dev.slipway.operator.testing.FakeBuilderPod;
 import dev.slipway.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;

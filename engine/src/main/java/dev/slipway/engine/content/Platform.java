@@ -1,4 +1,4 @@
-package dev.slipway.engine.image;
+package dev.slipway.engine.content;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package dev.slipway.operator.build;
+package dev.slipway.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.slipway.session;
+package dev.slipway.session.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,11 +8,12 @@ import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.SessionGrpc;
-import dev.slipway.session.builder.AttachedSession;
-import dev.slipway.session.builder.GrpcBuildSession;
-import dev.slipway.session.builder.SessionRegistry;
-import dev.slipway.session.builder.SessionService;
-import dev.slipway.session.builder.SessionTraffic;
+import dev.slipway.session.BuildSession;
+import dev.slipway.session.ContextFile;
+import dev.slipway.session.ContextFiles;
+import dev.slipway.session.OutputDestination;
+import dev.slipway.session.RegistryCredentials;
+import dev.slipway.session.SessionException;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.LocalOutputs;
 import io.grpc.ManagedChannel;

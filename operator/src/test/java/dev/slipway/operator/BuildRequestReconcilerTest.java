@@ -1,4 +1,4 @@
-package dev.slipway.operator.build;
+package dev.slipway.operator;
 
 import static dev.slipway.operator.testing.OperatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.operator.build.ContextKeys;
 import dev.slipway.operator.testing.FakeBuilderPod;
 import dev.slipway.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;

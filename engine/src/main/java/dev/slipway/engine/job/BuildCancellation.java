@@ -1,4 +1,4 @@
-package dev.slipway.engine;
+package dev.slipway.engine.job;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package dev.slipway.engine;
+package dev.slipway.engine.job;
 
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;

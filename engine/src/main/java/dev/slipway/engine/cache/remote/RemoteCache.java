@@ -1,8 +1,9 @@
-package dev.slipway.engine.cache;
+package dev.slipway.engine.cache.remote;
 
 import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
+import dev.slipway.engine.cache.CacheManifest;
+import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.MediaTypes;
@@ -10,6 +11,7 @@ import dev.slipway.engine.export.OciLayoutDirectoryExporter;
 import dev.slipway.engine.image.Annotations;
 import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.Manifest;
+import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;

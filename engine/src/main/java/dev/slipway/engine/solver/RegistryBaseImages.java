@@ -1,12 +1,15 @@
-package dev.slipway.engine.registry;
+package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.BuildFailedException;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
-import dev.slipway.engine.image.Platform;
-import dev.slipway.engine.solver.BaseImages;
+import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.registry.ImageName;
+import dev.slipway.engine.registry.RegistryAccess;
+import dev.slipway.engine.registry.RegistryClient;
+import dev.slipway.engine.registry.RegistryException;
 import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.Optional;
