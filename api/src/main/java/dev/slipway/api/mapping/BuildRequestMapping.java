@@ -73,11 +73,12 @@ public final class BuildRequestMapping {
           "slipway.control.v1.GitContext.token_secret_id",
           "slipway.control.v1.GitContext.ssh_id");
 
-  /** SolveRequest fields that a BuildRequest does not carry, with the CLI's reason to refuse. */
+  /** SolveRequest fields that a BuildRequest does not carry, each with the reason. */
   public static final Map<String, String> NOT_IN_SPEC =
       Map.of(
           "slipway.control.v1.SolveRequest.check_only",
-          "--check runs the Dockerfile checks in this process only; add --local");
+          "the Dockerfile checks (--check) run in the CLI's own process; a BuildRequest never"
+              + " carries them");
 
   private BuildRequestMapping() {}
 
