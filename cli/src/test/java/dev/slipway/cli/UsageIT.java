@@ -28,6 +28,8 @@ class UsageIT {
         "build --secret src=/etc/hostname examples/hello | --secret",
         "build --network bridge examples/hello         | --network bridge",
         "build --ssh bad/id examples/hello             | --ssh",
+        "build --add-host db examples/hello            | --add-host db: expected HOST:IP",
+        "build --add-host :10.0.0.7 examples/hello     | --add-host :10.0.0.7: expected HOST:IP",
         "build                                         | CONTEXT",
         "build examples/does-not-exist                 | path \"examples/does-not-exist\" not found",
         "build -f nope/Dockerfile examples/hello       | nope/Dockerfile does not exist",
