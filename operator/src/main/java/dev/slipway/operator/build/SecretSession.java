@@ -80,7 +80,8 @@ final class SecretSession implements BuildSession {
     if (config.isEmpty()) {
       return Optional.empty();
     }
-    return DockerConfig.parse(config.get(), "Secret " + registryAuth + " in " + namespace)
+    return DockerConfig.parseWithoutHelpers(
+            config.get(), "Secret " + registryAuth + " in " + namespace)
         .forHost(host);
   }
 

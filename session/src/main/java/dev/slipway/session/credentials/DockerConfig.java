@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +15,11 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Registry credentials as the docker CLI keeps them, in a {@code config.json} ({@code
@@ -34,19 +40,24 @@ public final class DockerConfig {
   /** The address docker login and credential helpers use for Docker Hub. */
   private static final String HUB_SERVER = "https://index.docker.io/v1/";
 
+  /** What a credential helper's name may be: it becomes part of a program name on PATH. */
+  private static final Pattern HELPER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
   private final JsonNode config;
   private final String source;
   private final String problem;
+  private final boolean helpersAllowed;
 
-  private DockerConfig(JsonNode config, String source, String problem) {
+  private DockerConfig(JsonNode config, String source, String problem, boolean helpersAllowed) {
     this.config = config;
     this.source = source;
     this.problem = problem;
+    this.helpersAllowed = helpersAllowed;
   }
 
   /** No credentials at all: every host is anonymous. */
   public static DockerConfig empty() {
-    return new DockerConfig(JSON.createObjectNode(), "no docker config", null);
+    return new DockerConfig(JSON.createObjectNode(), "no docker config", null, false);
   }
 
   /** The user's docker configuration; empty when there is no config.json. */
@@ -65,30 +76,44 @@ public final class DockerConfig {
     } catch (NoSuchFileException e) {
       return empty();
     } catch (IOException e) {
-      return new DockerConfig(null, configJson.toString(), "cannot be read: " + e.getMessage());
+      return new DockerConfig(
+          null, configJson.toString(), "cannot be read: " + e.getMessage(), false);
     }
   }
 
   /**
-   * Parses docker config JSON; {@code source} names where it came from in error messages (a file,
-   * or "Secret NAME in NAMESPACE").
+   * Parses the docker config JSON of this machine's user, whose credential helpers may run; {@code
+   * source} names where it came from in error messages.
    */
   public static DockerConfig parse(byte[] json, String source) {
+    return parse(json, source, true);
+  }
+
+  /**
+   * Parses docker config JSON that someone else wrote (a Kubernetes Secret): only its {@code auths}
+   * count, because a helper it names would run a program on this machine for them.
+   */
+  public static DockerConfig parseWithoutHelpers(byte[] json, String source) {
+    return parse(json, source, false);
+  }
+
+  private static DockerConfig parse(byte[] json, String source, boolean helpersAllowed) {
     JsonNode config;
     try {
       config = JSON.readTree(json);
     } catch (IOException e) {
-      return new DockerConfig(null, source, "is not valid JSON");
+      return new DockerConfig(null, source, "is not valid JSON", false);
     }
     if (config == null || !config.isObject()) {
-      return new DockerConfig(null, source, "is not a JSON object");
+      return new DockerConfig(null, source, "is not a JSON object", false);
     }
     for (String field : new String[] {"auths", "credHelpers"}) {
       if (config.has(field) && !config.get(field).isObject()) {
-        return new DockerConfig(null, source, "has an \"" + field + "\" that is not an object");
+        return new DockerConfig(
+            null, source, "has an \"" + field + "\" that is not an object", false);
       }
     }
-    return new DockerConfig(config, source, null);
+    return new DockerConfig(config, source, null, helpersAllowed);
   }
 
   /** Credentials for {@code host}, or empty to go anonymous. */
@@ -106,9 +131,29 @@ public final class DockerConfig {
       }
       helper = config.path("credsStore").asText("");
     }
-    return helper.isEmpty()
-        ? Optional.empty()
-        : fromHelper(helper, wanted.equals(HUB) ? HUB_SERVER : host);
+    if (helper.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!helpersAllowed) {
+      throw new SessionException(
+          "the docker config "
+              + source
+              + " names the credential helper \""
+              + helper
+              + "\" for "
+              + host
+              + ", which runs no program from here; put the credentials for "
+              + host
+              + " under \"auths\"");
+    }
+    if (!HELPER_NAME.matcher(helper).matches()) {
+      throw new SessionException(
+          "the docker config "
+              + source
+              + " names a credential helper that is not a plain name (letters, digits, '.', '_',"
+              + " '-'); fix its credsStore or credHelpers");
+    }
+    return fromHelper(helper, wanted.equals(HUB) ? HUB_SERVER : host);
   }
 
   /**
@@ -188,13 +233,29 @@ public final class DockerConfig {
       throws SessionException {
     String command = "docker-credential-" + helper;
     try {
-      Process p = new ProcessBuilder(command, "get").start();
+      Process p =
+          new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      // Read while it runs, so a helper that never closes its output still meets the timeout.
+      CompletableFuture<byte[]> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (InputStream in = p.getInputStream()) {
+                  return in.readAllBytes();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       p.getOutputStream().write(serverUrl.getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new SessionException(command + " get did not answer for " + serverUrl + " in 30s");
+      }
+      byte[] out;
+      try {
+        out = output.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new SessionException(command + " get's answer could not be read", e);
       }
       if (p.exitValue() != 0) {
         return Optional.empty(); // helpers exit non-zero for "no credentials for this host"

@@ -124,6 +124,33 @@ class DockerConfigTest {
   }
 
   @Test
+  void aHelperNameThatIsNotAPlainNameRunsNothing() {
+    DockerConfig config = config("{\"credHelpers\": {\"gcr.io\": \"../../../bin/sh\"}}");
+
+    assertThatThrownBy(() -> config.forHost("gcr.io"))
+        .hasMessageContaining("not a plain name")
+        .hasMessageNotContaining("docker-credential-");
+  }
+
+  @Test
+  void aConfigFromASecretRunsNoHelperButItsAuthsStillCount() throws Exception {
+    DockerConfig secret =
+        DockerConfig.parseWithoutHelpers(
+            ("{\"credsStore\": \"desktop\", \"auths\": {\"ghcr.io\": {\"auth\": \""
+                    + basic("bot", "pw")
+                    + "\"}}}")
+                .getBytes(StandardCharsets.UTF_8),
+            "Secret regcred in team-a");
+
+    assertThat(secret.forHost("ghcr.io"))
+        .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("bot"));
+    assertThatThrownBy(() -> secret.forHost("quay.io"))
+        .hasMessageContaining("Secret regcred in team-a")
+        .hasMessageContaining("\"desktop\"")
+        .hasMessageContaining("under \"auths\"");
+  }
+
+  @Test
   void hostsAreCanonicalisedAsDockerDoes() {
     assertThat(DockerConfig.canonicalHost("https://index.docker.io/v1/")).isEqualTo("docker.io");
     assertThat(DockerConfig.canonicalHost("registry-1.docker.io")).isEqualTo("docker.io");
