@@ -28,15 +28,17 @@ public final class PackageCycles {
   private PackageCycles() {}
 
   /**
-   * Fails listing every cycle's packages when the classes under any of {@code dirs} have one.
-   * Directories that do not exist are skipped: a module may have no tests.
+   * Fails listing every cycle's packages when the classes under any of {@code dirs} have one. A
+   * missing directory fails too: a check run from the wrong place must not pass by seeing nothing.
    */
   public static void assertNone(Path... dirs) {
     List<String> failures = new ArrayList<>();
     for (Path dir : dirs) {
-      if (Files.isDirectory(dir)) {
-        in(dir).forEach(c -> failures.add("  " + dir + ": " + String.join(" <-> ", c)));
+      if (!Files.isDirectory(dir)) {
+        throw new AssertionError(
+            dir.toAbsolutePath() + " does not exist: compile the module first");
       }
+      in(dir).forEach(c -> failures.add("  " + dir + ": " + String.join(" <-> ", c)));
     }
     if (!failures.isEmpty()) {
       throw new AssertionError("package cycles:\n" + String.join("\n", failures));

@@ -28,7 +28,13 @@ class PackageCyclesTest {
                 "dev.slipway.c.C", "public class C {}"));
 
     assertThat(PackageCycles.in(classes)).isEmpty();
-    PackageCycles.assertNone(classes, tmp.resolve("no-such-dir"));
+    PackageCycles.assertNone(classes);
+  }
+
+  @Test
+  void aMissingDirectoryFailsInsteadOfPassingUnchecked() {
+    assertThatThrownBy(() -> PackageCycles.assertNone(tmp.resolve("no-such-dir")))
+        .hasMessageContaining("no-such-dir does not exist");
   }
 
   @Test
