@@ -26,10 +26,6 @@ public final class ClusterBuildRequests {
    */
   public static BuildRequest of(
       SolveRequest request, String builderName, String sessionId, String affinityKey) {
-    if (request.getCheckOnly()) {
-      throw new UsageException(
-          BuildRequestMapping.NOT_IN_SPEC.get("slipway.control.v1.SolveRequest.check_only"));
-    }
     if (request.getOutputsCount() == 0) {
       throw new UsageException(
           "a cluster build needs an output: --push, -t NAME, or -o type=oci,dest=FILE (a"

@@ -62,10 +62,7 @@ public final class BackendFlags {
    */
   BuildBackend open(BuildMode mode, boolean checkOnly, Path contextDir, PrintStream notices)
       throws IOException {
-    if (checkOnly) {
-      return new LocalEngineBackend(state.path());
-    }
-    return switch (mode) {
+    return switch (checkOnly ? BuildMode.LOCAL : mode) {
       case LOCAL -> new LocalEngineBackend(state.path());
       case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile);
       case CLUSTER ->

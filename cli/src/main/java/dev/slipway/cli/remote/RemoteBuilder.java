@@ -8,6 +8,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
+import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.SessionGrpc;
 import dev.slipway.engine.job.BuildCancellation;
@@ -263,7 +264,7 @@ public final class RemoteBuilder implements AutoCloseable {
             .addAllSshIds(request.getSshIdsList())
             .setServesCredentials(true)
             .setClientVersion("slipway-cli " + version());
-    for (String name : List.of("context", "dockerfile")) {
+    for (String name : List.of(BuildRequestMapping.CLIENT_CONTEXT_NAME, "dockerfile")) {
       try {
         ContextFiles files = local.context(name);
         hello.addContexts(name).putContextIdentities(name, hostName() + ":" + files.identity());

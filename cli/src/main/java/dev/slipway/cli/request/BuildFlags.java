@@ -8,6 +8,7 @@ import dev.slipway.api.control.v1.HostEntry;
 import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.session.LocalSession;
 import java.io.IOException;
@@ -167,7 +168,9 @@ public final class BuildFlags {
   public SolveRequest toRequest(ContextPaths paths, Map<String, String> env) {
     SolveRequest.Builder r = SolveRequest.newBuilder().setBuildId(UUID.randomUUID().toString());
     r.setContext(
-        BuildContext.newBuilder().setClient(ClientContext.newBuilder().setName("context")));
+        BuildContext.newBuilder()
+            .setClient(
+                ClientContext.newBuilder().setName(BuildRequestMapping.CLIENT_CONTEXT_NAME)));
     r.setDockerfile(
         paths.dockerfileText() != null
             ? DockerfileSource.newBuilder().setInline(paths.dockerfileText())
@@ -225,7 +228,7 @@ public final class BuildFlags {
   public LocalSession toSession(ContextPaths paths, Map<String, String> env) {
     LocalSession.Builder session = LocalSession.builder();
     if (paths.contextDir() != null) {
-      session.context("context", paths.contextDir());
+      session.context(BuildRequestMapping.CLIENT_CONTEXT_NAME, paths.contextDir());
     }
     if (paths.dockerfile() != null) {
       session.context("dockerfile", paths.dockerfile().getParent());
