@@ -115,7 +115,10 @@ final class BuilderServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops taking calls, cancels the builds still running and waits briefly for them to end. */
+  /**
+   * Stops taking calls, cancels the builds still running and waits briefly for them to end and for
+   * their last events to reach their clients.
+   */
   @Override
   public void close() throws InterruptedException {
     health.enterTerminalState();
@@ -123,6 +126,9 @@ final class BuilderServer implements AutoCloseable {
     slots.all().forEach(b -> b.cancellation().cancel("the builder is shutting down"));
     buildThreads.shutdown();
     buildThreads.awaitTermination(20, TimeUnit.SECONDS);
+    // A build's last event is queued to its Solve stream when its thread ends; give the transport
+    // a moment to deliver it (and clients to hang up) before cutting the connections.
+    server.awaitTermination(2, TimeUnit.SECONDS);
     server.shutdownNow();
     timer.shutdownNow();
     if (metricsEndpoint != null) {
