@@ -85,7 +85,15 @@ public final class Engine implements AutoCloseable {
     ProcessExecutor executor = executor(config);
     this.solver =
         SolverSetup.solver(
-            config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
+            config.parallelism(),
+            snapshots,
+            cache,
+            content,
+            baseImages,
+            executor,
+            stateDir,
+            tmp,
+            config.maxLogBytesPerStep());
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);

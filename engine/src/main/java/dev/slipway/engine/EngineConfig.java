@@ -30,6 +30,14 @@ public record EngineConfig(
         Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
+  /**
+   * The output of one RUN step that reaches the build's log (BuildKit's default, 2 MiB); the rest
+   * is dropped after one line that says so. One accessor so the limit has one source.
+   */
+  public long maxLogBytesPerStep() {
+    return dev.slipway.engine.exec.ClippedLogSink.DEFAULT_LIMIT;
+  }
+
   public EngineConfig withParallelism(int n) {
     return new EngineConfig(stateDir, snapshotter, runtime, n);
   }
