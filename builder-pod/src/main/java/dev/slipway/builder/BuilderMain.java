@@ -104,6 +104,16 @@ public final class BuilderMain implements Callable<Integer> {
       description = "Steps run at once across all builds; 0 means one per core (at least two).")
   int parallelism;
 
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:SLIPWAY_SHUTDOWN_TIMEOUT:-20}",
+      description =
+          "On SIGTERM, how long running builds get to stop and mounts to be released before the"
+              + " process halts; keep it below the pod's terminationGracePeriodSeconds (30)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int shutdownTimeoutSeconds;
+
   /** The bounds the builder keeps its cache within, when any is set. */
   private Optional<PruneRequest> garbageCollection() {
     PruneRequest.Builder gc = PruneRequest.newBuilder().setKeepBytes(cacheKeepBytes);
@@ -139,10 +149,20 @@ public final class BuilderMain implements Callable<Integer> {
               + String.join(", ", listen)
               + " can run builds here");
     }
+    if (shutdownTimeoutSeconds < 2) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--shutdown-timeout must be at least 2 seconds, not " + shutdownTimeoutSeconds);
+    }
     String version = Version.current();
     Optional<PruneRequest> gc = garbageCollection();
-    try (Engine engine = Engine.open(config);
-        CacheCollector collector = new CacheCollector(engine, gc)) {
+    BuilderShutdown shutdown = new BuilderShutdown(Duration.ofSeconds(shutdownTimeoutSeconds));
+    // Closed newest first, by SIGTERM's hook or when the server ends: the server and its builds,
+    // the collector, then the engine, which unmounts what the builds left mounted.
+    Engine engine = Engine.open(config);
+    shutdown.add("the engine", engine);
+    try {
+      shutdown.add("the cache collector", new CacheCollector(engine, gc));
       BuilderServer server =
           new BuilderServer(
               engine,
@@ -155,17 +175,8 @@ public final class BuilderMain implements Callable<Integer> {
                       .map(s -> address("--metrics-listen", s)),
                   Duration.ofSeconds(sessionTimeoutSeconds),
                   version));
-      Thread stop =
-          new Thread(
-              () -> {
-                try {
-                  server.close();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "builder-shutdown");
-      Runtime.getRuntime().addShutdownHook(stop);
+      shutdown.add("the gRPC server and its builds", () -> server.close(buildsGrace(shutdown)));
+      Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "builder-shutdown"));
       System.err.println(
           "slipway-builder "
               + version
@@ -181,8 +192,17 @@ public final class BuilderMain implements Callable<Integer> {
               + maxBuilds
               + " builds)");
       server.awaitTermination();
+    } finally {
+      shutdown.run();
     }
     return 0;
+  }
+
+  /** What builds get of the shutdown bound to stop; the rest is for closing the engine. */
+  private static Duration buildsGrace(BuilderShutdown shutdown) {
+    Duration all = shutdown.timeout();
+    Duration rest = all.minusSeconds(5);
+    return rest.compareTo(all.dividedBy(2)) > 0 ? rest : all.dividedBy(2);
   }
 
   private Optional<String> readToken() throws IOException {

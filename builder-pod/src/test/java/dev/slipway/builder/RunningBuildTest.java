@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.api.control.v1.BuildAccepted;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.BuildState;
+import dev.slipway.api.control.v1.ByteProgress;
+import dev.slipway.api.control.v1.LogChunk;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexEvent;
@@ -99,6 +101,80 @@ class RunningBuildTest {
     assertThat(gone.completed).as("dropped after its failure").isZero();
     assertThat(staying.events).hasSize(2);
     assertThat(staying.completed).isEqualTo(1);
+  }
+
+  @Test
+  void keepsTheLogForReplayOnlyUpToItsBudgetButLiveWatchersGetAllOfIt() {
+    RunningBuild small = new RunningBuild(SolveRequest.newBuilder().setBuildId("b2").build(), 1000);
+    Recorder live = new Recorder();
+    small.watch(live);
+    small.publish(vertex("a", VertexState.VERTEX_STATE_STARTED));
+    for (int i = 0; i < 100; i++) {
+      small.publish(log("a", "0123456789012345678901234567890123456789\n"));
+    }
+    small.publish(vertex("a", VertexState.VERTEX_STATE_DONE));
+    small.finish(result(), BuildState.BUILD_STATE_SUCCEEDED);
+    Recorder late = new Recorder();
+
+    small.watch(late);
+
+    assertThat(logBytes(live)).isEqualTo(100 * 41);
+    assertThat(logBytes(late)).isLessThan(1000 + 300);
+    assertThat(logText(late)).contains("keeps 0 KiB of a build's log for re-attaching");
+    assertThat(late.events)
+        .as("every step event and the end are replayed")
+        .filteredOn(e -> !e.hasLog())
+        .containsExactlyElementsOf(live.events.stream().filter(e -> !e.hasLog()).toList());
+    assertThat(late.completed).isEqualTo(1);
+    assertThat(small.historyBytes()).isLessThan(2000);
+  }
+
+  @Test
+  void keepsOnlyTheFirstAndLastProgressReportOfATransfer() {
+    for (int i = 0; i <= 1000; i++) {
+      build.publish(
+          SolveEvent.newBuilder()
+              .setBytes(
+                  ByteProgress.newBuilder()
+                      .setVertexId("a")
+                      .setId("layer")
+                      .setCurrent(i)
+                      .setTotal(1000)
+                      .setCompleted(i == 1000))
+              .build());
+    }
+    build.finish(result(), BuildState.BUILD_STATE_SUCCEEDED);
+    Recorder late = new Recorder();
+
+    build.watch(late);
+
+    assertThat(late.events)
+        .filteredOn(SolveEvent::hasBytes)
+        .extracting(e -> e.getBytes().getCurrent())
+        .containsExactly(0L, 1000L);
+  }
+
+  private static long logBytes(Recorder r) {
+    return r.events.stream()
+        .filter(SolveEvent::hasLog)
+        .mapToLong(e -> e.getLog().getData().size())
+        .sum();
+  }
+
+  private static String logText(Recorder r) {
+    return r.events.stream()
+        .filter(SolveEvent::hasLog)
+        .map(e -> e.getLog().getData().toStringUtf8())
+        .collect(java.util.stream.Collectors.joining());
+  }
+
+  private static SolveEvent log(String vertex, String text) {
+    return SolveEvent.newBuilder()
+        .setLog(
+            LogChunk.newBuilder()
+                .setVertexId(vertex)
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(text)))
+        .build();
   }
 
   private static SolveEvent accepted(int steps) {
