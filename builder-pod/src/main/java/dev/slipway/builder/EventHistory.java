@@ -84,7 +84,7 @@ final class EventHistory {
                         "\n[slipway: this builder keeps "
                             + (budget >> 10)
                             + " KiB of a build's log for re-attaching; later output went only to"
-                            + " the clients attached while it ran]\n")))
+                            + " the clients reading it live]\n")))
         .build();
   }
 }

@@ -1,11 +1,8 @@
 package dev.slipway.builder;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.BuildSummary;
-import dev.slipway.api.control.v1.LogChunk;
-import dev.slipway.api.control.v1.LogStream;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
@@ -23,8 +20,8 @@ import java.util.Set;
  * {@code Status} can replay it to a client that re-attaches and then follow the rest live.
  *
  * <p>Each client's stream is fed at the pace the client reads (gRPC flow control): a watcher that
- * falls behind catches up from the history, and log output the history did not keep is skipped for
- * it with a notice. So a slow or stalled client costs the builder nothing beyond the history.
+ * falls behind catches up from the history, where a notice marks the log the history did not keep.
+ * So a slow or stalled client costs the builder nothing beyond the history.
  */
 final class RunningBuild {
   private final SolveRequest request;
@@ -93,12 +90,11 @@ final class RunningBuild {
       if (kept) {
         w.drain();
       } else if (w.next == before && w.ready()) {
-        // Caught up: it gets the event live, and not the notice that replays get instead.
+        // Caught up: it gets the event live, and not the notice that replays get instead. A
+        // client behind reads that notice where the kept log ends.
         if (w.send(event)) {
           w.next = history.size();
         }
-      } else {
-        w.missed(event);
       }
     }
   }
@@ -129,7 +125,11 @@ final class RunningBuild {
   }
 
   synchronized void unwatch(StreamObserver<SolveEvent> watcher) {
-    watchers.removeIf(w -> w.out == watcher);
+    for (Watcher w : List.copyOf(watchers)) {
+      if (w.out == watcher) {
+        w.end();
+      }
+    }
   }
 
   synchronized BuildSummary summary() {
@@ -152,7 +152,7 @@ final class RunningBuild {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
-  /** One client's stream: how far into the history it has been sent, and what it missed. */
+  /** One client's stream and how far into the history it has been sent. */
   private final class Watcher {
     final StreamObserver<SolveEvent> out;
 
@@ -160,8 +160,9 @@ final class RunningBuild {
     final ServerCallStreamObserver<SolveEvent> flow;
 
     int next;
-    long missedLogBytes;
-    SolveEvent firstMissed;
+
+    /** Completed or gone: nothing more is sent, whatever calls come late. */
+    boolean ended;
 
     Watcher(StreamObserver<SolveEvent> out) {
       this.out = out;
@@ -174,6 +175,9 @@ final class RunningBuild {
 
     /** Sends kept events from where this client is while it reads; ends it after the last. */
     void drain() {
+      if (ended) {
+        return;
+      }
       while (next < history.size() && ready()) {
         if (!send(history.get(next))) {
           return;
@@ -181,7 +185,7 @@ final class RunningBuild {
         next++;
       }
       if (next == history.size() && state != BuildState.BUILD_STATE_RUNNING) {
-        watchers.remove(this);
+        end();
         try {
           out.onCompleted();
         } catch (RuntimeException gone) {
@@ -190,46 +194,19 @@ final class RunningBuild {
       }
     }
 
-    /** Output the history did not keep, which this client was too far behind to be sent. */
-    void missed(SolveEvent event) {
-      if (event.hasLog()) {
-        missedLogBytes += event.getLog().getData().size();
-        if (firstMissed == null) {
-          firstMissed = event;
-        }
-      }
-    }
-
     boolean send(SolveEvent event) {
       try {
-        if (firstMissed != null) {
-          out.onNext(skippedNotice());
-          firstMissed = null;
-          missedLogBytes = 0;
-        }
         out.onNext(event);
         return true;
       } catch (RuntimeException gone) {
-        watchers.remove(this);
+        end();
         return false;
       }
     }
 
-    private SolveEvent skippedNotice() {
-      return SolveEvent.newBuilder()
-          .setBuildId(firstMissed.getBuildId())
-          .setTime(firstMissed.getTime())
-          .setLog(
-              LogChunk.newBuilder()
-                  .setVertexId(firstMissed.getLog().getVertexId())
-                  .setStream(LogStream.LOG_STREAM_STDERR)
-                  .setData(
-                      ByteString.copyFromUtf8(
-                          "\n[slipway: "
-                              + missedLogBytes
-                              + " bytes of log skipped: this client read more slowly than the"
-                              + " build wrote]\n")))
-          .build();
+    private void end() {
+      ended = true;
+      watchers.remove(this);
     }
   }
 }

@@ -154,8 +154,50 @@ class RunningBuildTest {
         .containsExactly(0L, 1000L);
   }
 
+  @Test
+  void aClientThatStopsReadingIsFedFromTheHistoryWhenItReadsAgainAndToldWhatItMissed() {
+    RunningBuild small = new RunningBuild(SolveRequest.newBuilder().setBuildId("b3").build(), 10);
+    SlowClient slow = new SlowClient();
+    small.watch(slow);
+    small.publish(vertex("a", VertexState.VERTEX_STATE_STARTED));
+    slow.ready = false;
+    small.publish(log("a", "kept\n"));
+    small.publish(vertex("a", VertexState.VERTEX_STATE_DONE));
+    for (int i = 0; i < 50; i++) {
+      small.publish(log("a", "not kept, and this client is not reading\n"));
+    }
+    small.finish(result(), BuildState.BUILD_STATE_SUCCEEDED);
+
+    assertThat(slow.events).as("nothing is pushed at a client that is not ready").hasSize(1);
+    assertThat(slow.completed).isZero();
+
+    slow.ready = true;
+    slow.onReady.run();
+
+    assertThat(logText(slow))
+        .startsWith("kept\n")
+        .contains("of a build's log for re-attaching")
+        .doesNotContain("not kept, and");
+    assertThat(slow.events).filteredOn(e -> e.hasVertex()).hasSize(2);
+    assertThat(slow.events.getLast().hasResult()).isTrue();
+    assertThat(slow.completed).isEqualTo(1);
+    slow.onReady.run();
+    assertThat(slow.completed).as("a late ready signal ends nothing twice").isEqualTo(1);
+  }
+
   private static long logBytes(Recorder r) {
-    return r.events.stream()
+    return logBytes(r.events);
+  }
+
+  private static String logText(SlowClient c) {
+    return c.events.stream()
+        .filter(SolveEvent::hasLog)
+        .map(e -> e.getLog().getData().toStringUtf8())
+        .collect(java.util.stream.Collectors.joining());
+  }
+
+  private static long logBytes(List<SolveEvent> events) {
+    return events.stream()
         .filter(SolveEvent::hasLog)
         .mapToLong(e -> e.getLog().getData().size())
         .sum();
@@ -196,6 +238,59 @@ class RunningBuildTest {
         .setBuildId("b1")
         .setResult(BuildResult.getDefaultInstance())
         .build();
+  }
+
+  /** A gRPC stream whose client reads only when the test says so. */
+  static final class SlowClient extends io.grpc.stub.ServerCallStreamObserver<SolveEvent> {
+    final List<SolveEvent> events = new ArrayList<>();
+    int completed;
+    boolean ready = true;
+    Runnable onReady = () -> {};
+
+    @Override
+    public boolean isReady() {
+      return ready;
+    }
+
+    @Override
+    public void setOnReadyHandler(Runnable handler) {
+      onReady = handler;
+    }
+
+    @Override
+    public void onNext(SolveEvent value) {
+      events.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      throw new AssertionError(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      completed++;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void setOnCancelHandler(Runnable handler) {}
+
+    @Override
+    public void setCompression(String compression) {}
+
+    @Override
+    public void disableAutoInboundFlowControl() {}
+
+    @Override
+    public void request(int count) {}
+
+    @Override
+    public void setMessageCompression(boolean enable) {}
   }
 
   /** A client's stream, as the build sees it. */
