@@ -16,6 +16,12 @@ public final class HeapExhaustingAgent {
         .name("test-heap-exhaustion")
         .start(
             () -> {
+              // Let the attach call return first, so the test sees the agent loaded.
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                return;
+              }
               List<long[]> hoard = new ArrayList<>();
               while (true) {
                 hoard.add(new long[1 << 20]);
