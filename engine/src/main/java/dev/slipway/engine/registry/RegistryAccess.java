@@ -5,13 +5,17 @@ import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How one build may reach registries: whose credentials to present (asked from the build's session,
- * so in cluster mode they come from the client, never from the builder's disk) and which hosts are
- * spoken to over plain http.
+ * so in cluster mode they come from the client, never from the builder's disk), which hosts are
+ * spoken to over plain http, and what the build obtained with its credentials (tokens, and the
+ * manifests it has shown it may read). Make one per build and never share it: that is what keeps
+ * one build's registry access from serving another.
  */
 public final class RegistryAccess {
 
@@ -23,6 +27,10 @@ public final class RegistryAccess {
 
   private final Credentials credentials;
   private final Set<String> insecureHosts;
+  private final Map<String, Optional<RegistryCredentials>> credentialsByHost =
+      new ConcurrentHashMap<>();
+  private final AuthCache authCache = new AuthCache();
+  private final Set<String> readable = ConcurrentHashMap.newKeySet();
 
   public RegistryAccess(Credentials credentials, Collection<String> insecureHosts) {
     this.credentials = credentials;
@@ -49,8 +57,32 @@ public final class RegistryAccess {
     return new RegistryAccess(host -> Optional.empty(), Set.of());
   }
 
+  /** The build's credentials for {@code host}, asked of its session once per host. */
   Optional<RegistryCredentials> credentials(String host) throws IOException {
-    return credentials.forHost(host);
+    Optional<RegistryCredentials> known = credentialsByHost.get(host);
+    if (known == null) {
+      known = credentials.forHost(host);
+      credentialsByHost.put(host, known);
+    }
+    return known;
+  }
+
+  /** Whether the build has credentials for {@code registry} (host[:port] as in image names). */
+  public boolean hasCredentials(String registry) throws IOException {
+    return credentials(registry).isPresent();
+  }
+
+  AuthCache authCache() {
+    return authCache;
+  }
+
+  /** Whether this build has shown that it may read the manifest {@code key} (repo@digest). */
+  boolean mayRead(String key) {
+    return readable.contains(key);
+  }
+
+  void readable(String key) {
+    readable.add(key);
   }
 
   /**

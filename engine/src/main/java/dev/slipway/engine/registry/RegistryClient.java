@@ -115,6 +115,42 @@ public final class RegistryClient implements AutoCloseable {
     return fetchManifest(name, name.reference(), access).descriptor();
   }
 
+  /**
+   * Shows that this build may read the manifest or index {@code digest} in the repository of {@code
+   * name}: a HEAD with the build's own credentials, answered 200 for that very digest. A build asks
+   * this before it uses content another build fetched; the answer is kept for the rest of the build
+   * (one request per image per build), never for another build.
+   *
+   * @throws RegistryException when the registry refuses (a login is needed, access denied), does
+   *     not have it, or cannot be reached
+   */
+  public void confirmReadable(ImageName name, Digest digest, RegistryAccess access)
+      throws IOException {
+    String key = name.registry() + "/" + name.repository() + "@" + digest;
+    if (access.mayRead(key)) {
+      return;
+    }
+    HttpResponse<Void> response =
+        transport.send(
+            name,
+            List.of(Scopes.pull(name.repository())),
+            access,
+            () ->
+                HttpRequest.newBuilder(transport.uri(name, access, "/manifests/" + digest))
+                    .header("Accept", ACCEPT)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+            HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 200) {
+      throw RegistryErrors.of(name, "manifest " + digest, response.statusCode(), false);
+    }
+    String answered = response.headers().firstValue("Docker-Content-Digest").orElse("");
+    if (!answered.isEmpty() && !answered.equals(digest.toString())) {
+      throw new RegistryException(
+          name + ": the registry answered for " + answered + " when asked for " + digest, 0);
+    }
+    access.readable(key);
+  }
+
   /** The bytes of the manifest or index {@code reference} in the repository of {@code name}. */
   public byte[] manifest(ImageName name, String reference, RegistryAccess access)
       throws IOException {
