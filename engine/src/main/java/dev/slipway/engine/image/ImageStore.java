@@ -312,7 +312,7 @@ public final class ImageStore {
     locked(
         () -> {
           write(TABLE, names.apply(readTable()));
-          write(ORIGINS, origins.apply(readTable(ORIGINS, ORIGINS_TYPE)));
+          writeOrigins(origins);
         });
   }
 
@@ -322,9 +322,18 @@ public final class ImageStore {
       throws IOException {
     locked(
         () -> {
-          write(ORIGINS, origins.apply(readTable(ORIGINS, ORIGINS_TYPE)));
+          writeOrigins(origins);
           write(TABLE, names.apply(readTable()));
         });
+  }
+
+  /** Rewrites the origins table only when it changes: most names are imported and have none. */
+  private void writeOrigins(UnaryOperator<TreeMap<String, ImageOrigin>> change) throws IOException {
+    TreeMap<String, ImageOrigin> before = readTable(ORIGINS, ORIGINS_TYPE);
+    TreeMap<String, ImageOrigin> after = change.apply(new TreeMap<>(before));
+    if (!after.equals(before)) {
+      write(ORIGINS, after);
+    }
   }
 
   private interface TableChange {

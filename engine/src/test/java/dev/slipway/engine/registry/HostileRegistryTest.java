@@ -138,6 +138,31 @@ class HostileRegistryTest {
   }
 
   @Test
+  void anotherBuildsPrivateRemoteCacheIsRefusedNotImported() throws Exception {
+    String cache = registry.host() + "/private/cache:1";
+    Outcome alice =
+        build(
+            alice(),
+            EngineBuilds.request("FROM " + base + "\nRUN echo cache-of-alice > /c\n")
+                .addCacheTo(RemoteCacheTest.registryCache(cache, "max")));
+    assertThat(alice.failure()).isNull();
+    Files.createDirectories(tmp.resolve("ctx"));
+    Files.writeString(tmp.resolve("ctx/bob.txt"), "bob");
+
+    Outcome bob =
+        build(
+            bob(),
+            EngineBuilds.request("FROM scratch\nCOPY bob.txt /\n")
+                .addCacheFrom(RemoteCacheTest.registryCache(cache, "max")));
+
+    assertThat(bob.failure())
+        .isNotNull()
+        .hasMessageContaining("importing cache from")
+        .hasMessageContaining("requires a login");
+    assertThat(bob.text()).doesNotContain("cache-of-alice");
+  }
+
+  @Test
   void theOwnersRebuildReusesItsCopyWithOneManifestCheck() throws Exception {
     String dockerfile = "FROM " + base + "\nRUN echo once > /once.txt\n";
     assertThat(build(alice(), dockerfile).failure()).isNull();
