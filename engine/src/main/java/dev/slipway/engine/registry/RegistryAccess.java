@@ -1,5 +1,6 @@
 package dev.slipway.engine.registry;
 
+import dev.slipway.engine.content.Digest;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.SessionException;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * How one build may reach registries: whose credentials to present (asked from the build's session,
  * so in cluster mode they come from the client, never from the builder's disk), which hosts are
  * spoken to over plain http, and what the build obtained with its credentials (tokens, and the
- * manifests it has shown it may read). Make one per build and never share it: that is what keeps
+ * digests its references resolved to). Make one per build and never share it: that is what keeps
  * one build's registry access from serving another.
  */
 public final class RegistryAccess {
@@ -30,7 +31,7 @@ public final class RegistryAccess {
   private final Map<String, Optional<RegistryCredentials>> credentialsByHost =
       new ConcurrentHashMap<>();
   private final AuthCache authCache = new AuthCache();
-  private final Set<String> readable = ConcurrentHashMap.newKeySet();
+  private final Map<String, Digest> resolved = new ConcurrentHashMap<>();
 
   public RegistryAccess(Credentials credentials, Collection<String> insecureHosts) {
     this.credentials = credentials;
@@ -76,13 +77,13 @@ public final class RegistryAccess {
     return authCache;
   }
 
-  /** Whether this build has shown that it may read the manifest {@code key} (repo@digest). */
-  boolean mayRead(String key) {
-    return readable.contains(key);
+  /** What a reference resolved to for this build, if it asked already. */
+  Digest resolved(String key) {
+    return resolved.get(key);
   }
 
-  void readable(String key) {
-    readable.add(key);
+  void resolved(String key, Digest digest) {
+    resolved.put(key, digest);
   }
 
   /**

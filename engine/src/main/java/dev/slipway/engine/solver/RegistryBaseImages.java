@@ -2,6 +2,7 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageOrigin;
@@ -20,9 +21,11 @@ import java.util.Optional;
  * Credentials come from the build's session — the client's machine, never the builder's disk.
  *
  * <p>The store is shared by every build on the engine, so a name another build pulled with its
- * credentials, or built, serves this build only after this build's own credentials have read that
- * very manifest from the registry (as BuildKit resolves every base image with the session's
- * credentials); imported names and anonymously pulled ones are public to every build.
+ * credentials, or built, serves this build only after a HEAD with this build's own credentials
+ * resolves the name to that very digest (as BuildKit resolves every base image with the session's
+ * credentials); when the registry says otherwise its image is pulled instead, so another build's
+ * output can never stand in for a base image. Imported names and anonymously pulled ones are public
+ * to every build.
  */
 public final class RegistryBaseImages implements BaseImages {
   private final ImageStore images;
@@ -36,17 +39,18 @@ public final class RegistryBaseImages implements BaseImages {
   @Override
   public Image resolve(String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
-    if (!pull) {
-      Optional<ImageStore.Named> local = images.lookupNamed(name);
-      if (local.isPresent()) {
-        if (!local.get().origin().sharedWithEveryBuild()) {
-          confirmReadable(name, local.get(), registries);
-        }
-        return images.resolve(local.get().target(), platform);
-      }
+    Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
+    if (local.isPresent() && local.get().origin().sharedWithEveryBuild()) {
+      return images.resolve(local.get().target(), platform);
     }
     ImageName ref = parse(name);
     try {
+      if (local.isPresent()) {
+        if (resolveDigest(name, ref, registries).equals(local.get().target().digest())) {
+          return images.resolve(local.get().target(), platform);
+        }
+        // the tag moved, or another build named its own output so: take what the registry has
+      }
       Descriptor top = registry.pull(ref, platform, images.content(), registries);
       images.tag(
           name,
@@ -61,23 +65,20 @@ public final class RegistryBaseImages implements BaseImages {
     }
   }
 
-  /** Refuses another build's private copy unless the registry lets this build read it too. */
-  private void confirmReadable(String name, ImageStore.Named local, RegistryAccess registries)
+  /** What the registry says the name is for this build; refuses another build's copy otherwise. */
+  private Digest resolveDigest(String name, ImageName ref, RegistryAccess registries)
       throws BuildFailedException, IOException {
-    ImageName ref = parse(name);
     try {
-      registry.confirmReadable(ref, local.target().digest(), registries);
+      return registry.resolveDigest(ref, registries);
     } catch (RegistryException e) {
-      String why =
-          local.origin() == ImageOrigin.BUILT
-              ? "another build built it here; push it to "
-                  + ref.registry()
-                  + " and this build may use it once the registry lets it read it"
-              : "another build pulled it with its own credentials; this build may use it only"
-                  + " once the registry lets this build read it";
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_REGISTRY,
-          "failed to resolve " + name + ": " + e.getMessage() + " (" + why + ")");
+          "failed to resolve "
+              + name
+              + ": "
+              + e.getMessage()
+              + " (this builder's copy came from another build; a build uses it only once the"
+              + " registry shows that this build may read it)");
     }
   }
 

@@ -88,7 +88,7 @@ class HostileRegistryTest {
         .hasMessageContaining("failed to resolve " + base)
         .hasMessageContaining("requires a login")
         .hasMessageContaining("docker login " + registry.host())
-        .hasMessageContaining("another build pulled it with its own credentials");
+        .hasMessageContaining("this builder's copy came from another build");
     assertThat(bob.runSteps()).as("bob's RUN never starts").isZero();
     assertThat(bob.text()).doesNotContain("BOB-RUN-RAN").doesNotContain(PASSWORD);
   }
@@ -110,9 +110,29 @@ class HostileRegistryTest {
         .isNotNull()
         .hasMessageContaining("failed to resolve " + img)
         .hasMessageContaining("requires a login")
-        .hasMessageContaining("another build built it here");
+        .hasMessageContaining("this builder's copy came from another build");
     assertThat(bob.runSteps()).isZero();
     assertThat(bob.text()).doesNotContain("alice-private-data");
+  }
+
+  @Test
+  void anotherBuildsOutputNamedLikeABaseImageDoesNotStandInForIt() throws Exception {
+    assertThat(build(alice(), "FROM " + base + "\nRUN true\n").failure()).isNull();
+    Files.createDirectories(tmp.resolve("ctx"));
+    Files.writeString(tmp.resolve("ctx/planted"), "bob's payload");
+    Outcome bob =
+        build(
+            bob(),
+            EngineBuilds.request("FROM scratch\nCOPY planted /bin/planted\n")
+                .addOutputs(
+                    Output.newBuilder().setType(OutputType.OUTPUT_TYPE_IMAGE).addNames(base)));
+    assertThat(bob.failure()).as("bob may name his own output as he likes").isNull();
+
+    Outcome alice =
+        build(alice(), "FROM " + base + "\nRUN test ! -e /bin/planted && echo base-is-alices\n");
+
+    assertThat(alice.failure()).isNull();
+    assertThat(alice.text()).contains("base-is-alices");
   }
 
   @Test
@@ -197,7 +217,7 @@ class HostileRegistryTest {
     assertThat(bob.failure())
         .isNotNull()
         .hasMessageContaining("cannot reach the registry " + registry.host())
-        .hasMessageContaining("another build pulled it with its own credentials");
+        .hasMessageContaining("this builder's copy came from another build");
     assertThat(bob.runSteps()).isZero();
   }
 
