@@ -16,6 +16,7 @@ public final class ClippedLogSink implements LogSink {
   private final long limit;
   private long passed;
   private long dropped;
+  private boolean clipped;
 
   public ClippedLogSink(LogSink next, long limit) {
     if (limit < 1) {
@@ -27,7 +28,7 @@ public final class ClippedLogSink implements LogSink {
 
   @Override
   public synchronized void write(LogStream stream, byte[] chunk) {
-    if (passed >= limit) {
+    if (clipped) {
       dropped += chunk.length;
       return;
     }
@@ -37,10 +38,13 @@ public final class ClippedLogSink implements LogSink {
       next.write(stream, chunk);
       return;
     }
+    // The first byte past the limit (also when the limit fell exactly between two chunks): pass
+    // what fits, then the notice, once.
     byte[] notice = message(limit).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] last = Arrays.copyOf(chunk, (int) room + notice.length);
     System.arraycopy(notice, 0, last, (int) room, notice.length);
     passed = limit;
+    clipped = true;
     dropped += chunk.length - room;
     next.write(stream, last);
   }

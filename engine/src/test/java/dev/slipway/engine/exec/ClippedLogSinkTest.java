@@ -42,6 +42,21 @@ class ClippedLogSinkTest extends ExecutorFixture {
   }
 
   @Test
+  void aLimitReachedExactlyBetweenTwoChunksStillEndsWithTheNotice() {
+    Captured out = new Captured();
+    ClippedLogSink sink = new ClippedLogSink(out, 8);
+
+    sink.write(LogStream.STDOUT, bytes("abcd"));
+    sink.write(LogStream.STDOUT, bytes("efgh"));
+    sink.write(LogStream.STDOUT, bytes("ijkl"));
+    sink.write(LogStream.STDOUT, bytes("mnop"));
+
+    assertThat(out.text(LogStream.STDOUT))
+        .isEqualTo("abcdefgh\n[output clipped, log limit 8B reached]\n");
+    assertThat(sink.droppedBytes()).isEqualTo(8);
+  }
+
+  @Test
   void namesTheLimitInBinaryUnitsAsBuildKitDoes() {
     assertThat(ClippedLogSink.message(ClippedLogSink.DEFAULT_LIMIT))
         .isEqualTo("\n[output clipped, log limit 2MiB reached]\n");
