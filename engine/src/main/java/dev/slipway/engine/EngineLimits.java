@@ -1,8 +1,8 @@
 package dev.slipway.engine;
 
 /**
- * What one build may make a builder hold, so that a single build cannot exhaust what every build
- * on the builder shares (memory, the state volume). Each limit fails the build with a message that
+ * What one build may make a builder hold, so that a single build cannot exhaust what every build on
+ * the builder shares (memory, the state volume). Each limit fails the build with a message that
  * names the limit and how to raise it.
  *
  * @param maxDownloadBytes the largest file an {@code ADD <url>} (or an http context) may download
@@ -10,7 +10,8 @@ package dev.slipway.engine;
  *     to on disk
  * @param maxLogBytesPerStep the most output one step may log before its log is clipped
  */
-public record EngineLimits(long maxDownloadBytes, long maxArchiveExpandBytes, long maxLogBytesPerStep) {
+public record EngineLimits(
+    long maxDownloadBytes, long maxArchiveExpandBytes, long maxLogBytesPerStep) {
 
   /**
    * 8 GiB: above the large files builds really download (a CUDA or JDK tarball, a model file of a

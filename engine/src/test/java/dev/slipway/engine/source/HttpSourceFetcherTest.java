@@ -64,6 +64,10 @@ class HttpSourceFetcherTest {
     }
   }
 
+  private static HttpSourceFetcher fetcher() {
+    return new HttpSourceFetcher(1L << 30);
+  }
+
   private static SourceOp.Http http(String path, String checksum, String filename, Integer mode) {
     return new SourceOp.Http(
         "http://127.0.0.1:" + port + path, checksum, filename, mode, VertexInfo.named("http"));
@@ -72,7 +76,7 @@ class HttpSourceFetcherTest {
   /** golden add-url: 0600, named after the URL, mtime from Last-Modified. */
   @Test
   void downloadsWithUrlNameMode0600AndLastModified() throws Exception {
-    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", null, null, null), into);
+    Path f = fetcher().fetch(http("/remote.txt", null, null, null), into).file();
     assertThat(f.getFileName()).hasToString("remote.txt");
     assertThat(Files.readString(f)).isEqualTo("remote content\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
@@ -85,7 +89,7 @@ class HttpSourceFetcherTest {
 
   @Test
   void explicitNameAndChmodWin() throws Exception {
-    Path f = new HttpSourceFetcher().fetch(http("/dir/other.txt", null, "renamed.txt", 0755), into);
+    Path f = fetcher().fetch(http("/dir/other.txt", null, "renamed.txt", 0755), into).file();
     assertThat(f.getFileName()).hasToString("renamed.txt");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rwxr-xr-x");
@@ -94,8 +98,7 @@ class HttpSourceFetcherTest {
   @Test
   void checksumIsVerified() throws Exception {
     String good = "sha256:b07a6fcd5ce6b1ee1a4c2a9b8ac4e8f1e1d9e1c5f6a7b8c9d0e1f2a3b4c5d6e7";
-    assertThatThrownBy(
-            () -> new HttpSourceFetcher().fetch(http("/remote.txt", good, null, null), into))
+    assertThatThrownBy(() -> fetcher().fetch(http("/remote.txt", good, null, null), into))
         .isInstanceOf(SourceFetchException.class)
         .hasMessageContaining("checksum mismatch")
         .hasMessageContaining("sha256:");
@@ -108,7 +111,7 @@ class HttpSourceFetcherTest {
                 .formatHex(
                     java.security.MessageDigest.getInstance("SHA-256")
                         .digest("remote content\n".getBytes()));
-    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", actual, null, null), into);
+    Path f = fetcher().fetch(http("/remote.txt", actual, null, null), into).file();
     assertThat(Files.readString(f)).isEqualTo("remote content\n");
   }
 
@@ -121,7 +124,7 @@ class HttpSourceFetcherTest {
             null,
             null,
             VertexInfo.named("http"));
-    assertThatThrownBy(() -> new HttpSourceFetcher().fetch(missing, into))
+    assertThatThrownBy(() -> fetcher().fetch(missing, into))
         .isInstanceOf(SourceFetchException.class)
         .hasMessageContaining("404")
         .hasMessageNotContaining("s3cret");
