@@ -8,10 +8,13 @@ import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.api.control.v1.HttpContext;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.engine.source.GitCheckout;
+import dev.slipway.engine.source.HttpSourceFetcher;
 import dev.slipway.engine.source.SourceFetchException;
 import dev.slipway.testing.Command;
 import dev.slipway.testing.GitDaemon;
@@ -218,19 +221,7 @@ class HostileSourceTest {
   @Timeout(60)
   void aServerThatNeverAnswersTimesOut() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-      List<Socket> held = Collections.synchronizedList(new ArrayList<>());
-      Thread acceptor =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      while (true) {
-                        held.add(silent.accept()); // accepted, never answered
-                      }
-                    } catch (IOException closed) {
-                      // the test is over
-                    }
-                  });
+      Thread acceptor = Thread.ofVirtual().start(() -> holdConnections(silent));
       long started = System.nanoTime();
       assertThatThrownBy(
               () ->
@@ -250,9 +241,6 @@ class HostileSourceTest {
       assertThat(gitProcesses()).as("git processes left running").isEmpty();
       silent.close();
       acceptor.join(5000);
-      for (Socket s : held) {
-        s.close();
-      }
     }
   }
 
@@ -411,6 +399,54 @@ class HostileSourceTest {
   }
 
   @Test
+  @Timeout(60)
+  void aDownloadThatStallsTimesOutAndLeavesNothing() throws Exception {
+    try (LoopbackHttpServer http = LoopbackHttpServer.start("127.0.0.1");
+        HttpSourceFetcher fetcher = new HttpSourceFetcher(1 << 20, Duration.ofSeconds(2))) {
+      http.route(
+          "/stall",
+          ex -> {
+            ex.sendResponseHeaders(200, 1000);
+            ex.getResponseBody().write(new byte[10]);
+            ex.getResponseBody().flush();
+            try {
+              Thread.sleep(30_000); // headers and 10 bytes, then nothing
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      Path into = Files.createDirectories(work.resolve("into"));
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> fetcher.fetch(httpSource(http.base() + "/stall"), into))
+          .isInstanceOf(SourceFetchException.class)
+          .hasMessageContaining("the server sent nothing for 2s after 10 bytes");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+      assertThat(Thread.currentThread().isInterrupted())
+          .as("the watch's interrupt is cleared")
+          .isFalse();
+      assertNothingLeftIn(into);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aServerThatNeverAnswersADownloadTimesOut() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        HttpSourceFetcher fetcher = new HttpSourceFetcher(1 << 20, Duration.ofSeconds(2))) {
+      Thread acceptor = Thread.ofVirtual().start(() -> holdConnections(silent));
+      Path into = Files.createDirectories(work.resolve("into"));
+      assertThatThrownBy(
+              () ->
+                  fetcher.fetch(
+                      httpSource("http://127.0.0.1:" + silent.getLocalPort() + "/x"), into))
+          .isInstanceOf(SourceFetchException.class)
+          .hasMessageContaining("the server did not answer within 2s");
+      silent.close();
+      acceptor.join(5000);
+    }
+  }
+
+  @Test
   void aFileUrlAsTheHttpContextIsRefused() throws Exception {
     SolveRequest request =
         TestBuild.request()
@@ -425,6 +461,28 @@ class HostileSourceTest {
   }
 
   // ---- helpers ----
+
+  private static SourceOp.Http httpSource(String url) {
+    return new SourceOp.Http(url, null, null, null, VertexInfo.named("http"));
+  }
+
+  /** Accepts connections and never answers them, until the socket is closed. */
+  private static void holdConnections(ServerSocket socket) {
+    List<Socket> held = new ArrayList<>();
+    try {
+      while (true) {
+        held.add(socket.accept());
+      }
+    } catch (IOException closed) {
+      for (Socket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      }
+    }
+  }
 
   private BuildFailedException failedBuild(SolveRequest request) throws Exception {
     try (Engine engine = Engine.open(EngineConfig.defaults(state));

@@ -44,7 +44,6 @@ import java.util.regex.Pattern;
 public final class HttpSourceFetcher implements AutoCloseable {
 
   static final int MAX_REDIRECTS = 10;
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private static final Pattern DISPOSITION_NAME =
@@ -53,21 +52,32 @@ public final class HttpSourceFetcher implements AutoCloseable {
   /** A downloaded file, its content digest ({@code sha256:...}) and size. */
   public record Download(Path file, String digest, long size) {}
 
+  /** How long a download may receive nothing before it fails. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(2);
+
   private final long maxBytes;
+  private final Duration stallTimeout;
 
   // Made on the first download: a client starts a selector thread that sits in a native call, and
   // the JVM waits 300 ms at exit for such threads, so builds without ADD <url> should not have one.
   private HttpClient client;
   private boolean closed;
 
+  /** A fetcher whose downloads fail after {@link #DEFAULT_STALL_TIMEOUT} without data. */
+  public HttpSourceFetcher(long maxBytes) {
+    this(maxBytes, DEFAULT_STALL_TIMEOUT);
+  }
+
   /**
    * @param maxBytes the largest body a download may have
+   * @param stallTimeout how long a download may receive nothing (headers or body) before it fails
    */
-  public HttpSourceFetcher(long maxBytes) {
+  public HttpSourceFetcher(long maxBytes, Duration stallTimeout) {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be at least 1, not " + maxBytes);
     }
     this.maxBytes = maxBytes;
+    this.stallTimeout = stallTimeout;
   }
 
   private synchronized HttpClient client() {
@@ -110,16 +120,31 @@ public final class HttpSourceFetcher implements AutoCloseable {
         tmp = Files.createTempFile(into, ".download-", ".tmp");
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         long size = 0;
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          byte[] buf = new byte[64 * 1024];
-          int n;
-          while ((n = body.read(buf)) > 0) {
-            size += n;
-            if (size > maxBytes) {
-              throw tooLarge(shown, "more than " + maxBytes + " bytes");
+        try (StallWatch watch = new StallWatch(stallTimeout)) {
+          try (OutputStream out = Files.newOutputStream(tmp)) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = body.read(buf)) > 0) {
+              watch.progress();
+              size += n;
+              if (size > maxBytes) {
+                throw tooLarge(shown, "more than " + maxBytes + " bytes");
+              }
+              sha256.update(buf, 0, n);
+              out.write(buf, 0, n);
             }
-            sha256.update(buf, 0, n);
-            out.write(buf, 0, n);
+          } catch (IOException e) {
+            if (watch.fired()) {
+              throw new SourceFetchException(
+                  "downloading "
+                      + shown
+                      + " failed: the server sent nothing for "
+                      + stallTimeout.toSeconds()
+                      + "s after "
+                      + size
+                      + " bytes; check the server, or download from another");
+            }
+            throw e;
           }
         }
         String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
@@ -145,6 +170,13 @@ public final class HttpSourceFetcher implements AutoCloseable {
         tmp = null;
         return new Download(target, actual, size);
       }
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new SourceFetchException(
+          "downloading "
+              + shown
+              + " failed: the server did not answer within "
+              + stallTimeout.toSeconds()
+              + "s; check the server, or download from another");
     } catch (IOException e) {
       throw new SourceFetchException(
           "downloading "
@@ -177,7 +209,7 @@ public final class HttpSourceFetcher implements AutoCloseable {
     URI uri = first;
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(withoutUserInfo(uri)).GET().timeout(RESPONSE_TIMEOUT);
+          HttpRequest.newBuilder(withoutUserInfo(uri)).GET().timeout(stallTimeout);
       if (authorization.isPresent() && sameOrigin(uri, first)) {
         request.header("Authorization", authorization.get());
       }

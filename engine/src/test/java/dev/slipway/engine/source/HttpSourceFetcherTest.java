@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +65,15 @@ class HttpSourceFetcherTest {
     }
   }
 
-  private static HttpSourceFetcher fetcher() {
-    return new HttpSourceFetcher(1L << 30);
+  private final HttpSourceFetcher fetcher = new HttpSourceFetcher(1L << 30);
+
+  @AfterEach
+  void closeTheFetcher() {
+    fetcher.close();
+  }
+
+  private HttpSourceFetcher fetcher() {
+    return fetcher;
   }
 
   private static SourceOp.Http http(String path, String checksum, String filename, Integer mode) {
@@ -128,5 +136,26 @@ class HttpSourceFetcherTest {
         .isInstanceOf(SourceFetchException.class)
         .hasMessageContaining("404")
         .hasMessageNotContaining("s3cret");
+  }
+
+  /** An engine's exit does not wait for the HTTP client's selector thread (300 ms each). */
+  @Test
+  void closingStopsTheClientsThreads() throws Exception {
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    HttpSourceFetcher own = new HttpSourceFetcher(1L << 30);
+    own.fetch(http("/remote.txt", null, null, null), into);
+    java.util.List<Thread> started =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> !before.contains(t) && t.getName().startsWith("HttpClient-"))
+            .toList();
+    assertThat(started).as("the client's threads").isNotEmpty();
+    own.close();
+    for (Thread t : started) {
+      t.join(5000);
+      assertThat(t.isAlive()).as(t.getName() + " after close").isFalse();
+    }
+    assertThatThrownBy(() -> own.fetch(http("/remote.txt", null, null, null), into))
+        .isInstanceOf(SourceFetchException.class)
+        .hasMessageContaining("shutting down");
   }
 }
