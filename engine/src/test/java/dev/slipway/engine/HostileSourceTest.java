@@ -447,6 +447,28 @@ class HostileSourceTest {
   }
 
   @Test
+  void aContentDispositionCannotNameAPathOutsideTheDownload() throws Exception {
+    try (LoopbackHttpServer http = LoopbackHttpServer.start("127.0.0.1");
+        HttpSourceFetcher fetcher = new HttpSourceFetcher(1 << 20)) {
+      http.route(
+          "/named",
+          ex -> {
+            ex.getResponseHeaders()
+                .add("Content-Disposition", "attachment; filename=\"../../escaped.txt\"");
+            ex.sendResponseHeaders(200, 3);
+            ex.getResponseBody().write("hi\n".getBytes(StandardCharsets.UTF_8));
+          });
+      Path into = Files.createDirectories(work.resolve("a/b/into"));
+      Path file = fetcher.fetch(httpSource(http.base() + "/named"), into).file();
+      assertThat(file).isEqualTo(into.resolve("escaped.txt")).hasContent("hi");
+      try (Stream<Path> all = Files.walk(work)) {
+        assertThat(all.filter(p -> p.getFileName().toString().equals("escaped.txt")))
+            .containsExactly(into.resolve("escaped.txt"));
+      }
+    }
+  }
+
+  @Test
   void aFileUrlAsTheHttpContextIsRefused() throws Exception {
     SolveRequest request =
         TestBuild.request()

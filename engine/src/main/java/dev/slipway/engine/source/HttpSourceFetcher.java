@@ -330,7 +330,9 @@ public final class HttpSourceFetcher implements AutoCloseable {
     }
     // Only the last segment: a header must not choose a path such as ../../x.
     name = name.substring(name.lastIndexOf('/') + 1);
-    return name.isEmpty() || name.equals(".") || name.equals("..") ? "index" : name;
+    // Nor a name no file system takes (NUL) or that hides itself in listings (control characters).
+    boolean unusable = name.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    return unusable || name.isEmpty() || name.equals(".") || name.equals("..") ? "index" : name;
   }
 
   private static Optional<FileTime> lastModified(HttpResponse<?> response) {
