@@ -6,12 +6,10 @@ import java.util.Arrays;
  * A step's log up to a limit, as BuildKit keeps it: once both streams together reach {@code limit}
  * bytes, one line says the output was clipped and the rest is dropped. The process's output is
  * still read to its end (the caller keeps pumping), so a chatty step neither blocks on a full pipe
- * nor fails; it only stops costing the builder memory and the clients bandwidth.
+ * nor fails; it only stops costing the builder memory and the clients bandwidth. The limit is the
+ * engine's {@code EngineLimits.maxLogBytesPerStep} (2 MiB by default, as BuildKit's).
  */
 public final class ClippedLogSink implements LogSink {
-  /** 2 MiB, BuildKit's default step log limit. */
-  public static final long DEFAULT_LIMIT = 2L << 20;
-
   private final LogSink next;
   private final long limit;
   private long passed;

@@ -58,7 +58,7 @@ class ClippedLogSinkTest extends ExecutorFixture {
 
   @Test
   void namesTheLimitInBinaryUnitsAsBuildKitDoes() {
-    assertThat(ClippedLogSink.message(ClippedLogSink.DEFAULT_LIMIT))
+    assertThat(ClippedLogSink.message(2L << 20))
         .isEqualTo("\n[output clipped, log limit 2MiB reached]\n");
     assertThat(ClippedLogSink.message(512 << 10)).contains("log limit 512KiB reached");
   }
