@@ -33,8 +33,16 @@ final class BuildSessions {
     this.client = client;
   }
 
-  /** Opens the session the build needs and returns its id, or "" when it needs none. */
-  String open(BuildRequest request, Builder builder, BuildRun run, KubernetesClient kube) {
+  /**
+   * Opens the session the build needs, with the build's grant (so only that build can use it), and
+   * returns its id, or "" when it needs none.
+   */
+  String open(
+      BuildRequest request,
+      Builder builder,
+      BuildRun run,
+      KubernetesClient kube,
+      dev.slipway.operator.auth.GrantCredentials grant) {
     var clientContext = request.getSpec().getContext().getClient();
     if (clientContext != null) {
       // The slipway CLI that created the request serves its context, secrets, ssh agents and
@@ -87,7 +95,7 @@ final class BuildSessions {
                 .setServesCredentials(registryAuth != null)
                 .setClientVersion("slipway-operator")
                 .build());
-    session.open(client.session(run.pod()));
+    session.open(client.session(run.pod(), grant));
     open.put(run.buildId(), session);
     return sessionId;
   }

@@ -23,6 +23,8 @@ import java.util.Optional;
  * credentials from the Builder's dockerconfigjson Secret. It has no files and takes no outputs.
  */
 final class SecretSession implements BuildSession {
+  static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
+
   private final KubernetesClient kube;
   private final String namespace;
   private final Map<String, SecretKeySelector> secrets;
@@ -52,7 +54,7 @@ final class SecretSession implements BuildSession {
   }
 
   @Override
-  public Optional<byte[]> secret(String id) {
+  public Optional<byte[]> secret(String id) throws SessionException {
     SecretKeySelector ref = secrets.get(id);
     return ref == null ? Optional.empty() : secretValue(ref.getName(), ref.getKey());
   }
@@ -70,25 +72,48 @@ final class SecretSession implements BuildSession {
         "the operator takes no outputs; \"" + dest.dest() + "\" needs a volume or the CLI");
   }
 
-  /** Anonymous when the Builder names no Secret or the Secret is gone; malformed is an error. */
+  /**
+   * Anonymous when the Builder names no Secret; a named Secret that is gone, has no docker config
+   * or a malformed one fails the build with a clear error instead of going anonymous.
+   */
   @Override
   public Optional<RegistryCredentials> registryCredentials(String host) throws SessionException {
     if (registryAuth == null) {
       return Optional.empty();
     }
-    Optional<byte[]> config = secretValue(registryAuth, ".dockerconfigjson");
+    Optional<byte[]> config = secretValue(registryAuth, DOCKER_CONFIG_KEY);
     if (config.isEmpty()) {
-      return Optional.empty();
+      throw new SessionException(
+          "the Builder's registry credentials, Secret "
+              + registryAuth
+              + " in "
+              + namespace
+              + ", are missing or have no key "
+              + DOCKER_CONFIG_KEY
+              + "; create it with kubectl create secret docker-registry to reach "
+              + host);
     }
     return DockerConfig.parseWithoutHelpers(
             config.get(), "Secret " + registryAuth + " in " + namespace)
         .forHost(host);
   }
 
-  private Optional<byte[]> secretValue(String name, String key) {
+  /**
+   * The one place a build's Secret values are read: a Secret holding the operator's own credentials
+   * (label {@code slipway.dev/credential}) is refused whatever the request names.
+   */
+  private Optional<byte[]> secretValue(String name, String key) throws SessionException {
     Secret secret = kube.secrets().inNamespace(namespace).withName(name).get();
     if (secret == null) {
       return Optional.empty();
+    }
+    if (BuildValidator.isCredential(secret)) {
+      throw new SessionException(
+          "Secret "
+              + name
+              + " in "
+              + namespace
+              + " holds credentials the Slipway operator manages; a build may not read them");
     }
     if (secret.getData() != null && secret.getData().containsKey(key)) {
       return Optional.of(Base64.getDecoder().decode(secret.getData().get(key)));
