@@ -44,7 +44,8 @@ public final class GrantVerifier {
 
   public BuildGrant verify(String token) throws InvalidGrantException {
     if (token == null || token.isBlank()) {
-      throw new InvalidGrantException("no grant given");
+      throw new InvalidGrantException(
+          "no grant given; this builder needs \"authorization: Bearer GRANT\" with a grant signed for it");
     }
     SignedJWT jwt;
     try {
