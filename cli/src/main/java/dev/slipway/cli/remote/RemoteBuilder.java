@@ -52,16 +52,9 @@ public final class RemoteBuilder implements AutoCloseable {
   private final ManagedChannel transport;
   private final Channel channel;
 
-  private RemoteBuilder(BuilderAddress address, String token) {
+  private RemoteBuilder(BuilderAddress address, ManagedChannel transport, String token) {
     this.address = address;
-    // Plain HTTP/2: direct mode is for loopback and for tunnels (kubectl port-forward) that
-    // already protect the connection.
-    this.transport =
-        NettyChannelBuilder.forAddress(address.host(), address.port())
-            .usePlaintext()
-            .keepAliveTime(30, TimeUnit.SECONDS)
-            .maxInboundMessageSize(16 << 20)
-            .build();
+    this.transport = transport;
     if (token == null) {
       this.channel = transport;
     } else {
@@ -77,7 +70,35 @@ public final class RemoteBuilder implements AutoCloseable {
    * A builder at {@code address} (e.g. the local end of a port-forward) that wants {@code token}.
    */
   public static RemoteBuilder connect(BuilderAddress address, String token) {
-    return new RemoteBuilder(address, token);
+    // Plain HTTP/2: for a builder process on loopback.
+    return new RemoteBuilder(address, channel(address).usePlaintext().build(), token);
+  }
+
+  /**
+   * A builder at {@code address} that speaks TLS with a certificate from the CA {@code caPem} for
+   * {@code serverName}: the local end of a port-forward is 127.0.0.1, but the name checked is the
+   * pod's, so the tunnel reaches that Builder's pod or nothing.
+   */
+  public static RemoteBuilder connectTls(
+      BuilderAddress address, String token, String caPem, String serverName) {
+    try {
+      var tls =
+          io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+              .trustManager(
+                  new java.io.ByteArrayInputStream(
+                      caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+              .build();
+      return new RemoteBuilder(
+          address, channel(address).sslContext(tls).overrideAuthority(serverName).build(), token);
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the builder's CA certificate is unusable: " + e, e);
+    }
+  }
+
+  private static NettyChannelBuilder channel(BuilderAddress address) {
+    return NettyChannelBuilder.forAddress(address.host(), address.port())
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .maxInboundMessageSize(16 << 20);
   }
 
   /**

@@ -274,10 +274,12 @@ class ClusterRetryIT {
         });
   }
 
-  private BuilderTunnel tunnel(String pod) {
+  private BuilderTunnel tunnel(BuildRequest placed) {
     return new BuilderTunnel(
         () -> {},
-        RemoteBuilder.connect(new BuilderAddress("127.0.0.1", pods.get(pod).port()), token));
+        RemoteBuilder.connect(
+            new BuilderAddress("127.0.0.1", pods.get(placed.getStatus().getBuilderPod()).port()),
+            token));
   }
 
   /**

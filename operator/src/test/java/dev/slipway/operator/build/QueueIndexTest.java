@@ -72,7 +72,12 @@ class QueueIndexTest {
     runs.put(
         "uid-followed",
         new BuildLauncher(null, null, new BuildWakeups(), null)
-            .run(followed, "uid-followed-1", 1, new BuilderPod("b-0", "e:1", "b-0", true, null), "k"));
+            .run(
+                followed,
+                "uid-followed-1",
+                1,
+                new BuilderPod("b-0", "e:1", "b-0", true, null),
+                "k"));
     assertThat(QueueIndex.isWaiting(followed, runs)).as("followed").isFalse();
 
     BuildRequest onPod = inPhase(BuildPhase.RUNNING);

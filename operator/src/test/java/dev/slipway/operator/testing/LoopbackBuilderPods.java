@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoopbackBuilderPods implements BuilderPodStarter<BuilderProcess> {
 
-  /** The pod template's flags that the loopback process takes as they are (with file paths moved). */
+  /**
+   * The pod template's flags that the loopback process takes as they are (with file paths moved).
+   */
   private static final List<String> AUTH_FLAGS =
       List.of("--auth-public-key", "--auth-audience", "--tls-cert", "--tls-key");
 
@@ -86,8 +88,7 @@ public final class LoopbackBuilderPods implements BuilderPodStarter<BuilderProce
 
   /** Writes the items of the template's Secret volume, as the kubelet mounts them (mode 0400). */
   private Path mount(List<Volume> volumes, Path dir) throws IOException {
-    Volume volume =
-        volumes.stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    Volume volume = volumes.stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
     Secret secret = await(volume.getSecret().getSecretName());
     Files.createDirectories(dir);
     for (KeyToPath item : volume.getSecret().getItems()) {
