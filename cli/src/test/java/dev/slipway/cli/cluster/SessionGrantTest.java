@@ -23,9 +23,10 @@ class SessionGrantTest {
 
   @Test
   void theGrantOfThisAttemptIsRead() {
-    secret("app-session", "uid-2", "GRANT-2");
+    secret("current-session", "uid-2", "GRANT-2");
 
-    SessionGrant grant = SessionGrant.read(cluster(), placed("uid-2"), Duration.ofSeconds(1));
+    SessionGrant grant =
+        SessionGrant.read(cluster(), placed("current", "uid-2"), Duration.ofSeconds(1));
 
     assertThat(grant.token()).isEqualTo("GRANT-2");
     assertThat(grant.caPem()).isEqualTo("CA");
@@ -48,13 +49,15 @@ class SessionGrantTest {
     server
         .expect()
         .get()
-        .withPath("/api/v1/namespaces/team-a/secrets/app-session")
+        .withPath("/api/v1/namespaces/team-a/secrets/forbidden-session")
         .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}")
         .always();
 
-    assertThatThrownBy(() -> SessionGrant.read(cluster(), placed("uid-2"), Duration.ofMillis(300)))
+    assertThatThrownBy(
+            () ->
+                SessionGrant.read(cluster(), placed("forbidden", "uid-2"), Duration.ofMillis(300)))
         .isInstanceOf(ClusterException.class)
-        .hasMessageContaining("you may not read Secret team-a/app-session")
+        .hasMessageContaining("you may not read Secret team-a/forbidden-session")
         .hasMessageContaining("RBAC get on secrets in namespace team-a");
   }
 
@@ -62,13 +65,13 @@ class SessionGrantTest {
     return new ClusterConnection(client, "team-a");
   }
 
-  private static BuildRequest placed(String buildId) {
+  private static BuildRequest placed(String name, String buildId) {
     BuildRequest request = new BuildRequest();
-    request.setMetadata(new ObjectMetaBuilder().withName("app").withNamespace("team-a").build());
+    request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team-a").build());
     BuildRequestStatus status = new BuildRequestStatus();
     status.setBuildId(buildId);
     status.setBuilderPod("pool-0");
-    status.setSessionSecret("app-session");
+    status.setSessionSecret(name + "-session");
     request.setStatus(status);
     return request;
   }
