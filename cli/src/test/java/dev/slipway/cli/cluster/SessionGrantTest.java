@@ -35,11 +35,12 @@ class SessionGrantTest {
 
   @Test
   void anEarlierAttemptsGrantIsNotUsed() {
-    secret("app-session", "uid-1", "GRANT-1");
+    secret("stale-session", "uid-1", "GRANT-1");
 
-    assertThatThrownBy(() -> SessionGrant.read(cluster(), placed("uid-2"), Duration.ofMillis(300)))
+    assertThatThrownBy(
+            () -> SessionGrant.read(cluster(), placed("stale", "uid-2"), Duration.ofMillis(300)))
         .isInstanceOf(ClusterException.class)
-        .hasMessageContaining("team-a/app-session")
+        .hasMessageContaining("team-a/stale-session")
         .hasMessageContaining("holds no grant for build uid-2")
         .hasMessageNotContaining("GRANT-1");
   }
