@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -104,7 +105,7 @@ final class BuildGrants {
   }
 
   private static Map<String, String> encoded(Map<String, String> values) {
-    var data = new java.util.HashMap<String, String>();
+    Map<String, String> data = new HashMap<>();
     values.forEach(
         (k, v) ->
             data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));

@@ -5,6 +5,7 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
 import dev.slipway.api.session.v1.Hello;
+import dev.slipway.operator.auth.GrantCredentials;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.ExportReceiver;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -42,7 +43,7 @@ final class BuildSessions {
       Builder builder,
       BuildRun run,
       KubernetesClient kube,
-      dev.slipway.operator.auth.GrantCredentials grant) {
+      GrantCredentials grant) {
     var clientContext = request.getSpec().getContext().getClient();
     if (clientContext != null) {
       // The slipway CLI that created the request serves its context, secrets, ssh agents and

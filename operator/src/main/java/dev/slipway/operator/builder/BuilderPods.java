@@ -1,5 +1,6 @@
 package dev.slipway.operator.builder;
 
+import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.operator.auth.BuilderAccess;
 import dev.slipway.operator.control.BuilderPod;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,7 +52,7 @@ public final class BuilderPods {
                 new BuilderPod(
                     p.getMetadata().getName(),
                     BuilderNames.endpoint(p, builder),
-                    dev.slipway.api.resource.SlipwayResources.builderPodHost(
+                    SlipwayResources.builderPodHost(
                         p.getMetadata().getName(),
                         BuilderNames.service(builder),
                         p.getMetadata().getNamespace()),
