@@ -150,7 +150,10 @@ public final class Engine implements AutoCloseable {
       ProgressEmitter progress,
       BuildCancellation cancellation)
       throws BuildFailedException {
-    BuildDefinition definition = dockerfiles.convert(request, session, baseImages, progress);
+    // One per build: what it obtains with its credentials serves no other build.
+    RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    BuildDefinition definition =
+        dockerfiles.convert(request, session, baseImages, registries, progress);
     if (request.getCheckOnly()) {
       return BuildResult.newBuilder().setStepsTotal(definition.totalSteps()).build();
     }
@@ -160,19 +163,19 @@ public final class Engine implements AutoCloseable {
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, progress, cancellation, definition, lease);
+      return solve(request, session, registries, progress, cancellation, definition, lease);
     }
   }
 
   private BuildResult solve(
       SolveRequest request,
       BuildSession session,
+      RegistryAccess access,
       ProgressEmitter progress,
       BuildCancellation cancellation,
       BuildDefinition definition,
       CacheLeases.BuildLease lease)
       throws BuildFailedException {
-    RegistryAccess access = RegistryAccess.of(session, request.getInsecureRegistriesList());
     ImportedCache imported =
         request.getNoCache()
             ? ImportedCache.NONE
@@ -194,13 +197,13 @@ public final class Engine implements AutoCloseable {
             new HashSet<>(request.getSecretIdsList()),
             new HashSet<>(request.getSshIdsList()),
             request.getPull(),
-            java.util.Set.copyOf(request.getInsecureRegistriesList()),
+            access,
             imported,
             lease);
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
-      BuildResult result = exporter.export(request, definition, solved, session, progress);
+      BuildResult result = exporter.export(request, definition, solved, session, access, progress);
       exportCache(request, definition, solved, access, progress);
       return result;
     } catch (IOException e) {

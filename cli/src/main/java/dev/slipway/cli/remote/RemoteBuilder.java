@@ -358,8 +358,9 @@ public final class RemoteBuilder implements AutoCloseable {
               "cannot reach the builder at "
                   + address
                   + " ("
-                  + detail
-                  + "); is it running, and is the address right?");
+                  + firstLine(detail)
+                  + "); "
+                  + unavailableHint(e));
       default ->
           failure(
               ErrorKind.ERROR_KIND_INTERNAL,
@@ -398,5 +399,23 @@ public final class RemoteBuilder implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** What to check when the builder cannot be reached: TLS trust first, then the address. */
+  private String unavailableHint(StatusRuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "the TLS handshake failed, most likely because this client does not trust the"
+            + " builder's certificate; pass --tls-ca FILE with the CA that signed it";
+      }
+    }
+    return address.tls()
+        ? "is it running, does it serve TLS, and is the address right?"
+        : "is it running, and is the address right? (a builder that serves TLS needs grpcs://)";
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
   }
 }

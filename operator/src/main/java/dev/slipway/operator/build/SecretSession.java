@@ -73,8 +73,8 @@ final class SecretSession implements BuildSession {
   }
 
   /**
-   * Anonymous when the Builder names no Secret; a named Secret that is gone, has no docker config
-   * or a malformed one fails the build with a clear error instead of going anonymous.
+   * Anonymous when the Builder names no Secret. A named Secret that is gone, lacks the
+   * dockerconfigjson key or is malformed is an error naming it, never a quiet anonymous build.
    */
   @Override
   public Optional<RegistryCredentials> registryCredentials(String host) throws SessionException {
@@ -84,13 +84,14 @@ final class SecretSession implements BuildSession {
     Optional<byte[]> config = secretValue(registryAuth, DOCKER_CONFIG_KEY);
     if (config.isEmpty()) {
       throw new SessionException(
-          "the Builder's registry credentials, Secret "
+          "the registry Secret "
               + registryAuth
               + " in "
               + namespace
-              + ", are missing or have no key "
-              + DOCKER_CONFIG_KEY
-              + "; create it with kubectl create secret docker-registry to reach "
+              + " does not exist or has no .dockerconfigjson key; create it as a"
+              + " kubernetes.io/dockerconfigjson Secret (kubectl create secret docker-registry "
+              + registryAuth
+              + ") to reach "
               + host);
     }
     return DockerConfig.parseWithoutHelpers(
