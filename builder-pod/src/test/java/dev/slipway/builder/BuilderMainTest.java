@@ -2,8 +2,8 @@ package dev.slipway.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.session.auth.GrantSigner;
 import dev.slipway.engine.EngineLimits;
+import dev.slipway.session.auth.GrantSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
