@@ -25,6 +25,7 @@ import java.util.Set;
  */
 final class RunningBuild {
   private final SolveRequest request;
+  private final String owner;
   private final BuildCancellation cancellation = new BuildCancellation();
   private final Instant started = Instant.now();
   private final EventHistory history;
@@ -35,13 +36,19 @@ final class RunningBuild {
   private BuildState state = BuildState.BUILD_STATE_RUNNING;
   private Instant completed;
 
-  RunningBuild(SolveRequest request) {
-    this(request, EventHistory.DEFAULT_MAX_LOG_BYTES);
+  RunningBuild(SolveRequest request, String owner) {
+    this(request, owner, EventHistory.DEFAULT_MAX_LOG_BYTES);
   }
 
-  RunningBuild(SolveRequest request, long maxLogBytes) {
+  RunningBuild(SolveRequest request, String owner, long maxLogBytes) {
     this.request = request;
+    this.owner = owner;
     this.history = new EventHistory(maxLogBytes);
+  }
+
+  /** The principal that started the build; only it (or an admin) may see or cancel it. */
+  String owner() {
+    return owner;
   }
 
   String id() {

@@ -17,7 +17,7 @@ class BuildSlotsTest {
   void refusesARequestWithoutABuildId() {
     BuildSlots slots = new BuildSlots(2);
 
-    assertThatThrownBy(() -> slots.start(request(" ")))
+    assertThatThrownBy(() -> slots.start(request(" "), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
@@ -28,10 +28,10 @@ class BuildSlotsTest {
   @Test
   void refusesABuildIdItKnowsEvenAfterThatBuildFinished() throws Exception {
     BuildSlots slots = new BuildSlots(2);
-    RunningBuild first = slots.start(request("b1"));
+    RunningBuild first = slots.start(request("b1"), "alice");
     end(slots, first);
 
-    assertThatThrownBy(() -> slots.start(request("b1")))
+    assertThatThrownBy(() -> slots.start(request("b1"), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS))
@@ -41,10 +41,10 @@ class BuildSlotsTest {
   @Test
   void refusesBeyondItsMaximumAndAdmitsAgainOnceABuildEnds() throws Exception {
     BuildSlots slots = new BuildSlots(2);
-    RunningBuild one = slots.start(request("one"));
-    slots.start(request("two"));
+    RunningBuild one = slots.start(request("one"), "alice");
+    slots.start(request("two"), "alice");
 
-    assertThatThrownBy(() -> slots.start(request("three")))
+    assertThatThrownBy(() -> slots.start(request("three"), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
@@ -54,7 +54,7 @@ class BuildSlotsTest {
 
     end(slots, one);
     assertThat(slots.running()).isEqualTo(1);
-    assertThat(slots.start(request("three")).id()).isEqualTo("three");
+    assertThat(slots.start(request("three"), "alice").id()).isEqualTo("three");
     assertThat(slots.running()).isEqualTo(2);
     assertThat(slots.all()).extracting(RunningBuild::id).containsExactly("one", "two", "three");
   }
@@ -62,11 +62,11 @@ class BuildSlotsTest {
   @Test
   void keepsTheNewestHundredFinishedBuildsAndEveryRunningOne() throws Exception {
     BuildSlots slots = new BuildSlots(1000);
-    RunningBuild stillRunning = slots.start(request("running"));
+    RunningBuild stillRunning = slots.start(request("running"), "alice");
     for (int i = 0; i < 105; i++) {
-      end(slots, slots.start(request("done-" + i)));
+      end(slots, slots.start(request("done-" + i), "alice"));
     }
-    slots.start(request("last"));
+    slots.start(request("last"), "alice");
 
     assertThat(slots.get("running")).contains(stillRunning);
     assertThat(slots.get("done-4")).as("the oldest finished are forgotten").isEmpty();
@@ -80,7 +80,7 @@ class BuildSlotsTest {
     BuildSlots slots = new BuildSlots(1000);
     byte[] megabyte = new byte[1 << 20];
     for (int i = 0; i < 20; i++) {
-      RunningBuild b = slots.start(request("loud-" + i));
+      RunningBuild b = slots.start(request("loud-" + i), "alice");
       for (int mb = 0; mb < 4; mb++) {
         b.publish(
             SolveEvent.newBuilder()

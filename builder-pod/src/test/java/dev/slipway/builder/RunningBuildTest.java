@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class RunningBuildTest {
   private final RunningBuild build =
-      new RunningBuild(SolveRequest.newBuilder().setBuildId("b1").setContextKey("ctx-1").build());
+      new RunningBuild(
+          SolveRequest.newBuilder().setBuildId("b1").setContextKey("ctx-1").build(), "alice");
 
   @Test
   void theSummaryCountsStepsDoneAndCachedOncePerVertex() {
@@ -105,7 +106,8 @@ class RunningBuildTest {
 
   @Test
   void keepsTheLogForReplayOnlyUpToItsBudgetButLiveWatchersGetAllOfIt() {
-    RunningBuild small = new RunningBuild(SolveRequest.newBuilder().setBuildId("b2").build(), 1000);
+    RunningBuild small =
+        new RunningBuild(SolveRequest.newBuilder().setBuildId("b2").build(), "alice", 1000);
     Recorder live = new Recorder();
     small.watch(live);
     small.publish(vertex("a", VertexState.VERTEX_STATE_STARTED));
@@ -156,7 +158,8 @@ class RunningBuildTest {
 
   @Test
   void aClientThatStopsReadingIsFedFromTheHistoryWhenItReadsAgainAndToldWhatItMissed() {
-    RunningBuild small = new RunningBuild(SolveRequest.newBuilder().setBuildId("b3").build(), 10);
+    RunningBuild small =
+        new RunningBuild(SolveRequest.newBuilder().setBuildId("b3").build(), "alice", 10);
     SlowClient slow = new SlowClient();
     small.watch(slow);
     small.publish(vertex("a", VertexState.VERTEX_STATE_STARTED));
