@@ -1,7 +1,7 @@
 package dev.slipway.engine.fileop;
 
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

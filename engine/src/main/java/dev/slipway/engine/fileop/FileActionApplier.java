@@ -1,7 +1,7 @@
 package dev.slipway.engine.fileop;
 
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import dev.slipway.engine.graph.FileAction;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.Vertex;

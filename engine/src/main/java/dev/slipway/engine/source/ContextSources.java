@@ -6,7 +6,7 @@ import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.fileop.ArchiveUnpacker;
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.session.LocalContextFiles;
