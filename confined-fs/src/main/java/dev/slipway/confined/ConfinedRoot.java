@@ -103,7 +103,7 @@ public final class ConfinedRoot {
     List<String> parts = parts(name, true);
     Path p = walk(name, parts, false);
     if (links == Links.REFUSE && !parts.isEmpty() && Files.isSymbolicLink(p)) {
-      throw escape(name, "is a symlink, which " + label + " does not follow");
+      throw escape(name, "in " + label + " is a symlink, which is not followed here");
     }
     return p;
   }
@@ -178,11 +178,19 @@ public final class ConfinedRoot {
     }
     Path p = entry(name);
     if (p.equals(existing)) {
-      throw escape(name, "is a hard link to itself");
+      throw escape(name, "in " + label + " is a hard link to itself");
     }
     p = prepare(name, false);
     Files.createLink(p, existing);
     return p;
+  }
+
+  /**
+   * Clears the way for an entry the caller creates itself (a device node): parents created,
+   * whatever was at the name removed. Returns its host path.
+   */
+  public Path newEntry(String name) throws IOException {
+    return prepare(name, false);
   }
 
   /** Opens the regular file {@code name} for reading. */
@@ -271,7 +279,7 @@ public final class ConfinedRoot {
     }
     for (String part : name.split("/")) {
       if (part.equals("..")) {
-        throw escape(name, "contains \"..\", which " + label + " does not allow");
+        throw escape(name, "leaves " + label + " (a \"..\" element is not allowed here)");
       }
       if (!part.isEmpty() && !part.equals(".")) {
         out.add(part);
@@ -301,7 +309,9 @@ public final class ConfinedRoot {
         Files.createDirectory(p);
         newDirectories.created(p);
       } else if (a.isSymbolicLink()) {
-        throw escape(name, "leads through the symlink " + where(p) + ", which is not followed");
+        throw escape(
+            name,
+            "leads through the symlink " + where(p) + " in " + label + ", which is not followed");
       } else if (!a.isDirectory()) {
         throw new ConfinedPathException(
             name,
@@ -317,7 +327,7 @@ public final class ConfinedRoot {
   }
 
   private PathEscapeException escape(String name, String why) {
-    return new PathEscapeException(name, quote(name) + " in " + label + " " + why);
+    return new PathEscapeException(name, quote(name) + " " + why);
   }
 
   private void inside(Path entry) throws PathEscapeException {

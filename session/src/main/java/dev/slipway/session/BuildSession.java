@@ -11,6 +11,15 @@ import java.util.Optional;
  */
 public interface BuildSession {
 
+  /**
+   * Who this session acts for, as the builder authenticated them: what the engine keeps per client
+   * (its copies of contexts) is kept per owner, so one caller never reuses another's. Sessions of
+   * one machine's user are all "local".
+   */
+  default String ownerKey() {
+    return "local";
+  }
+
   /** The files of a named context ("context", "dockerfile", or a named build context). */
   ContextFiles context(String name) throws SessionException;
 
