@@ -170,7 +170,13 @@ public final class ConfinedRoot {
    * this root (its parents resolved as for any name, itself not a link).
    */
   public Path createHardLink(String name, String target) throws IOException {
-    Path existing = entry(target);
+    Path existing;
+    try {
+      existing = entry(target);
+    } catch (ConfinedPathException e) {
+      throw new PathEscapeException(
+          name, quote(name) + " is a hard link whose target is refused: " + e.getMessage());
+    }
     if (parts(target, false).isEmpty()
         || !Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
       throw escape(

@@ -2,6 +2,7 @@ package dev.slipway.session.serving;
 
 import dev.slipway.confined.ConfinedPathException;
 import dev.slipway.confined.ConfinedRoot;
+import dev.slipway.confined.PathEscapeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,12 +28,10 @@ final class TarUnpacker {
       for (TarArchiveEntry e = next(in); e != null; e = next(in)) {
         try {
           unpack(root, in, e);
+        } catch (PathEscapeException refused) {
+          throw new PathEscapeException(refused.name(), said(refused));
         } catch (ConfinedPathException refused) {
-          throw new ConfinedPathException(
-              refused.name(),
-              "the builder sent an output entry that was refused: "
-                  + refused.getMessage()
-                  + "; nothing was written there");
+          throw new ConfinedPathException(refused.name(), said(refused));
         }
       }
     }
@@ -61,6 +60,12 @@ final class TarUnpacker {
     root.setMode(target, e.getMode() & 07777);
     FileTime mtime = FileTime.from(e.getModTime().toInstant());
     root.setTimes(target, mtime, null);
+  }
+
+  private static String said(ConfinedPathException refused) {
+    return "the builder sent an output entry that was refused: "
+        + refused.getMessage()
+        + "; nothing was written there";
   }
 
   /** The next entry; a corrupt tar is an IOException, never a crash of the client. */
