@@ -73,6 +73,17 @@ public final class ContextMirror {
     return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new Object());
   }
 
+  /**
+   * The directory of the mirror of one context of one owner under {@code mirrors}. The identity is
+   * the client's to choose, so keyed by it alone one caller could sync into (and snapshot from)
+   * another's copy; with the owner (the authenticated caller) in the key it cannot.
+   */
+  public static Path dirFor(Path mirrors, String owner, String identity) {
+    MessageDigest key = sha256();
+    key.update((owner + "\0" + identity).getBytes(StandardCharsets.UTF_8));
+    return mirrors.resolve(HexFormat.of().formatHex(key.digest()));
+  }
+
   public static ContextMirror open(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("files"));
     Path indexFile = dir.resolve("index.json");

@@ -2,7 +2,6 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.cache.CacheLeases;
-import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.ContextMirror;
@@ -13,7 +12,6 @@ import dev.slipway.session.ContextFiles;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -124,13 +122,8 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
     }
   }
 
-  /**
-   * One mirror per owner and context identity: the identity is the client's to choose, so keying by
-   * it alone would let one caller sync into (and read from) another's copy.
-   */
   private Path mirrorDir(ContextFiles client, SolveJob job) {
-    String key = job.session().ownerKey() + "\0" + client.identity();
-    return mirrors.resolve(Digest.of(key.getBytes(StandardCharsets.UTF_8)).hex());
+    return ContextMirror.dirFor(mirrors, job.session().ownerKey(), client.identity());
   }
 
   /** Copies one synced entry from the mirror into the snapshot, neither side through a link. */
