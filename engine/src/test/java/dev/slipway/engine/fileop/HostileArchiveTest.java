@@ -162,7 +162,11 @@ class HostileArchiveTest {
                 + " "
                 + Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)
                 + " "
-                + Files.size(p));
+                + Files.readAttributes(
+                        p,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS)
+                    .size());
       }
       return out;
     }

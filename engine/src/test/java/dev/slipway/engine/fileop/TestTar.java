@@ -16,7 +16,11 @@ public final class TestTar {
 
   private final List<Entry> entries = new ArrayList<>();
 
+  /** A regular file; a name a tar can only hold as a directory ("", "a/") becomes one. */
   public TestTar file(String name, byte[] data) {
+    if (name.isEmpty() || name.endsWith("/")) {
+      return dir(name, 0755);
+    }
     TarArchiveEntry e = new TarArchiveEntry(name, true);
     e.setSize(data.length);
     e.setMode(0100644);

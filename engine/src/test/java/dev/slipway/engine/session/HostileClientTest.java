@@ -215,7 +215,11 @@ class HostileClientTest {
                 + " "
                 + Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)
                 + " "
-                + Files.size(p));
+                + Files.readAttributes(
+                        p,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS)
+                    .size());
       }
       return out;
     }

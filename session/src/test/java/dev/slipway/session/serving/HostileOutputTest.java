@@ -148,7 +148,11 @@ class HostileOutputTest {
                           + " "
                           + Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)
                           + " "
-                          + Files.size(p);
+                          + Files.readAttributes(
+                                  p,
+                                  java.nio.file.attribute.BasicFileAttributes.class,
+                                  LinkOption.NOFOLLOW_LINKS)
+                              .size();
                     } catch (IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     }
