@@ -25,7 +25,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -43,34 +46,42 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * {@code ..} and the sentinel beside the root, hard links, duplicates and a directory replaced by a
  * file and back. Properties: only typed errors (IOException, SessionException, FileOpException),
  * and nothing outside the root changes. 100,000 cases in all (40,000 of them two listings each),
- * about a minute; works in /dev/shm when it exists, for speed. Absolute link targets stay within
- * the sentinel or {@code /} itself, so that a regression fails here without harming the host.
+ * about a minute; works in /dev/shm when it exists, for speed. Absolute link targets are the
+ * sentinel or {@code /} itself, and the host's {@code /} is compared too: a regression would show
+ * here as an empty directory or small file of a generated name there.
  */
 class ConfinedFuzzTest {
   private static Path base;
   private static Path sentinel;
-  private static List<String> sentinelBefore;
+  private static Path outer;
+  private static List<String> hostRoot;
   private static final AtomicLong TRY = new AtomicLong();
 
   @BeforeContainer
   static void createSentinel() throws IOException {
     Path shm = Path.of("/dev/shm");
     Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of("target");
-    base = Files.createTempDirectory(parent.toAbsolutePath(), "slipway-confined-fuzz-");
+    // roots lie three levels below what the checks list, deeper than any generated ".." reaches
+    outer = Files.createTempDirectory(parent.toAbsolutePath(), "slipway-confined-fuzz-");
+    base = Files.createDirectories(outer.resolve("l1/l2/base"));
     sentinel = Files.createDirectory(base.resolve("sentinel"));
     Files.writeString(sentinel.resolve("secret"), "another build's data");
     Files.setAttribute(sentinel.resolve("secret"), "unix:mode", 0600);
     Files.createDirectory(sentinel.resolve("dir"));
-    sentinelBefore = listing(base, null);
-    for (String top : List.of("/a", "/b", "/x", "/c", "/sentinel")) {
-      assertThat(Path.of(top)).as("the fuzz test needs the host without " + top).doesNotExist();
-    }
+    hostRoot = hostRoot();
   }
 
   @AfterContainer
   static void removeAll() throws IOException {
-    if (base != null) {
-      deleteTree(base);
+    if (outer != null) {
+      deleteTree(outer);
+    }
+  }
+
+  /** The names in the host's "/": a link to "/" followed out of a root would add some. */
+  private static List<String> hostRoot() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("/"))) {
+      return s.map(Path::toString).sorted().toList();
     }
   }
 
@@ -86,7 +97,8 @@ class ConfinedFuzzTest {
           "..",
           "../x",
           "../sentinel/secret",
-          "../sentinel/dir/x",
+          "../../sentinel/x",
+          "../../sentinel/secret",
           ".",
           "./a",
           "a/..",
@@ -103,8 +115,15 @@ class ConfinedFuzzTest {
           "a/x",
           "a/b/x",
           "c",
-          "c/d");
+          "c/d",
+          "SENTINEL/secret",
+          "SENTINEL/x");
 
+  /** Below a link: the names an attack appends to it. */
+  private static final List<String> BELOW =
+      List.of("x", "secret", "dir", "dir/x", "b/x", "..", "../x", ".", "secret/x");
+
+  /** Link targets; absolute ones stay within the sentinel or "/" itself (see the class comment). */
   private static final List<String> TARGETS =
       List.of(
           "/",
@@ -112,17 +131,20 @@ class ConfinedFuzzTest {
           "../..",
           "../../..",
           "../sentinel",
-          "../sentinel/secret",
+          "../../sentinel",
+          "../../sentinel/secret",
           "a",
           "a/b",
           "b",
           "x",
           "a/x",
-          "/etc/passwd",
           ".",
           "./a",
           "c/d",
-          "/a/b");
+          "/a/b/../../..",
+          "SENTINEL",
+          "SENTINEL/secret",
+          "SENTINEL/dir");
 
   enum Kind {
     DIR,
@@ -133,26 +155,45 @@ class ConfinedFuzzTest {
 
   record Item(Kind kind, String name, String target, int mode) {}
 
+  private static Arbitrary<Item> item(Arbitrary<Kind> kinds, Arbitrary<String> names) {
+    return Combinators.combine(
+            kinds, names, Arbitraries.of(TARGETS), Arbitraries.of(0755, 0644, 0777, 04755, 0))
+        .as(Item::new);
+  }
+
+  /**
+   * Entries in chunks: a single random entry, or an attack: a symlink, hard link, file or directory
+   * followed by an entry below it (a dir replaced by a link, a link then a file through it).
+   */
   @Provide
   Arbitrary<List<Item>> items() {
     Arbitrary<String> name =
         Arbitraries.frequencyOf(
             net.jqwik.api.Tuple.of(6, Arbitraries.of(NAMES)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.strings().withChars("ab./").ofMaxLength(10)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just("SENTINEL/secret")));
-    Arbitrary<String> target =
-        Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, Arbitraries.of(TARGETS)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.just("SENTINEL")),
             net.jqwik.api.Tuple.of(1, Arbitraries.strings().withChars("ab./").ofMaxLength(10)));
-    Arbitrary<Item> item =
+    Arbitrary<List<Item>> single = item(Arbitraries.of(Kind.class), name).map(List::of);
+    Arbitrary<List<Item>> attack =
         Combinators.combine(
-                Arbitraries.of(Kind.class),
-                name,
-                target,
-                Arbitraries.of(0755, 0644, 0777, 04755, 0))
-            .as(Item::new);
-    return item.list().ofMaxSize(10);
+                item(Arbitraries.of(Kind.SYMLINK, Kind.SYMLINK, Kind.HARDLINK, Kind.FILE), name),
+                item(Arbitraries.of(Kind.class), Arbitraries.of(BELOW)),
+                Arbitraries.of(true, false))
+            .as(
+                (link, below, dirFirst) -> {
+                  Item under =
+                      new Item(
+                          below.kind(),
+                          link.name() + "/" + below.name(),
+                          below.target(),
+                          below.mode());
+                  return dirFirst
+                      ? List.of(new Item(Kind.DIR, link.name(), "", 0755), link, under)
+                      : List.of(link, under);
+                });
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(1, single), net.jqwik.api.Tuple.of(1, attack))
+        .list()
+        .ofMaxSize(5)
+        .map(chunks -> chunks.stream().flatMap(List::stream).toList());
   }
 
   /** A listing, then a second one: random, or the first with types swapped (dirs become files). */
@@ -209,8 +250,12 @@ class ConfinedFuzzTest {
   @Property(tries = 40_000, shrinking = ShrinkingMode.BOUNDED)
   void listingsStayInTheMirror(@ForAll("twoListings") List<List<Item>> listings)
       throws IOException {
-    Path work = work();
-    Path mirrorDir = work.resolve("mirror");
+    Path mirrorDir = base.resolve("t" + TRY.incrementAndGet());
+    Path files = mirrorDir.resolve("files");
+    // the mirror's own index beside its files may change; nothing else outside the files may
+    Set<Path> mirrorOwn =
+        Set.of(mirrorDir, mirrorDir.resolve("index.json"), mirrorDir.resolve("index.json.tmp"));
+    List<String> before = listing(outer, p -> p.equals(files) || mirrorOwn.contains(p));
     try {
       for (List<Item> items : listings) {
         FakeClientContext client = client(items);
@@ -221,9 +266,9 @@ class ConfinedFuzzTest {
           assertThat(e.getMessage()).isNotBlank();
         }
       }
-      assertNothingOutside(work);
+      assertNothingOutside(before, p -> p.equals(files) || mirrorOwn.contains(p));
     } finally {
-      deleteTree(work);
+      deleteTree(mirrorDir);
     }
   }
 
@@ -249,25 +294,27 @@ class ConfinedFuzzTest {
   }
 
   private void unpackArchive(byte[] tar) throws IOException {
-    Path work = work();
+    Path into = base.resolve("t" + TRY.incrementAndGet());
+    Path archive = Files.write(base.resolve(into.getFileName() + ".tar"), tar);
     try {
-      Path archive = Files.write(work.resolve("archive.tar"), tar);
-      Path into = Files.createDirectory(work.resolve("rootfs"));
+      Files.createDirectory(into);
+      List<String> before = listing(outer, into::equals);
       try {
         ArchiveUnpacker.unpack(archive, into, null, new ArchiveLimits(1 << 20, 1000));
       } catch (IOException | FileOpException e) {
         assertThat(e.getMessage()).isNotBlank();
       }
-      assertNothingOutside(work);
+      assertNothingOutside(before, into::equals);
     } finally {
-      deleteTree(work);
+      deleteTree(into);
+      Files.delete(archive);
     }
   }
 
   private void unpackOutput(byte[] tar) throws Exception {
-    Path work = work();
+    Path dest = base.resolve("t" + TRY.incrementAndGet());
+    List<String> before = listing(outer, dest::equals);
     try {
-      Path dest = work.resolve("out");
       Output output =
           Output.newBuilder()
               .setType(OutputType.OUTPUT_TYPE_LOCAL)
@@ -288,9 +335,9 @@ class ConfinedFuzzTest {
       } catch (IOException e) {
         assertThat(e.getMessage()).isNotBlank();
       }
-      assertNothingOutside(work);
+      assertNothingOutside(before, dest::equals);
     } finally {
-      deleteTree(work);
+      deleteTree(dest);
     }
   }
 
@@ -326,10 +373,6 @@ class ConfinedFuzzTest {
           return java.util.Optional.empty();
         }
       };
-
-  private static Path work() throws IOException {
-    return Files.createDirectory(base.resolve("t" + TRY.incrementAndGet()));
-  }
 
   private static String resolve(String s) {
     return s.replace("SENTINEL", sentinel.toString());
@@ -369,19 +412,19 @@ class ConfinedFuzzTest {
     }
   }
 
-  /** The sentinel and the rest of the base are as before; only {@code work} may have changed. */
-  private static void assertNothingOutside(Path work) throws IOException {
-    List<String> now = listing(base, work);
-    assertThat(now).isEqualTo(sentinelBefore);
+  /** Everything but what {@code mayChange} names is as it was; the sentinel holds its data. */
+  private static void assertNothingOutside(List<String> before, Predicate<Path> mayChange)
+      throws IOException {
+    assertThat(listing(outer, mayChange)).isEqualTo(before);
     assertThat(Files.readString(sentinel.resolve("secret"))).isEqualTo("another build's data");
-    // a link to "/" followed out of the root would land on the host's root
-    for (String top : List.of("/a", "/b", "/x", "/c", "/sentinel")) {
-      assertThat(Path.of(top)).as("the host's " + top).doesNotExist();
-    }
+    assertThat(hostRoot()).as("the host's /").isEqualTo(hostRoot);
   }
 
-  /** Every path below {@code root} but {@code skip}, with its mode, owner and (lstat) size. */
-  static List<String> listing(Path root, Path skip) throws IOException {
+  /**
+   * Every path below {@code root}, with mode, owner, lstat size and mtime, except those {@code
+   * skip} names (a skipped directory is skipped with all below it).
+   */
+  static List<String> listing(Path root, Predicate<Path> skip) throws IOException {
     List<String> out = new ArrayList<>();
     Files.walkFileTree(
         root,
@@ -389,7 +432,7 @@ class ConfinedFuzzTest {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            if (dir.equals(skip)) {
+            if (!dir.equals(root) && skip.test(dir)) {
               return FileVisitResult.SKIP_SUBTREE;
             }
             add(dir, attrs);
@@ -399,7 +442,9 @@ class ConfinedFuzzTest {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            add(file, attrs);
+            if (!skip.test(file)) {
+              add(file, attrs);
+            }
             return FileVisitResult.CONTINUE;
           }
 
