@@ -336,10 +336,30 @@ public final class ConfinedRoot {
     return new PathEscapeException(name, quote(name) + " " + why);
   }
 
-  private void inside(Path entry) throws PathEscapeException {
+  /**
+   * Checks a host path given back for an attribute change: beneath the root, and every directory
+   * above it still a directory, not a link (a later entry may have replaced one since).
+   */
+  private void inside(Path entry) throws IOException {
     Path p = entry.toAbsolutePath().normalize();
-    if (!p.startsWith(root)) {
+    if (!p.startsWith(root) || !p.equals(entry.toAbsolutePath())) {
       throw new PathEscapeException(entry.toString(), "a path outside " + label + " was given");
+    }
+    Path dir = root;
+    Path relative = root.relativize(p);
+    for (int i = 0; i < relative.getNameCount() - 1; i++) {
+      dir = dir.resolve(relative.getName(i));
+      BasicFileAttributes a = lstat(dir);
+      if (a == null || a.isSymbolicLink() || !a.isDirectory()) {
+        throw new PathEscapeException(
+            entry.toString(),
+            where(p)
+                + " in "
+                + label
+                + " is no longer below directories: "
+                + where(dir)
+                + " was replaced by a link or a file");
+      }
     }
   }
 

@@ -135,7 +135,11 @@ public final class ArchiveUnpacker {
       }
     }
     for (DirTimes d : dirs) {
-      root.setTimes(d.dir(), d.mtime(), d.atime());
+      try {
+        root.setTimes(d.dir(), d.mtime(), d.atime());
+      } catch (PathEscapeException | java.nio.file.NoSuchFileException replaced) {
+        // a later entry replaced the directory or one above it: its times went with it
+      }
     }
   }
 

@@ -94,6 +94,20 @@ class HostileArchiveTest {
   }
 
   @Test
+  void aDirectoryLaterReplacedByALinkOutDoesNotTakeItsTimesThrough() throws Exception {
+    // found by ConfinedFuzzTest: directory times set at the end went through the later link
+    Path tar =
+        archive(
+            new TestTar().dir("a", 0755).dir("a/secret", 0755).symlink("a", sentinel.toString()));
+    Object mtime = Files.getLastModifiedTime(sentinel.resolve("secret"));
+
+    ArchiveUnpacker.unpack(tar, into, null);
+
+    assertThat(Files.getLastModifiedTime(sentinel.resolve("secret"))).isEqualTo(mtime);
+    assertUntouched();
+  }
+
+  @Test
   void aGzipBombIsRefusedAtTheExpansionLimit() throws Exception {
     Path tar = dir.resolve("bomb.tar.gz");
     try (OutputStream raw = Files.newOutputStream(tar);
