@@ -37,6 +37,7 @@ import dev.slipway.engine.solver.SolvedVertex;
 import dev.slipway.engine.solver.Solver;
 import dev.slipway.engine.solver.SolverSetup;
 import dev.slipway.engine.source.ContextSources;
+import dev.slipway.engine.source.HttpSourceFetcher;
 import dev.slipway.engine.source.SourceFetchException;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.SessionException;
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
   private final RegistryClient registry;
+  private final HttpSourceFetcher downloads;
   private final DockerfileLoader dockerfiles = new DockerfileLoader();
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
@@ -83,9 +85,18 @@ public final class Engine implements AutoCloseable {
     dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
+    this.downloads = new HttpSourceFetcher(config.limits().maxDownloadBytes());
     this.solver =
         SolverSetup.solver(
-            config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
+            config.parallelism(),
+            snapshots,
+            cache,
+            content,
+            baseImages,
+            executor,
+            stateDir,
+            tmp,
+            downloads);
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
@@ -133,7 +144,7 @@ public final class Engine implements AutoCloseable {
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
     try (ContextSources.ContextSession session =
-        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"))) {
+        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"), downloads)) {
       return solve(request, session, progress, cancellation);
     } catch (SessionException | SourceFetchException e) {
       throw BuildFailedException.of(
@@ -276,6 +287,7 @@ public final class Engine implements AutoCloseable {
   public void close() throws IOException {
     solver.close();
     registry.close();
+    downloads.close();
     try {
       snapshots.close();
     } catch (Exception e) {

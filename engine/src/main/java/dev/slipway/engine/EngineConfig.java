@@ -2,6 +2,7 @@ package dev.slipway.engine;
 
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,14 +12,20 @@ import java.util.Optional;
  * @param snapshotter overlay or copy; empty picks overlay where the kernel allows it
  * @param runtime the OCI runtime executable; empty finds crun or runc on PATH
  * @param parallelism steps run at the same time, across all builds
+ * @param limits what one build may download, unpack and log
  */
 public record EngineConfig(
-    Path stateDir, Optional<SnapshotterMode> snapshotter, Optional<Path> runtime, int parallelism) {
+    Path stateDir,
+    Optional<SnapshotterMode> snapshotter,
+    Optional<Path> runtime,
+    int parallelism,
+    EngineLimits limits) {
 
   public EngineConfig {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
     }
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Overlay where possible, the runtime on PATH, one step per core (at least two). */
@@ -27,14 +34,19 @@ public record EngineConfig(
         stateDir,
         Optional.empty(),
         Optional.empty(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        EngineLimits.defaults());
   }
 
   public EngineConfig withParallelism(int n) {
-    return new EngineConfig(stateDir, snapshotter, runtime, n);
+    return new EngineConfig(stateDir, snapshotter, runtime, n, limits);
   }
 
   public EngineConfig withSnapshotter(SnapshotterMode mode) {
-    return new EngineConfig(stateDir, Optional.of(mode), runtime, parallelism);
+    return new EngineConfig(stateDir, Optional.of(mode), runtime, parallelism, limits);
+  }
+
+  public EngineConfig withLimits(EngineLimits l) {
+    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, l);
   }
 }
