@@ -57,13 +57,17 @@ public final class RemoteBuilder implements AutoCloseable {
   private final ManagedChannel transport;
   private final Channel channel;
 
-  private RemoteBuilder(BuilderAddress address, String token, ChannelCredentials credentials) {
+  private RemoteBuilder(
+      BuilderAddress address, String token, ChannelCredentials credentials, String authority) {
     this.address = address;
-    this.transport =
+    NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .keepAliveTime(30, TimeUnit.SECONDS)
-            .maxInboundMessageSize(16 << 20)
-            .build();
+            .maxInboundMessageSize(16 << 20);
+    if (authority != null) {
+      builder.overrideAuthority(authority);
+    }
+    this.transport = builder.build();
     if (token == null) {
       this.channel = transport;
     } else {
@@ -88,7 +92,27 @@ public final class RemoteBuilder implements AutoCloseable {
    * is plain HTTP/2, for loopback and for tunnels that protect the connection already.
    */
   public static RemoteBuilder connect(BuilderAddress address, String token, Path caFile) {
-    return new RemoteBuilder(address, token, credentials(address, caFile));
+    return new RemoteBuilder(address, token, credentials(address, caFile), null);
+  }
+
+  /**
+   * A builder at {@code address} that speaks TLS with a certificate from the CA {@code caPem} for
+   * {@code serverName}: the local end of a port-forward is 127.0.0.1, but the name checked is the
+   * pod's, so the tunnel reaches that Builder's pod or nothing.
+   */
+  public static RemoteBuilder connectTls(
+      BuilderAddress address, String token, String caPem, String serverName) {
+    try {
+      ChannelCredentials tls =
+          TlsChannelCredentials.newBuilder()
+              .trustManager(
+                  new java.io.ByteArrayInputStream(
+                      caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+              .build();
+      return new RemoteBuilder(address, token, tls, serverName);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the builder's CA certificate is unusable: " + e, e);
+    }
   }
 
   private static ChannelCredentials credentials(BuilderAddress address, Path caFile) {
