@@ -11,15 +11,6 @@ import java.util.Optional;
  */
 public interface BuildSession {
 
-  /**
-   * Who this session acts for, as the builder authenticated them: what the engine keeps per client
-   * (its copies of contexts) is kept per owner, so one caller never reuses another's. Sessions of
-   * one machine's user are all "local".
-   */
-  default String ownerKey() {
-    return "local";
-  }
-
   /** The files of a named context ("context", "dockerfile", or a named build context). */
   ContextFiles context(String name) throws SessionException;
 
@@ -41,4 +32,12 @@ public interface BuildSession {
 
   /** Credentials for a registry host, or empty to go anonymous. */
   Optional<RegistryCredentials> registryCredentials(String host) throws SessionException;
+
+  /**
+   * Who the build belongs to, for keeping what one owner's builds leave on the builder (context
+   * mirrors) apart from another's. A builder's session answers its authenticated principal.
+   */
+  default String ownerKey() {
+    return "local";
+  }
 }
