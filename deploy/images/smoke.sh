@@ -83,7 +83,7 @@ c run -d --privileged --net-host \
   --mount "type=bind,src=$work/var-lib-slipway,dst=/var/lib/slipway,options=rbind:rw" \
   --mount "type=bind,src=$work/token,dst=/var/run/slipway/token,options=rbind:ro" \
   "$builder" smoke-builder \
-  java @/opt/slipway/builder/java.args --enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 \
+  java @/opt/slipway/builder/java.args --enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError \
   -jar /opt/slipway/builder/slipway-builder.jar \
   --listen "127.0.0.1:$port" --state /var/lib/slipway --token-file /var/run/slipway/token/token \
   >/dev/null

@@ -13,10 +13,16 @@ import java.util.Optional;
 /**
  * The builds of this builder: at most {@code maxParallel} run at once and the rest are refused (the
  * operator queues them); finished builds are kept a while for {@code Status} and {@code
- * ListBuilds}.
+ * ListBuilds}, the newest first, up to a number and a total size of their histories.
  */
 final class BuildSlots {
   private static final int KEEP_FINISHED = 100;
+
+  /**
+   * What the histories of finished builds may hold together: eight builds with a full log budget
+   * each, a small part of a 256 MiB heap.
+   */
+  static final long KEEP_FINISHED_BYTES = 8 * EventHistory.DEFAULT_MAX_LOG_BYTES;
 
   private final int maxParallel;
   private final Map<String, RunningBuild> builds = new LinkedHashMap<>();
@@ -58,13 +64,14 @@ final class BuildSlots {
     running++;
     RunningBuild build = new RunningBuild(request, owner);
     builds.put(build.id(), build);
-    forgetOldest();
+    forgetOldest(null);
     return build;
   }
 
   /** Frees the slot of a build that ended. */
   synchronized void finished(RunningBuild build) {
     running--;
+    forgetOldest(build);
   }
 
   synchronized Optional<RunningBuild> get(String id) {
@@ -79,15 +86,25 @@ final class BuildSlots {
     return running;
   }
 
-  private void forgetOldest() {
-    List<String> finished = new ArrayList<>();
+  /**
+   * Forgets the oldest finished builds beyond the number and size kept.
+   *
+   * @param ending a build whose slot was just freed, counted as finished already
+   */
+  private void forgetOldest(RunningBuild ending) {
+    List<RunningBuild> finished = new ArrayList<>();
     for (RunningBuild b : builds.values()) {
-      if (!b.isRunning()) {
-        finished.add(b.id());
+      if (b == ending || !b.isRunning()) {
+        finished.add(b);
       }
     }
-    for (int i = 0; i < finished.size() - KEEP_FINISHED; i++) {
-      builds.remove(finished.get(i));
+    int kept = 0;
+    long keptBytes = 0;
+    for (RunningBuild b : finished.reversed()) {
+      keptBytes += b.historyBytes();
+      if (++kept > KEEP_FINISHED || keptBytes > KEEP_FINISHED_BYTES) {
+        builds.remove(b.id());
+      }
     }
   }
 }

@@ -153,6 +153,16 @@ public final class BuilderMain implements Callable<Integer> {
   int parallelism;
 
   @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:SLIPWAY_SHUTDOWN_TIMEOUT:-20}",
+      description =
+          "On SIGTERM, how long running builds get to stop and mounts to be released before the"
+              + " process halts; keep it below the pod's terminationGracePeriodSeconds (30)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int shutdownTimeoutSeconds;
+
+  @Option(
       names = "--max-download-bytes",
       paramLabel = "BYTES",
       defaultValue =
@@ -245,9 +255,19 @@ public final class BuilderMain implements Callable<Integer> {
           "slipway-builder: WARNING: --insecure-no-auth; anyone on this machine can run builds and"
               + " read every build here");
     }
+    if (shutdownTimeoutSeconds < 2) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--shutdown-timeout must be at least 2 seconds, not " + shutdownTimeoutSeconds);
+    }
     String version = Version.current();
-    try (Engine engine = Engine.open(config);
-        CacheCollector collector = new CacheCollector(engine, gc)) {
+    BuilderShutdown shutdown = new BuilderShutdown(Duration.ofSeconds(shutdownTimeoutSeconds));
+    // Closed newest first, by SIGTERM's hook or when the server ends: the server and its builds,
+    // the collector, then the engine, which unmounts what the builds left mounted.
+    Engine engine = Engine.open(config);
+    shutdown.add("the engine", engine);
+    try {
+      shutdown.add("the cache collector", new CacheCollector(engine, gc));
       BuilderServer server =
           new BuilderServer(
               engine,
@@ -260,17 +280,8 @@ public final class BuilderMain implements Callable<Integer> {
                   Duration.ofSeconds(sessionTimeoutSeconds),
                   Duration.ofSeconds(sessionAttachWaitSeconds),
                   version));
-      Thread stop =
-          new Thread(
-              () -> {
-                try {
-                  server.close();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "builder-shutdown");
-      Runtime.getRuntime().addShutdownHook(stop);
+      shutdown.add("the gRPC server and its builds", () -> server.close(buildsGrace(shutdown)));
+      Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "builder-shutdown"));
       System.err.println(
           "slipway-builder "
               + version
@@ -286,8 +297,17 @@ public final class BuilderMain implements Callable<Integer> {
               + maxBuilds
               + " builds)");
       server.awaitTermination();
+    } finally {
+      shutdown.run();
     }
     return 0;
+  }
+
+  /** What builds get of the shutdown bound to stop; the rest is for closing the engine. */
+  private static Duration buildsGrace(BuilderShutdown shutdown) {
+    Duration all = shutdown.timeout();
+    Duration rest = all.minusSeconds(5);
+    return rest.compareTo(all.dividedBy(2)) > 0 ? rest : all.dividedBy(2);
   }
 
   private CallerSource callers(List<InetSocketAddress> addresses) {

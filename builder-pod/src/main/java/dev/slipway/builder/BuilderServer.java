@@ -131,16 +131,18 @@ final class BuilderServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking calls, cancels the builds still running and waits briefly for them to end and for
-   * their last events to reach their clients.
+   * Stops taking calls, cancels the builds still running and waits up to {@code buildsGrace} for
+   * them to end (their threads kill their containers and release their snapshots) and for their
+   * last events to reach their clients.
    */
-  @Override
-  public void close() throws InterruptedException {
+  void close(Duration buildsGrace) throws InterruptedException {
     health.enterTerminalState();
     server.shutdown();
     slots.all().forEach(b -> b.cancellation().cancel("the builder is shutting down"));
     buildThreads.shutdown();
-    buildThreads.awaitTermination(20, TimeUnit.SECONDS);
+    if (!buildThreads.awaitTermination(buildsGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+      buildThreads.shutdownNow();
+    }
     // A build's last event is queued to its Solve stream when its thread ends; give the transport
     // a moment to deliver it (and clients to hang up) before cutting the connections.
     server.awaitTermination(2, TimeUnit.SECONDS);
@@ -149,5 +151,10 @@ final class BuilderServer implements AutoCloseable {
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    close(Duration.ofSeconds(20));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.BuildState;
+import dev.slipway.api.control.v1.LogChunk;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import io.grpc.Status;
@@ -72,6 +73,33 @@ class BuildSlotsTest {
     assertThat(slots.get("done-5")).isPresent();
     assertThat(slots.get("done-104")).isPresent();
     assertThat(slots.all()).hasSize(102);
+  }
+
+  @Test
+  void forgetsTheOldestFinishedBuildsOnceTheirHistoriesOutweighTheBudget() throws Exception {
+    BuildSlots slots = new BuildSlots(1000);
+    byte[] megabyte = new byte[1 << 20];
+    for (int i = 0; i < 20; i++) {
+      RunningBuild b = slots.start(request("loud-" + i), "alice");
+      for (int mb = 0; mb < 4; mb++) {
+        b.publish(
+            SolveEvent.newBuilder()
+                .setBuildId(b.id())
+                .setLog(
+                    LogChunk.newBuilder()
+                        .setVertexId("v")
+                        .setData(
+                            com.google.protobuf.ByteString.copyFrom(megabyte, 0, (1 << 20) - 64)))
+                .build());
+      }
+      end(slots, b);
+    }
+
+    long kept = slots.all().stream().mapToLong(RunningBuild::historyBytes).sum();
+    assertThat(kept).isLessThanOrEqualTo(BuildSlots.KEEP_FINISHED_BYTES);
+    assertThat(slots.get("loud-0")).as("the oldest is forgotten first").isEmpty();
+    assertThat(slots.get("loud-19")).as("the newest is kept").isPresent();
+    assertThat(slots.all()).hasSizeGreaterThanOrEqualTo(7);
   }
 
   private static void end(BuildSlots slots, RunningBuild build) {

@@ -96,7 +96,8 @@ public final class Engine implements AutoCloseable {
             executor,
             stateDir,
             tmp,
-            downloads);
+            downloads,
+            config.limits().maxLogBytesPerStep());
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
@@ -141,6 +142,28 @@ public final class BuilderProcess implements AutoCloseable {
       value = metric(name);
     }
     return value;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Sends SIGTERM, as the kubelet does when it stops a pod, and waits up to {@code patience} for
+   * the process to end.
+   *
+   * @return its exit status, or empty if it still runs
+   */
+  public OptionalInt terminate(Duration patience) throws InterruptedException {
+    process.destroy();
+    return awaitExit(patience);
+  }
+
+  /** Waits up to {@code patience} for the process to end; its exit status, or empty. */
+  public OptionalInt awaitExit(Duration patience) throws InterruptedException {
+    return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** Kills the process at once (SIGKILL), as a node failure would: it cleans up nothing. */

@@ -13,6 +13,12 @@ import java.util.Map;
 final class VertexProgress {
   static final int LOG_TAIL = 6;
 
+  /**
+   * The longest line held back waiting for its newline; output without newlines (a progress bar,
+   * binary noise) is shown in pieces of this size instead of piling up in memory.
+   */
+  static final int MAX_LINE = 16 * 1024;
+
   final int number;
   final String name;
   VertexState state = VertexState.VERTEX_STATE_UNSPECIFIED;
@@ -35,7 +41,10 @@ final class VertexProgress {
         || state == VertexState.VERTEX_STATE_CANCELLED;
   }
 
-  /** Splits a log chunk into complete lines, keeping an unfinished last line for later. */
+  /**
+   * Splits a log chunk into complete lines, keeping an unfinished last line (up to {@link
+   * #MAX_LINE}) for later.
+   */
   java.util.List<String> addLog(String chunk) {
     java.util.List<String> lines = new java.util.ArrayList<>();
     partialLine.append(chunk);
@@ -43,13 +52,22 @@ final class VertexProgress {
     while ((nl = partialLine.indexOf("\n")) >= 0) {
       String line = partialLine.substring(0, nl);
       partialLine.delete(0, nl + 1);
-      lines.add(line);
-      lastLines.addLast(line);
-      if (lastLines.size() > LOG_TAIL) {
-        lastLines.removeFirst();
-      }
+      remember(lines, line);
+    }
+    while (partialLine.length() >= MAX_LINE) {
+      String piece = partialLine.substring(0, MAX_LINE);
+      partialLine.delete(0, MAX_LINE);
+      remember(lines, piece);
     }
     return lines;
+  }
+
+  private void remember(java.util.List<String> lines, String line) {
+    lines.add(line);
+    lastLines.addLast(line);
+    if (lastLines.size() > LOG_TAIL) {
+      lastLines.removeFirst();
+    }
   }
 
   /** The unfinished last line, emptied. */

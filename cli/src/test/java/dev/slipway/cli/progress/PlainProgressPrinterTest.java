@@ -53,6 +53,20 @@ class PlainProgressPrinterTest {
   }
 
   @Test
+  void outputWithoutNewlinesIsPrintedInPiecesRatherThanHeldBack() {
+    printer.accept(vertex("a", "[1/1] RUN noise", VertexState.VERTEX_STATE_STARTED, 0));
+    String chunk = "x".repeat(1000);
+    for (int i = 0; i < 100; i++) {
+      printer.accept(log("a", chunk, 1));
+    }
+
+    assertThat(output().lines().filter(l -> l.startsWith("#1 1.000 x")).toList())
+        .as("100,000 bytes without a newline: printed as they come, in bounded lines")
+        .hasSize(100_000 / VertexProgress.MAX_LINE)
+        .allMatch(l -> l.length() == "#1 1.000 ".length() + VertexProgress.MAX_LINE);
+  }
+
+  @Test
   void aStepRunAgainByARetriedAttemptGetsItsHeaderAgain() {
     printer.accept(vertex("a", "[1/2] RUN fetch", VertexState.VERTEX_STATE_CACHED, 0));
     printer.accept(vertex("b", "[2/2] RUN make", VertexState.VERTEX_STATE_STARTED, 1));

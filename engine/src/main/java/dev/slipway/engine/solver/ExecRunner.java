@@ -3,11 +3,13 @@ package dev.slipway.engine.solver;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.exec.CancellationToken;
+import dev.slipway.engine.exec.ClippedLogSink;
 import dev.slipway.engine.exec.ExecCancelledException;
 import dev.slipway.engine.exec.ExecException;
 import dev.slipway.engine.exec.ExecMount;
 import dev.slipway.engine.exec.ExecResult;
 import dev.slipway.engine.exec.ExecSpec;
+import dev.slipway.engine.exec.LogSink;
 import dev.slipway.engine.exec.LogStream;
 import dev.slipway.engine.exec.MountStubs;
 import dev.slipway.engine.exec.NetworkMode;
@@ -36,14 +38,23 @@ import java.util.UUID;
 final class ExecRunner implements OpRunner<ExecOp> {
   private static final int LAST_LINES = 10;
 
+  /** The most of one line an error report keeps: output without newlines must not pile up. */
+  private static final int LAST_LINE_CHARS = 4096;
+
   private final Snapshotter snapshots;
   private final ProcessExecutor executor;
   private final CacheMounts cacheMounts;
+  private final long maxLogBytesPerStep;
 
-  ExecRunner(Snapshotter snapshots, ProcessExecutor executor, CacheMounts cacheMounts) {
+  ExecRunner(
+      Snapshotter snapshots,
+      ProcessExecutor executor,
+      CacheMounts cacheMounts,
+      long maxLogBytesPerStep) {
     this.snapshots = snapshots;
     this.executor = executor;
     this.cacheMounts = cacheMounts;
+    this.maxLogBytesPerStep = maxLogBytesPerStep;
   }
 
   @Override
@@ -66,6 +77,12 @@ final class ExecRunner implements OpRunner<ExecOp> {
         mount(m, v, inputs, job, resources).ifPresent(spec::mount);
       }
       CancellationToken token = new CancellationToken();
+      // The build's log gets the step's output up to the limit; the last lines of an error come
+      // from all of it.
+      LogSink log =
+          new ClippedLogSink(
+              (stream, chunk) -> job.progress().log(v, stream == LogStream.STDERR, chunk),
+              maxLogBytesPerStep);
       ExecResult result;
       try (AutoCloseable unregister =
           job.cancellation().onCancel(() -> token.cancel(job.cancellation().reason()))) {
@@ -74,7 +91,7 @@ final class ExecRunner implements OpRunner<ExecOp> {
                 spec.build(),
                 (stream, chunk) -> {
                   lastLines.add(chunk);
-                  job.progress().log(v, stream == LogStream.STDERR, chunk);
+                  log.write(stream, chunk);
                 },
                 token);
       } catch (ExecCancelledException e) {
@@ -247,11 +264,14 @@ final class ExecRunner implements OpRunner<ExecOp> {
       partial.append(new String(chunk, StandardCharsets.UTF_8));
       int nl;
       while ((nl = partial.indexOf("\n")) >= 0) {
-        lines.addLast(partial.substring(0, nl));
+        lines.addLast(partial.substring(Math.max(0, nl - LAST_LINE_CHARS), nl));
         partial.delete(0, nl + 1);
         if (lines.size() > LAST_LINES) {
           lines.removeFirst();
         }
+      }
+      if (partial.length() > LAST_LINE_CHARS) {
+        partial.delete(0, partial.length() - LAST_LINE_CHARS);
       }
     }
 

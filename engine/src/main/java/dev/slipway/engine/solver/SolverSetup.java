@@ -19,6 +19,8 @@ public final class SolverSetup {
    * @param executor runs RUN steps; null when no OCI runtime is installed, in which case a RUN step
    *     fails with the message that says what to install
    * @param downloads fetches ADD URLs within the engine's download limit; the engine closes it
+   * @param maxLogBytesPerStep the output of one RUN step that reaches the build's log; the rest is
+   *     clipped
    */
   public static Solver solver(
       int parallelism,
@@ -29,10 +31,15 @@ public final class SolverSetup {
       ProcessExecutor executor,
       Path stateDir,
       Path tmp,
-      HttpSourceFetcher downloads) {
+      HttpSourceFetcher downloads,
+      long maxLogBytesPerStep) {
     OpRunner<ExecOp> execs =
         executor != null
-            ? new ExecRunner(snapshots, executor, new CacheMounts(stateDir.resolve("cache-mounts")))
+            ? new ExecRunner(
+                snapshots,
+                executor,
+                new CacheMounts(stateDir.resolve("cache-mounts")),
+                maxLogBytesPerStep)
             : SolverSetup::noRuntime;
     OpRunners runners =
         new OpRunners(

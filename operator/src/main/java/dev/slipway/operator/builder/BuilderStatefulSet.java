@@ -74,6 +74,9 @@ public final class BuilderStatefulSet
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withEnableServiceLinks(false)
+        // SIGTERM gives the builder up to its --shutdown-timeout (20 s) to cancel builds and
+        // release mounts before it halts itself; the kubelet waits this long before SIGKILL.
+        .withTerminationGracePeriodSeconds(30L)
         // The builder never calls the Kubernetes API: no ServiceAccount token for RUN steps to
         // find.
         .withAutomountServiceAccountToken(false)
