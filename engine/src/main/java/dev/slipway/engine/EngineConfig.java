@@ -11,9 +11,15 @@ import java.util.Optional;
  * @param snapshotter overlay or copy; empty picks overlay where the kernel allows it
  * @param runtime the OCI runtime executable; empty finds crun or runc on PATH
  * @param parallelism steps run at the same time, across all builds
+ * @param allowInsecureEntitlement builds that ask for {@code security.insecure} may run {@code RUN
+ *     --security=insecure} privileged; off unless the operator of the engine turns it on
  */
 public record EngineConfig(
-    Path stateDir, Optional<SnapshotterMode> snapshotter, Optional<Path> runtime, int parallelism) {
+    Path stateDir,
+    Optional<SnapshotterMode> snapshotter,
+    Optional<Path> runtime,
+    int parallelism,
+    boolean allowInsecureEntitlement) {
 
   public EngineConfig {
     if (parallelism < 1) {
@@ -27,14 +33,20 @@ public record EngineConfig(
         stateDir,
         Optional.empty(),
         Optional.empty(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        false);
   }
 
   public EngineConfig withParallelism(int n) {
-    return new EngineConfig(stateDir, snapshotter, runtime, n);
+    return new EngineConfig(stateDir, snapshotter, runtime, n, allowInsecureEntitlement);
   }
 
   public EngineConfig withSnapshotter(SnapshotterMode mode) {
-    return new EngineConfig(stateDir, Optional.of(mode), runtime, parallelism);
+    return new EngineConfig(
+        stateDir, Optional.of(mode), runtime, parallelism, allowInsecureEntitlement);
+  }
+
+  public EngineConfig withInsecureEntitlement(boolean allow) {
+    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, allow);
   }
 }
