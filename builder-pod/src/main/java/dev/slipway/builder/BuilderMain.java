@@ -104,6 +104,14 @@ public final class BuilderMain implements Callable<Integer> {
       description = "Steps run at once across all builds; 0 means one per core (at least two).")
   int parallelism;
 
+  @Option(
+      names = "--allow-insecure-entitlement",
+      defaultValue = "${env:SLIPWAY_ALLOW_INSECURE_ENTITLEMENT:-false}",
+      description =
+          "Let builds that ask for security.insecure run RUN --security=insecure privileged."
+              + " Off by default: on a shared builder it gives those builds the builder's root.")
+  boolean allowInsecureEntitlement;
+
   /** The bounds the builder keeps its cache within, when any is set. */
   private Optional<PruneRequest> garbageCollection() {
     PruneRequest.Builder gc = PruneRequest.newBuilder().setKeepBytes(cacheKeepBytes);
@@ -125,7 +133,8 @@ public final class BuilderMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
     }
-    EngineConfig config = EngineConfig.defaults(state);
+    EngineConfig config =
+        EngineConfig.defaults(state).withInsecureEntitlement(allowInsecureEntitlement);
     if (parallelism > 0) {
       config = config.withParallelism(parallelism);
     }
