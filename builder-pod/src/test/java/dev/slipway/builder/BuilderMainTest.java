@@ -69,6 +69,17 @@ class BuilderMainTest {
   }
 
   @Test
+  void runsInsecureStepsOnlyWhenToldTo() {
+    BuilderMain shared = new BuilderMain();
+    new CommandLine(shared).parseArgs("--state", dir.toString());
+    BuilderMain trusted = new BuilderMain();
+    new CommandLine(trusted).parseArgs("--state", dir.toString(), "--allow-insecure-entitlement");
+
+    assertThat(shared.allowInsecureEntitlement).as("the default").isFalse();
+    assertThat(trusted.allowInsecureEntitlement).isTrue();
+  }
+
+  @Test
   void printsItsVersion() {
     assertThat(run("--version")).isZero();
     assertThat(out.toString()).startsWith("slipway-builder ");
