@@ -3,6 +3,7 @@ package dev.slipway.builder;
 import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.EngineLimits;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import java.io.IOException;
@@ -112,6 +113,57 @@ public final class BuilderMain implements Callable<Integer> {
               + " Off by default: on a shared builder it gives those builds the builder's root.")
   boolean allowInsecureEntitlement;
 
+  @Option(
+      names = "--max-download-bytes",
+      paramLabel = "BYTES",
+      defaultValue =
+          "${env:SLIPWAY_MAX_DOWNLOAD_BYTES:-" + EngineLimits.DEFAULT_MAX_DOWNLOAD_BYTES + "}",
+      description = "Largest file one ADD <url> may download. Default: ${DEFAULT-VALUE} (8 GiB).")
+  long maxDownloadBytes;
+
+  @Option(
+      names = "--max-archive-bytes",
+      paramLabel = "BYTES",
+      defaultValue =
+          "${env:SLIPWAY_MAX_ARCHIVE_BYTES:-" + EngineLimits.DEFAULT_MAX_ARCHIVE_EXPAND_BYTES + "}",
+      description = "Most one archive may expand to on disk. Default: ${DEFAULT-VALUE} (8 GiB).")
+  long maxArchiveBytes;
+
+  @Option(
+      names = "--max-log-bytes-per-step",
+      paramLabel = "BYTES",
+      defaultValue =
+          "${env:SLIPWAY_MAX_LOG_BYTES_PER_STEP:-"
+              + EngineLimits.DEFAULT_MAX_LOG_BYTES_PER_STEP
+              + "}",
+      description =
+          "Output one step may log before its log is clipped. Default: ${DEFAULT-VALUE} (2 MiB).")
+  long maxLogBytesPerStep;
+
+  /** The engine these flags describe; a limit below one byte is a usage error. */
+  EngineConfig engineConfig() {
+    EngineConfig config =
+        EngineConfig.defaults(state).withInsecureEntitlement(allowInsecureEntitlement);
+    if (parallelism > 0) {
+      config = config.withParallelism(parallelism);
+    }
+    if (snapshotter != null && !snapshotter.isBlank()) {
+      config = config.withSnapshotter(SnapshotterMode.valueOf(snapshotter.toUpperCase()));
+    }
+    positive("--max-download-bytes", maxDownloadBytes);
+    positive("--max-archive-bytes", maxArchiveBytes);
+    positive("--max-log-bytes-per-step", maxLogBytesPerStep);
+    return config.withLimits(
+        new EngineLimits(maxDownloadBytes, maxArchiveBytes, maxLogBytesPerStep));
+  }
+
+  private void positive(String flag, long value) {
+    if (value < 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), flag + " must be at least 1 byte, not " + value);
+    }
+  }
+
   /** The bounds the builder keeps its cache within, when any is set. */
   private Optional<PruneRequest> garbageCollection() {
     PruneRequest.Builder gc = PruneRequest.newBuilder().setKeepBytes(cacheKeepBytes);
@@ -133,14 +185,7 @@ public final class BuilderMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
     }
-    EngineConfig config =
-        EngineConfig.defaults(state).withInsecureEntitlement(allowInsecureEntitlement);
-    if (parallelism > 0) {
-      config = config.withParallelism(parallelism);
-    }
-    if (snapshotter != null && !snapshotter.isBlank()) {
-      config = config.withSnapshotter(SnapshotterMode.valueOf(snapshotter.toUpperCase()));
-    }
+    EngineConfig config = engineConfig();
     Optional<String> token = readToken();
     if (token.isEmpty()) {
       System.err.println(

@@ -2,6 +2,7 @@ package dev.slipway.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.engine.EngineLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -75,8 +76,38 @@ class BuilderMainTest {
     BuilderMain trusted = new BuilderMain();
     new CommandLine(trusted).parseArgs("--state", dir.toString(), "--allow-insecure-entitlement");
 
-    assertThat(shared.allowInsecureEntitlement).as("the default").isFalse();
-    assertThat(trusted.allowInsecureEntitlement).isTrue();
+    assertThat(shared.engineConfig().allowInsecureEntitlement()).as("the default").isFalse();
+    assertThat(trusted.engineConfig().allowInsecureEntitlement()).isTrue();
+  }
+
+  @Test
+  void refusesALimitBelowOneByte() {
+    assertThat(run("--state", dir.resolve("state").toString(), "--max-download-bytes", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--max-download-bytes must be at least 1 byte, not 0");
+  }
+
+  @Test
+  void theLimitFlagsReachTheEngine() {
+    BuilderMain main = new BuilderMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--state",
+            dir.toString(),
+            "--max-download-bytes",
+            "1000",
+            "--max-archive-bytes",
+            "2000",
+            "--max-log-bytes-per-step",
+            "3000");
+    assertThat(main.engineConfig().limits()).isEqualTo(new EngineLimits(1000, 2000, 3000));
+  }
+
+  @Test
+  void theLimitsDefaultToTheEngines() {
+    BuilderMain main = new BuilderMain();
+    new CommandLine(main).parseArgs("--state", dir.toString());
+    assertThat(main.engineConfig().limits()).isEqualTo(EngineLimits.defaults());
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
 import dev.slipway.engine.frontend.dockerfile.conversion.InsecureEntitlement;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
 import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.solver.BaseImages;
 import dev.slipway.engine.solver.ProgressEmitter;
 import dev.slipway.session.BuildSession;
@@ -60,7 +61,11 @@ final class DockerfileLoader {
   }
 
   BuildDefinition convert(
-      SolveRequest request, BuildSession session, BaseImages images, ProgressEmitter progress)
+      SolveRequest request,
+      BuildSession session,
+      BaseImages images,
+      RegistryAccess registries,
+      ProgressEmitter progress)
       throws BuildFailedException {
     String text;
     String fileName;
@@ -106,14 +111,7 @@ final class DockerfileLoader {
                 text,
                 (ref, platform) -> {
                   try {
-                    return images
-                        .resolve(
-                            ref,
-                            platform,
-                            request.getPull(),
-                            session,
-                            java.util.Set.copyOf(request.getInsecureRegistriesList()))
-                        .config();
+                    return images.resolve(ref, platform, request.getPull(), registries).config();
                   } catch (BuildFailedException e) {
                     throw new ResolveFailure(e);
                   } catch (IOException e) {

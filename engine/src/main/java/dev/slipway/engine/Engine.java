@@ -37,6 +37,7 @@ import dev.slipway.engine.solver.SolvedVertex;
 import dev.slipway.engine.solver.Solver;
 import dev.slipway.engine.solver.SolverSetup;
 import dev.slipway.engine.source.ContextSources;
+import dev.slipway.engine.source.HttpSourceFetcher;
 import dev.slipway.engine.source.SourceFetchException;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.SessionException;
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
   private final RegistryClient registry;
+  private final HttpSourceFetcher downloads;
   private final DockerfileLoader dockerfiles;
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
@@ -84,9 +86,18 @@ public final class Engine implements AutoCloseable {
     dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
+    this.downloads = new HttpSourceFetcher(config.limits().maxDownloadBytes());
     this.solver =
         SolverSetup.solver(
-            config.parallelism(), snapshots, cache, content, baseImages, executor, stateDir, tmp);
+            config.parallelism(),
+            snapshots,
+            cache,
+            content,
+            baseImages,
+            executor,
+            stateDir,
+            tmp,
+            downloads);
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
@@ -134,7 +145,7 @@ public final class Engine implements AutoCloseable {
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
     try (ContextSources.ContextSession session =
-        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"))) {
+        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"), downloads)) {
       return solve(request, session, progress, cancellation);
     } catch (SessionException | SourceFetchException e) {
       throw BuildFailedException.of(
@@ -151,7 +162,10 @@ public final class Engine implements AutoCloseable {
       ProgressEmitter progress,
       BuildCancellation cancellation)
       throws BuildFailedException {
-    BuildDefinition definition = dockerfiles.convert(request, session, baseImages, progress);
+    // One per build: what it obtains with its credentials serves no other build.
+    RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    BuildDefinition definition =
+        dockerfiles.convert(request, session, baseImages, registries, progress);
     if (request.getCheckOnly()) {
       return BuildResult.newBuilder().setStepsTotal(definition.totalSteps()).build();
     }
@@ -161,19 +175,19 @@ public final class Engine implements AutoCloseable {
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, progress, cancellation, definition, lease);
+      return solve(request, session, registries, progress, cancellation, definition, lease);
     }
   }
 
   private BuildResult solve(
       SolveRequest request,
       BuildSession session,
+      RegistryAccess access,
       ProgressEmitter progress,
       BuildCancellation cancellation,
       BuildDefinition definition,
       CacheLeases.BuildLease lease)
       throws BuildFailedException {
-    RegistryAccess access = RegistryAccess.of(session, request.getInsecureRegistriesList());
     ImportedCache imported =
         request.getNoCache()
             ? ImportedCache.NONE
@@ -195,13 +209,13 @@ public final class Engine implements AutoCloseable {
             new HashSet<>(request.getSecretIdsList()),
             new HashSet<>(request.getSshIdsList()),
             request.getPull(),
-            java.util.Set.copyOf(request.getInsecureRegistriesList()),
+            access,
             imported,
             lease);
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
-      BuildResult result = exporter.export(request, definition, solved, session, progress);
+      BuildResult result = exporter.export(request, definition, solved, session, access, progress);
       exportCache(request, definition, solved, access, progress);
       return result;
     } catch (IOException e) {
@@ -274,6 +288,7 @@ public final class Engine implements AutoCloseable {
   public void close() throws IOException {
     solver.close();
     registry.close();
+    downloads.close();
     try {
       snapshots.close();
     } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.slipway.engine;
 
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param snapshotter overlay or copy; empty picks overlay where the kernel allows it
  * @param runtime the OCI runtime executable; empty finds crun or runc on PATH
  * @param parallelism steps run at the same time, across all builds
+ * @param limits what one build may download, unpack and log
  * @param allowInsecureEntitlement builds that ask for {@code security.insecure} may run {@code RUN
  *     --security=insecure} privileged; off unless the operator of the engine turns it on
  */
@@ -19,12 +21,14 @@ public record EngineConfig(
     Optional<SnapshotterMode> snapshotter,
     Optional<Path> runtime,
     int parallelism,
+    EngineLimits limits,
     boolean allowInsecureEntitlement) {
 
   public EngineConfig {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
     }
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Overlay where possible, the runtime on PATH, one step per core (at least two). */
@@ -34,19 +38,25 @@ public record EngineConfig(
         Optional.empty(),
         Optional.empty(),
         Math.max(2, Runtime.getRuntime().availableProcessors()),
+        EngineLimits.defaults(),
         false);
   }
 
   public EngineConfig withParallelism(int n) {
-    return new EngineConfig(stateDir, snapshotter, runtime, n, allowInsecureEntitlement);
+    return new EngineConfig(stateDir, snapshotter, runtime, n, limits, allowInsecureEntitlement);
   }
 
   public EngineConfig withSnapshotter(SnapshotterMode mode) {
     return new EngineConfig(
-        stateDir, Optional.of(mode), runtime, parallelism, allowInsecureEntitlement);
+        stateDir, Optional.of(mode), runtime, parallelism, limits, allowInsecureEntitlement);
+  }
+
+  public EngineConfig withLimits(EngineLimits l) {
+    return new EngineConfig(
+        stateDir, snapshotter, runtime, parallelism, l, allowInsecureEntitlement);
   }
 
   public EngineConfig withInsecureEntitlement(boolean allow) {
-    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, allow);
+    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, limits, allow);
   }
 }

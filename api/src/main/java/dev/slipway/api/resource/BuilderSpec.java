@@ -72,6 +72,10 @@ public class BuilderSpec {
   @JsonPropertyDescription("How builder pods reach registries.")
   private RegistrySettings registry;
 
+  @JsonPropertyDescription(
+      "Limits of one build on a builder pod: download size, archive expansion, log per step.")
+  private BuilderLimits limits;
+
   @Default("false")
   @JsonPropertyDescription(
       "Let builds that ask for the security.insecure entitlement (BuildRequest"
@@ -175,5 +179,13 @@ public class BuilderSpec {
 
   public void setRegistry(RegistrySettings registry) {
     this.registry = registry;
+  }
+
+  public BuilderLimits getLimits() {
+    return limits;
+  }
+
+  public void setLimits(BuilderLimits limits) {
+    this.limits = limits;
   }
 }

@@ -16,6 +16,7 @@ import dev.slipway.engine.graph.CacheKey;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
+import dev.slipway.engine.image.ImageOrigin;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
@@ -73,6 +74,7 @@ public final class BuildExporter {
       BuildDefinition definition,
       Map<CacheKey, SolvedVertex> solved,
       BuildSession session,
+      RegistryAccess registries,
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
     long cached = solved.values().stream().filter(SolvedVertex::fromCache).count();
@@ -98,6 +100,7 @@ public final class BuildExporter {
             definition,
             solved,
             session,
+            registries,
             epoch,
             refs,
             progress);
@@ -196,6 +199,7 @@ public final class BuildExporter {
       BuildDefinition definition,
       Map<CacheKey, SolvedVertex> solved,
       BuildSession session,
+      RegistryAccess registries,
       Optional<Instant> epoch,
       List<String> refs,
       ProgressEmitter progress)
@@ -204,7 +208,7 @@ public final class BuildExporter {
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
         for (String name : names) {
-          images.tag(name, image.descriptor());
+          images.tag(name, image.descriptor(), ImageOrigin.BUILT);
         }
         if (output.getPush()) {
           if (names.isEmpty()) {
@@ -216,7 +220,7 @@ public final class BuildExporter {
               image.descriptor(),
               names,
               definition.root(),
-              RegistryAccess.of(session, request.getInsecureRegistriesList()),
+              registries,
               progress,
               request.getBuildId());
         }

@@ -31,11 +31,16 @@ import java.util.function.UnaryOperator;
  * manifest or index descriptor whose blobs live in the {@link ContentStore}. The name table is one
  * JSON file rewritten atomically (temp, fsync, rename) under an OS file lock, so a crash leaves the
  * old or the new table and concurrent engines on one state dir do not lose each other's updates.
- * Registry pulls plug in by ingesting blobs into the content store and calling {@link #tag}.
+ * Registry pulls plug in by ingesting blobs into the content store and calling {@link #tag}. Each
+ * name also records its {@link ImageOrigin} (in a second table, written first when it restricts and
+ * last when it relaxes, so a crash between the two errs on the side of asking the registry).
  */
 public final class ImageStore {
   private static final String TABLE = "images.json";
   private static final TypeReference<TreeMap<String, Descriptor>> TABLE_TYPE =
+      new TypeReference<>() {};
+  private static final String ORIGINS = "origins.json";
+  private static final TypeReference<TreeMap<String, ImageOrigin>> ORIGINS_TYPE =
       new TypeReference<>() {};
 
   private final Path dir;
@@ -55,8 +60,16 @@ public final class ImageStore {
     return content;
   }
 
-  /** Points {@code name} at a manifest or index (replacing what it pointed at). */
+  /**
+   * Points {@code name} at a manifest or index (replacing what it pointed at), as imported by
+   * whoever runs the engine: every build may use it.
+   */
   public void tag(String name, Descriptor target) throws IOException {
+    tag(name, target, ImageOrigin.IMPORTED);
+  }
+
+  /** Points {@code name} at a manifest or index, recording how it came here. */
+  public void tag(String name, Descriptor target, ImageOrigin origin) throws IOException {
     checkName(name);
     if (!MediaTypes.isManifest(target.mediaType()) && !MediaTypes.isIndex(target.mediaType())) {
       throw new IllegalArgumentException(
@@ -65,11 +78,50 @@ public final class ImageStore {
     if (!content.exists(target.digest())) {
       throw new BlobNotFoundException(target.digest(), "content store " + content.root());
     }
-    update(
+    UnaryOperator<TreeMap<String, Descriptor>> put =
         table -> {
           table.put(name, target);
           return table;
+        };
+    UnaryOperator<TreeMap<String, ImageOrigin>> record =
+        origins -> {
+          if (origin == ImageOrigin.IMPORTED) {
+            origins.remove(name);
+          } else {
+            origins.put(name, origin);
+          }
+          return origins;
+        };
+    if (origin.sharedWithEveryBuild()) {
+      update(put, record);
+    } else {
+      updateOriginsFirst(put, record);
+    }
+  }
+
+  /** What a name points at, and how it came here. */
+  public record Named(Descriptor target, ImageOrigin origin) {}
+
+  /**
+   * What {@code name} points at with its origin ({@link ImageOrigin#IMPORTED} when nothing says
+   * else), both read under the table lock so that the origin is the target's.
+   */
+  public Optional<Named> lookupNamed(String name) throws IOException {
+    @SuppressWarnings("unchecked")
+    Optional<Named>[] found = new Optional[1];
+    locked(
+        () -> {
+          Descriptor target = readTable().get(name);
+          found[0] =
+              target == null
+                  ? Optional.empty()
+                  : Optional.of(
+                      new Named(
+                          target,
+                          readTable(ORIGINS, ORIGINS_TYPE)
+                              .getOrDefault(name, ImageOrigin.IMPORTED)));
         });
+    return found[0];
   }
 
   /** Removes a name (not the blobs); returns false when it did not exist. */
@@ -79,6 +131,10 @@ public final class ImageStore {
         table -> {
           removed[0] = table.remove(name) != null;
           return table;
+        },
+        origins -> {
+          origins.remove(name);
+          return origins;
         });
     return removed[0];
   }
@@ -226,14 +282,19 @@ public final class ImageStore {
   }
 
   private TreeMap<String, Descriptor> readTable() throws IOException {
+    return readTable(TABLE, TABLE_TYPE);
+  }
+
+  private <V> TreeMap<String, V> readTable(String file, TypeReference<TreeMap<String, V>> type)
+      throws IOException {
     try {
-      byte[] json = Files.readAllBytes(dir.resolve(TABLE));
+      byte[] json = Files.readAllBytes(dir.resolve(file));
       try {
-        return CanonicalJson.mapper().readValue(json, TABLE_TYPE);
+        return CanonicalJson.mapper().readValue(json, type);
       } catch (IOException e) {
         throw new InvalidContentException(
             "the image name table "
-                + dir.resolve(TABLE)
+                + dir.resolve(file)
                 + " is unreadable ("
                 + e.getMessage()
                 + "); restore it or delete it and re-import the images",
@@ -244,26 +305,64 @@ public final class ImageStore {
     }
   }
 
-  private synchronized void update(UnaryOperator<TreeMap<String, Descriptor>> change)
+  private void update(
+      UnaryOperator<TreeMap<String, Descriptor>> names,
+      UnaryOperator<TreeMap<String, ImageOrigin>> origins)
       throws IOException {
+    locked(
+        () -> {
+          write(TABLE, names.apply(readTable()));
+          writeOrigins(origins);
+        });
+  }
+
+  private void updateOriginsFirst(
+      UnaryOperator<TreeMap<String, Descriptor>> names,
+      UnaryOperator<TreeMap<String, ImageOrigin>> origins)
+      throws IOException {
+    locked(
+        () -> {
+          writeOrigins(origins);
+          write(TABLE, names.apply(readTable()));
+        });
+  }
+
+  /** Rewrites the origins table only when it changes: most names are imported and have none. */
+  private void writeOrigins(UnaryOperator<TreeMap<String, ImageOrigin>> change) throws IOException {
+    TreeMap<String, ImageOrigin> before = readTable(ORIGINS, ORIGINS_TYPE);
+    TreeMap<String, ImageOrigin> after = change.apply(new TreeMap<>(before));
+    if (!after.equals(before)) {
+      write(ORIGINS, after);
+    }
+  }
+
+  private interface TableChange {
+    void run() throws IOException;
+  }
+
+  private synchronized void locked(TableChange change) throws IOException {
     try (FileChannel lockFile =
             FileChannel.open(
                 dir.resolve(TABLE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
-      Map<String, Descriptor> table = change.apply(readTable());
-      Path temp = Files.createTempFile(dir, TABLE + ".", ".tmp");
-      try {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          ch.write(ByteBuffer.wrap(CanonicalJson.write(table)));
-          ch.force(true);
-        }
-        Files.move(temp, dir.resolve(TABLE), StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-          d.force(true);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
+      change.run();
+    }
+  }
+
+  /** Replaces {@code file} atomically: temp, fsync, rename, fsync of the directory. */
+  private void write(String file, Map<String, ?> table) throws IOException {
+    Path temp = Files.createTempFile(dir, file + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(CanonicalJson.write(table)));
+        ch.force(true);
       }
+      Files.move(temp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
   }
 }

@@ -1,17 +1,22 @@
 package dev.slipway.engine.registry;
 
+import dev.slipway.engine.content.Digest;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How one build may reach registries: whose credentials to present (asked from the build's session,
- * so in cluster mode they come from the client, never from the builder's disk) and which hosts are
- * spoken to over plain http.
+ * so in cluster mode they come from the client, never from the builder's disk), which hosts are
+ * spoken to over plain http, and what the build obtained with its credentials (tokens, and the
+ * digests its references resolved to). Make one per build and never share it: that is what keeps
+ * one build's registry access from serving another.
  */
 public final class RegistryAccess {
 
@@ -23,6 +28,10 @@ public final class RegistryAccess {
 
   private final Credentials credentials;
   private final Set<String> insecureHosts;
+  private final Map<String, Optional<RegistryCredentials>> credentialsByHost =
+      new ConcurrentHashMap<>();
+  private final AuthCache authCache = new AuthCache();
+  private final Map<String, Digest> resolved = new ConcurrentHashMap<>();
 
   public RegistryAccess(Credentials credentials, Collection<String> insecureHosts) {
     this.credentials = credentials;
@@ -49,8 +58,32 @@ public final class RegistryAccess {
     return new RegistryAccess(host -> Optional.empty(), Set.of());
   }
 
+  /** The build's credentials for {@code host}, asked of its session once per host. */
   Optional<RegistryCredentials> credentials(String host) throws IOException {
-    return credentials.forHost(host);
+    Optional<RegistryCredentials> known = credentialsByHost.get(host);
+    if (known == null) {
+      known = credentials.forHost(host);
+      credentialsByHost.put(host, known);
+    }
+    return known;
+  }
+
+  /** Whether the build has credentials for {@code registry} (host[:port] as in image names). */
+  public boolean hasCredentials(String registry) throws IOException {
+    return credentials(registry).isPresent();
+  }
+
+  AuthCache authCache() {
+    return authCache;
+  }
+
+  /** What a reference resolved to for this build, if it asked already. */
+  Digest resolved(String key) {
+    return resolved.get(key);
+  }
+
+  void resolved(String key, Digest digest) {
+    resolved.put(key, digest);
   }
 
   /**

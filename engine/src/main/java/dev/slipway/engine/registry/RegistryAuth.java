@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,31 +22,37 @@ import java.util.regex.Pattern;
 /**
  * Answers registry authentication challenges and remembers the answers: basic credentials for
  * registries that ask for them (htpasswd), and bearer tokens from the realm a registry names, one
- * per host and scope set ({@code repository:NAME:pull,push}). Anonymous when the session has no
- * credentials for the host. Credentials and tokens never appear in exception messages.
+ * per host and scope set ({@code repository:NAME:pull,push}). Anonymous when the build has no
+ * credentials for the host. What was obtained with a build's credentials is remembered in that
+ * build's {@link RegistryAccess} and never presented for another build (as BuildKit keeps its
+ * authorizer per session); only anonymous tokens, which grant what anyone may read, are shared.
+ * Credentials and tokens never appear in exception messages.
  */
 final class RegistryAuth {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   private final Supplier<HttpClient> http;
-  private final Map<String, String> basicByHost = new ConcurrentHashMap<>();
-  private final Map<String, String> tokenByScope = new ConcurrentHashMap<>();
+  private final AuthCache anonymous = new AuthCache();
 
   RegistryAuth(Supplier<HttpClient> http) {
     this.http = http;
   }
 
-  /** The Authorization header already known for these scopes on this host, if any. */
-  Optional<String> header(String host, List<String> scopes) {
-    String basic = basicByHost.get(host);
-    return Optional.ofNullable(basic != null ? basic : tokenByScope.get(key(host, scopes)));
+  /** The Authorization header this build already holds for these scopes on this host, if any. */
+  Optional<String> header(String host, List<String> scopes, RegistryAccess access)
+      throws IOException {
+    return cache(host, access).header(host, scopes);
   }
 
-  /** Forgets what was known, after the registry refused it (an expired token). */
-  void forget(String host, List<String> scopes) {
-    basicByHost.remove(host);
-    tokenByScope.remove(key(host, scopes));
+  /** Forgets what the build held, after the registry refused it (an expired token). */
+  void forget(String host, List<String> scopes, RegistryAccess access) throws IOException {
+    cache(host, access).forget(host, scopes);
+  }
+
+  /** The build's own cache when it has credentials for the host, else the shared anonymous one. */
+  private AuthCache cache(String host, RegistryAccess access) throws IOException {
+    return access.credentials(host).isPresent() ? access.authCache() : anonymous;
   }
 
   /** Answers a 401's {@code WWW-Authenticate} challenge; returns the header to retry with. */
@@ -67,7 +72,7 @@ final class RegistryAuth {
             401);
       }
       String header = basic(credentials.get());
-      basicByHost.put(host, header);
+      access.authCache().basic(host, header);
       return header;
     }
     if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
@@ -87,7 +92,7 @@ final class RegistryAuth {
     }
     String token = fetchToken(name, realm, params.get("service"), scopes, credentials);
     String header = "Bearer " + token;
-    tokenByScope.put(key(host, scopes), header);
+    (credentials.isPresent() ? access.authCache() : anonymous).token(host, scopes, header);
     return header;
   }
 
@@ -153,10 +158,6 @@ final class RegistryAuth {
       throw new RegistryException(name + ": the token service answered without a token", 401);
     }
     return value;
-  }
-
-  private static String key(String host, List<String> scopes) {
-    return host + "|" + String.join(" ", scopes);
   }
 
   private static String basic(RegistryCredentials c) {

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The engine's OCI distribution client. Pull resolves a tag or digest to a manifest (choosing the
@@ -113,6 +114,54 @@ public final class RegistryClient implements AutoCloseable {
   /** The descriptor {@code name} resolves to in its registry, without fetching anything else. */
   public Descriptor resolve(ImageName name, RegistryAccess access) throws IOException {
     return fetchManifest(name, name.reference(), access).descriptor();
+  }
+
+  /**
+   * The digest {@code name} has in its registry for this build: a HEAD of the manifest with the
+   * build's own credentials. A build asks this before it uses content another build fetched or
+   * made; the answer is kept for the rest of the build (one request per image per build), never for
+   * another build.
+   *
+   * @throws RegistryException when the registry refuses (a login is needed, access denied), does
+   *     not have it, or cannot be reached
+   */
+  public Digest resolveDigest(ImageName name, RegistryAccess access) throws IOException {
+    String key = name.registry() + "/" + name.repository() + "|" + name.reference();
+    Digest known = access.resolved(key);
+    if (known != null) {
+      return known;
+    }
+    HttpResponse<Void> response =
+        transport.send(
+            name,
+            List.of(Scopes.pull(name.repository())),
+            access,
+            () ->
+                HttpRequest.newBuilder(
+                        transport.uri(name, access, "/manifests/" + name.reference()))
+                    .header("Accept", ACCEPT)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+            HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 200) {
+      throw RegistryErrors.of(name, "manifest " + name.reference(), response.statusCode(), false);
+    }
+    Optional<String> header = response.headers().firstValue("Docker-Content-Digest");
+    Digest digest;
+    try {
+      digest =
+          header.isPresent()
+              ? Digest.parse(header.get().trim())
+              : fetchManifest(name, name.reference(), access).descriptor().digest();
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(name + ": the registry answered with a malformed digest", 0);
+    }
+    if (name.reference().startsWith("sha256:") && !digest.toString().equals(name.reference())) {
+      throw new RegistryException(
+          name + ": the registry answered for " + digest + " when asked for " + name.reference(),
+          0);
+    }
+    access.resolved(key, digest);
+    return digest;
   }
 
   /** The bytes of the manifest or index {@code reference} in the repository of {@code name}. */

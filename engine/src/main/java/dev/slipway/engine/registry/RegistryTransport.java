@@ -117,7 +117,7 @@ final class RegistryTransport implements AutoCloseable {
       HttpResponse.BodyHandler<T> body)
       throws IOException {
     String host = name.registry();
-    String header = auth.header(host, scopes).orElse(null);
+    String header = auth.header(host, scopes, access).orElse(null);
     for (boolean challenged = false; ; challenged = true) {
       HttpRequest.Builder builder = request.get();
       if (header != null) {
@@ -145,7 +145,7 @@ final class RegistryTransport implements AutoCloseable {
         return response;
       }
       discard(response);
-      auth.forget(host, scopes);
+      auth.forget(host, scopes, access);
       String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
       header = auth.authorize(name, challenge, scopes, access);
     }

@@ -46,9 +46,7 @@ final class ImageSourceRunner implements OpRunner<SourceOp.Image> {
   @Override
   public String runtimeKey(SourceOp.Image v, List<SolvedVertex> inputs, SolveJob job)
       throws BuildFailedException, IOException {
-    Image image =
-        images.resolve(
-            v.resolvedName(), v.platform(), job.pull(), job.session(), job.insecureRegistries());
+    Image image = images.resolve(v.resolvedName(), v.platform(), job.pull(), job.registries());
     String key = "image:" + image.descriptor().digest() + "@" + v.platform();
     resolved.put(key, image);
     return key;

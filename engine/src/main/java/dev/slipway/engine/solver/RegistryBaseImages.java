@@ -2,23 +2,30 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
+import dev.slipway.engine.image.ImageOrigin;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.registry.RegistryException;
-import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Base images from the local store, pulled from their registry when missing (or when the build asks
  * to pull: then the manifest is resolved again and only blobs the store lacks are fetched).
  * Credentials come from the build's session — the client's machine, never the builder's disk.
+ *
+ * <p>The store is shared by every build on the engine, so a name another build pulled with its
+ * credentials, or built, serves this build only after a HEAD with this build's own credentials
+ * resolves the name to that very digest (as BuildKit resolves every base image with the session's
+ * credentials); when the registry says otherwise its image is pulled instead, so another build's
+ * output can never stand in for a base image. Imported names and anonymously pulled ones are public
+ * to every build.
  */
 public final class RegistryBaseImages implements BaseImages {
   private final ImageStore images;
@@ -30,34 +37,56 @@ public final class RegistryBaseImages implements BaseImages {
   }
 
   @Override
-  public Image resolve(
-      String name,
-      Platform platform,
-      boolean pull,
-      BuildSession session,
-      Set<String> insecureRegistries)
+  public Image resolve(String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
-    if (!pull) {
-      Optional<Descriptor> local = images.lookup(name);
+    Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
+    if (local.isPresent() && local.get().origin().sharedWithEveryBuild()) {
+      return images.resolve(local.get().target(), platform);
+    }
+    ImageName ref = parse(name);
+    try {
       if (local.isPresent()) {
-        return images.resolve(local.get(), platform);
+        if (resolveDigest(name, ref, registries).equals(local.get().target().digest())) {
+          return images.resolve(local.get().target(), platform);
+        }
+        // the tag moved, or another build named its own output so: take what the registry has
       }
-    }
-    ImageName ref;
-    try {
-      ref = ImageName.parse(name);
-    } catch (IllegalArgumentException e) {
-      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
-    }
-    try {
-      Descriptor top =
-          registry.pull(
-              ref, platform, images.content(), RegistryAccess.of(session, insecureRegistries));
-      images.tag(name, top);
+      Descriptor top = registry.pull(ref, platform, images.content(), registries);
+      images.tag(
+          name,
+          top,
+          registries.hasCredentials(ref.registry())
+              ? ImageOrigin.PULLED_WITH_CREDENTIALS
+              : ImageOrigin.PULLED_ANONYMOUSLY);
       return images.resolve(top, platform);
     } catch (RegistryException e) {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_REGISTRY, "failed to resolve " + name + ": " + e.getMessage());
+    }
+  }
+
+  /** What the registry says the name is for this build; refuses another build's copy otherwise. */
+  private Digest resolveDigest(String name, ImageName ref, RegistryAccess registries)
+      throws BuildFailedException, IOException {
+    try {
+      return registry.resolveDigest(ref, registries);
+    } catch (RegistryException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_REGISTRY,
+          "failed to resolve "
+              + name
+              + ": "
+              + e.getMessage()
+              + " (this builder's copy came from another build; a build uses it only once the"
+              + " registry shows that this build may read it)");
+    }
+  }
+
+  private static ImageName parse(String name) throws BuildFailedException {
+    try {
+      return ImageName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
     }
   }
 }

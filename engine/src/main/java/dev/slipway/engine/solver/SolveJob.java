@@ -4,6 +4,7 @@ import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.exec.NetworkMode;
 import dev.slipway.engine.job.BuildCancellation;
+import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.session.BuildSession;
 import java.util.Set;
 
@@ -14,7 +15,7 @@ import java.util.Set;
  * @param secretIds secrets the request allows RUN steps to mount
  * @param sshIds ssh agents the request allows RUN steps to use
  * @param pull resolve base image tags again even when present locally
- * @param insecureRegistries registry hosts reached over plain http
+ * @param registries this build's own registry access: its credentials and what they obtained
  * @param importedCache cache records imported for this build, consulted on a local miss
  * @param lease what this build uses, kept from the garbage collector until the build ends
  */
@@ -27,6 +28,6 @@ public record SolveJob(
     Set<String> secretIds,
     Set<String> sshIds,
     boolean pull,
-    Set<String> insecureRegistries,
+    RegistryAccess registries,
     ImportedCache importedCache,
     CacheLeases.BuildLease lease) {}

@@ -7,6 +7,7 @@ import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
+import dev.slipway.engine.source.HttpSourceFetcher;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class SolverSetup {
   /**
    * @param executor runs RUN steps; null when no OCI runtime is installed, in which case a RUN step
    *     fails with the message that says what to install
+   * @param downloads fetches ADD URLs within the engine's download limit; the engine closes it
    */
   public static Solver solver(
       int parallelism,
@@ -26,7 +28,8 @@ public final class SolverSetup {
       BaseImages images,
       ProcessExecutor executor,
       Path stateDir,
-      Path tmp) {
+      Path tmp,
+      HttpSourceFetcher downloads) {
     OpRunner<ExecOp> execs =
         executor != null
             ? new ExecRunner(snapshots, executor, new CacheMounts(stateDir.resolve("cache-mounts")))
@@ -35,7 +38,7 @@ public final class SolverSetup {
         new OpRunners(
             new ImageSourceRunner(images, content, snapshots),
             new ContextSourceRunner(stateDir.resolve("contexts"), snapshots),
-            new HttpSourceRunner(snapshots, tmp),
+            new HttpSourceRunner(snapshots, tmp, downloads),
             new GitSourceRunner(snapshots, tmp),
             execs,
             new FileOpRunner(snapshots, tmp),

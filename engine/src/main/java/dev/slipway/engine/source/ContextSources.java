@@ -36,14 +36,15 @@ public final class ContextSources {
    * The session the build sees: {@code client} itself for a client context, else one whose
    * "context" is the fetched directory. Close it to delete that directory.
    */
-  public static ContextSession open(BuildContext context, BuildSession client, Path workDir)
+  public static ContextSession open(
+      BuildContext context, BuildSession client, Path workDir, HttpSourceFetcher downloads)
       throws SessionException, IOException {
     if (!context.hasGit() && !context.hasHttp() && !context.hasInline()) {
       return new ContextSession(client, null);
     }
     Path dir = Files.createDirectories(workDir).resolve("ctx-" + UUID.randomUUID());
     try {
-      Path root = fetch(context, client, dir);
+      Path root = fetch(context, client, dir, downloads);
       return new ContextSession(client, new ContextDir(root, dir, identity(context)));
     } catch (IOException | SessionException | RuntimeException e) {
       FileTrees.deleteRecursively(dir);
@@ -51,7 +52,8 @@ public final class ContextSources {
     }
   }
 
-  private static Path fetch(BuildContext context, BuildSession client, Path dir)
+  private static Path fetch(
+      BuildContext context, BuildSession client, Path dir, HttpSourceFetcher downloads)
       throws SessionException, IOException {
     if (context.hasInline()) {
       Files.createDirectories(dir);
@@ -85,7 +87,7 @@ public final class ContextSources {
     try {
       String url = context.getHttp().getUrl();
       Path file =
-          new HttpSourceFetcher()
+          downloads
               .fetch(
                   new SourceOp.Http(
                       url,
@@ -95,7 +97,8 @@ public final class ContextSources {
                       null,
                       null,
                       VertexInfo.named("")),
-                  download);
+                  download)
+              .file();
       Files.createDirectories(dir);
       if (ArchiveUnpacker.isArchive(file)) {
         ArchiveUnpacker.unpack(file, dir, null);

@@ -1,9 +1,12 @@
 package dev.slipway.engine.source;
 
+import dev.slipway.engine.fs.FileTrees;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,11 +16,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks out one ref of a git repository into a directory with the {@code git} CLI, fetching only
- * that ref (shallow where the server allows). A token is passed as an HTTP header through git's
- * environment, never on a command line or in a message; ssh remotes use the given agent.
+ * that ref (shallow where the server allows). Every git this starts runs the same way: the URL and
+ * ref checked by {@link GitRemote} and put after {@code --end-of-options}; only the transports of
+ * {@link GitRemote#PROTOCOLS} allowed (by git itself, so submodules too); none of the host's or the
+ * user's git configuration; a token sent as an HTTP header only to the remote's own URL (never to
+ * submodule hosts, never across a redirect), through the environment so it is on no command line;
+ * and a deadline for the whole checkout after which git and its children are killed.
  */
 public final class GitCheckout {
-  private static final long TIMEOUT_MINUTES = 15;
+  /** How long a checkout may take unless the request says otherwise. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
+
+  private static final int MAX_OUTPUT_SHOWN = 16 * 1024;
 
   /**
    * What to check out.
@@ -25,112 +35,221 @@ public final class GitCheckout {
    * @param ref branch, tag or commit; empty for the remote's default branch
    * @param token http(s) token, or empty
    * @param sshAgent ssh-agent socket for ssh remotes, or empty
+   * @param timeout the most the whole checkout (fetch, checkout, submodules) may take
    */
   public record Request(
-      String url, String ref, boolean keepGitDir, Optional<byte[]> token, Optional<Path> sshAgent) {
+      String url,
+      String ref,
+      boolean keepGitDir,
+      Optional<byte[]> token,
+      Optional<Path> sshAgent,
+      Duration timeout) {
+    public Request(
+        String url,
+        String ref,
+        boolean keepGitDir,
+        Optional<byte[]> token,
+        Optional<Path> sshAgent) {
+      this(url, ref, keepGitDir, token, sshAgent, DEFAULT_TIMEOUT);
+    }
+
     @Override
     public String toString() {
       return "GitCheckout.Request[" + SourceFetchException.redact(url) + " " + ref + "]";
     }
   }
 
-  private GitCheckout() {}
+  private final Request request;
+  private final GitRemote remote;
+  private final String ref;
+  private final Path home;
+  private final long deadline;
+
+  private GitCheckout(Request request, Path home) {
+    this.request = request;
+    this.remote = GitRemote.parse(request.url());
+    this.ref = GitRemote.checkRef(request.ref(), request.url());
+    this.home = home;
+    this.deadline = System.nanoTime() + request.timeout().toNanos();
+  }
 
   /** Checks out into {@code dir} (created, must not exist); returns the commit checked out. */
   public static String checkout(Request request, Path dir)
       throws IOException, InterruptedException {
-    Files.createDirectories(dir);
-    git(request, dir, "init", "-q");
-    git(request, dir, "remote", "add", "origin", request.url());
-    String ref = request.ref().isEmpty() ? "HEAD" : request.ref();
-    Result shallow = run(request, dir, List.of("fetch", "-q", "--depth", "1", "origin", ref));
+    // git's HOME: empty, so neither ~/.gitconfig nor ~/.ssh of the builder apply; outside dir, so
+    // nothing in it (ssh's known_hosts, git's output) reaches the build.
+    Path home = dir.resolveSibling(dir.getFileName() + ".git-home");
+    GitCheckout git = new GitCheckout(request, home);
+    try {
+      Files.createDirectories(home);
+      Files.createDirectories(dir);
+      return git.into(dir);
+    } finally {
+      FileTrees.deleteRecursively(home);
+    }
+  }
+
+  private String into(Path dir) throws IOException, InterruptedException {
+    git(dir, "init", "-q");
+    git(dir, "remote", "add", "--end-of-options", "origin", remote.url());
+    String wanted = ref.isEmpty() ? "HEAD" : ref;
+    Result shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
     if (shallow.exit() != 0) {
       // Some servers refuse shallow fetches of a commit id: fetch everything, then pick it.
-      Result full = run(request, dir, List.of("fetch", "-q", "--tags", "origin"));
+      Result full = run(dir, "fetch", "-q", "--tags", "--end-of-options", "origin");
       if (full.exit() != 0) {
-        throw failure(request, "fetch", shallow);
+        throw failure("fetch", shallow);
       }
-      git(request, dir, "checkout", "-q", ref);
+      git(dir, "checkout", "-q", "--detach", resolve(dir, wanted, shallow));
     } else {
-      git(request, dir, "checkout", "-q", "FETCH_HEAD");
+      git(dir, "checkout", "-q", "--detach", "FETCH_HEAD");
     }
-    Result head = run(request, dir, List.of("rev-parse", "HEAD"));
-    git(request, dir, "submodule", "update", "-q", "--init", "--recursive", "--depth", "1");
+    Result head = run(dir, "rev-parse", "HEAD");
+    git(dir, "submodule", "update", "-q", "--init", "--recursive", "--depth", "1");
     if (!request.keepGitDir()) {
-      dev.slipway.engine.fs.FileTrees.deleteRecursively(dir.resolve(".git"));
+      FileTrees.deleteRecursively(dir.resolve(".git"));
     }
     return head.output().trim();
   }
 
+  /** The commit a ref names after a full fetch: a tag or commit as is, a branch on origin. */
+  private String resolve(Path dir, String wanted, Result shallow)
+      throws IOException, InterruptedException {
+    for (String candidate : List.of(wanted, "origin/" + wanted)) {
+      Result r =
+          run(dir, "rev-parse", "--verify", "-q", "--end-of-options", candidate + "^{commit}");
+      if (r.exit() == 0) {
+        return r.output().trim();
+      }
+    }
+    throw failure("fetch", shallow);
+  }
+
   private record Result(int exit, String output) {}
 
-  private static void git(Request request, Path dir, String... args)
-      throws IOException, InterruptedException {
-    Result r = run(request, dir, List.of(args));
+  private void git(Path dir, String... args) throws IOException, InterruptedException {
+    Result r = run(dir, args);
     if (r.exit() != 0) {
-      throw failure(request, args[0], r);
+      throw failure(args[0], r);
     }
   }
 
-  private static SourceFetchException failure(Request request, String step, Result r) {
+  private SourceFetchException failure(String step, Result r) {
     return new SourceFetchException(
         "git "
             + step
             + " of "
-            + SourceFetchException.redact(request.url())
-            + (request.ref().isEmpty() ? "" : " at " + request.ref())
+            + remote.shown()
+            + (ref.isEmpty() ? "" : " at " + ref)
             + " failed: "
-            + r.output().strip().lines().reduce((a, b) -> b).orElse("")
+            + UrlCredentials.redact(r.output().strip().lines().reduce((a, b) -> b).orElse(""))
             + "; check the URL, the ref and the credentials");
   }
 
-  private static Result run(Request request, Path dir, List<String> args)
-      throws IOException, InterruptedException {
+  private Result run(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("git"));
-    command.addAll(args);
+    command.addAll(List.of(args));
+    // Output goes to a file, not a pipe: a pipe read before waitFor blocks past the deadline.
+    Path output = Files.createTempFile(home, "git-", ".out");
     ProcessBuilder pb =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    env.put("GIT_TERMINAL_PROMPT", "0");
-    env.put("GIT_CONFIG_NOSYSTEM", "1");
-    request
-        .token()
-        .ifPresent(
-            t -> {
-              // git reads extra config from the environment, so the token is on no command line.
-              String basic =
-                  Base64.getEncoder()
-                      .encodeToString(
-                          ("x-access-token:" + new String(t, StandardCharsets.UTF_8).trim())
-                              .getBytes(StandardCharsets.UTF_8));
-              env.put("GIT_CONFIG_COUNT", "1");
-              env.put("GIT_CONFIG_KEY_0", "http.extraHeader");
-              env.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic);
-            });
-    request
-        .sshAgent()
-        .ifPresent(
-            sock -> {
-              env.put("SSH_AUTH_SOCK", sock.toString());
-              env.put(
-                  "GIT_SSH_COMMAND", "ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes");
-            });
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    environment(pb.environment());
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
       throw new SourceFetchException("git is not installed: apt-get install git");
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new SourceFetchException(
-          "git "
-              + args.get(0)
-              + " of "
-              + SourceFetchException.redact(request.url())
-              + " timed out");
+    try {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+        kill(p);
+        throw new SourceFetchException(
+            "git "
+                + args[0]
+                + " of "
+                + remote.shown()
+                + " timed out after "
+                + request.timeout().toSeconds()
+                + "s; check that the remote answers, or make the repository smaller");
+      }
+      return new Result(p.exitValue(), tail(output));
+    } catch (InterruptedException e) {
+      kill(p); // a cancelled build leaves no git behind
+      throw e;
+    } finally {
+      Files.deleteIfExists(output);
     }
-    return new Result(p.exitValue(), out);
+  }
+
+  /** Kills git and what it started (ssh, git-remote-https, upload-pack helpers). */
+  private static void kill(Process p) throws InterruptedException {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    p.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  private static String tail(Path output) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(output.toFile(), "r")) {
+      long start = Math.max(0, f.length() - MAX_OUTPUT_SHOWN);
+      byte[] bytes = new byte[(int) (f.length() - start)];
+      f.seek(start);
+      f.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** git's environment: nothing inherited that configures git, everything this checkout needs. */
+  private void environment(Map<String, String> env) {
+    env.keySet()
+        .removeIf(k -> k.startsWith("GIT_") || k.startsWith("XDG_") || k.startsWith("SSH_"));
+    env.put("HOME", home.toString());
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
+    env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+    env.put("GIT_ASKPASS", "/bin/false");
+    List<String[]> config = new ArrayList<>();
+    // git enforces the transports itself, for submodules too: a .gitmodules may name any URL.
+    config.add(new String[] {"protocol.allow", "never"});
+    GitRemote.PROTOCOLS.forEach(
+        p -> config.add(new String[] {"protocol." + p + ".allow", "always"}));
+    config.add(new String[] {"core.hooksPath", "/dev/null"});
+    request
+        .token()
+        .ifPresent(
+            t -> {
+              String basic =
+                  Base64.getEncoder()
+                      .encodeToString(
+                          ("x-access-token:" + new String(t, StandardCharsets.UTF_8).trim())
+                              .getBytes(StandardCharsets.UTF_8));
+              // Only for this remote's URL: not for a submodule on another host or path.
+              config.add(
+                  new String[] {
+                    "http." + remote.withoutUserInfo() + ".extraHeader",
+                    "Authorization: Basic " + basic
+                  });
+              // git keeps a header it set for the URL after a redirect to another host: refuse
+              // redirects rather than hand the token to wherever the remote points.
+              config.add(new String[] {"http.followRedirects", "false"});
+            });
+    env.put("GIT_CONFIG_COUNT", String.valueOf(config.size()));
+    for (int i = 0; i < config.size(); i++) {
+      env.put("GIT_CONFIG_KEY_" + i, config.get(i)[0]);
+      env.put("GIT_CONFIG_VALUE_" + i, config.get(i)[1]);
+    }
+    // ssh without the builder's ~/.ssh or /etc/ssh config, never prompting; keys only from the
+    // agent.
+    env.put(
+        "GIT_SSH_COMMAND",
+        "ssh -F /dev/null -o StrictHostKeyChecking=accept-new -o BatchMode=yes"
+            + " -o UserKnownHostsFile="
+            + home.resolve("known_hosts"));
+    request.sshAgent().ifPresent(sock -> env.put("SSH_AUTH_SOCK", sock.toString()));
   }
 }

@@ -1,8 +1,8 @@
 package dev.slipway.engine.source;
 
 /**
- * A remote source (ADD of an http(s) or git URL) could not be fetched. Messages show URLs without
- * their user-info part, which may hold credentials.
+ * A remote source (ADD of an http(s) or git URL) could not be fetched. Messages show URLs with the
+ * credentials of their user-info part hidden ({@link UrlCredentials}).
  */
 public final class SourceFetchException extends RuntimeException {
 
@@ -14,8 +14,8 @@ public final class SourceFetchException extends RuntimeException {
     super(message, cause);
   }
 
-  /** {@code url} with any {@code user:password@} removed. */
+  /** {@code url} with the credentials of its user-info part hidden. */
   public static String redact(String url) {
-    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    return UrlCredentials.redact(url);
   }
 }

@@ -7,6 +7,7 @@ import dev.slipway.engine.content.BlobNotFoundException;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
+import dev.slipway.engine.content.InvalidContentException;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.content.Platform;
@@ -49,6 +50,35 @@ class ImageStoreTest {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("images.json", "images.json.lock");
     }
+  }
+
+  @Test
+  void eachNameKeepsItsOriginAndAnUnreadableOriginTableFailsClosed() throws Exception {
+    ContentStore content = ContentStore.open(state.resolve("content"));
+    ImageStore images = ImageStore.open(state.resolve("images"), content);
+    Image image = images.create(ImageConfig.scratch(Platform.parse("linux/amd64")), List.of());
+    images.tag("imported:1", image.descriptor());
+    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_WITH_CREDENTIALS);
+    images.tag("built:1", image.descriptor(), ImageOrigin.BUILT);
+
+    assertThat(images.lookupNamed("imported:1").orElseThrow().origin())
+        .isEqualTo(ImageOrigin.IMPORTED);
+    assertThat(images.lookupNamed("private:1").orElseThrow().origin())
+        .isEqualTo(ImageOrigin.PULLED_WITH_CREDENTIALS);
+    assertThat(images.lookupNamed("built:1").orElseThrow().origin()).isEqualTo(ImageOrigin.BUILT);
+    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_ANONYMOUSLY);
+    assertThat(images.lookupNamed("private:1").orElseThrow().origin().sharedWithEveryBuild())
+        .isTrue();
+    assertThat(images.remove("built:1")).isTrue();
+    images.tag("built:1", image.descriptor());
+    assertThat(images.lookupNamed("built:1").orElseThrow().origin())
+        .as("a removed name forgets its origin")
+        .isEqualTo(ImageOrigin.IMPORTED);
+
+    Files.writeString(state.resolve("images/origins.json"), "{broken");
+    assertThatThrownBy(() -> images.lookupNamed("imported:1"))
+        .isInstanceOf(InvalidContentException.class)
+        .hasMessageContaining("origins.json");
   }
 
   @Test

@@ -49,7 +49,7 @@ class ImageSourceTest {
     new ImageArchiveImporter(images)
         .importFrom(Busybox.ARCHIVE, ImportRequest.any().withName(BUSYBOX.resolvedName()));
     rig.baseImages =
-        (name, platform, pull, session, insecure) -> {
+        (name, platform, pull, registries) -> {
           if (!name.equals(BUSYBOX.resolvedName())) {
             throw BuildFailedException.of(
                 ErrorKind.ERROR_KIND_REGISTRY, name + ": not found in the test's image store");

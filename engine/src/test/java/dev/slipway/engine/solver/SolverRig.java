@@ -102,7 +102,7 @@ final class SolverRig implements AutoCloseable {
               Set.of(),
               Set.of(),
               false,
-              Set.of(),
+              dev.slipway.engine.registry.RegistryAccess.anonymous(),
               imported,
               leases.open());
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,17 @@ class HttpSourceFetcherTest {
     }
   }
 
+  private final HttpSourceFetcher fetcher = new HttpSourceFetcher(1L << 30);
+
+  @AfterEach
+  void closeTheFetcher() {
+    fetcher.close();
+  }
+
+  private HttpSourceFetcher fetcher() {
+    return fetcher;
+  }
+
   private static SourceOp.Http http(String path, String checksum, String filename, Integer mode) {
     return new SourceOp.Http(
         "http://127.0.0.1:" + port + path, checksum, filename, mode, VertexInfo.named("http"));
@@ -72,7 +84,7 @@ class HttpSourceFetcherTest {
   /** golden add-url: 0600, named after the URL, mtime from Last-Modified. */
   @Test
   void downloadsWithUrlNameMode0600AndLastModified() throws Exception {
-    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", null, null, null), into);
+    Path f = fetcher().fetch(http("/remote.txt", null, null, null), into).file();
     assertThat(f.getFileName()).hasToString("remote.txt");
     assertThat(Files.readString(f)).isEqualTo("remote content\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
@@ -85,7 +97,7 @@ class HttpSourceFetcherTest {
 
   @Test
   void explicitNameAndChmodWin() throws Exception {
-    Path f = new HttpSourceFetcher().fetch(http("/dir/other.txt", null, "renamed.txt", 0755), into);
+    Path f = fetcher().fetch(http("/dir/other.txt", null, "renamed.txt", 0755), into).file();
     assertThat(f.getFileName()).hasToString("renamed.txt");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rwxr-xr-x");
@@ -94,8 +106,7 @@ class HttpSourceFetcherTest {
   @Test
   void checksumIsVerified() throws Exception {
     String good = "sha256:b07a6fcd5ce6b1ee1a4c2a9b8ac4e8f1e1d9e1c5f6a7b8c9d0e1f2a3b4c5d6e7";
-    assertThatThrownBy(
-            () -> new HttpSourceFetcher().fetch(http("/remote.txt", good, null, null), into))
+    assertThatThrownBy(() -> fetcher().fetch(http("/remote.txt", good, null, null), into))
         .isInstanceOf(SourceFetchException.class)
         .hasMessageContaining("checksum mismatch")
         .hasMessageContaining("sha256:");
@@ -108,7 +119,7 @@ class HttpSourceFetcherTest {
                 .formatHex(
                     java.security.MessageDigest.getInstance("SHA-256")
                         .digest("remote content\n".getBytes()));
-    Path f = new HttpSourceFetcher().fetch(http("/remote.txt", actual, null, null), into);
+    Path f = fetcher().fetch(http("/remote.txt", actual, null, null), into).file();
     assertThat(Files.readString(f)).isEqualTo("remote content\n");
   }
 
@@ -121,9 +132,30 @@ class HttpSourceFetcherTest {
             null,
             null,
             VertexInfo.named("http"));
-    assertThatThrownBy(() -> new HttpSourceFetcher().fetch(missing, into))
+    assertThatThrownBy(() -> fetcher().fetch(missing, into))
         .isInstanceOf(SourceFetchException.class)
         .hasMessageContaining("404")
         .hasMessageNotContaining("s3cret");
+  }
+
+  /** An engine's exit does not wait for the HTTP client's selector thread (300 ms each). */
+  @Test
+  void closingStopsTheClientsThreads() throws Exception {
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    HttpSourceFetcher own = new HttpSourceFetcher(1L << 30);
+    own.fetch(http("/remote.txt", null, null, null), into);
+    java.util.List<Thread> started =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> !before.contains(t) && t.getName().startsWith("HttpClient-"))
+            .toList();
+    assertThat(started).as("the client's threads").isNotEmpty();
+    own.close();
+    for (Thread t : started) {
+      t.join(5000);
+      assertThat(t.isAlive()).as(t.getName() + " after close").isFalse();
+    }
+    assertThatThrownBy(() -> own.fetch(http("/remote.txt", null, null, null), into))
+        .isInstanceOf(SourceFetchException.class)
+        .hasMessageContaining("shutting down");
   }
 }

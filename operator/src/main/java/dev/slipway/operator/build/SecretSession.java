@@ -70,7 +70,10 @@ final class SecretSession implements BuildSession {
         "the operator takes no outputs; \"" + dest.dest() + "\" needs a volume or the CLI");
   }
 
-  /** Anonymous when the Builder names no Secret or the Secret is gone; malformed is an error. */
+  /**
+   * Anonymous when the Builder names no Secret. A named Secret that is gone, lacks the
+   * dockerconfigjson key or is malformed is an error naming it, never a quiet anonymous build.
+   */
   @Override
   public Optional<RegistryCredentials> registryCredentials(String host) throws SessionException {
     if (registryAuth == null) {
@@ -78,7 +81,16 @@ final class SecretSession implements BuildSession {
     }
     Optional<byte[]> config = secretValue(registryAuth, ".dockerconfigjson");
     if (config.isEmpty()) {
-      return Optional.empty();
+      throw new SessionException(
+          "the registry Secret "
+              + registryAuth
+              + " in "
+              + namespace
+              + " does not exist or has no .dockerconfigjson key; create it as a"
+              + " kubernetes.io/dockerconfigjson Secret (kubectl create secret docker-registry "
+              + registryAuth
+              + ") to reach "
+              + host);
     }
     return DockerConfig.parseWithoutHelpers(
             config.get(), "Secret " + registryAuth + " in " + namespace)

@@ -2,6 +2,7 @@ package dev.slipway.operator.builder;
 
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.BuilderCache;
+import dev.slipway.api.resource.BuilderLimits;
 import dev.slipway.api.resource.BuilderSpec;
 import dev.slipway.api.resource.SlipwayResources;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -194,7 +195,20 @@ public final class BuilderStatefulSet
         env.add(var("SLIPWAY_CACHE_KEEP_DURATION", cache.getKeepDuration()));
       }
     }
+    BuilderLimits limits = spec.getLimits();
+    if (limits != null) {
+      bytes(env, "SLIPWAY_MAX_DOWNLOAD_BYTES", limits.getMaxDownloadSize());
+      bytes(env, "SLIPWAY_MAX_ARCHIVE_BYTES", limits.getMaxArchiveSize());
+      bytes(env, "SLIPWAY_MAX_LOG_BYTES_PER_STEP", limits.getMaxLogSizePerStep());
+    }
     return env;
+  }
+
+  /** A limit in bytes, when the Builder sets it; unset, the builder's default applies. */
+  private static void bytes(List<EnvVar> env, String name, Quantity size) {
+    if (size != null) {
+      env.add(var(name, Quantity.getAmountInBytes(size).toBigInteger()));
+    }
   }
 
   private static EnvVar var(String name, Object value) {

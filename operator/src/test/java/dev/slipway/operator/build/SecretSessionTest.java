@@ -70,6 +70,20 @@ class SecretSessionTest {
   }
 
   @Test
+  void aNamedRegistrySecretThatIsGoneOrLacksItsKeyIsAnErrorNotAnonymous() {
+    secret("wrong-type", Map.of("token", "not a docker config"), Map.of());
+
+    for (String name : new String[] {"gone", "wrong-type"}) {
+      SecretSession session = new SecretSession(client, "default", Map.of(), name);
+      assertThatThrownBy(() -> session.registryCredentials("ghcr.io"))
+          .isInstanceOf(SessionException.class)
+          .hasMessageContaining("the registry Secret " + name + " in default")
+          .hasMessageContaining(".dockerconfigjson")
+          .hasMessageNotContaining("not a docker config");
+    }
+  }
+
+  @Test
   void contextsAgentsAndOutputsAreNotTheOperatorsToServe() {
     SecretSession session = new SecretSession(client, "default", Map.of(), null);
 

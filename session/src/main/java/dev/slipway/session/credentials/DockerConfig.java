@@ -113,6 +113,20 @@ public final class DockerConfig {
             null, source, "has an \"" + field + "\" that is not an object", false);
       }
     }
+    if (config.has("credsStore") && !config.get("credsStore").isTextual()) {
+      return new DockerConfig(null, source, "has a \"credsStore\" that is not a string", false);
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = config.path("credHelpers").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> helper = it.next();
+      if (!helper.getValue().isTextual()) {
+        return new DockerConfig(
+            null,
+            source,
+            "has a \"credHelpers\" entry for " + helper.getKey() + " that is not a string",
+            false);
+      }
+    }
     return new DockerConfig(config, source, null, helpersAllowed);
   }
 
@@ -126,10 +140,25 @@ public final class DockerConfig {
     String helper = find(config.path("credHelpers"), wanted).map(JsonNode::asText).orElse("");
     if (helper.isEmpty()) {
       Optional<JsonNode> auth = find(config.path("auths"), wanted);
-      if (auth.isPresent()) {
-        return fromAuthEntry(host, auth.get());
-      }
       helper = config.path("credsStore").asText("");
+      if (auth.isPresent()) {
+        Optional<RegistryCredentials> entry = fromAuthEntry(host, auth.get());
+        if (entry.isPresent()) {
+          return entry;
+        }
+        if (helper.isEmpty()) {
+          // docker leaves such an entry when a credsStore holds the login: it is no credential
+          throw new SessionException(
+              "the docker config "
+                  + source
+                  + ": the entry for "
+                  + host
+                  + " has no \"auth\", \"identitytoken\" or \"username\", and no credsStore"
+                  + " holds its login; log in again (docker login "
+                  + host
+                  + ") or remove the entry");
+        }
+      }
     }
     if (helper.isEmpty()) {
       return Optional.empty();
@@ -196,6 +225,18 @@ public final class DockerConfig {
       throw new SessionException(
           "the docker config " + source + ": the entry for " + host + " is not an object");
     }
+    for (String field : new String[] {"auth", "identitytoken", "username", "password"}) {
+      if (auth.has(field) && !auth.get(field).isTextual() && !auth.get(field).isNull()) {
+        throw new SessionException(
+            "the docker config "
+                + source
+                + ": the \""
+                + field
+                + "\" of "
+                + host
+                + " is not a string");
+      }
+    }
     if (!auth.path("identitytoken").asText("").isEmpty()) {
       return Optional.of(
           new RegistryCredentials(
@@ -260,9 +301,22 @@ public final class DockerConfig {
       if (p.exitValue() != 0) {
         return Optional.empty(); // helpers exit non-zero for "no credentials for this host"
       }
-      JsonNode answer = JSON.readTree(out);
-      String user = answer.path("Username").asText("");
-      String secret = answer.path("Secret").asText("");
+      JsonNode answer;
+      try {
+        answer = JSON.readTree(out);
+      } catch (IOException e) {
+        // the parser's message quotes the input, which holds the secret
+        throw new SessionException(command + " get answered with something that is not JSON");
+      }
+      if (answer == null
+          || !answer.isObject()
+          || !answer.path("Username").isTextual()
+          || !answer.path("Secret").isTextual()) {
+        throw new SessionException(
+            command + " get answered without a \"Username\" and \"Secret\" string");
+      }
+      String user = answer.get("Username").asText();
+      String secret = answer.get("Secret").asText();
       return Optional.of(new RegistryCredentials(user, secret, user.equals("<token>")));
     } catch (IOException e) {
       throw new SessionException(

@@ -12,6 +12,7 @@ import dev.slipway.engine.graph.MergeOp;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
+import dev.slipway.engine.source.UrlCredentials;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,7 +141,8 @@ final class CopyConverter {
       actions.addAll(contextActions(target, local));
     }
     String step = ctx.nextStep();
-    String text = ctx.stepText(meta, false, Set.of());
+    // A URL's credentials show nowhere: not in the step name, not in the image's history.
+    String text = UrlCredentials.redact(ctx.stepText(meta, false, Set.of()));
     Vertex base = c.link() ? new SourceOp.Scratch(VertexInfo.named("scratch")) : ctx.vertex();
     FileOp op = new FileOp(base, actions, ctx.info(meta, step + text));
     // BuildKit names the merge that applies a --link copy after the copy itself, same step
@@ -148,7 +150,9 @@ final class CopyConverter {
         c.link()
             ? new MergeOp(List.of(ctx.vertex(), op), ctx.info(meta, step + "LINK " + text))
             : op);
-    ctx.history(kw + " " + String.join(" ", shown) + " " + destRaw + " # buildkit", false);
+    ctx.history(
+        UrlCredentials.redact(kw + " " + String.join(" ", shown) + " " + destRaw + " # buildkit"),
+        false);
   }
 
   /** A heredoc source: a file made on scratch, expanded unless its delimiter was quoted. */
@@ -178,7 +182,7 @@ final class CopyConverter {
             checksum,
             filename,
             target.octalMode(),
-            VertexInfo.named("[internal] load " + src));
+            VertexInfo.named("[internal] load " + UrlCredentials.redact(src)));
     return target.action(http, "/" + filename, false, false);
   }
 
@@ -218,7 +222,11 @@ final class CopyConverter {
       ref = ctx.expand(c.checksum(), c.meta());
     }
     return new SourceOp.Git(
-        url, ref, subdir, c.keepGitDir(), VertexInfo.named("[internal] load git source " + url));
+        url,
+        ref,
+        subdir,
+        c.keepGitDir(),
+        VertexInfo.named("[internal] load git source " + UrlCredentials.redact(url)));
   }
 
   private static boolean isGit(String src) {
