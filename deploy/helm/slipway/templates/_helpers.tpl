@@ -93,12 +93,14 @@ The operator's least-privilege rules on the resources it reconciles, the same in
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# secrets: the Builder's token Secret is a dependent (list, watch, create); BuildRequests'
-# secretKeyRef and git Secrets are read (get) when a build asks for them. Never updated or
-# deleted: owner references delete token Secrets with their Builder.
+# secrets: read one by one (get), never listed or watched, so the operator holds no copy of the
+# cluster's Secrets. It creates each Builder's signing and TLS Secrets and each BuildRequest's
+# session Secret, and updates only those (after checking they are its own: a renewed certificate,
+# the grant of a build's next attempt). Never deleted: owner references delete them with their
+# Builder or BuildRequest.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create"]
+  verbs: ["get", "create", "update"]
 # pods: builder pods are watched for readiness and loss; never changed.
 - apiGroups: [""]
   resources: ["pods"]

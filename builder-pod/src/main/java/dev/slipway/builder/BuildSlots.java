@@ -30,8 +30,10 @@ final class BuildSlots {
     return maxParallel;
   }
 
-  /** Takes a slot for a new build, or refuses it with the status the client sees. */
-  synchronized RunningBuild start(SolveRequest request) throws StatusException {
+  /**
+   * Takes a slot for a new build of {@code owner}, or refuses it with the status the client sees.
+   */
+  synchronized RunningBuild start(SolveRequest request, String owner) throws StatusException {
     if (request.getBuildId().isBlank()) {
       throw Status.INVALID_ARGUMENT
           .withDescription("the request has no build_id; choose a unique one per build")
@@ -54,7 +56,7 @@ final class BuildSlots {
           .asException();
     }
     running++;
-    RunningBuild build = new RunningBuild(request);
+    RunningBuild build = new RunningBuild(request, owner);
     builds.put(build.id(), build);
     forgetOldest();
     return build;

@@ -6,9 +6,8 @@ import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.EngineLimits;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.snapshot.SnapshotterMode;
-import java.io.IOException;
+import dev.slipway.session.auth.CallerSource;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +48,59 @@ public final class BuilderMain implements Callable<Integer> {
   Path state;
 
   @Option(
+      names = "--auth-public-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_AUTH_PUBLIC_KEY}",
+      description =
+          "PEM public key of the operator's grant signer: callers present short-lived grants"
+              + " signed with it (needs --auth-audience).")
+  Path authPublicKey;
+
+  @Option(
+      names = "--auth-audience",
+      paramLabel = "NAME",
+      defaultValue = "${env:SLIPWAY_AUTH_AUDIENCE}",
+      description = "The audience grants must be made for: this Builder's name.")
+  String authAudience;
+
+  @Option(
       names = "--token-file",
       paramLabel = "FILE",
       defaultValue = "${env:SLIPWAY_TOKEN_FILE}",
-      description = "File holding the bearer token that clients must present.")
+      description =
+          "Local development: one bearer token; whoever holds it is this builder's single user,"
+              + " with every right.")
   Path tokenFile;
+
+  @Option(
+      names = "--insecure-no-auth",
+      defaultValue = "${env:SLIPWAY_INSECURE_NO_AUTH:-false}",
+      description =
+          "Local development: serve without any authentication. Only with loopback --listen"
+              + " addresses.")
+  boolean insecureNoAuth;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_TLS_CERT}",
+      description = "PEM certificate chain to serve TLS with (needs --tls-key).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_TLS_KEY}",
+      description = "PEM (PKCS#8) private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--session-attach-wait",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:SLIPWAY_SESSION_ATTACH_WAIT:-60}",
+      description =
+          "How long a build waits for the session it names to attach. Default: ${DEFAULT-VALUE}.")
+  int sessionAttachWaitSeconds;
 
   @Option(
       names = "--max-builds",
@@ -186,28 +233,41 @@ public final class BuilderMain implements Callable<Integer> {
           new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
     }
     EngineConfig config = engineConfig();
-    Optional<String> token = readToken();
-    if (token.isEmpty()) {
+    List<InetSocketAddress> addresses =
+        listen.stream().map(a -> address("--listen", a)).distinct().toList();
+    Optional<InetSocketAddress> metricsAddress =
+        Optional.ofNullable(metricsListen)
+            .filter(s -> !s.isBlank())
+            .map(s -> address("--metrics-listen", s));
+    Optional<PruneRequest> gc = garbageCollection();
+    // Who may call is settled before the engine opens or anything listens.
+    CallerSource callers = callers(addresses);
+    Optional<BuilderServer.Tls> tls = tls();
+    if (tls.isEmpty() && !insecureNoAuth && addresses.stream().anyMatch(a -> !isLoopback(a))) {
       System.err.println(
-          "slipway-builder: WARNING: no --token-file; anyone who can reach "
-              + String.join(", ", listen)
-              + " can run builds here");
+          "slipway-builder: WARNING: no --tls-cert; credentials and secrets cross the network in"
+              + " clear to "
+              + String.join(", ", listen));
+    }
+    if (insecureNoAuth) {
+      System.err.println(
+          "slipway-builder: WARNING: --insecure-no-auth; anyone on this machine can run builds and"
+              + " read every build here");
     }
     String version = Version.current();
-    Optional<PruneRequest> gc = garbageCollection();
     try (Engine engine = Engine.open(config);
         CacheCollector collector = new CacheCollector(engine, gc)) {
       BuilderServer server =
           new BuilderServer(
               engine,
               new BuilderServer.Settings(
-                  listen.stream().map(a -> address("--listen", a)).distinct().toList(),
-                  token,
+                  addresses,
+                  callers,
+                  tls,
                   maxBuilds,
-                  Optional.ofNullable(metricsListen)
-                      .filter(s -> !s.isBlank())
-                      .map(s -> address("--metrics-listen", s)),
+                  metricsAddress,
                   Duration.ofSeconds(sessionTimeoutSeconds),
+                  Duration.ofSeconds(sessionAttachWaitSeconds),
                   version));
       Thread stop =
           new Thread(
@@ -239,16 +299,38 @@ public final class BuilderMain implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<String> readToken() throws IOException {
-    if (tokenFile == null) {
+  private CallerSource callers(List<InetSocketAddress> addresses) {
+    try {
+      return BuilderAuth.choose(
+          Optional.ofNullable(authPublicKey),
+          Optional.ofNullable(authAudience).filter(a -> !a.isBlank()),
+          Optional.ofNullable(tokenFile),
+          insecureNoAuth,
+          addresses);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+  }
+
+  private static boolean isLoopback(InetSocketAddress a) {
+    return a.getAddress() != null && a.getAddress().isLoopbackAddress();
+  }
+
+  private Optional<BuilderServer.Tls> tls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null) {
       return Optional.empty();
     }
-    String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
-    if (token.isEmpty()) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this), "--token-file " + tokenFile + " is empty; put a token in it");
+    for (Path f : List.of(tlsCert, tlsKey)) {
+      if (!Files.isReadable(f)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "TLS file " + f + " is missing or unreadable");
+      }
     }
-    return Optional.of(token);
+    return Optional.of(new BuilderServer.Tls(tlsCert, tlsKey));
   }
 
   private InetSocketAddress address(String flag, String hostPort) {

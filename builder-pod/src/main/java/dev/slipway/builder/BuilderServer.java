@@ -3,17 +3,18 @@ package dev.slipway.builder;
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.session.v1.SessionGrpc;
 import dev.slipway.engine.Engine;
+import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.SessionRegistry;
 import dev.slipway.session.builder.SessionService;
 import io.grpc.Server;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +24,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The builder's gRPC server around one engine: Control and Session (behind the token when one is
- * configured), the standard health service (open, for probes), and the metrics endpoint.
+ * The builder's gRPC server around one engine: Control and Session (every call authenticated to a
+ * caller, over TLS when configured), the standard health service (open, for probes), and the
+ * metrics endpoint.
  */
 final class BuilderServer implements AutoCloseable {
   private final Server server;
@@ -39,13 +41,23 @@ final class BuilderServer implements AutoCloseable {
   /**
    * @param listen the addresses to serve on, at least one, without duplicates
    */
+  /**
+   * @param callers who may call Control and Session, and as whom
+   * @param tls the certificate chain and key to serve TLS with; plaintext when empty
+   * @param sessionAttachWait how long a Solve waits for the session it names
+   */
   record Settings(
       List<InetSocketAddress> listen,
-      Optional<String> token,
+      CallerSource callers,
+      Optional<Tls> tls,
       int maxBuilds,
       Optional<InetSocketAddress> metricsListen,
       Duration sessionTimeout,
+      Duration sessionAttachWait,
       String version) {}
+
+  /** PEM files: the server's certificate chain and its PKCS#8 private key. */
+  record Tls(Path certChain, Path privateKey) {}
 
   BuilderServer(Engine engine, Settings settings) throws IOException {
     slots = new BuildSlots(settings.maxBuilds());
@@ -61,7 +73,14 @@ final class BuilderServer implements AutoCloseable {
         });
     ControlService control =
         new ControlService(
-            engine, slots, sessions, metrics, buildThreads, timer, settings.version());
+            engine,
+            slots,
+            sessions,
+            metrics,
+            buildThreads,
+            timer,
+            settings.version(),
+            settings.sessionAttachWait());
     SessionService session =
         new SessionService(sessions, settings.sessionTimeout(), metrics, timer);
     NettyServerBuilder b =
@@ -72,8 +91,13 @@ final class BuilderServer implements AutoCloseable {
             .keepAliveTimeout(20, TimeUnit.SECONDS)
             .addService(health.getHealthService());
     settings.listen().stream().skip(1).forEach(b::addListenAddress);
-    b.addService(guarded(control.bindService(), settings.token()));
-    b.addService(guarded(session.bindService(), settings.token()));
+    settings
+        .tls()
+        .ifPresent(t -> b.useTransportSecurity(t.certChain().toFile(), t.privateKey().toFile()));
+    // Control and Session only through CallerAuth: both read the caller it puts in the context.
+    CallerAuth auth = new CallerAuth(settings.callers());
+    b.addService(ServerInterceptors.intercept(control.bindService(), auth));
+    b.addService(ServerInterceptors.intercept(session.bindService(), auth));
     server = b.build().start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(ControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -83,15 +107,6 @@ final class BuilderServer implements AutoCloseable {
             ? new MetricsEndpoint(
                 settings.metricsListen().get(), metrics, () -> !server.isShutdown())
             : null;
-  }
-
-  private static ServerServiceDefinition guarded(
-      ServerServiceDefinition service, Optional<String> token) {
-    if (token.isEmpty()) {
-      return service;
-    }
-    ServerInterceptor auth = new BearerTokenAuth(token.get());
-    return ServerInterceptors.intercept(service, auth);
   }
 
   /** The port of the first address (port 0 there: the one picked). */

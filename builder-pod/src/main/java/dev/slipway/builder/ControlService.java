@@ -21,9 +21,13 @@ import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
+import dev.slipway.session.auth.Caller;
+import dev.slipway.session.auth.GrantScope;
 import dev.slipway.session.builder.AttachedSession;
+import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.GrpcBuildSession;
 import dev.slipway.session.builder.NoClientSession;
+import dev.slipway.session.builder.SessionBusyException;
 import dev.slipway.session.builder.SessionRegistry;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -47,12 +51,6 @@ import java.util.concurrent.TimeUnit;
 final class ControlService extends ControlGrpc.ControlImplBase {
   private static final System.Logger LOG = System.getLogger(ControlService.class.getName());
 
-  /**
-   * How long Solve waits for the session it names: a CLI building through a cluster first sees the
-   * operator's choice of pod, then opens a port-forward and attaches.
-   */
-  private static final Duration SESSION_ATTACH_WAIT = Duration.ofSeconds(60);
-
   private final Engine engine;
   private final BuildSlots slots;
   private final SessionRegistry sessions;
@@ -61,6 +59,12 @@ final class ControlService extends ControlGrpc.ControlImplBase {
   private final ScheduledExecutorService timer;
   private final String version;
 
+  /**
+   * How long Solve waits for the session it names: a CLI building through a cluster first sees the
+   * operator's choice of pod, then opens a port-forward and attaches.
+   */
+  private final Duration sessionAttachWait;
+
   ControlService(
       Engine engine,
       BuildSlots slots,
@@ -68,7 +72,8 @@ final class ControlService extends ControlGrpc.ControlImplBase {
       BuilderMetrics metrics,
       ExecutorService buildThreads,
       ScheduledExecutorService timer,
-      String version) {
+      String version,
+      Duration sessionAttachWait) {
     this.engine = engine;
     this.slots = slots;
     this.sessions = sessions;
@@ -76,16 +81,19 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     this.buildThreads = buildThreads;
     this.timer = timer;
     this.version = version;
+    this.sessionAttachWait = sessionAttachWait;
   }
 
   @Override
   public void solve(SolveRequest request, StreamObserver<SolveEvent> responses) {
     ServerCallStreamObserver<SolveEvent> call = (ServerCallStreamObserver<SolveEvent>) responses;
+    Caller caller = caller();
     SolveRequest prepared;
     Optional<AttachedSession> client;
     try {
+      mayRun(caller, request);
       prepared = ClientOutputs.prepare(request);
-      client = session(request);
+      client = session(caller, request);
     } catch (StatusException e) {
       call.onError(e);
       return;
@@ -96,8 +104,9 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     }
     RunningBuild build;
     try {
-      build = slots.start(prepared);
+      build = slots.start(prepared, caller.principal());
     } catch (StatusException e) {
+      client.ifPresent(AttachedSession::release);
       call.onError(e);
       return;
     }
@@ -116,19 +125,44 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     buildThreads.execute(() -> run(build, session, client));
   }
 
-  private Optional<AttachedSession> session(SolveRequest request)
+  /** A Solve needs the BUILD scope, and a build-bound caller may run only its own build. */
+  private static void mayRun(Caller caller, SolveRequest request) throws StatusException {
+    if (!caller.allows(GrantScope.BUILD)) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("starting a build needs a grant with the BUILD scope")
+          .asException();
+    }
+    if (!caller.mayRun(request.getBuildId())) {
+      throw Status.PERMISSION_DENIED
+          .withDescription(
+              "this grant is for build "
+                  + caller.buildId().orElseThrow()
+                  + ", not "
+                  + request.getBuildId()
+                  + "; ask for a grant for this build")
+          .asException();
+    }
+  }
+
+  /** The session the request names, if it is one this caller attached and no build is using. */
+  private Optional<AttachedSession> session(Caller caller, SolveRequest request)
       throws StatusException, InterruptedException {
     if (request.getSessionId().isEmpty()) {
       return Optional.empty();
     }
-    Optional<AttachedSession> s = sessions.await(request.getSessionId(), SESSION_ATTACH_WAIT);
+    Optional<AttachedSession> s;
+    try {
+      s = sessions.claim(caller, request.getSessionId(), sessionAttachWait);
+    } catch (SessionBusyException e) {
+      throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asException();
+    }
     if (s.isEmpty()) {
       throw Status.FAILED_PRECONDITION
           .withDescription(
               "session "
                   + request.getSessionId()
-                  + " is not attached to this builder; open Session.Attach with that id before"
-                  + " Solve")
+                  + " is not attached to this builder by this caller; open Session.Attach with"
+                  + " that id, with the same credential, before Solve")
           .asException();
     }
     return s;
@@ -196,6 +230,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
       if (session instanceof AutoCloseable c) {
         closeQuietly(c);
       }
+      client.ifPresent(AttachedSession::release);
       last.setTime(now());
       slots.finished(build);
       build.finish(last.build(), state);
@@ -228,7 +263,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<SolveEvent> responses) {
     ServerCallStreamObserver<SolveEvent> call = (ServerCallStreamObserver<SolveEvent>) responses;
-    Optional<RunningBuild> build = slots.get(request.getBuildId());
+    Optional<RunningBuild> build = visible(caller(), request.getBuildId());
     if (build.isEmpty()) {
       call.onError(notFound(request.getBuildId()));
       return;
@@ -239,7 +274,9 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void cancel(CancelRequest request, StreamObserver<CancelResponse> responses) {
-    Optional<RunningBuild> build = slots.get(request.getBuildId()).filter(RunningBuild::isRunning);
+    // Another caller's build is answered as an unknown one: not cancelled, nothing revealed.
+    Optional<RunningBuild> build =
+        visible(caller(), request.getBuildId()).filter(RunningBuild::isRunning);
     build.ifPresent(
         b ->
             b.cancellation()
@@ -252,13 +289,17 @@ final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void listBuilds(ListBuildsRequest request, StreamObserver<ListBuildsResponse> responses) {
     ListBuildsResponse.Builder r = ListBuildsResponse.newBuilder();
-    slots.all().forEach(b -> r.addBuilds(b.summary()));
+    visible(caller()).forEach(b -> r.addBuilds(b.summary()));
     responses.onNext(r.build());
     responses.onCompleted();
   }
 
   @Override
   public void diskUsage(DiskUsageRequest request, StreamObserver<DiskUsageResponse> responses) {
+    if (!caller().allows(GrantScope.ADMIN)) {
+      responses.onError(adminOnly("DiskUsage"));
+      return;
+    }
     if (request.getFiltersCount() > 0) {
       responses.onError(
           Status.UNIMPLEMENTED
@@ -279,6 +320,10 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void prune(PruneRequest request, StreamObserver<PruneResponse> responses) {
+    if (!caller().allows(GrantScope.ADMIN)) {
+      responses.onError(adminOnly("Prune"));
+      return;
+    }
     try {
       responses.onNext(engine.prune(request));
       responses.onCompleted();
@@ -302,7 +347,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
             .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
-            .addAllRecentContextKeys(recentContextKeys());
+            .addAllRecentContextKeys(recentContextKeys(caller()));
     try {
       info.setCacheBytes(engine.diskUsage().getTotalBytes());
     } catch (IOException e) {
@@ -312,14 +357,36 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     responses.onCompleted();
   }
 
-  /** The context keys of the builds this builder knows, newest first, each once. */
-  private List<String> recentContextKeys() {
-    return slots.all().stream()
+  /** The context keys of the builds this caller may see, newest first, each once. */
+  private List<String> recentContextKeys(Caller caller) {
+    return visible(caller).stream()
         .sorted(java.util.Comparator.comparing(RunningBuild::started).reversed())
         .map(b -> b.request().getContextKey())
         .filter(k -> !k.isEmpty())
         .distinct()
         .toList();
+  }
+
+  /** The caller the CallerAuth interceptor let in; every Control call goes through it. */
+  private static Caller caller() {
+    return CallerAuth.current()
+        .orElseThrow(() -> new IllegalStateException("Control is served without CallerAuth"));
+  }
+
+  /** The build {@code id} if this caller may see it; another caller's is as absent as unknown. */
+  private Optional<RunningBuild> visible(Caller caller, String id) {
+    return slots.get(id).filter(b -> caller.mayWatch(b.owner(), b.id()));
+  }
+
+  private List<RunningBuild> visible(Caller caller) {
+    return slots.all().stream().filter(b -> caller.mayWatch(b.owner(), b.id())).toList();
+  }
+
+  private static StatusException adminOnly(String call) {
+    return Status.PERMISSION_DENIED
+        .withDescription(
+            call + " concerns every build's cache; it needs a grant with the ADMIN scope")
+        .asException();
   }
 
   private static StatusException notFound(String id) {

@@ -20,6 +20,7 @@ import java.util.Set;
  */
 final class RunningBuild {
   private final SolveRequest request;
+  private final String owner;
   private final BuildCancellation cancellation = new BuildCancellation();
   private final Instant started = Instant.now();
   private final List<SolveEvent> events = new ArrayList<>();
@@ -30,8 +31,14 @@ final class RunningBuild {
   private BuildState state = BuildState.BUILD_STATE_RUNNING;
   private Instant completed;
 
-  RunningBuild(SolveRequest request) {
+  RunningBuild(SolveRequest request, String owner) {
     this.request = request;
+    this.owner = owner;
+  }
+
+  /** The principal that started the build; only it (or an admin) may see or cancel it. */
+  String owner() {
+    return owner;
   }
 
   String id() {

@@ -16,7 +16,7 @@ class BuildSlotsTest {
   void refusesARequestWithoutABuildId() {
     BuildSlots slots = new BuildSlots(2);
 
-    assertThatThrownBy(() -> slots.start(request(" ")))
+    assertThatThrownBy(() -> slots.start(request(" "), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
@@ -27,10 +27,10 @@ class BuildSlotsTest {
   @Test
   void refusesABuildIdItKnowsEvenAfterThatBuildFinished() throws Exception {
     BuildSlots slots = new BuildSlots(2);
-    RunningBuild first = slots.start(request("b1"));
+    RunningBuild first = slots.start(request("b1"), "alice");
     end(slots, first);
 
-    assertThatThrownBy(() -> slots.start(request("b1")))
+    assertThatThrownBy(() -> slots.start(request("b1"), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS))
@@ -40,10 +40,10 @@ class BuildSlotsTest {
   @Test
   void refusesBeyondItsMaximumAndAdmitsAgainOnceABuildEnds() throws Exception {
     BuildSlots slots = new BuildSlots(2);
-    RunningBuild one = slots.start(request("one"));
-    slots.start(request("two"));
+    RunningBuild one = slots.start(request("one"), "alice");
+    slots.start(request("two"), "alice");
 
-    assertThatThrownBy(() -> slots.start(request("three")))
+    assertThatThrownBy(() -> slots.start(request("three"), "alice"))
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
@@ -53,7 +53,7 @@ class BuildSlotsTest {
 
     end(slots, one);
     assertThat(slots.running()).isEqualTo(1);
-    assertThat(slots.start(request("three")).id()).isEqualTo("three");
+    assertThat(slots.start(request("three"), "alice").id()).isEqualTo("three");
     assertThat(slots.running()).isEqualTo(2);
     assertThat(slots.all()).extracting(RunningBuild::id).containsExactly("one", "two", "three");
   }
@@ -61,11 +61,11 @@ class BuildSlotsTest {
   @Test
   void keepsTheNewestHundredFinishedBuildsAndEveryRunningOne() throws Exception {
     BuildSlots slots = new BuildSlots(1000);
-    RunningBuild stillRunning = slots.start(request("running"));
+    RunningBuild stillRunning = slots.start(request("running"), "alice");
     for (int i = 0; i < 105; i++) {
-      end(slots, slots.start(request("done-" + i)));
+      end(slots, slots.start(request("done-" + i), "alice"));
     }
-    slots.start(request("last"));
+    slots.start(request("last"), "alice");
 
     assertThat(slots.get("running")).contains(stillRunning);
     assertThat(slots.get("done-4")).as("the oldest finished are forgotten").isEmpty();

@@ -3,6 +3,7 @@ package dev.slipway.builder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.engine.EngineLimits;
+import dev.slipway.session.auth.GrantSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -35,7 +36,14 @@ class BuilderMainTest {
   void refusesAnEmptyTokenFile() throws Exception {
     Path token = Files.writeString(dir.resolve("token"), "  \n");
 
-    assertThat(run("--state", dir.resolve("state").toString(), "--token-file", token.toString()))
+    assertThat(
+            run(
+                "--state",
+                dir.resolve("state").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--token-file",
+                token.toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--token-file " + token + " is empty");
   }
@@ -78,6 +86,92 @@ class BuilderMainTest {
 
     assertThat(shared.engineConfig().allowInsecureEntitlement()).as("the default").isFalse();
     assertThat(trusted.engineConfig().allowInsecureEntitlement()).isTrue();
+  }
+
+  @Test
+  void refusesToStartWithoutAuthentication() {
+    assertThat(run("--state", dir.resolve("state").toString(), "--listen", "127.0.0.1:0"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("this builder has no authentication: give --auth-public-key FILE")
+        .contains("--insecure-no-auth");
+    assertThat(dir.resolve("state")).as("nothing was opened").doesNotExist();
+  }
+
+  @Test
+  void refusesInsecureNoAuthOnANonLoopbackAddress() {
+    assertThat(
+            run(
+                "--state",
+                dir.resolve("state").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--listen",
+                "0.0.0.0:0",
+                "--insecure-no-auth"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--insecure-no-auth serves anyone who can connect")
+        .contains("not 0.0.0.0");
+  }
+
+  @Test
+  void refusesAPublicKeyWithoutItsAudience() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.pem"), GrantSigner.generate().publicKeyPem());
+
+    assertThat(run("--state", dir.toString(), "--auth-public-key", key.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--auth-public-key and --auth-audience go together");
+  }
+
+  @Test
+  void refusesAPublicKeyThatIsNotOne() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n");
+
+    assertThat(
+            run(
+                "--state",
+                dir.toString(),
+                "--auth-public-key",
+                key.toString(),
+                "--auth-audience",
+                "b"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--auth-public-key " + key + ": ");
+  }
+
+  @Test
+  void refusesGrantsAndASharedTokenTogether() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.pem"), GrantSigner.generate().publicKeyPem());
+    Path token = Files.writeString(dir.resolve("token"), "t");
+
+    assertThat(
+            run(
+                "--state",
+                dir.toString(),
+                "--auth-public-key",
+                key.toString(),
+                "--auth-audience",
+                "b",
+                "--token-file",
+                token.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("choose one of --auth-public-key");
+  }
+
+  @Test
+  void refusesACertificateWithoutItsKey() throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "t");
+
+    assertThat(
+            run(
+                "--state",
+                dir.toString(),
+                "--token-file",
+                token.toString(),
+                "--tls-cert",
+                dir.resolve("cert.pem").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
   }
 
   @Test

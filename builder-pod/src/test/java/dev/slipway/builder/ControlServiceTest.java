@@ -23,14 +23,18 @@ import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.content.Platform;
+import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.SessionRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -65,9 +69,16 @@ class ControlServiceTest {
     SessionRegistry sessions = new SessionRegistry();
     metrics = new BuilderMetrics(slots::running, sessions::active);
     ControlService service =
-        new ControlService(engine, slots, sessions, metrics, buildThreads, timer, "1.2.3");
+        new ControlService(
+            engine, slots, sessions, metrics, buildThreads, timer, "1.2.3", Duration.ofSeconds(60));
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .addService(
+                ServerInterceptors.intercept(
+                    service, new CallerAuth(CallerSource.anyone("tester"))))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).build();
     control = ControlGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
   }

@@ -16,6 +16,7 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
+import dev.slipway.session.auth.CallerSource;
 import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -56,9 +57,11 @@ class DetachedBuildTest {
             engine,
             new BuilderServer.Settings(
                 List.of(new InetSocketAddress("127.0.0.1", 0)),
+                CallerSource.anyone("tester"),
                 Optional.empty(),
                 2,
                 Optional.empty(),
+                Duration.ofSeconds(60),
                 Duration.ofSeconds(60),
                 "test"));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

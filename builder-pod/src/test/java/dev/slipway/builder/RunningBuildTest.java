@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class RunningBuildTest {
   private final RunningBuild build =
-      new RunningBuild(SolveRequest.newBuilder().setBuildId("b1").setContextKey("ctx-1").build());
+      new RunningBuild(
+          SolveRequest.newBuilder().setBuildId("b1").setContextKey("ctx-1").build(), "alice");
 
   @Test
   void theSummaryCountsStepsDoneAndCachedOncePerVertex() {

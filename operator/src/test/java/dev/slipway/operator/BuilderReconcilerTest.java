@@ -51,12 +51,38 @@ class BuilderReconcilerTest {
         .containsExactly(
             "--listen",
             "0.0.0.0:7777",
+            "--metrics-listen",
+            "0.0.0.0:7778",
             "--state",
             "/var/lib/slipway",
-            "--token-file",
-            "/etc/slipway/token");
+            "--auth-public-key",
+            "/etc/slipway/tls/auth.pub",
+            "--auth-audience",
+            "slipway-builder:create/pool",
+            "--tls-cert",
+            "/etc/slipway/tls/tls.crt",
+            "--tls-key",
+            "/etc/slipway/tls/tls.key");
     assertThat(container.getSecurityContext().getPrivileged()).isTrue();
-    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(7777);
+    var podSpec = set.getSpec().getTemplate().getSpec();
+    assertThat(podSpec.getAutomountServiceAccountToken())
+        .as("the builder never calls the API: no ServiceAccount token in the pod")
+        .isFalse();
+    assertThat(podSpec.getHostPID()).isFalse();
+    assertThat(podSpec.getHostIPC()).isFalse();
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("health");
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("grpc:7777", "health:7778");
+    assertThat(podSpec.getVolumes())
+        .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+        .as("the pods mount the TLS Secret, never the signing Secret")
+        .containsExactly("pool-slipway-tls");
+    assertThat(podSpec.getVolumes().get(0).getSecret().getItems())
+        .extracting(i -> i.getKey())
+        .containsExactly("auth.pub", "tls.crt", "tls.key");
     assertThat(set.getSpec().getVolumeClaimTemplates())
         .singleElement()
         .satisfies(
@@ -68,9 +94,13 @@ class BuilderReconcilerTest {
     PodDisruptionBudget pdb =
         client.policy().v1().podDisruptionBudget().inNamespace(c.namespace).withName("pool").get();
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
-    Secret token = client.secrets().inNamespace(c.namespace).withName("pool-token").get();
-    assertThat(token.getData().get("token")).isNotBlank();
-    for (HasMetadata owned : new HasMetadata[] {set, service, pdb, token}) {
+    assertThat(client.secrets().inNamespace(c.namespace).withName("pool-token").get())
+        .as("no shared token Secret any more")
+        .isNull();
+    Secret signing =
+        client.secrets().inNamespace(c.namespace).withName("pool-slipway-signing").get();
+    Secret tls = client.secrets().inNamespace(c.namespace).withName("pool-slipway-tls").get();
+    for (HasMetadata owned : new HasMetadata[] {set, service, pdb, signing, tls}) {
       assertThat(owned.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
@@ -134,10 +164,10 @@ class BuilderReconcilerTest {
               assertThat(e.getName()).isEqualTo("POD_IP");
               assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
             });
+    assertThat(container.getArgs()).containsSubsequence("--metrics-listen", "$(POD_IP):17778");
     assertThat(container.getPorts())
-        .singleElement()
-        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(17777));
-    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(17777);
+        .extracting(p -> p.getContainerPort())
+        .containsExactly(17777, 17778);
     assertThat(client.services().inNamespace(c.namespace).withName("node").get())
         .satisfies(s -> assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(17777));
   }
@@ -226,14 +256,14 @@ class BuilderReconcilerTest {
     var c = cluster = OperatorHarness.withFakePods(client, "scale", 2);
     c.createBuilder("pool", 1, 2);
     await("one pod", WAIT, () -> readyReplicas(c) == 1);
-    String token =
+    String signingKey =
         client
             .secrets()
             .inNamespace(c.namespace)
-            .withName("pool-token")
+            .withName("pool-slipway-signing")
             .get()
             .getData()
-            .get("token");
+            .get("signing.pem");
 
     c.editBuilder("pool", s -> s.setReplicas(3));
     await(
@@ -288,12 +318,12 @@ class BuilderReconcilerTest {
             client
                 .secrets()
                 .inNamespace(c.namespace)
-                .withName("pool-token")
+                .withName("pool-slipway-signing")
                 .get()
                 .getData()
-                .get("token"))
-        .as("the token is generated once")
-        .isEqualTo(token);
+                .get("signing.pem"))
+        .as("the signing key is generated once")
+        .isEqualTo(signingKey);
   }
 
   @Test

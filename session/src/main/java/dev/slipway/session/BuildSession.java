@@ -32,4 +32,12 @@ public interface BuildSession {
 
   /** Credentials for a registry host, or empty to go anonymous. */
   Optional<RegistryCredentials> registryCredentials(String host) throws SessionException;
+
+  /**
+   * Who the build belongs to, for keeping what one owner's builds leave on the builder (context
+   * mirrors) apart from another's. A builder's session answers its authenticated principal.
+   */
+  default String ownerKey() {
+    return "local";
+  }
 }

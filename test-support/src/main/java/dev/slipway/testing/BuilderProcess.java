@@ -30,11 +30,14 @@ public final class BuilderProcess implements AutoCloseable {
   private final int metricsPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private BuilderProcess(Process process, Path log, int port, int metricsPort) {
+  private final boolean tls;
+
+  private BuilderProcess(Process process, Path log, int port, int metricsPort, boolean tls) {
     this.process = process;
     this.log = log;
     this.port = port;
     this.metricsPort = metricsPort;
+    this.tls = tls;
   }
 
   /**
@@ -46,21 +49,33 @@ public final class BuilderProcess implements AutoCloseable {
    */
   public static BuilderProcess start(
       Path repo, Path state, Path tokenFile, Map<String, String> environment) throws IOException {
+    return start(repo, state, List.of("--token-file", tokenFile.toString()), environment);
+  }
+
+  /**
+   * Starts the builder with {@code authFlags} deciding who may call it and how: {@code
+   * --auth-public-key FILE --auth-audience NAME} (grants), {@code --token-file FILE} (the dev
+   * token) or {@code --insecure-no-auth}, each optionally with {@code --tls-cert FILE --tls-key
+   * FILE}.
+   */
+  public static BuilderProcess start(
+      Path repo, Path state, List<String> authFlags, Map<String, String> environment)
+      throws IOException {
     Path log = state.resolveSibling(state.getFileName() + ".log");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                repo.resolve("bin/slipway-builder").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--state",
+                state.toString()));
+    args.addAll(authFlags);
+    boolean tls = authFlags.contains("--tls-cert");
     ProcessBuilder command =
-        new ProcessBuilder(
-                List.of(
-                    repo.resolve("bin/slipway-builder").toString(),
-                    "--listen",
-                    "127.0.0.1:0",
-                    "--metrics-listen",
-                    "127.0.0.1:0",
-                    "--state",
-                    state.toString(),
-                    "--token-file",
-                    tokenFile.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
     command.environment().putAll(environment);
     Process process = command.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -72,7 +87,8 @@ public final class BuilderProcess implements AutoCloseable {
               process,
               log,
               Integer.parseInt(listening.group(1)),
-              Integer.parseInt(listening.group(2)));
+              Integer.parseInt(listening.group(2)),
+              tls);
         }
         Thread.sleep(100);
       }
@@ -88,9 +104,9 @@ public final class BuilderProcess implements AutoCloseable {
     return port;
   }
 
-  /** What {@code slipway build --builder} takes. */
+  /** What {@code slipway build --builder} takes: grpcs:// when the builder serves TLS. */
   public String address() {
-    return "grpc://127.0.0.1:" + port;
+    return (tls ? "grpcs" : "grpc") + "://127.0.0.1:" + port;
   }
 
   /** What the builder printed so far, for assertions and failure messages. */

@@ -25,6 +25,11 @@ public class BuildRequestStatus {
   @JsonPropertyDescription("The build's id on the builder pod.")
   private String buildId;
 
+  @JsonPropertyDescription(
+      "The Secret in this namespace that holds the credential for this build's session (a grant"
+          + " for this build id only, and the builder's CA certificate); the slipway CLI reads it.")
+  private String sessionSecret;
+
   @JsonPropertyDescription("Place in the Builder's queue while Queued (1 is next).")
   private Integer queuePosition;
 
@@ -68,6 +73,14 @@ public class BuildRequestStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getSessionSecret() {
+    return sessionSecret;
+  }
+
+  public void setSessionSecret(String sessionSecret) {
+    this.sessionSecret = sessionSecret;
   }
 
   public String getBuilderPod() {

@@ -19,8 +19,11 @@ public final class SlipwayResources {
   /** The name of that port on the builder container; the operator and the CLI read it there. */
   public static final String BUILDER_PORT_NAME = "grpc";
 
-  /** The key of a Builder's bearer token in its token Secret. */
-  public static final String BUILDER_TOKEN_KEY = "token";
+  /** Keys of a BuildRequest's session Secret ({@link #sessionSecret}). */
+  public static final String SESSION_TOKEN_KEY = "token";
+
+  public static final String SESSION_CA_KEY = "ca.crt";
+  public static final String SESSION_BUILD_ID_KEY = "build-id";
 
   private SlipwayResources() {}
 
@@ -34,8 +37,20 @@ public final class SlipwayResources {
         .orElse(BUILDER_PORT);
   }
 
-  /** The Secret the operator keeps a Builder's bearer token in. */
-  public static String builderTokenSecret(String builderName) {
-    return builderName + "-token";
+  /**
+   * The Secret the operator writes for each BuildRequest: a grant for that build only (key {@link
+   * #SESSION_TOKEN_KEY}), its build id, and the CA that signed the builder pods' certificates. Who
+   * may read it is decided by Kubernetes RBAC on Secrets of the request's namespace.
+   */
+  public static String sessionSecret(String buildRequestName) {
+    return buildRequestName + "-session";
+  }
+
+  /**
+   * The name a builder pod's TLS certificate holds for it: its DNS name through the Builder's
+   * headless Service (the Service carries the Builder's name).
+   */
+  public static String builderPodHost(String podName, String builderName, String namespace) {
+    return podName + "." + builderName + "." + namespace + ".svc";
   }
 }

@@ -17,7 +17,7 @@ public enum BuildMode {
 
   /**
    * @param local whether --local was given
-   * @param builder the --builder value (grpc://HOST:PORT or a Builder name), or null
+   * @param builder the --builder value (grpc(s)://HOST:PORT or a Builder name), or null
    * @param hasKubeconfig whether a kubeconfig exists (see the cluster package's Kubeconfigs)
    * @param clusterFlag the cluster flag given (--context, --namespace), or null
    */
@@ -27,8 +27,8 @@ public enum BuildMode {
       throw new UsageException(
           "--local and --builder " + builder + " exclude each other; give one of them");
     }
-    if (builder != null && builder.startsWith("grpc://")) {
-      refuse(clusterFlag, "--builder grpc:// reaches a builder directly");
+    if (builder != null && (builder.startsWith("grpc://") || builder.startsWith("grpcs://"))) {
+      refuse(clusterFlag, "--builder grpc(s):// reaches a builder directly");
       return DIRECT;
     }
     if (builder != null && !BUILDER_NAME.matcher(builder).matches()) {
@@ -36,7 +36,7 @@ public enum BuildMode {
           "--builder "
               + builder
               + ": expected the name of a Builder on the cluster (e.g. default) or"
-              + " grpc://HOST:PORT of a builder process");
+              + " grpc://HOST:PORT (grpcs:// for TLS) of a builder process");
     }
     if (local) {
       refuse(clusterFlag, "--local builds in this process");

@@ -24,18 +24,18 @@ import java.util.function.Function;
 final class BuildAttempts {
   private final ClusterConnection cluster;
   private final BuildRequestFollower follower;
-  private final Function<String, BuilderTunnel> tunnels;
+  private final Function<BuildRequest, BuilderTunnel> tunnels;
   private final String sessionId;
   private final PrintStream notices;
 
   /**
-   * @param tunnels opens a tunnel to a builder pod, by name
+   * @param tunnels opens a tunnel to the builder pod of a placed request's attempt
    * @param sessionId the session the request's client context names
    */
   BuildAttempts(
       ClusterConnection cluster,
       BuildRequestFollower follower,
-      Function<String, BuilderTunnel> tunnels,
+      Function<BuildRequest, BuilderTunnel> tunnels,
       String sessionId,
       PrintStream notices) {
     this.cluster = cluster;
@@ -70,7 +70,7 @@ final class BuildAttempts {
               : new AttemptProgress(buildId, progress);
       LostEvents lost = new LostEvents();
       String reason;
-      try (BuilderTunnel tunnel = tunnels.apply(pod)) {
+      try (BuilderTunnel tunnel = tunnels.apply(placed)) {
         return tunnel
             .builder()
             .attach(

@@ -19,21 +19,21 @@ import java.util.function.Function;
 public final class BuildLogs {
   private final ClusterConnection cluster;
   private final String name;
-  private final Function<String, BuilderTunnel> tunnels;
+  private final Function<BuildRequest, BuilderTunnel> tunnels;
   private final PrintStream out;
 
-  /** The logs of BuildRequest {@code name} of Builder {@code builderName}, shown on {@code out}. */
-  public BuildLogs(ClusterConnection cluster, String name, String builderName, PrintStream out) {
-    this(cluster, name, pod -> BuilderTunnel.open(cluster, builderName, pod), out);
+  /** The logs of BuildRequest {@code name}, shown on {@code out}. */
+  public BuildLogs(ClusterConnection cluster, String name, PrintStream out) {
+    this(cluster, name, placed -> BuilderTunnel.open(cluster, placed), out);
   }
 
   /**
-   * @param tunnels opens a tunnel to a builder pod, by name
+   * @param tunnels opens a tunnel to the builder pod of a placed request's attempt
    */
   BuildLogs(
       ClusterConnection cluster,
       String name,
-      Function<String, BuilderTunnel> tunnels,
+      Function<BuildRequest, BuilderTunnel> tunnels,
       PrintStream out) {
     this.cluster = cluster;
     this.name = name;
@@ -53,7 +53,7 @@ public final class BuildLogs {
       while (!BuildOutcome.isFinal(attempt)) {
         BuildRequestStatus status = attempt.getStatus();
         LostEvents lost = new LostEvents();
-        try (BuilderTunnel tunnel = tunnels.apply(status.getBuilderPod())) {
+        try (BuilderTunnel tunnel = tunnels.apply(attempt)) {
           BuildResult result = tunnel.builder().follow(status.getBuildId(), printer, lost);
           printer.finish();
           out.println(name + " Succeeded" + digest(result.getImageDigest()));

@@ -27,7 +27,7 @@ public final class ClusterBackend implements BuildBackend {
   private final String builderName;
   private final Path contextDir;
   private final PrintStream notices;
-  private final Function<String, BuilderTunnel> tunnels;
+  private final Function<BuildRequest, BuilderTunnel> tunnels;
 
   /**
    * @param contextDir the build context on this machine (null for a Dockerfile from stdin)
@@ -35,23 +35,19 @@ public final class ClusterBackend implements BuildBackend {
    */
   public ClusterBackend(
       ClusterConnection cluster, String builderName, Path contextDir, PrintStream notices) {
-    this(
-        cluster,
-        builderName,
-        contextDir,
-        notices,
-        pod -> BuilderTunnel.open(cluster, builderName, pod));
+    this(cluster, builderName, contextDir, notices, placed -> BuilderTunnel.open(cluster, placed));
   }
 
   /**
-   * @param tunnels reaches a builder pod by name: tests reach builder processes on loopback
+   * @param tunnels reaches the builder pod of a placed request's attempt: tests reach builder
+   *     processes on loopback
    */
   ClusterBackend(
       ClusterConnection cluster,
       String builderName,
       Path contextDir,
       PrintStream notices,
-      Function<String, BuilderTunnel> tunnels) {
+      Function<BuildRequest, BuilderTunnel> tunnels) {
     this.cluster = cluster;
     this.builderName = builderName;
     this.contextDir = contextDir;

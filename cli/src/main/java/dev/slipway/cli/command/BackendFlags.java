@@ -26,7 +26,7 @@ public final class BackendFlags {
 
   @Option(
       names = "--builder",
-      paramLabel = "NAME|grpc://HOST:PORT",
+      paramLabel = "NAME|grpc(s)://HOST:PORT",
       description =
           "A Builder on the cluster (default: default), or a builder process reached directly.")
   String builder;
@@ -34,8 +34,14 @@ public final class BackendFlags {
   @Option(
       names = "--token-file",
       paramLabel = "FILE",
-      description = "File with the bearer token of a --builder grpc://HOST:PORT.")
+      description = "File with the bearer token of a --builder grpc(s)://HOST:PORT.")
   Path tokenFile;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "PEM CA certificate(s) that a --builder grpcs://HOST:PORT is signed by.")
+  Path tlsCa;
 
   @Mixin ClusterOptions cluster;
 
@@ -49,6 +55,9 @@ public final class BackendFlags {
       throw new UsageException(
           "--token-file is for --builder grpc://HOST:PORT; a cluster build reads its Builder's"
               + " token from the cluster");
+    }
+    if (tlsCa != null && mode != BuildMode.DIRECT) {
+      throw new UsageException("--tls-ca is for --builder grpcs://HOST:PORT");
     }
     return mode;
   }
@@ -64,7 +73,7 @@ public final class BackendFlags {
       throws IOException {
     return switch (checkOnly ? BuildMode.LOCAL : mode) {
       case LOCAL -> new LocalEngineBackend(state.path());
-      case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile);
+      case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile, tlsCa);
       case CLUSTER ->
           new ClusterBackend(
               cluster.connect(), builder == null ? DEFAULT_BUILDER : builder, contextDir, notices);

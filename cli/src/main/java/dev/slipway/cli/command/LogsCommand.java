@@ -43,8 +43,7 @@ public final class LogsCommand implements Callable<Integer> {
     }
     try (ClusterConnection cluster = options.connect()) {
       BuildRequest build = Builds.get(cluster, name);
-      String builder = build.getSpec().getBuilderRef().getName();
-      BuildLogs logs = new BuildLogs(cluster, name, builder, System.out);
+      BuildLogs logs = new BuildLogs(cluster, name, System.out);
       if (BuildOutcome.isFinal(build)) {
         return logs.ended(build);
       }

@@ -9,12 +9,17 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** A builder process named by {@code --builder grpc://HOST:PORT} (and {@code --token-file}). */
+/**
+ * A builder process named by {@code --builder grpc://HOST:PORT} or {@code grpcs://HOST:PORT} (with
+ * {@code --token-file} and {@code --tls-ca}).
+ */
 public final class BuilderProcessBackend implements BuildBackend {
   private final RemoteBuilder builder;
 
@@ -22,9 +27,23 @@ public final class BuilderProcessBackend implements BuildBackend {
     this.builder = builder;
   }
 
-  /** The builder at {@code address}, with the bearer token in {@code tokenFile} if given. */
-  public static BuilderProcessBackend connect(String address, Path tokenFile) {
+  /**
+   * The builder at {@code address}, with the bearer token in {@code tokenFile} if given, trusting
+   * the CA in {@code tlsCa} (null: the system's) for a grpcs:// address.
+   */
+  public static BuilderProcessBackend connect(String address, Path tokenFile, Path tlsCa) {
     BuilderAddress parsed = BuilderAddress.parse(address);
+    if (!parsed.tls() && !isLoopback(parsed.host())) {
+      throw new UsageException(
+          "--builder "
+              + address
+              + ": grpc:// is plaintext, for a builder on this machine; a builder elsewhere is"
+              + " reached over TLS: grpcs://"
+              + parsed.host()
+              + ":"
+              + parsed.port()
+              + " with --tls-ca FILE");
+    }
     String token = null;
     if (tokenFile != null) {
       try {
@@ -37,7 +56,15 @@ public final class BuilderProcessBackend implements BuildBackend {
         throw new UsageException("--token-file " + tokenFile + " is empty");
       }
     }
-    return new BuilderProcessBackend(RemoteBuilder.connect(parsed, token));
+    return new BuilderProcessBackend(RemoteBuilder.connect(parsed, token, tlsCa));
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new UsageException("--builder: cannot resolve " + host + ": " + e.getMessage());
+    }
   }
 
   @Override

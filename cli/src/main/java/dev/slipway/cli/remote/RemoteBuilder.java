@@ -11,6 +11,7 @@ import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.SessionGrpc;
+import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
@@ -19,14 +20,18 @@ import dev.slipway.session.SessionException;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.LocalOutputs;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -52,16 +57,17 @@ public final class RemoteBuilder implements AutoCloseable {
   private final ManagedChannel transport;
   private final Channel channel;
 
-  private RemoteBuilder(BuilderAddress address, String token) {
+  private RemoteBuilder(
+      BuilderAddress address, String token, ChannelCredentials credentials, String authority) {
     this.address = address;
-    // Plain HTTP/2: direct mode is for loopback and for tunnels (kubectl port-forward) that
-    // already protect the connection.
-    this.transport =
-        NettyChannelBuilder.forAddress(address.host(), address.port())
-            .usePlaintext()
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .keepAliveTime(30, TimeUnit.SECONDS)
-            .maxInboundMessageSize(16 << 20)
-            .build();
+            .maxInboundMessageSize(16 << 20);
+    if (authority != null) {
+      builder.overrideAuthority(authority);
+    }
+    this.transport = builder.build();
     if (token == null) {
       this.channel = transport;
     } else {
@@ -77,7 +83,55 @@ public final class RemoteBuilder implements AutoCloseable {
    * A builder at {@code address} (e.g. the local end of a port-forward) that wants {@code token}.
    */
   public static RemoteBuilder connect(BuilderAddress address, String token) {
-    return new RemoteBuilder(address, token);
+    return connect(address, token, null);
+  }
+
+  /**
+   * A builder at {@code address} that wants {@code token}; a grpcs:// address is trusted through
+   * the CA certificates in {@code caFile} (PEM), or the system's when it is null. A grpc:// address
+   * is plain HTTP/2, for loopback and for tunnels that protect the connection already.
+   */
+  public static RemoteBuilder connect(BuilderAddress address, String token, Path caFile) {
+    return new RemoteBuilder(address, token, credentials(address, caFile), null);
+  }
+
+  /**
+   * A builder at {@code address} that speaks TLS with a certificate from the CA {@code caPem} for
+   * {@code serverName}: the local end of a port-forward is 127.0.0.1, but the name checked is the
+   * pod's, so the tunnel reaches that Builder's pod or nothing.
+   */
+  public static RemoteBuilder connectTls(
+      BuilderAddress address, String token, String caPem, String serverName) {
+    try {
+      ChannelCredentials tls =
+          TlsChannelCredentials.newBuilder()
+              .trustManager(
+                  new java.io.ByteArrayInputStream(
+                      caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+              .build();
+      return new RemoteBuilder(address, token, tls, serverName);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the builder's CA certificate is unusable: " + e, e);
+    }
+  }
+
+  private static ChannelCredentials credentials(BuilderAddress address, Path caFile) {
+    if (!address.tls()) {
+      if (caFile != null) {
+        throw new UsageException(
+            "--tls-ca is for a grpcs:// builder; " + address + " is plaintext");
+      }
+      return InsecureChannelCredentials.create();
+    }
+    if (caFile == null) {
+      return TlsChannelCredentials.create();
+    }
+    try {
+      return TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException(
+          "--tls-ca " + caFile + ": not a PEM CA certificate: " + e.getMessage());
+    }
   }
 
   /**
@@ -304,8 +358,9 @@ public final class RemoteBuilder implements AutoCloseable {
               "cannot reach the builder at "
                   + address
                   + " ("
-                  + detail
-                  + "); is it running, and is the address right?");
+                  + firstLine(detail)
+                  + "); "
+                  + unavailableHint(e));
       default ->
           failure(
               ErrorKind.ERROR_KIND_INTERNAL,
@@ -344,5 +399,23 @@ public final class RemoteBuilder implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** What to check when the builder cannot be reached: TLS trust first, then the address. */
+  private String unavailableHint(StatusRuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "the TLS handshake failed, most likely because this client does not trust the"
+            + " builder's certificate; pass --tls-ca FILE with the CA that signed it";
+      }
+    }
+    return address.tls()
+        ? "is it running, does it serve TLS, and is the address right?"
+        : "is it running, and is the address right? (a builder that serves TLS needs grpcs://)";
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
   }
 }

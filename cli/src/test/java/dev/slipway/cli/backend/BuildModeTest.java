@@ -34,6 +34,8 @@ class BuildModeTest {
         .isEqualTo(BuildMode.DIRECT);
     assertThat(BuildMode.choose(false, "grpc://127.0.0.1:7777", false, null))
         .isEqualTo(BuildMode.DIRECT);
+    assertThat(BuildMode.choose(false, "grpcs://builder.example:7443", true, null))
+        .isEqualTo(BuildMode.DIRECT);
   }
 
   @Test

@@ -24,17 +24,23 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.session.OutputDestination;
+import dev.slipway.session.auth.BuildGrant;
+import dev.slipway.session.auth.GrantScope;
+import dev.slipway.session.auth.GrantSigner;
 import dev.slipway.testing.BuilderProcess;
 import dev.slipway.testing.Busybox;
 import dev.slipway.testing.Command;
+import dev.slipway.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayOutputStream;
@@ -43,10 +49,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +80,7 @@ class ClusterRetryIT {
   private static final String BASE = Busybox.IN_REGISTRY;
   private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
   private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private static final String AUDIENCE = "slipway-builder:team-a/big";
 
   KubernetesClient client;
   OperatorStandIn operator;
@@ -80,7 +90,8 @@ class ClusterRetryIT {
   final List<SolveEvent> progress = Collections.synchronizedList(new ArrayList<>());
   final ByteArrayOutputStream notices = new ByteArrayOutputStream();
   final ByteArrayOutputStream logsOut = new ByteArrayOutputStream();
-  String token;
+  GrantSigner signer;
+  TestCertificates certificates;
   Path context;
   Path out;
 
@@ -89,10 +100,16 @@ class ClusterRetryIT {
     MockCluster cluster = new MockCluster(client, dir);
     operator = new OperatorStandIn(client, PATIENCE);
     assertThat(cluster.run("builder", "create", "big").exitCode()).isZero();
-    token = "it-" + System.nanoTime();
-    Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+    // The pods are configured as the operator configures them: its grants' public key and
+    // audience, TLS.
+    signer = GrantSigner.generate();
+    certificates = TestCertificates.create(dir.resolve("tls"));
+    Path publicKey = Files.writeString(dir.resolve("auth.pub"), signer.publicKeyPem());
+    List<String> flags = new ArrayList<>(List.of("--auth-public-key", publicKey.toString()));
+    flags.addAll(List.of("--auth-audience", AUDIENCE));
+    flags.addAll(certificates.serverFlags());
     for (String pod : List.of("e2e-0", "e2e-1")) {
-      pods.put(pod, BuilderProcess.start(REPO, dir.resolve(pod), tokenFile, Map.of()));
+      pods.put(pod, BuilderProcess.start(REPO, dir.resolve(pod), flags, Map.of()));
       setReady(pod, true);
     }
     context = Files.createDirectories(dir.resolve("app"));
@@ -274,21 +291,56 @@ class ClusterRetryIT {
         });
   }
 
-  private BuilderTunnel tunnel(String pod) {
+  /**
+   * The CLI's tunnel without the port-forward: the attempt's grant from the request's session
+   * Secret, TLS trusting the CA that Secret names.
+   */
+  private BuilderTunnel tunnel(BuildRequest placed) {
+    SessionGrant grant =
+        SessionGrant.read(new ClusterConnection(client, MockCluster.NAMESPACE), placed);
     return new BuilderTunnel(
         () -> {},
-        RemoteBuilder.connect(new BuilderAddress("127.0.0.1", pods.get(pod).port()), token));
+        RemoteBuilder.connectTls(
+            new BuilderAddress("127.0.0.1", pods.get(placed.getStatus().getBuilderPod()).port()),
+            grant.token(),
+            grant.caPem(),
+            "localhost"));
   }
 
   /**
-   * What the operator does to start an attempt: names pod and build id in the status, then sends
-   * Solve with the CLI's session id; the future ends with the build's last event.
+   * What the operator does to start an attempt: mints the attempt's grant into the request's
+   * session Secret, names pod and build id in the status, then sends Solve with the CLI's session
+   * id and that grant; the future ends with the build's last event.
    */
-  private CompletableFuture<SolveEvent> place(BuildRequest request, String pod, int attempt) {
+  private CompletableFuture<SolveEvent> place(BuildRequest request, String pod, int attempt)
+      throws java.io.IOException {
+    String name = request.getMetadata().getName();
     String buildId = request.getMetadata().getUid() + "-" + attempt;
+    String token =
+        signer.sign(
+            new BuildGrant(
+                "buildrequest:" + MockCluster.NAMESPACE + "/" + name,
+                Set.of(GrantScope.BUILD),
+                Optional.of(buildId),
+                Instant.now().plus(Duration.ofMinutes(10))),
+            AUDIENCE);
+    client
+        .secrets()
+        .inNamespace(MockCluster.NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name + "-session")
+                .endMetadata()
+                .addToData("token", encode(token))
+                .addToData("build-id", encode(buildId))
+                .addToData("ca.crt", encode(Files.readString(certificates.ca())))
+                .build())
+        .createOr(r -> r.update());
     operator.writeStatus(
-        request.getMetadata().getName(),
+        name,
         s -> {
+          s.setSessionSecret(name + "-session");
           s.setPhase(BuildPhase.RUNNING);
           s.setBuilderPod(pod);
           s.setBuildId(buildId);
@@ -309,7 +361,11 @@ class ClusterRetryIT {
                     .setDest(new OutputDestination.ClientPath(out.toString()).dest()))
             .build();
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", pods.get(pod).port()).usePlaintext().build();
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                pods.get(pod).port(),
+                TlsChannelCredentials.newBuilder().trustManager(certificates.ca().toFile()).build())
+            .build();
     Metadata headers = new Metadata();
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
@@ -330,6 +386,10 @@ class ClusterRetryIT {
           }
         },
         background);
+  }
+
+  private static String encode(String value) {
+    return java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** What the operator writes when it has lost a pod and will start another attempt. */

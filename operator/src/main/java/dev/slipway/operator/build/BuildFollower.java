@@ -113,7 +113,13 @@ final class BuildFollower {
       launcher.watch(run);
     } else {
       // The status was written but the operator stopped before Solve reached the pod.
-      launcher.solve(request, context.getClient(), builder, inputs.configMap(), run);
+      launcher.solve(
+          request,
+          context.getClient(),
+          builder,
+          inputs.configMap(),
+          run,
+          launcher.grant(request, run, context.getClient()));
     }
     return UpdateControl.<BuildRequest>noUpdate()
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));

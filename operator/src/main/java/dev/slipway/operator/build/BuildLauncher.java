@@ -3,6 +3,7 @@ package dev.slipway.operator.build;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
+import dev.slipway.operator.auth.GrantCredentials;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.BuilderPod;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,11 +26,14 @@ final class BuildLauncher {
   private final BuilderClient client;
   private final BuildSessions sessions;
   private final BuildWakeups wakeups;
+  private final BuildGrants grants;
 
-  BuildLauncher(BuilderClient client, BuildSessions sessions, BuildWakeups wakeups) {
+  BuildLauncher(
+      BuilderClient client, BuildSessions sessions, BuildWakeups wakeups, BuildGrants grants) {
     this.client = client;
     this.sessions = sessions;
     this.wakeups = wakeups;
+    this.grants = grants;
   }
 
   static Inputs inputs(BuildRequest request, KubernetesClient kube) {
@@ -59,14 +63,26 @@ final class BuildLauncher {
     return run(request, broken.buildId(), broken.attempt(), pod, broken.contextKey());
   }
 
-  /** Opens the build's session, if it needs one, and sends Solve; the run follows the progress. */
+  /**
+   * Mints the run's grant and writes it into the request's session Secret: before the status names
+   * the pod, so that the CLI finds it.
+   */
+  GrantCredentials grant(BuildRequest request, BuildRun run, KubernetesClient kube) {
+    return grants.issue(request, run, kube);
+  }
+
+  /**
+   * Opens the build's session, if it needs one, and sends Solve, both with the run's grant; the run
+   * follows the progress.
+   */
   void solve(
       BuildRequest request,
       KubernetesClient kube,
       Builder builder,
       ConfigMap configMap,
-      BuildRun run) {
-    String sessionId = sessions.open(request, builder, run, kube);
+      BuildRun run,
+      GrantCredentials grant) {
+    String sessionId = sessions.open(request, builder, run, kube, grant);
     SolveRequest solve =
         SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey());
     LOG.infof(
@@ -75,7 +91,7 @@ final class BuildLauncher {
         request.getMetadata().getName(),
         run.buildId(),
         run.pod().name());
-    run.follow(() -> client.solve(run.pod(), solve, run));
+    run.follow(() -> client.solve(run.pod(), solve, grant, run));
   }
 
   /** Follows a build its pod runs already, with Status. */

@@ -4,6 +4,8 @@ import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.SlipwayResources;
+import dev.slipway.operator.auth.GrantCredentials;
 import dev.slipway.operator.control.BuilderPod;
 import dev.slipway.operator.kube.Conditions;
 import dev.slipway.operator.kube.KubeEvents;
@@ -142,15 +144,20 @@ final class BuildPlacement {
             + (request.getSpec().getRetries() + 1)
             + ")";
     BuildStatuses.phase(request, status, BuildPhase.RUNNING, message);
+    status.setSessionSecret(SlipwayResources.sessionSecret(request.getMetadata().getName()));
+    GrantCredentials grant;
     try {
-      // The status names pod and build id before Solve is sent: a restarted operator finds it.
+      // The session Secret holds this attempt's grant before the status names the pod (the CLI
+      // reads it then); the status names pod and build id before Solve is sent: a restarted
+      // operator finds it.
+      grant = launcher.grant(request, run, context.getClient());
       BuildStatuses.write(request, context, status);
     } catch (RuntimeException e) {
       runs.remove(request.getMetadata().getUid());
       throw e;
     }
     KubeEvents.normal(context.getClient(), request, "Started", message);
-    launcher.solve(request, context.getClient(), builder, inputs.configMap(), run);
+    launcher.solve(request, context.getClient(), builder, inputs.configMap(), run, grant);
     return UpdateControl.<BuildRequest>noUpdate()
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
   }

@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +49,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     this.runs = runs;
     PodLoads loads = new PodLoads(client, runs);
     BuildSessions sessions = new BuildSessions(client);
-    BuildLauncher launcher = new BuildLauncher(client, sessions, wakeups);
+    BuildLauncher launcher =
+        new BuildLauncher(client, sessions, wakeups, new BuildGrants(Clock.systemUTC()));
     this.queue = new QueueIndex(runs, wakeups);
     this.pods = new BuilderPodDirectory(builderPods);
     this.endings = new BuildEndings(client, runs, loads, sessions, queue, wakeups, pods);

@@ -5,6 +5,7 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
 import dev.slipway.api.session.v1.Hello;
+import dev.slipway.operator.auth.GrantCredentials;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.ExportReceiver;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -33,8 +34,16 @@ final class BuildSessions {
     this.client = client;
   }
 
-  /** Opens the session the build needs and returns its id, or "" when it needs none. */
-  String open(BuildRequest request, Builder builder, BuildRun run, KubernetesClient kube) {
+  /**
+   * Opens the session the build needs, with the build's grant (so only that build can use it), and
+   * returns its id, or "" when it needs none.
+   */
+  String open(
+      BuildRequest request,
+      Builder builder,
+      BuildRun run,
+      KubernetesClient kube,
+      GrantCredentials grant) {
     var clientContext = request.getSpec().getContext().getClient();
     if (clientContext != null) {
       // The slipway CLI that created the request serves its context, secrets, ssh agents and
@@ -87,7 +96,7 @@ final class BuildSessions {
                 .setServesCredentials(registryAuth != null)
                 .setClientVersion("slipway-operator")
                 .build());
-    session.open(client.session(run.pod()));
+    session.open(client.session(run.pod(), grant));
     open.put(run.buildId(), session);
     return sessionId;
   }

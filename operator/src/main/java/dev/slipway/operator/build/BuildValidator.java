@@ -3,6 +3,8 @@ package dev.slipway.operator.build;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.Builder;
+import dev.slipway.api.resource.SlipwayResources;
+import dev.slipway.operator.builder.BuilderNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -10,8 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 
 /**
- * Checks what the CRD schema cannot: that the objects a BuildRequest names exist. Each problem is
- * said with the field, the missing object and what to do.
+ * Checks what the CRD schema cannot: that the objects a BuildRequest names exist, and that none of
+ * them is a Secret that holds the operator's own credentials (a Builder's signing key or
+ * certificates, another build's session grant). Each problem is said with the field, the object and
+ * what to do.
  */
 public final class BuildValidator {
 
@@ -31,6 +35,15 @@ public final class BuildValidator {
               + "; create it (kubectl get builders -n "
               + namespace
               + " lists the ones there) or fix builderRef.name");
+    }
+    Secret session =
+        secret(client, namespace, SlipwayResources.sessionSecret(request.getMetadata().getName()));
+    if (session != null && !BuildGrants.ownedBy(session, request)) {
+      return Optional.of(BuildGrants.conflict(request));
+    }
+    Optional<String> registry = registryAuth(builder.get(), client);
+    if (registry.isPresent()) {
+      return registry;
     }
     var secrets =
         spec.getSecrets() == null
@@ -86,6 +99,9 @@ public final class BuildValidator {
                   + " --type=kubernetes.io/ssh-auth --from-file=ssh-privatekey=KEY"
               : "keys username and password";
       Secret secret = secret(client, namespace, name);
+      if (secret != null && isCredential(secret)) {
+        return Optional.of(credential("spec.context.git.secretName", name));
+      }
       if (secret == null) {
         return Optional.of(
             "spec.context.git.secretName: Secret \""
@@ -134,6 +150,9 @@ public final class BuildValidator {
   private static Optional<String> secretKey(
       KubernetesClient client, String namespace, SecretKeySelector ref, String field) {
     Secret secret = secret(client, namespace, ref.getName());
+    if (secret != null && isCredential(secret)) {
+      return Optional.of(credential(field, ref.getName()));
+    }
     if (secret == null) {
       return Boolean.TRUE.equals(ref.getOptional())
           ? Optional.empty()
@@ -157,6 +176,59 @@ public final class BuildValidator {
               + ".key");
     }
     return Optional.empty();
+  }
+
+  /**
+   * The Builder's registry credentials Secret must exist, hold a docker config, be no credential.
+   */
+  private static Optional<String> registryAuth(Builder builder, KubernetesClient client) {
+    var registry = builder.getSpec().getRegistry();
+    if (registry == null || registry.getAuthSecretName() == null) {
+      return Optional.empty();
+    }
+    String name = registry.getAuthSecretName();
+    String namespace = builder.getMetadata().getNamespace();
+    String field = "spec.registry.authSecretName of Builder " + builder.getMetadata().getName();
+    Secret secret = secret(client, namespace, name);
+    if (secret == null) {
+      return Optional.of(
+          field
+              + ": Secret \""
+              + name
+              + "\" does not exist in namespace "
+              + namespace
+              + "; create it: kubectl create secret docker-registry "
+              + name
+              + " ...");
+    }
+    if (isCredential(secret)) {
+      return Optional.of(credential(field, name));
+    }
+    if (!hasKey(secret, SecretSession.DOCKER_CONFIG_KEY)) {
+      return Optional.of(
+          field
+              + ": Secret \""
+              + name
+              + "\" has no key \""
+              + SecretSession.DOCKER_CONFIG_KEY
+              + "\"; create it with kubectl create secret docker-registry");
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a Secret holds credentials the operator made (for a Builder or another build). */
+  static boolean isCredential(Secret secret) {
+    return secret.getMetadata().getLabels() != null
+        && secret.getMetadata().getLabels().containsKey(BuilderNames.CREDENTIAL_LABEL);
+  }
+
+  private static String credential(String field, String name) {
+    return field
+        + ": Secret \""
+        + name
+        + "\" holds credentials the Slipway operator manages (label "
+        + BuilderNames.CREDENTIAL_LABEL
+        + "); a build may not read them: name a Secret of your own";
   }
 
   private static boolean hasKey(Secret secret, String key) {

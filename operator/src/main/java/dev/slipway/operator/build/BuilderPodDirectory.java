@@ -1,10 +1,10 @@
 package dev.slipway.operator.build;
 
 import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.operator.auth.BuilderAccess;
 import dev.slipway.operator.builder.BuilderNames;
 import dev.slipway.operator.builder.BuilderPods;
 import dev.slipway.operator.control.BuilderPod;
-import dev.slipway.operator.control.BuilderToken;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * A Builder's pods as the reconciler's pod informer sees them, made addressable with the Builder's
- * token.
+ * access (grant signer and CA).
  */
 final class BuilderPodDirectory {
 
@@ -28,23 +28,23 @@ final class BuilderPodDirectory {
     this.informer = informer;
   }
 
-  /** The Builder's pods with their endpoints; none while its token Secret does not exist. */
+  /** The Builder's pods with their endpoints; none while its signing Secret does not exist. */
   List<BuilderPod> pods(KubernetesClient kube, String namespace, String builder) {
     return builderPods
-        .token(kube, namespace, builder)
+        .access(kube, namespace, builder)
         .map(t -> BuilderPods.of(podsOf(namespace, builder), builder, t))
         .orElse(List.of());
   }
 
-  /** The pod of the request's Builder with that name, if it exists and the token is known. */
+  /** The pod of the request's Builder with that name, if it exists and the access is known. */
   Optional<BuilderPod> find(KubernetesClient kube, BuildRequest request, String podName) {
     String namespace = request.getMetadata().getNamespace();
     String builder = request.getSpec().getBuilderRef().getName();
-    Optional<BuilderToken> token = builderPods.token(kube, namespace, builder);
-    if (token.isEmpty() || podName == null) {
+    Optional<BuilderAccess> access = builderPods.access(kube, namespace, builder);
+    if (access.isEmpty() || podName == null) {
       return Optional.empty();
     }
-    return BuilderPods.of(podsOf(namespace, builder), builder, token.get()).stream()
+    return BuilderPods.of(podsOf(namespace, builder), builder, access.get()).stream()
         .filter(p -> p.name().equals(podName))
         .findFirst();
   }

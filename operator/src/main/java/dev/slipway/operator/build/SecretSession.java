@@ -23,6 +23,8 @@ import java.util.Optional;
  * credentials from the Builder's dockerconfigjson Secret. It has no files and takes no outputs.
  */
 final class SecretSession implements BuildSession {
+  static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
+
   private final KubernetesClient kube;
   private final String namespace;
   private final Map<String, SecretKeySelector> secrets;
@@ -52,7 +54,7 @@ final class SecretSession implements BuildSession {
   }
 
   @Override
-  public Optional<byte[]> secret(String id) {
+  public Optional<byte[]> secret(String id) throws SessionException {
     SecretKeySelector ref = secrets.get(id);
     return ref == null ? Optional.empty() : secretValue(ref.getName(), ref.getKey());
   }
@@ -79,7 +81,7 @@ final class SecretSession implements BuildSession {
     if (registryAuth == null) {
       return Optional.empty();
     }
-    Optional<byte[]> config = secretValue(registryAuth, ".dockerconfigjson");
+    Optional<byte[]> config = secretValue(registryAuth, DOCKER_CONFIG_KEY);
     if (config.isEmpty()) {
       throw new SessionException(
           "the registry Secret "
@@ -97,10 +99,22 @@ final class SecretSession implements BuildSession {
         .forHost(host);
   }
 
-  private Optional<byte[]> secretValue(String name, String key) {
+  /**
+   * The one place a build's Secret values are read: a Secret holding the operator's own credentials
+   * (label {@code slipway.dev/credential}) is refused whatever the request names.
+   */
+  private Optional<byte[]> secretValue(String name, String key) throws SessionException {
     Secret secret = kube.secrets().inNamespace(namespace).withName(name).get();
     if (secret == null) {
       return Optional.empty();
+    }
+    if (BuildValidator.isCredential(secret)) {
+      throw new SessionException(
+          "Secret "
+              + name
+              + " in "
+              + namespace
+              + " holds credentials the Slipway operator manages; a build may not read them");
     }
     if (secret.getData() != null && secret.getData().containsKey(key)) {
       return Optional.of(Base64.getDecoder().decode(secret.getData().get(key)));

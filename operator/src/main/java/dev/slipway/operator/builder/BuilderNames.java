@@ -7,14 +7,33 @@ import java.util.Map;
 
 /**
  * Names and labels of the objects a Builder owns. The StatefulSet, its headless Service and the
- * PodDisruptionBudget carry the Builder's name; pods are found by {@link #BUILDER_LABEL}.
+ * PodDisruptionBudget carry the Builder's name; pods are found by {@link #BUILDER_LABEL}. Secrets
+ * that hold credentials the operator made carry {@link #CREDENTIAL_LABEL}: builds may not name
+ * them.
  */
 public final class BuilderNames {
 
   public static final String BUILDER_LABEL = "slipway.dev/builder";
-  public static final String TOKEN_KEY = SlipwayResources.BUILDER_TOKEN_KEY;
+
+  /** On every Secret the operator writes credentials into; its value says which kind. */
+  public static final String CREDENTIAL_LABEL = "slipway.dev/credential";
+
   public static final String STATE_DIR = "/var/lib/slipway";
-  public static final String TOKEN_DIR = "/etc/slipway";
+
+  /** Where builder pods mount their TLS Secret: the grant public key, certificate and key. */
+  public static final String TLS_DIR = "/etc/slipway/tls";
+
+  /** Keys of the operator-only signing Secret. */
+  public static final String SIGNING_KEY = "signing.pem";
+
+  public static final String CA_KEY = "ca.key";
+  public static final String CA_CERT = "ca.crt";
+
+  /** Keys of the TLS Secret the pods mount (plus {@link #CA_CERT}, not mounted). */
+  public static final String AUTH_PUBLIC_KEY = "auth.pub";
+
+  public static final String TLS_CERT = "tls.crt";
+  public static final String TLS_KEY = "tls.key";
   public static final String CACHE_VOLUME = "cache";
 
   private BuilderNames() {}
@@ -31,8 +50,26 @@ public final class BuilderNames {
     return builder.getMetadata().getName();
   }
 
-  public static String tokenSecret(String builderName) {
-    return SlipwayResources.builderTokenSecret(builderName);
+  /**
+   * The Secret only the operator reads: the key that signs the Builder's grants and its CA's key.
+   */
+  public static String signingSecret(String builderName) {
+    return builderName + "-slipway-signing";
+  }
+
+  /** The Secret the pods mount: the grants' public key and the pods' server certificate. */
+  public static String tlsSecret(String builderName) {
+    return builderName + "-slipway-tls";
+  }
+
+  /** The audience of the Builder's grants: a grant for one Builder is refused by another. */
+  public static String audience(String namespace, String builderName) {
+    return "slipway-builder:" + namespace + "/" + builderName;
+  }
+
+  /** The port of a builder pod's HTTP health and metrics endpoint (the probes' port). */
+  public static int healthPort(int controlPort) {
+    return controlPort + 1;
   }
 
   /** Labels that select the builder pods of one Builder (immutable on a StatefulSet). */
@@ -73,6 +110,6 @@ public final class BuilderNames {
 
   /** The pod's stable DNS name through the headless Service, with the Control port. */
   public static String endpoint(String podName, String builderName, String namespace, int port) {
-    return podName + "." + service(builderName) + "." + namespace + ".svc:" + port;
+    return SlipwayResources.builderPodHost(podName, service(builderName), namespace) + ":" + port;
   }
 }

@@ -1,12 +1,10 @@
 package dev.slipway.operator.builder;
 
+import dev.slipway.api.resource.SlipwayResources;
+import dev.slipway.operator.auth.BuilderAccess;
 import dev.slipway.operator.control.BuilderPod;
-import dev.slipway.operator.control.BuilderToken;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,33 +12,28 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns the pods of a Builder into addressable {@link BuilderPod}s. The Builder's token is read
- * from its Secret once and kept; it is created once and never rotated by the operator.
+ * Turns the pods of a Builder into addressable {@link BuilderPod}s, with the Builder's access
+ * (grant signer and CA). The access is kept in memory; {@link BuilderAuthSecrets} replaces it when
+ * it writes new credentials, and an operator that restarted reads it back from the signing Secret.
  */
 public final class BuilderPods {
 
-  private final ConcurrentHashMap<String, BuilderToken> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, BuilderAccess> access = new ConcurrentHashMap<>();
 
-  /** The token of a Builder, or empty while its Secret does not exist yet. */
-  public Optional<BuilderToken> token(KubernetesClient client, String namespace, String builder) {
+  /** The access to a Builder's pods, or empty while its signing Secret does not exist yet. */
+  public Optional<BuilderAccess> access(KubernetesClient client, String namespace, String builder) {
     String key = namespace + "/" + builder;
-    BuilderToken cached = tokens.get(key);
+    BuilderAccess cached = access.get(key);
     if (cached != null) {
       return Optional.of(cached);
     }
-    Secret secret =
-        client.secrets().inNamespace(namespace).withName(BuilderNames.tokenSecret(builder)).get();
-    if (secret == null || secret.getData() == null) {
-      return Optional.empty();
-    }
-    String encoded = secret.getData().get(BuilderNames.TOKEN_KEY);
-    if (encoded == null) {
-      return Optional.empty();
-    }
-    BuilderToken token =
-        new BuilderToken(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
-    tokens.put(key, token);
-    return Optional.of(token);
+    Optional<BuilderAccess> read = BuilderAuthSecrets.read(client, namespace, builder);
+    read.ifPresent(a -> access.put(key, a));
+    return read;
+  }
+
+  void remember(String namespace, String builder, BuilderAccess current) {
+    access.put(namespace + "/" + builder, current);
   }
 
   /**
@@ -48,7 +41,7 @@ public final class BuilderPods {
    * entry per pod, its newest version (the secondary resources once listed a pod twice, seen in
    * BuilderReconcilerTest under load).
    */
-  public static List<BuilderPod> of(List<Pod> pods, String builder, BuilderToken token) {
+  public static List<BuilderPod> of(List<Pod> pods, String builder, BuilderAccess access) {
     Map<String, Pod> byName = new TreeMap<>();
     pods.stream()
         .filter(p -> builder.equals(p.getMetadata().getLabels().get(BuilderNames.BUILDER_LABEL)))
@@ -59,8 +52,12 @@ public final class BuilderPods {
                 new BuilderPod(
                     p.getMetadata().getName(),
                     BuilderNames.endpoint(p, builder),
+                    SlipwayResources.builderPodHost(
+                        p.getMetadata().getName(),
+                        BuilderNames.service(builder),
+                        p.getMetadata().getNamespace()),
                     isReady(p),
-                    token))
+                    access))
         .toList();
   }
 
@@ -77,7 +74,7 @@ public final class BuilderPods {
     }
   }
 
-  /** Ready by the kubelet's probe (the builder's gRPC health) and not on its way out. */
+  /** Ready by the kubelet's probe (the builder's health) and not on its way out. */
   private static boolean isReady(Pod pod) {
     if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
       return false;

@@ -5,7 +5,6 @@ import dev.slipway.api.resource.BuilderPodStatus;
 import dev.slipway.api.resource.BuilderStatus;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.BuilderPod;
-import dev.slipway.operator.control.BuilderToken;
 import dev.slipway.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -20,15 +19,16 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a Builder into its token Secret, headless Service, StatefulSet and PodDisruptionBudget (one
- * dependent resource each, owned by the Builder), then reports the pods' readiness, load and cache
- * use with standard conditions.
+ * Turns a Builder into its credentials ({@link BuilderAuthSecrets}: grant signing key, CA, server
+ * certificate), headless Service, StatefulSet and PodDisruptionBudget (all owned by the Builder),
+ * then reports the pods' readiness, load and cache use with standard conditions.
  */
 @ControllerConfiguration(name = "builder")
 public class BuilderReconciler implements Reconciler<Builder> {
@@ -36,7 +36,10 @@ public class BuilderReconciler implements Reconciler<Builder> {
   /** Load and cache use change without Kubernetes events: refresh them this often. */
   static final Duration STATUS_REFRESH = Duration.ofSeconds(15);
 
-  private final BuilderTokenSecret tokenSecret = new BuilderTokenSecret();
+  /** Where the fingerprint of the pods' credentials passes to the StatefulSet's pod template. */
+  static final String CREDENTIALS_FINGERPRINT = "credentials-fingerprint";
+
+  private final BuilderAuthSecrets authSecrets;
   private final BuilderService service = new BuilderService();
   private final BuilderStatefulSet statefulSet;
   private final BuilderDisruptionBudget disruptionBudget = new BuilderDisruptionBudget();
@@ -47,6 +50,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
       BuilderDefaults defaults, BuilderPods builderPods, BuilderClient builderClient) {
     this.statefulSet = new BuilderStatefulSet(defaults);
     this.builderPods = builderPods;
+    this.authSecrets = new BuilderAuthSecrets(builderPods, Clock.systemUTC());
     this.probe = new BuilderStatusProbe(builderClient);
   }
 
@@ -55,7 +59,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
     List<EventSource<?, Builder>> sources =
         new ArrayList<>(
             EventSourceUtils.dependentEventSources(
-                context, tokenSecret, service, statefulSet, disruptionBudget));
+                context, service, statefulSet, disruptionBudget));
     sources.add(podEvents(context));
     return sources;
   }
@@ -78,7 +82,13 @@ public class BuilderReconciler implements Reconciler<Builder> {
 
   @Override
   public UpdateControl<Builder> reconcile(Builder builder, Context<Builder> context) {
-    tokenSecret.reconcile(builder, context);
+    String fingerprint;
+    try {
+      fingerprint = authSecrets.reconcile(builder, context.getClient());
+    } catch (BuilderAuthSecrets.ConflictException e) {
+      return conflict(builder, e.getMessage());
+    }
+    context.managedWorkflowAndDependentResourceContext().put(CREDENTIALS_FINGERPRINT, fingerprint);
     service.reconcile(builder, context);
     var set = statefulSet.reconcile(builder, context);
     disruptionBudget.reconcile(builder, context);
@@ -96,12 +106,24 @@ public class BuilderReconciler implements Reconciler<Builder> {
     return control.rescheduleAfter(STATUS_REFRESH);
   }
 
+  /** The Builder cannot get its credentials: says so in its status and looks again later. */
+  private static UpdateControl<Builder> conflict(Builder builder, String message) {
+    BuilderStatus status = builder.getStatus() == null ? new BuilderStatus() : builder.getStatus();
+    long generation =
+        builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(), "Ready", false, "CredentialsConflict", message, generation));
+    builder.setStatus(status);
+    return UpdateControl.patchStatus(builder).rescheduleAfter(STATUS_REFRESH);
+  }
+
   private BuilderStatus status(Builder builder, StatefulSet set, Context<Builder> context) {
     String name = builder.getMetadata().getName();
     String namespace = builder.getMetadata().getNamespace();
-    BuilderToken token = builderPods.token(context.getClient(), namespace, name).orElse(null);
+    var access = builderPods.access(context.getClient(), namespace, name).orElse(null);
     List<BuilderPod> pods =
-        BuilderPods.of(context.getSecondaryResources(Pod.class).stream().toList(), name, token);
+        BuilderPods.of(context.getSecondaryResources(Pod.class).stream().toList(), name, access);
     List<BuilderPodStatus> podStatuses = pods.stream().map(probe::probe).toList();
 
     long generation =

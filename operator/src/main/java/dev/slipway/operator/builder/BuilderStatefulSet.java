@@ -7,6 +7,8 @@ import dev.slipway.api.resource.BuilderSpec;
 import dev.slipway.api.resource.SlipwayResources;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -16,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The builder pods of a Builder: one StatefulSet whose pods each keep their build cache on a
@@ -23,6 +26,10 @@ import java.util.List;
  */
 public final class BuilderStatefulSet
     extends CRUDKubernetesDependentResource<StatefulSet, Builder> {
+
+  static final String CREDENTIALS_ANNOTATION = "slipway.dev/credentials";
+  static final String HEALTH_PORT_NAME = "health";
+  private static final String TLS_VOLUME = "tls";
 
   private final BuilderDefaults defaults;
 
@@ -60,39 +67,55 @@ public final class BuilderStatefulSet
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(BuilderNames.labels(builder))
+        // A renewed certificate or signing key changes this, so the pods restart and load it.
+        .withAnnotations(Map.of(CREDENTIALS_ANNOTATION, fingerprint(context)))
         .endMetadata()
         .withNewSpec()
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withEnableServiceLinks(false)
+        // The builder never calls the Kubernetes API: no ServiceAccount token for RUN steps to
+        // find.
+        .withAutomountServiceAccountToken(false)
+        .withHostPID(false)
+        .withHostIPC(false)
         .withHostNetwork(hostNetwork)
         // A host-network pod keeps cluster DNS only with this policy.
         .withDnsPolicy(hostNetwork ? "ClusterFirstWithHostNet" : "ClusterFirst")
         .addNewContainer()
         .withName("builder")
         .withImage(image)
-        .withArgs(arguments(hostNetwork, port))
+        .withArgs(arguments(builder, hostNetwork, port))
         .withEnv(environment(spec))
         .addNewPort()
         .withName(SlipwayResources.BUILDER_PORT_NAME)
         .withContainerPort(port)
         .endPort()
+        .addNewPort()
+        .withName(HEALTH_PORT_NAME)
+        .withContainerPort(BuilderNames.healthPort(port))
+        .endPort()
         .withResources(spec.getResources())
-        // The engine mounts overlayfs snapshots and runs RUN steps with runc: it needs the
-        // privileges of a container runtime.
+        // The engine mounts overlayfs snapshots and runs RUN steps in their own namespaces with
+        // runc, under cgroups it creates: it needs the privileges of a container runtime
+        // (docs/security-notes/auth-operator.md says exactly which). RUN steps get their own
+        // seccomp profile and no_new_privs from the engine's OCI spec.
         .withNewSecurityContext()
         .withPrivileged(true)
         .endSecurityContext()
+        // The kubelet's gRPC probes speak no TLS: probe the builder's HTTP health endpoint.
         .withNewReadinessProbe()
-        .withNewGrpc()
-        .withPort(port)
-        .endGrpc()
+        .withNewHttpGet()
+        .withPath("/readyz")
+        .withNewPort(HEALTH_PORT_NAME)
+        .endHttpGet()
         .withPeriodSeconds(5)
         .endReadinessProbe()
         .withNewLivenessProbe()
-        .withNewGrpc()
-        .withPort(port)
-        .endGrpc()
+        .withNewHttpGet()
+        .withPath("/healthz")
+        .withNewPort(HEALTH_PORT_NAME)
+        .endHttpGet()
         .withPeriodSeconds(20)
         .withFailureThreshold(6)
         .endLivenessProbe()
@@ -101,15 +124,20 @@ public final class BuilderStatefulSet
         .withMountPath(BuilderNames.STATE_DIR)
         .endVolumeMount()
         .addNewVolumeMount()
-        .withName("token")
-        .withMountPath(BuilderNames.TOKEN_DIR)
+        .withName(TLS_VOLUME)
+        .withMountPath(BuilderNames.TLS_DIR)
         .withReadOnly(true)
         .endVolumeMount()
         .endContainer()
         .addNewVolume()
-        .withName("token")
+        .withName(TLS_VOLUME)
         .withNewSecret()
-        .withSecretName(BuilderNames.tokenSecret(name))
+        .withSecretName(BuilderNames.tlsSecret(name))
+        // Only what the builder needs: not the CA certificate, and nothing added to the Secret.
+        .withItems(
+            item(BuilderNames.AUTH_PUBLIC_KEY),
+            item(BuilderNames.TLS_CERT),
+            item(BuilderNames.TLS_KEY))
         .withDefaultMode(0400)
         .endSecret()
         .endVolume()
@@ -151,21 +179,43 @@ public final class BuilderStatefulSet
         .build();
   }
 
-  private static List<String> arguments(boolean hostNetwork, int port) {
+  private static KeyToPath item(String key) {
+    return new KeyToPathBuilder().withKey(key).withPath(key).build();
+  }
+
+  private static String fingerprint(Context<Builder> context) {
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .get(BuilderReconciler.CREDENTIALS_FINGERPRINT, String.class)
+        .orElse("");
+  }
+
+  private static List<String> arguments(Builder builder, boolean hostNetwork, int port) {
     List<String> args = new ArrayList<>(List.of("--listen"));
+    int health = BuilderNames.healthPort(port);
     if (hostNetwork) {
       // In the node's network, listen on the node's address (the kubelet expands $(POD_IP)) and
       // on its loopback, where port-forwards arrive, but not on all of its interfaces.
       args.addAll(List.of("$(POD_IP):" + port, "--listen", "127.0.0.1:" + port));
+      args.addAll(List.of("--metrics-listen", "$(POD_IP):" + health));
     } else {
       args.add("0.0.0.0:" + port);
+      args.addAll(List.of("--metrics-listen", "0.0.0.0:" + health));
     }
     args.addAll(
         List.of(
             "--state",
             BuilderNames.STATE_DIR,
-            "--token-file",
-            BuilderNames.TOKEN_DIR + "/" + BuilderNames.TOKEN_KEY));
+            // Callers need a grant the operator signed for this Builder; TLS with its certificate.
+            "--auth-public-key",
+            BuilderNames.TLS_DIR + "/" + BuilderNames.AUTH_PUBLIC_KEY,
+            "--auth-audience",
+            BuilderNames.audience(
+                builder.getMetadata().getNamespace(), builder.getMetadata().getName()),
+            "--tls-cert",
+            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_CERT,
+            "--tls-key",
+            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_KEY));
     return args;
   }
 

@@ -24,7 +24,7 @@ public final class BuilderStatusProbe {
     status.setName(pod.name());
     status.setEndpoint(pod.endpoint());
     status.setReady(false);
-    if (!pod.ready() || pod.token() == null) {
+    if (!pod.ready() || pod.access() == null) {
       return status;
     }
     try {

@@ -10,7 +10,7 @@ class PlacementTest {
 
   private static PodLoad pod(String name, int active, String... recent) {
     return new PodLoad(
-        new BuilderPod(name, name + ":7777", true, null), 2, active, List.of(recent));
+        new BuilderPod(name, name + ":7777", name, true, null), 2, active, List.of(recent));
   }
 
   @Test

@@ -71,8 +71,13 @@ class QueueIndexTest {
     BuildRequest followed = request("followed", "2026-01-01T00:00:00Z");
     runs.put(
         "uid-followed",
-        new BuildLauncher(null, null, new BuildWakeups())
-            .run(followed, "uid-followed-1", 1, new BuilderPod("b-0", "e:1", true, null), "k"));
+        new BuildLauncher(null, null, new BuildWakeups(), null)
+            .run(
+                followed,
+                "uid-followed-1",
+                1,
+                new BuilderPod("b-0", "e:1", "b-0", true, null),
+                "k"));
     assertThat(QueueIndex.isWaiting(followed, runs)).as("followed").isFalse();
 
     BuildRequest onPod = inPhase(BuildPhase.RUNNING);

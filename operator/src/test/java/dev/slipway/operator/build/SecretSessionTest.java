@@ -20,7 +20,7 @@ class SecretSessionTest {
   static KubernetesClient client;
 
   @Test
-  void aSecretIdIsServedFromTheSecretKeyItNames() {
+  void aSecretIdIsServedFromTheSecretKeyItNames() throws Exception {
     secret("api", Map.of("token", "s3cret"), Map.of());
     secret("strings", Map.of(), Map.of("password", "from-stringData"));
     SecretSession session =

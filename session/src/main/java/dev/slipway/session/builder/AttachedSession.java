@@ -7,6 +7,7 @@ import dev.slipway.api.session.v1.Ping;
 import dev.slipway.api.session.v1.SshChannelClose;
 import dev.slipway.api.session.v1.SshChannelOpen;
 import dev.slipway.session.SessionException;
+import dev.slipway.session.auth.Caller;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AttachedSession {
   private final Hello hello;
+  private final SessionKey key;
+  private final java.util.concurrent.atomic.AtomicBoolean claimed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final OutboundStream out;
   private final Duration requestTimeout;
   private final SessionTraffic traffic;
@@ -38,8 +42,13 @@ public final class AttachedSession {
   private volatile long lastHeardNanos = System.nanoTime();
 
   AttachedSession(
-      Hello hello, OutboundStream out, Duration requestTimeout, SessionTraffic traffic) {
+      Caller owner,
+      Hello hello,
+      OutboundStream out,
+      Duration requestTimeout,
+      SessionTraffic traffic) {
     this.hello = hello;
+    this.key = SessionKey.of(owner, hello.getSessionId());
     this.out = out;
     this.requestTimeout = requestTimeout;
     this.traffic = traffic;
@@ -51,6 +60,25 @@ public final class AttachedSession {
 
   public Hello hello() {
     return hello;
+  }
+
+  SessionKey key() {
+    return key;
+  }
+
+  /** The principal that attached this session; its builds may use nothing of another's. */
+  public String owner() {
+    return key.principal();
+  }
+
+  /** Takes this session for one build; false when it serves another. */
+  boolean tryClaim() {
+    return claimed.compareAndSet(false, true);
+  }
+
+  /** Frees this session for the next build of its caller. */
+  public void release() {
+    claimed.set(false);
   }
 
   Duration requestTimeout() {

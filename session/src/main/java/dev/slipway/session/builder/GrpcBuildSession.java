@@ -132,6 +132,12 @@ public final class GrpcBuildSession implements BuildSession, AutoCloseable {
     }
   }
 
+  /** The principal that attached the session: the caller the builder authenticated. */
+  @Override
+  public String ownerKey() {
+    return client.owner();
+  }
+
   @Override
   public synchronized void close() {
     sshRelays.values().forEach(SshAgentRelay::close);

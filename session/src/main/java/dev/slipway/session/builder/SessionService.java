@@ -3,10 +3,12 @@ package dev.slipway.session.builder;
 import dev.slipway.api.session.v1.BuilderMessage;
 import dev.slipway.api.session.v1.ClientMessage;
 import dev.slipway.api.session.v1.SessionGrpc;
+import dev.slipway.session.auth.Caller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,24 @@ public final class SessionService extends SessionGrpc.SessionImplBase {
   @Override
   public StreamObserver<ClientMessage> attach(StreamObserver<BuilderMessage> responses) {
     OutboundStream out = new OutboundStream((ServerCallStreamObserver<BuilderMessage>) responses);
+    // The session belongs to whoever opened the stream; no Hello can name another owner.
+    Optional<Caller> owner = CallerAuth.current();
+    if (owner.isEmpty()) {
+      out.fail(
+          Status.UNAUTHENTICATED.withDescription(
+              "the builder did not authenticate this session; it serves sessions only behind its"
+                  + " CallerAuth"));
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ClientMessage m) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
     return new StreamObserver<>() {
       private AttachedSession session;
       private ScheduledFuture<?> liveness;
@@ -54,7 +74,8 @@ public final class SessionService extends SessionGrpc.SessionImplBase {
                   "a session starts with a Hello that names its session_id"));
           return;
         }
-        AttachedSession s = new AttachedSession(m.getHello(), out, requestTimeout, traffic);
+        AttachedSession s =
+            new AttachedSession(owner.get(), m.getHello(), out, requestTimeout, traffic);
         if (!registry.attach(s)) {
           out.fail(
               Status.ALREADY_EXISTS.withDescription(

@@ -14,10 +14,14 @@ import dev.slipway.session.ContextFiles;
 import dev.slipway.session.OutputDestination;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.SessionException;
+import dev.slipway.session.auth.Caller;
+import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.auth.GrantScope;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.LocalOutputs;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.ByteArrayInputStream;
@@ -35,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,9 @@ class SessionOverGrpcTest {
   @TempDir Path dir;
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private static final Caller TESTER =
+      new Caller("tester", EnumSet.allOf(GrantScope.class), Optional.empty());
+
   private final SessionRegistry registry = new SessionRegistry();
   private final AtomicLong fileBytes = new AtomicLong();
   private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -70,19 +78,21 @@ class SessionOverGrpcTest {
     server =
         InProcessServerBuilder.forName(name)
             .addService(
-                new SessionService(
-                    registry,
-                    Duration.ofSeconds(10),
-                    new SessionTraffic() {
-                      @Override
-                      public void received(long bytes) {}
+                ServerInterceptors.intercept(
+                    new SessionService(
+                        registry,
+                        Duration.ofSeconds(10),
+                        new SessionTraffic() {
+                          @Override
+                          public void received(long bytes) {}
 
-                      @Override
-                      public void fileBytes(long bytes) {
-                        fileBytes.addAndGet(bytes);
-                      }
-                    },
-                    timer))
+                          @Override
+                          public void fileBytes(long bytes) {
+                            fileBytes.addAndGet(bytes);
+                          }
+                        },
+                        timer),
+                    new CallerAuth(CallerSource.anyone(TESTER.principal()))))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -214,7 +224,7 @@ class SessionOverGrpcTest {
   void whenTheClientClosesTheBuildsSessionIsLost() throws Exception {
     AnsweringSession client = new AnsweringSession(new Client(), chunk -> {}, hello("gone"));
     client.open(SessionGrpc.newStub(channel));
-    AttachedSession attached = registry.await("gone", Duration.ofSeconds(5)).orElseThrow();
+    AttachedSession attached = registry.claim(TESTER, "gone", Duration.ofSeconds(5)).orElseThrow();
     GrpcBuildSession build = build(attached, SolveRequest.getDefaultInstance());
 
     client.close();
@@ -257,7 +267,7 @@ class SessionOverGrpcTest {
     AnsweringSession answering = new AnsweringSession(client, outputs, hello);
     clients.add(answering);
     answering.open(SessionGrpc.newStub(channel));
-    return registry.await(hello.getSessionId(), Duration.ofSeconds(5)).orElseThrow();
+    return registry.claim(TESTER, hello.getSessionId(), Duration.ofSeconds(5)).orElseThrow();
   }
 
   private static GrpcBuildSession build(AttachedSession attached, SolveRequest request) {

@@ -20,6 +20,7 @@ class SessionRequestTest {
   private final FakeCallObserver call = new FakeCallObserver();
   private final AttachedSession session =
       new AttachedSession(
+          SessionRegistryTest.ALICE,
           Hello.newBuilder().setSessionId("s").build(),
           new OutboundStream(call),
           Duration.ofMillis(300),
