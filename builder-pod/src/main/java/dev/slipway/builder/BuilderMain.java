@@ -163,6 +163,14 @@ public final class BuilderMain implements Callable<Integer> {
   int shutdownTimeoutSeconds;
 
   @Option(
+      names = "--allow-insecure-entitlement",
+      defaultValue = "${env:SLIPWAY_ALLOW_INSECURE_ENTITLEMENT:-false}",
+      description =
+          "Let builds that ask for security.insecure run RUN --security=insecure privileged."
+              + " Off by default: on a shared builder it gives those builds the builder's root.")
+  boolean allowInsecureEntitlement;
+
+  @Option(
       names = "--max-download-bytes",
       paramLabel = "BYTES",
       defaultValue =
@@ -191,7 +199,8 @@ public final class BuilderMain implements Callable<Integer> {
 
   /** The engine these flags describe; a limit below one byte is a usage error. */
   EngineConfig engineConfig() {
-    EngineConfig config = EngineConfig.defaults(state);
+    EngineConfig config =
+        EngineConfig.defaults(state).withInsecureEntitlement(allowInsecureEntitlement);
     if (parallelism > 0) {
       config = config.withParallelism(parallelism);
     }

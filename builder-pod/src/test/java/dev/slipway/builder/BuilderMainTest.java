@@ -78,6 +78,17 @@ class BuilderMainTest {
   }
 
   @Test
+  void runsInsecureStepsOnlyWhenToldTo() {
+    BuilderMain shared = new BuilderMain();
+    new CommandLine(shared).parseArgs("--state", dir.toString());
+    BuilderMain trusted = new BuilderMain();
+    new CommandLine(trusted).parseArgs("--state", dir.toString(), "--allow-insecure-entitlement");
+
+    assertThat(shared.engineConfig().allowInsecureEntitlement()).as("the default").isFalse();
+    assertThat(trusted.engineConfig().allowInsecureEntitlement()).isTrue();
+  }
+
+  @Test
   void refusesToStartWithoutAuthentication() {
     assertThat(run("--state", dir.resolve("state").toString(), "--listen", "127.0.0.1:0"))
         .isEqualTo(2);

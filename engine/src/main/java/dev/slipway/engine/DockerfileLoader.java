@@ -13,6 +13,7 @@ import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
 import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
+import dev.slipway.engine.frontend.dockerfile.conversion.InsecureEntitlement;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
@@ -43,6 +44,20 @@ final class DockerfileLoader {
       super(failure.getMessage(), null, false, false);
       this.failure = failure;
     }
+  }
+
+  /**
+   * What a request may ask for; network.host is accepted as buildx sends it, and needs nothing: a
+   * step's default network is the builder's already.
+   */
+  private static final List<String> KNOWN_ENTITLEMENTS =
+      List.of(InsecureEntitlement.NAME, "network.host");
+
+  /** The engine's half of the security.insecure entitlement; the request brings the other. */
+  private final boolean allowInsecureEntitlement;
+
+  DockerfileLoader(boolean allowInsecureEntitlement) {
+    this.allowInsecureEntitlement = allowInsecureEntitlement;
   }
 
   BuildDefinition convert(
@@ -81,6 +96,16 @@ final class DockerfileLoader {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_SESSION, "failed to read dockerfile: " + e.getMessage());
     }
+    for (String entitlement : request.getEntitlementsList()) {
+      if (!KNOWN_ENTITLEMENTS.contains(entitlement)) {
+        throw BuildFailedException.of(
+            ErrorKind.ERROR_KIND_INVALID_INPUT,
+            "unknown entitlement \""
+                + entitlement
+                + "\": use "
+                + String.join(" or ", KNOWN_ENTITLEMENTS));
+      }
+    }
     ConvertRequest.Builder convert =
         ConvertRequest.builder(
                 text,
@@ -99,7 +124,11 @@ final class DockerfileLoader {
             .ignorePatterns(ignore)
             .buildArgs(request.getBuildArgsMap())
             .target(request.getTarget().isEmpty() ? null : request.getTarget())
-            .noCache(request.getNoCache());
+            .noCache(request.getNoCache())
+            .insecure(
+                new InsecureEntitlement(
+                    request.getEntitlementsList().contains(InsecureEntitlement.NAME),
+                    allowInsecureEntitlement));
     request.getLabelsMap().forEach(convert::label);
     request.getNoCacheFilterList().forEach(convert::noCacheStage);
     for (var host : request.getExtraHostsList()) {

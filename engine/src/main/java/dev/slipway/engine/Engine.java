@@ -66,13 +66,14 @@ public final class Engine implements AutoCloseable {
   private final RemoteCache remoteCache;
   private final RegistryClient registry;
   private final HttpSourceFetcher downloads;
-  private final DockerfileLoader dockerfiles = new DockerfileLoader();
+  private final DockerfileLoader dockerfiles;
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
   private final CacheInventory inventory;
 
   private Engine(EngineConfig config) throws IOException {
     this.stateDir = config.stateDir();
+    this.dockerfiles = new DockerfileLoader(config.allowInsecureEntitlement());
     Files.createDirectories(stateDir);
     // first: it sets up its HTTP client in the background while the rest opens
     this.registry = new RegistryClient();

@@ -13,13 +13,16 @@ import java.util.Optional;
  * @param runtime the OCI runtime executable; empty finds crun or runc on PATH
  * @param parallelism steps run at the same time, across all builds
  * @param limits what one build may download, unpack and log
+ * @param allowInsecureEntitlement builds that ask for {@code security.insecure} may run {@code RUN
+ *     --security=insecure} privileged; off unless the operator of the engine turns it on
  */
 public record EngineConfig(
     Path stateDir,
     Optional<SnapshotterMode> snapshotter,
     Optional<Path> runtime,
     int parallelism,
-    EngineLimits limits) {
+    EngineLimits limits,
+    boolean allowInsecureEntitlement) {
 
   public EngineConfig {
     if (parallelism < 1) {
@@ -35,18 +38,25 @@ public record EngineConfig(
         Optional.empty(),
         Optional.empty(),
         Math.max(2, Runtime.getRuntime().availableProcessors()),
-        EngineLimits.defaults());
+        EngineLimits.defaults(),
+        false);
   }
 
   public EngineConfig withParallelism(int n) {
-    return new EngineConfig(stateDir, snapshotter, runtime, n, limits);
+    return new EngineConfig(stateDir, snapshotter, runtime, n, limits, allowInsecureEntitlement);
   }
 
   public EngineConfig withSnapshotter(SnapshotterMode mode) {
-    return new EngineConfig(stateDir, Optional.of(mode), runtime, parallelism, limits);
+    return new EngineConfig(
+        stateDir, Optional.of(mode), runtime, parallelism, limits, allowInsecureEntitlement);
   }
 
   public EngineConfig withLimits(EngineLimits l) {
-    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, l);
+    return new EngineConfig(
+        stateDir, snapshotter, runtime, parallelism, l, allowInsecureEntitlement);
+  }
+
+  public EngineConfig withInsecureEntitlement(boolean allow) {
+    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, limits, allow);
   }
 }

@@ -173,6 +173,33 @@ class BuilderReconcilerTest {
   }
 
   @Test
+  void builderPodsAllowTheInsecureEntitlementOnlyWhenTheBuilderSaysSo(TestInfo test) {
+    var c = cluster = OperatorHarness.withFakePods(client, "insecure", 1);
+    c.createBuilder("shared", 1, 1);
+    await("the StatefulSet", WAIT, () -> insecureEnv(c, "shared") != null);
+    assertThat(insecureEnv(c, "shared")).as("off by default").isEmpty();
+
+    c.editBuilder("shared", spec -> spec.setAllowInsecureEntitlement(true));
+
+    await(
+        "the builder allowed to run insecure steps",
+        WAIT,
+        () -> insecureEnv(c, "shared").equals(List.of("true")));
+  }
+
+  /** SLIPWAY_ALLOW_INSECURE_ENTITLEMENT values of the builder container; null before it exists. */
+  private static List<String> insecureEnv(OperatorHarness<?> c, String name) {
+    var set = client.apps().statefulSets().inNamespace(c.namespace).withName(name).get();
+    if (set == null) {
+      return null;
+    }
+    return set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("SLIPWAY_ALLOW_INSECURE_ENTITLEMENT"))
+        .map(e -> e.getValue())
+        .toList();
+  }
+
+  @Test
   void aPodListedTwiceCountsOnceInItsNewestVersion() {
     java.util.function.BiFunction<String, String, io.fabric8.kubernetes.api.model.Pod> pod =
         (version, ip) ->

@@ -108,6 +108,7 @@ public final class BuildRequestMapping {
     spec.setNetwork(network(r.getNetwork()));
     spec.setExtraHosts(
         listOrNull(r.getExtraHostsList(), h -> new ExtraHost(h.getHost(), h.getIp())));
+    spec.setEntitlements(listOrNull(r.getEntitlementsList(), Function.identity()));
     if (r.getTimeout().getNanos() != 0) {
       throw new IllegalArgumentException("a BuildRequest's timeout is whole seconds");
     }
@@ -148,6 +149,7 @@ public final class BuildRequestMapping {
     orEmpty(spec.getExtraHosts())
         .forEach(
             h -> r.addExtraHosts(HostEntry.newBuilder().setHost(h.getHost()).setIp(h.getIp())));
+    r.addAllEntitlements(orEmpty(spec.getEntitlements()));
     r.setTimeout(
         Duration.newBuilder()
             .setSeconds(spec.getTimeoutSeconds() == null ? 0 : spec.getTimeoutSeconds()));

@@ -108,6 +108,13 @@ public class BuildRequestSpec {
   @Size(max = 64)
   private List<ExtraHost> extraHosts;
 
+  @JsonPropertyDescription(
+      "Entitlements the build asks for (docker buildx build --allow): security.insecure lets"
+          + " RUN --security=insecure run privileged, only on a Builder with"
+          + " spec.allowInsecureEntitlement.")
+  @Size(max = 8)
+  private List<String> entitlements;
+
   @Default("3600")
   @Min(1)
   @JsonPropertyDescription("Fail the build after this many seconds. Default 3600.")
@@ -263,6 +270,14 @@ public class BuildRequestSpec {
 
   public void setExtraHosts(List<ExtraHost> extraHosts) {
     this.extraHosts = extraHosts;
+  }
+
+  public List<String> getEntitlements() {
+    return entitlements;
+  }
+
+  public void setEntitlements(List<String> entitlements) {
+    this.entitlements = entitlements;
   }
 
   public Long getTimeoutSeconds() {

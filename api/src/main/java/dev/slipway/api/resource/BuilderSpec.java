@@ -76,6 +76,23 @@ public class BuilderSpec {
       "Limits of one build on a builder pod: download size, archive expansion, log per step.")
   private BuilderLimits limits;
 
+  @Default("false")
+  @JsonPropertyDescription(
+      "Let builds that ask for the security.insecure entitlement (BuildRequest"
+          + " spec.entitlements, slipway build --allow) run RUN --security=insecure privileged:"
+          + " every capability, no seccomp filter. Such a step is root on the builder pod and can"
+          + " reach every other build on it; enable only for a Builder its users trust each other"
+          + " on. Default false.")
+  private Boolean allowInsecureEntitlement = false;
+
+  public Boolean getAllowInsecureEntitlement() {
+    return allowInsecureEntitlement;
+  }
+
+  public void setAllowInsecureEntitlement(Boolean allowInsecureEntitlement) {
+    this.allowInsecureEntitlement = allowInsecureEntitlement;
+  }
+
   public Integer getReplicas() {
     return replicas;
   }

@@ -194,6 +194,8 @@ class BuildRequestMappingTest {
                     .in(HostEntry.Builder::setIp)
                     .build(HostEntry.Builder::build)))
         .in(SolveRequest.Builder::addAllExtraHosts)
+        .use(lists(text()))
+        .in(SolveRequest.Builder::addAllEntitlements)
         .use(Arbitraries.longs().between(0, 1_000_000))
         .in((b, s) -> b.setTimeout(Duration.newBuilder().setSeconds(s)))
         .build(SolveRequest.Builder::build);

@@ -16,8 +16,12 @@ import java.util.function.Consumer;
 public final class LocalEngineBackend implements BuildBackend {
   private final Engine engine;
 
+  /**
+   * The user's own machine: a build may run privileged when the user asks for it with {@code
+   * --allow security.insecure}, so the engine allows the entitlement.
+   */
   public LocalEngineBackend(Path stateDir) throws IOException {
-    this.engine = Engine.open(EngineConfig.defaults(stateDir));
+    this.engine = Engine.open(EngineConfig.defaults(stateDir).withInsecureEntitlement(true));
   }
 
   @Override

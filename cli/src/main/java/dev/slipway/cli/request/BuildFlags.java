@@ -121,6 +121,15 @@ public final class BuildFlags {
       description = "Network of RUN steps: default (host), host or none.")
   String network;
 
+  @Option(
+      names = "--allow",
+      paramLabel = "ENTITLEMENT",
+      split = ",",
+      description =
+          "Extra privileges for the build (repeatable): security.insecure lets RUN"
+              + " --security=insecure run privileged where the builder allows it (--local does).")
+  List<String> allow = new ArrayList<>();
+
   @Option(names = "--add-host", paramLabel = "HOST:IP", description = "Extra /etc/hosts entry.")
   List<String> addHosts = new ArrayList<>();
 
@@ -219,6 +228,8 @@ public final class BuildFlags {
       r.addExtraHosts(
           HostEntry.newBuilder().setHost(h.substring(0, colon)).setIp(h.substring(colon + 1)));
     }
+    // the builder checks the names: it knows which entitlements it has
+    r.addAllEntitlements(allow);
     r.setTimeout(Duration.getDefaultInstance());
     return r.build();
   }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param env {@code KEY=value} entries; {@code PATH} gets BuildKit's default when absent
  * @param user a Dockerfile USER value; empty means root
  * @param timeout null for none; when it passes the step is cancelled like a cancelled build
+ * @param privileged {@code RUN --security=insecure}: every capability, no seccomp filter, no masked
+ *     paths; the frontend allows it only with the {@code security.insecure} entitlement
  */
 public record ExecSpec(
     Path rootfs,
@@ -25,7 +27,8 @@ public record ExecSpec(
     NetworkMode network,
     List<HostEntry> extraHosts,
     List<ExecMount> mounts,
-    Duration timeout) {
+    Duration timeout,
+    boolean privileged) {
 
   static final String DEFAULT_PATH =
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -66,6 +69,7 @@ public record ExecSpec(
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private final List<ExecMount> mounts = new ArrayList<>();
     private Duration timeout;
+    private boolean privileged;
 
     private Builder(Path rootfs, List<String> args) {
       this.rootfs = rootfs;
@@ -121,9 +125,14 @@ public record ExecSpec(
       return this;
     }
 
+    public Builder privileged(boolean privileged) {
+      this.privileged = privileged;
+      return this;
+    }
+
     public ExecSpec build() {
       return new ExecSpec(
-          rootfs, args, env, cwd, user, hostname, network, extraHosts, mounts, timeout);
+          rootfs, args, env, cwd, user, hostname, network, extraHosts, mounts, timeout, privileged);
     }
   }
 }

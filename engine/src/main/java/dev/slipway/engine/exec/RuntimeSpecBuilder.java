@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generates the OCI runtime spec ({@code config.json}) for one RUN process, following BuildKit's
- * default spec: Docker's default capabilities, {@code noNewPrivileges} off (setuid tools such as
- * {@code sudo} must work in builds), BuildKit's masked and read-only paths, and its standard {@code
- * /proc}, {@code /dev}, {@code /sys} and cgroup mounts. No seccomp profile is applied.
+ * Generates the OCI runtime spec ({@code config.json}) for one RUN process. A sandboxed step (the
+ * default) gets what container runtimes give a container by default: Docker's default capabilities,
+ * the default seccomp filter ({@link SeccompProfile}), {@code noNewPrivileges} (a setuid binary
+ * gains nothing, so {@code sudo} in a RUN step does not work: run it as root instead), masked and
+ * read-only {@code /proc} and {@code /sys} paths, and BuildKit's standard {@code /proc}, {@code
+ * /dev}, {@code /sys} and cgroup mounts. A privileged step ({@code RUN --security=insecure},
+ * allowed only by the {@code security.insecure} entitlement) gets every capability, no seccomp
+ * filter, every device and writable {@code /sys}, as BuildKit's insecure mode.
  */
 public final class RuntimeSpecBuilder {
 
@@ -32,10 +36,57 @@ public final class RuntimeSpecBuilder {
           "CAP_KILL",
           "CAP_AUDIT_WRITE");
 
+  /** Every capability of Linux 6.x in kernel order (the index is the capability's number). */
+  static final List<String> ALL_CAPABILITIES =
+      List.of(
+          "CAP_CHOWN",
+          "CAP_DAC_OVERRIDE",
+          "CAP_DAC_READ_SEARCH",
+          "CAP_FOWNER",
+          "CAP_FSETID",
+          "CAP_KILL",
+          "CAP_SETGID",
+          "CAP_SETUID",
+          "CAP_SETPCAP",
+          "CAP_LINUX_IMMUTABLE",
+          "CAP_NET_BIND_SERVICE",
+          "CAP_NET_BROADCAST",
+          "CAP_NET_ADMIN",
+          "CAP_NET_RAW",
+          "CAP_IPC_LOCK",
+          "CAP_IPC_OWNER",
+          "CAP_SYS_MODULE",
+          "CAP_SYS_RAWIO",
+          "CAP_SYS_CHROOT",
+          "CAP_SYS_PTRACE",
+          "CAP_SYS_PACCT",
+          "CAP_SYS_ADMIN",
+          "CAP_SYS_BOOT",
+          "CAP_SYS_NICE",
+          "CAP_SYS_RESOURCE",
+          "CAP_SYS_TIME",
+          "CAP_SYS_TTY_CONFIG",
+          "CAP_MKNOD",
+          "CAP_LEASE",
+          "CAP_AUDIT_WRITE",
+          "CAP_AUDIT_CONTROL",
+          "CAP_SETFCAP",
+          "CAP_MAC_OVERRIDE",
+          "CAP_MAC_ADMIN",
+          "CAP_SYSLOG",
+          "CAP_WAKE_ALARM",
+          "CAP_BLOCK_SUSPEND",
+          "CAP_AUDIT_READ",
+          "CAP_PERFMON",
+          "CAP_BPF",
+          "CAP_CHECKPOINT_RESTORE");
+
+  /** runc's and moby's defaults: kernel state a build must not read. */
   static final List<String> MASKED_PATHS =
       List.of(
           "/proc/acpi",
           "/proc/asound",
+          "/proc/interrupts",
           "/proc/kcore",
           "/proc/keys",
           "/proc/latency_stats",
@@ -101,7 +152,7 @@ public final class RuntimeSpecBuilder {
     rootNode.put("readonly", false);
     root.put("hostname", spec.hostname());
     ArrayNode mounts = root.putArray("mounts");
-    for (OciMount m : standardMounts()) {
+    for (OciMount m : standardMounts(spec.privileged())) {
       mounts.add(mount(m));
     }
     for (OciMount m : runMounts) {
@@ -138,9 +189,9 @@ public final class RuntimeSpecBuilder {
     ObjectNode caps = p.putObject("capabilities");
     for (String set : List.of("bounding", "effective", "permitted")) {
       ArrayNode a = caps.putArray(set);
-      DEFAULT_CAPABILITIES.forEach(a::add);
+      (spec.privileged() ? HostCapabilities.BOUNDING : DEFAULT_CAPABILITIES).forEach(a::add);
     }
-    p.put("noNewPrivileges", false);
+    p.put("noNewPrivileges", !spec.privileged());
     return p;
   }
 
@@ -160,7 +211,8 @@ public final class RuntimeSpecBuilder {
     return env;
   }
 
-  private static List<OciMount> standardMounts() {
+  private static List<OciMount> standardMounts(boolean privileged) {
+    String sysAccess = privileged ? "rw" : "ro";
     return List.of(
         new OciMount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
         new OciMount(
@@ -176,12 +228,43 @@ public final class RuntimeSpecBuilder {
             "shm",
             List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
         new OciMount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
-        new OciMount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")),
+        new OciMount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", sysAccess)),
         new OciMount(
             "/sys/fs/cgroup",
             "cgroup",
             "cgroup",
-            List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
+            List.of("nosuid", "noexec", "nodev", "relatime", sysAccess)));
+  }
+
+  /**
+   * What a privileged step gets: every capability the builder itself may hold (its bounding set),
+   * as a runtime cannot grant more and refuses to start when asked to.
+   */
+  static final class HostCapabilities {
+    static final List<String> BOUNDING = read(Path.of("/proc/self/status"));
+
+    private HostCapabilities() {}
+
+    static List<String> read(Path status) {
+      try {
+        String line =
+            java.nio.file.Files.readAllLines(status).stream()
+                .filter(l -> l.startsWith("CapBnd:"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(status + " has no CapBnd line"));
+        long bits = Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16);
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < ALL_CAPABILITIES.size(); i++) {
+          if ((bits >>> i & 1) == 1) {
+            held.add(ALL_CAPABILITIES.get(i));
+          }
+        }
+        return List.copyOf(held);
+      } catch (java.io.IOException e) {
+        // no /proc: privileged steps get the default set rather than a spec the runtime refuses
+        return DEFAULT_CAPABILITIES;
+      }
+    }
   }
 
   private static ObjectNode mount(OciMount m) {
@@ -207,7 +290,11 @@ public final class RuntimeSpecBuilder {
     }
     // Deny all device access except the runtime's default devices, like containerd's spec.
     ObjectNode resources = linux.putObject("resources");
-    resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+    resources.putArray("devices").addObject().put("allow", spec.privileged()).put("access", "rwm");
+    if (spec.privileged()) {
+      return linux;
+    }
+    linux.set("seccomp", SeccompProfile.forHost());
     ArrayNode masked = linux.putArray("maskedPaths");
     MASKED_PATHS.forEach(masked::add);
     ArrayNode ro = linux.putArray("readonlyPaths");

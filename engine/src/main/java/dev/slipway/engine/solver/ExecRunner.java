@@ -71,7 +71,9 @@ final class ExecRunner implements OpRunner<ExecOp> {
               .env(v.env())
               .cwd(v.cwd() == null || v.cwd().isEmpty() ? "/" : v.cwd())
               .user(v.user() == null || v.user().isEmpty() ? "root" : v.user())
-              .network(network(v, job));
+              .network(network(v, job))
+              // the frontend lets INSECURE through only with the security.insecure entitlement
+              .privileged(v.security() == ExecOp.SecurityMode.INSECURE);
       v.extraHosts().forEach(spec::extraHost);
       for (ExecOp.Mount m : v.mounts()) {
         mount(m, v, inputs, job, resources).ifPresent(spec::mount);

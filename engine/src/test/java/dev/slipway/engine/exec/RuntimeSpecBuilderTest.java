@@ -42,7 +42,7 @@ class RuntimeSpecBuilderTest {
             .build();
 
     JsonNode process = spec.path("process");
-    assertThat(process.path("noNewPrivileges").asBoolean(true)).isFalse();
+    assertThat(process.path("noNewPrivileges").asBoolean(false)).isTrue();
     assertThat(process.path("terminal").asBoolean(true)).isFalse();
     assertThat(process.at("/user/uid").asInt()).isEqualTo(1000);
     assertThat(texts(process.at("/user/additionalGids"))).containsExactly("2000");
@@ -55,6 +55,42 @@ class RuntimeSpecBuilderTest {
         .doesNotContain("CAP_SYS_ADMIN");
     assertThat(texts(spec.at("/linux/maskedPaths"))).contains("/proc/kcore", "/sys/firmware");
     assertThat(texts(spec.at("/linux/readonlyPaths"))).contains("/proc/sys");
+  }
+
+  @Test
+  void aSandboxedStepGetsTheSeccompFilterAndReadOnlyKernelSettings() {
+    JsonNode spec = new RuntimeSpecBuilder(this.spec.build()).build();
+
+    JsonNode seccomp = spec.at("/linux/seccomp");
+    assertThat(seccomp.path("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+    assertThat(seccomp.path("defaultErrnoRet").asInt()).isEqualTo(1);
+    List<String> allowed = texts(seccomp.at("/syscalls/0/names"));
+    assertThat(allowed).contains("read", "execve", "openat").doesNotContain("clone", "clone3");
+    assertThat(allowed).doesNotContainAnyElementsOf(SeccompProfile.neverAllowed());
+    assertThat(texts(spec.at("/linux/readonlyPaths"))).contains("/proc/sys", "/proc/sysrq-trigger");
+    assertThat(mountOptions(spec, "/sys")).contains("ro");
+  }
+
+  @Test
+  void aPrivilegedStepHasNoFilterNoMaskedPathsAndTheBuildersCapabilities() {
+    JsonNode spec = new RuntimeSpecBuilder(this.spec.privileged(true).build()).build();
+
+    assertThat(spec.at("/linux/seccomp").isMissingNode()).isTrue();
+    assertThat(spec.at("/linux/maskedPaths").isMissingNode()).isTrue();
+    assertThat(spec.at("/linux/readonlyPaths").isMissingNode()).isTrue();
+    assertThat(spec.at("/process/noNewPrivileges").asBoolean(true)).isFalse();
+    assertThat(texts(spec.at("/process/capabilities/bounding")))
+        .containsExactlyElementsOf(RuntimeSpecBuilder.HostCapabilities.BOUNDING);
+    assertThat(mountOptions(spec, "/sys")).contains("rw").doesNotContain("ro");
+  }
+
+  private static List<String> mountOptions(JsonNode spec, String destination) {
+    for (JsonNode m : spec.path("mounts")) {
+      if (m.path("destination").asText().equals(destination)) {
+        return texts(m.path("options"));
+      }
+    }
+    throw new AssertionError("no mount at " + destination);
   }
 
   @Test

@@ -235,6 +235,9 @@ public final class BuilderStatefulSet
             .endValueFrom()
             .build());
     env.add(var("SLIPWAY_MAX_PARALLEL_BUILDS", String.valueOf(spec.getMaxParallelBuilds())));
+    if (Boolean.TRUE.equals(spec.getAllowInsecureEntitlement())) {
+      env.add(var("SLIPWAY_ALLOW_INSECURE_ENTITLEMENT", true));
+    }
     BuilderCache cache = spec.getCache();
     if (cache != null) {
       Quantity keep = cache.getKeepBytes();

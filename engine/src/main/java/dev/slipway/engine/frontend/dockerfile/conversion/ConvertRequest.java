@@ -23,6 +23,7 @@ import java.util.Set;
  * @param noCache ignore every cached result
  * @param noCacheStages stages whose results must not come from the cache
  * @param extraHosts extra /etc/hosts entries of RUN steps
+ * @param insecure whether {@code RUN --security=insecure} may run privileged
  */
 public record ConvertRequest(
     String dockerfile,
@@ -36,6 +37,7 @@ public record ConvertRequest(
     boolean noCache,
     Set<String> noCacheStages,
     List<HostEntry> extraHosts,
+    InsecureEntitlement insecure,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -49,6 +51,7 @@ public record ConvertRequest(
     labels = Map.copyOf(labels);
     noCacheStages = Set.copyOf(noCacheStages);
     extraHosts = List.copyOf(extraHosts);
+    insecure = insecure == null ? InsecureEntitlement.DENIED : insecure;
   }
 
   public static Builder builder(String dockerfile, ImageMetadataResolver resolver) {
@@ -69,6 +72,7 @@ public record ConvertRequest(
     private boolean noCache;
     private final Set<String> noCacheStages = new LinkedHashSet<>();
     private final List<HostEntry> extraHosts = new ArrayList<>();
+    private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -130,6 +134,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder insecure(InsecureEntitlement v) {
+      insecure = v;
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -143,6 +152,7 @@ public record ConvertRequest(
           noCache,
           noCacheStages,
           extraHosts,
+          insecure,
           resolver);
     }
   }

@@ -138,13 +138,20 @@ final class RunConverter {
     };
   }
 
+  /** Refuses insecure here, before any step runs, so the error names the Dockerfile line. */
   private ExecOp.SecurityMode security(Instruction.Run r) {
     if (r.security() == null) {
       return ExecOp.SecurityMode.SANDBOX;
     }
     return switch (ctx.expand(r.security(), r.meta())) {
       case "sandbox" -> ExecOp.SecurityMode.SANDBOX;
-      case "insecure" -> ExecOp.SecurityMode.INSECURE;
+      case "insecure" -> {
+        InsecureEntitlement entitlement = ctx.request().insecure();
+        if (!entitlement.granted()) {
+          throw new DockerfileException(r.meta().position(), entitlement.refusal());
+        }
+        yield ExecOp.SecurityMode.INSECURE;
+      }
       default ->
           throw new DockerfileException(
               r.meta().position(),

@@ -29,10 +29,35 @@ class RunConversionTest extends ConversionTestSupport {
     assertThat(plain.args()).containsExactly("/bin/sh", "-c", "echo 1\n");
   }
 
+  private BuildDefinition convertEntitled(String dockerfile) {
+    return DockerfileFrontend.convert(
+        request(dockerfile).insecure(new InsecureEntitlement(true, true)).build());
+  }
+
+  @Test
+  void insecureWithoutBothSwitchesIsRefusedAtItsLineNamingWhatIsMissing() {
+    String dockerfile = "FROM a\nRUN true\nRUN --security=insecure mount -t tmpfs none /mnt\n";
+    for (InsecureEntitlement e :
+        List.of(
+            InsecureEntitlement.DENIED,
+            new InsecureEntitlement(true, false),
+            new InsecureEntitlement(false, true))) {
+      assertThatThrownBy(() -> DockerfileFrontend.convert(request(dockerfile).insecure(e).build()))
+          .as(e.toString())
+          .isInstanceOfSatisfying(
+              DockerfileException.class, x -> assertThat(x.position().line()).isEqualTo(3))
+          .hasMessageContaining("security.insecure entitlement")
+          .hasMessageContaining(e.requested() ? "the build asks for it" : "does not ask for it")
+          .hasMessageContaining(e.builderAllows() ? "the builder allows it" : "does not allow it")
+          .hasMessageContaining("--allow security.insecure")
+          .hasMessageContaining("--allow-insecure-entitlement");
+    }
+  }
+
   @Test
   void runMountsNetworkAndSecurity() {
     BuildDefinition d =
-        convert(
+        convertEntitled(
             "FROM a AS dep\nFROM a\nWORKDIR /w\nARG CACHE=/root/.cache\nRUN --mount=type=cache,target=$CACHE,sharing=locked --mount=type=secret,id=tok,env=TOKEN"
                 + " --mount=type=bind,from=dep,source=/out,target=rel --mount=type=ssh --mount=type=tmpfs,target=/t,size=10m"
                 + " --mount=type=secret,target=/run/s/key --network=host --security=insecure make\n");
