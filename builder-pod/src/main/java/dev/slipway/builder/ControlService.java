@@ -232,10 +232,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
       }
       client.ifPresent(AttachedSession::release);
       last.setTime(now());
+      Duration took = Duration.between(build.started(), Instant.now());
+      // Counted before the last event goes out, so whoever sees the end also sees it counted.
+      metrics.buildFinished(state, took);
       slots.finished(build);
       build.finish(last.build(), state);
-      Duration took = Duration.between(build.started(), Instant.now());
-      metrics.buildFinished(state, took);
       LOG.log(
           System.Logger.Level.INFO,
           "build {0} ended: {1} after {2} ms",

@@ -10,6 +10,8 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.cli.usage.UsageException;
+import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
+import dev.slipway.engine.session.LocalContextFiles;
 import dev.slipway.engine.session.LocalSession;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -221,17 +223,42 @@ public final class BuildFlags {
     return r.build();
   }
 
+  /** The patterns of the ignore file that applies to this build's context, if any. */
+  private static List<String> ignorePatterns(ContextPaths paths) {
+    try {
+      if (paths.dockerfile() == null) {
+        Path general = paths.contextDir().resolve(".dockerignore");
+        return Files.isRegularFile(general)
+            ? DockerIgnore.parse(".dockerignore", Files.readString(general))
+            : List.of();
+      }
+      return DockerIgnore.load(paths.dockerfile(), paths.contextDir());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("cannot read the context's ignore file: " + e.getMessage());
+    }
+  }
+
   /**
    * What this machine serves the build: the context and Dockerfile directories, the --secret files
    * and variables, the --ssh agents and keys.
    */
   public LocalSession toSession(ContextPaths paths, Map<String, String> env) {
     LocalSession.Builder session = LocalSession.builder();
+    // What a builder may list and read is decided here, not by the builder's patterns: the
+    // context without what its ignore file excludes, and of the Dockerfile's directory only the
+    // Dockerfile and its own ignore file.
     if (paths.contextDir() != null) {
-      session.context(BuildRequestMapping.CLIENT_CONTEXT_NAME, paths.contextDir());
+      session.context(
+          BuildRequestMapping.CLIENT_CONTEXT_NAME,
+          paths.contextDir(),
+          LocalContextFiles.ignoreFileServed(ignorePatterns(paths)));
     }
     if (paths.dockerfile() != null) {
-      session.context("dockerfile", paths.dockerfile().getParent());
+      String name = paths.dockerfile().getFileName().toString();
+      session.context(
+          "dockerfile",
+          paths.dockerfile().getParent(),
+          LocalContextFiles.servingOnly(List.of(name, name + ".dockerignore")));
     }
     for (String s : secrets) {
       SecretSpec secret = SecretSpec.parse(s, env);

@@ -1,6 +1,6 @@
 package dev.slipway.engine.exec;
 
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

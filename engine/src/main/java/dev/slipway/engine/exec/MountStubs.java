@@ -1,6 +1,6 @@
 package dev.slipway.engine.exec;
 
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

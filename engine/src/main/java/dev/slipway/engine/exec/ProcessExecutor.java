@@ -2,8 +2,8 @@ package dev.slipway.engine.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.confined.RootedPaths;
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,12 @@
 package dev.slipway.engine.fileop;
 
-import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.ConfinedRoot;
+import dev.slipway.confined.PathEscapeException;
+import dev.slipway.confined.RootedPaths;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * ADD's automatic extraction of local tar archives: plain, gzip, bzip2, xz or zstd, recognized by
  * content (magic bytes and a readable tar header), never by file name, as in BuildKit. Entries keep
  * the archive's owners, modes and mtimes unless {@code --chown} overrides the owner. The archive
- * cannot write outside the extraction directory: names and links resolve with it as root.
+ * cannot write outside the extraction directory ({@link ConfinedRoot}), nor beyond its {@link
+ * ArchiveLimits}.
  */
 public final class ArchiveUnpacker {
 
@@ -49,56 +52,74 @@ public final class ArchiveUnpacker {
     }
   }
 
-  /** Extracts {@code archive} into the existing directory {@code into}. */
+  /**
+   * Extracts {@code archive} into the existing directory {@code into}, within the default limits.
+   */
   public static void unpack(Path archive, Path into, Owner owner) throws IOException {
+    unpack(archive, into, owner, ArchiveLimits.DEFAULT);
+  }
+
+  /**
+   * Extracts {@code archive} into the existing directory {@code into}. Every entry goes through a
+   * {@link ConfinedRoot} at {@code into}: names and links resolve with it as root, a hard link
+   * reaches only a regular file already extracted, nothing is written through a link. An archive
+   * that would write more than {@code limits} allows is refused with what was extracted so far left
+   * in place.
+   */
+  public static void unpack(Path archive, Path into, Owner owner, ArchiveLimits limits)
+      throws IOException {
     record DirTimes(Path dir, FileTime mtime, FileTime atime) {}
+    ConfinedRoot root =
+        ConfinedRoot.followingLinksInside(into, "the extracted archive " + archive.getFileName());
     Deque<DirTimes> dirs = new ArrayDeque<>();
+    Expansion expansion = new Expansion(archive, limits);
     try (InputStream in = decompressed(archive);
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
+      while ((e = nextEntry(tar, archive)) != null) {
+        expansion.entry();
         String name = RootedPaths.clean("/" + e.getName());
         if (name.equals("/")) {
           continue;
-        }
-        Path target = RootedPaths.resolve(into, name, e.isDirectory());
-        HostDirs.mkdirs(into, target.getParent(), 0755, null, name);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-            && !(e.isDirectory() && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))) {
-          FileTrees.deleteRecursively(target);
         }
         int uid = owner != null ? owner.uid() : (int) e.getLongUserId();
         int gid = owner != null ? owner.gid() : (int) e.getLongGroupId();
         int mode = e.getMode() & 07777;
         FileTime mtime = e.getLastModifiedTime();
         FileTime atime = e.getLastAccessTime() != null ? e.getLastAccessTime() : mtime;
+        Path target;
         if (e.isDirectory()) {
-          if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(target);
-          }
-          PosixAttrs.lchown(target, uid, gid);
-          PosixAttrs.chmod(target, mode);
+          target = root.createDirectory(name);
+          root.setOwner(target, uid, gid);
+          root.setMode(target, mode);
           // A directory's mtime changes while its entries are written: set it at the end.
           dirs.push(new DirTimes(target, mtime, atime));
           continue;
         }
         if (e.isSymbolicLink()) {
-          Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-          PosixAttrs.lchown(target, uid, gid);
-          PosixAttrs.lutimes(target, mtime, atime);
+          target = root.createSymlink(name, e.getLinkName());
+          root.setOwner(target, uid, gid);
+          root.setTimes(target, mtime, atime);
           continue;
         }
         if (e.isLink()) {
           String linkName = RootedPaths.clean("/" + e.getLinkName());
-          Path existing = RootedPaths.resolveParent(into, linkName);
-          if (linkName.equals("/") || !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+          try {
+            target = root.createHardLink(name, linkName);
+          } catch (PathEscapeException refused) {
             throw new FileOpException(
-                "archive entry " + name + " is a hard link to " + linkName + ", which it lacks");
+                "archive entry "
+                    + name
+                    + " is a hard link to "
+                    + linkName
+                    + ", which is not a regular file the archive extracted before it",
+                refused);
           }
-          Files.createLink(target, existing);
         } else if (e.isFile()) {
-          Files.copy(tar, target);
+          TarArchiveInputStream contents = tar;
+          target = root.writeFile(name, out -> expansion.copy(contents, out));
         } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+          target = root.newEntry(name);
           mknod(target, e);
         } else {
           throw new FileOpException(
@@ -108,15 +129,69 @@ public final class ArchiveUnpacker {
                   + (char) e.getLinkFlag()
                   + "'");
         }
-        PosixAttrs.lchown(target, uid, gid);
-        if (!Files.isSymbolicLink(target)) {
-          PosixAttrs.chmod(target, mode);
-        }
-        PosixAttrs.lutimes(target, mtime, atime);
+        root.setOwner(target, uid, gid);
+        root.setMode(target, mode);
+        root.setTimes(target, mtime, atime);
       }
     }
     for (DirTimes d : dirs) {
-      PosixAttrs.lutimes(d.dir(), d.mtime(), d.atime());
+      try {
+        root.setTimes(d.dir(), d.mtime(), d.atime());
+      } catch (PathEscapeException | java.nio.file.NoSuchFileException replaced) {
+        // a later entry replaced the directory or one above it: its times went with it
+      }
+    }
+  }
+
+  /** Counts what an archive writes against its limits. */
+  private static final class Expansion {
+    private final Path archive;
+    private final ArchiveLimits limits;
+    private long bytes;
+    private long entries;
+
+    Expansion(Path archive, ArchiveLimits limits) {
+      this.archive = archive;
+      this.limits = limits;
+    }
+
+    void entry() {
+      if (++entries > limits.maxEntries()) {
+        throw new FileOpException(
+            "archive "
+                + archive.getFileName()
+                + " holds more than "
+                + limits.maxEntries()
+                + " entries; raise the builder's archive entry limit or unpack it in a RUN step");
+      }
+    }
+
+    void copy(InputStream in, OutputStream out) throws IOException {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        bytes += n;
+        if (bytes > limits.maxBytes()) {
+          throw new FileOpException(
+              "archive "
+                  + archive.getFileName()
+                  + " expands beyond "
+                  + limits.maxBytes()
+                  + " bytes; raise the builder's archive expansion limit or unpack it in a RUN"
+                  + " step");
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+  }
+
+  /** The next entry; a corrupt archive is the build's error, never a crash of the unpacker. */
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Path archive)
+      throws IOException {
+    try {
+      return tar.getNextEntry();
+    } catch (IllegalArgumentException e) {
+      throw new FileOpException(
+          "archive " + archive.getFileName() + " is corrupt: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.slipway.engine.fileop;
 
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import java.util.ArrayList;
 import java.util.List;
 

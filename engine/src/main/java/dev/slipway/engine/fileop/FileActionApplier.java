@@ -1,7 +1,7 @@
 package dev.slipway.engine.fileop;
 
+import dev.slipway.confined.RootedPaths;
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
 import dev.slipway.engine.graph.FileAction;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.Vertex;
@@ -31,6 +31,17 @@ import java.util.function.Function;
 public final class FileActionApplier {
 
   private static final int DEFAULT_DIR_MODE = 0755;
+
+  private final ArchiveLimits archiveLimits;
+
+  public FileActionApplier() {
+    this(ArchiveLimits.DEFAULT);
+  }
+
+  /** An applier whose ADD unpacks archives within {@code archiveLimits} (the Builder's). */
+  public FileActionApplier(ArchiveLimits archiveLimits) {
+    this.archiveLimits = archiveLimits;
+  }
 
   /** Applies all actions of {@code op} in order. */
   public void apply(FileOp op, Path destRoot, Function<Vertex, Path> sourceRoots) {
@@ -124,7 +135,7 @@ public final class FileActionApplier {
     if (c.attemptUnpack() && !srcIsDir && ArchiveUnpacker.isArchive(src)) {
       Path into = RootedPaths.resolve(destRoot, dest);
       HostDirs.mkdirs(destRoot, into, DEFAULT_DIR_MODE, owner, dest);
-      ArchiveUnpacker.unpack(src, into, owner);
+      ArchiveUnpacker.unpack(src, into, owner, archiveLimits);
       return;
     }
     TreeCopier copier = new TreeCopier(src, owner, chmod, excludes, c.alwaysReplaceExisting());

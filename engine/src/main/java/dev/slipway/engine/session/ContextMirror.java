@@ -2,7 +2,8 @@ package dev.slipway.engine.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slipway.engine.fs.FileTrees;
+import dev.slipway.confined.ConfinedPathException;
+import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
 import dev.slipway.session.SessionException;
@@ -55,12 +56,12 @@ public final class ContextMirror {
     void transferred(long current, long total);
   }
 
-  private final Path files;
+  private final ConfinedRoot files;
   private final Path indexFile;
   private final Map<String, Entry> index;
 
   private ContextMirror(Path dir, Map<String, Entry> index) {
-    this.files = dir.resolve("files");
+    this.files = ConfinedRoot.refusingLinks(dir.resolve("files"), "the context mirror");
     this.indexFile = dir.resolve("index.json");
     this.index = index;
   }
@@ -70,6 +71,17 @@ public final class ContextMirror {
   /** The lock that serializes syncs of one mirror within this process. */
   public static Object lockFor(Path dir) {
     return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new Object());
+  }
+
+  /**
+   * The directory of the mirror of one context of one owner under {@code mirrors}. The identity is
+   * the client's to choose, so keyed by it alone one caller could sync into (and snapshot from)
+   * another's copy; with the owner (the authenticated caller) in the key it cannot.
+   */
+  public static Path dirFor(Path mirrors, String owner, String identity) {
+    MessageDigest key = sha256();
+    key.update((owner + "\0" + identity).getBytes(StandardCharsets.UTF_8));
+    return mirrors.resolve(HexFormat.of().formatHex(key.digest()));
   }
 
   public static ContextMirror open(Path dir) throws IOException {
@@ -88,7 +100,7 @@ public final class ContextMirror {
   }
 
   public Path root() {
-    return files;
+    return files.root();
   }
 
   public Sync sync(
@@ -99,11 +111,9 @@ public final class ContextMirror {
       TransferListener listener)
       throws SessionException, IOException {
     List<ContextFile> selected = client.stat(includes, excludes, followPaths);
+    ContextListing.check(selected);
     List<ContextFile> stale = new ArrayList<>();
     for (ContextFile f : selected) {
-      if (!files.resolve(f.path()).normalize().startsWith(files)) {
-        throw new SessionException("the client listed a path outside its context: " + f.path());
-      }
       if (!upToDate(f)) {
         stale.add(f);
       }
@@ -125,25 +135,34 @@ public final class ContextMirror {
     client.readAll(
         toRead,
         (path, in) -> {
-          ContextFile f = contents.get(path);
-          index.put(path, entry(f, write(files.resolve(path), in)));
+          ContextFile f = contents.remove(path);
+          if (f == null) {
+            throw new IOException(
+                "the client sent \"" + path + "\", which was not asked for or sent twice");
+          }
+          index.put(path, entry(f, write(path, in)));
           transferred[0] += f.size();
           listener.transferred(transferred[0], total);
         });
+    if (!contents.isEmpty()) {
+      throw new SessionException(
+          "the client did not send " + contents.keySet().iterator().next() + " of its context");
+    }
     for (ContextFile f : stale) {
       if (f.isHardLink()) {
-        Path local = files.resolve(f.path());
-        replaceable(local, false);
-        Files.createLink(local, files.resolve(f.linkTarget()));
+        refused(() -> files.createHardLink(f.path(), f.linkTarget()));
         Entry target = index.get(f.linkTarget());
         index.put(f.path(), entry(f, target == null ? null : target.sha256()));
       }
     }
     for (ContextFile f : stale.reversed()) {
       if (!f.isSymlink()) {
-        Path local = files.resolve(f.path());
-        Files.setAttribute(local, "unix:mode", f.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
-        Files.setLastModifiedTime(local, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS));
+        Path local = files.entry(f.path());
+        // The copy keeps no setuid/setgid bit on the builder's disk: the listing's mode (in the
+        // index) is what snapshots get.
+        files.setMode(local, f.mode() & 01777);
+        FileTime mtime = FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS);
+        files.setTimes(local, mtime, null);
       }
     }
     MessageDigest selection = sha256();
@@ -172,26 +191,30 @@ public final class ContextMirror {
         toRead.size());
   }
 
-  private boolean upToDate(ContextFile f) {
+  private boolean upToDate(ContextFile f) throws IOException {
     Entry e = index.get(f.path());
-    return e != null
-        && e.size() == f.size()
-        && e.mtimeNanos() == f.mtimeNanos()
-        && e.mode() == f.mode()
-        && e.uid() == f.uid()
-        && e.gid() == f.gid()
-        && e.link().equals(f.linkTarget())
-        && Files.exists(files.resolve(f.path()), LinkOption.NOFOLLOW_LINKS);
+    if (e == null
+        || e.size() != f.size()
+        || e.mtimeNanos() != f.mtimeNanos()
+        || e.mode() != f.mode()
+        || e.uid() != f.uid()
+        || e.gid() != f.gid()
+        || !e.link().equals(f.linkTarget())) {
+      return false;
+    }
+    try {
+      return Files.exists(files.entry(f.path()), LinkOption.NOFOLLOW_LINKS);
+    } catch (ConfinedPathException e2) {
+      return false; // a parent became a link since: placed again, through the checks
+    }
   }
 
   /** Creates a directory or symlink of the copy. */
   private void place(ContextFile f) throws SessionException, IOException {
-    Path local = files.resolve(f.path());
-    replaceable(local, f.isDirectory());
     if (f.isDirectory()) {
-      Files.createDirectories(local);
+      refused(() -> files.createDirectory(f.path()));
     } else if (f.isSymlink()) {
-      Files.createSymbolicLink(local, Path.of(f.linkTarget()));
+      refused(() -> files.createSymlink(f.path(), f.linkTarget()));
     } else {
       throw new SessionException(
           "the context holds "
@@ -202,25 +225,30 @@ public final class ContextMirror {
     index.put(f.path(), entry(f, null));
   }
 
-  /** Clears the way for a new entry at {@code local}; a directory may stay a directory. */
-  private static void replaceable(Path local, boolean directory) throws IOException {
-    Files.createDirectories(local.getParent());
-    if (Files.exists(local, LinkOption.NOFOLLOW_LINKS)
-        && !(directory && Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS))) {
-      FileTrees.deleteRecursively(local);
-    }
+  /** Writes a file's new contents beside it, then renames; returns their sha256. */
+  private String write(String path, InputStream in) throws IOException {
+    MessageDigest digest = sha256();
+    files.writeFile(
+        path,
+        out -> {
+          try (OutputStream digesting = new DigestOutputStream(out, digest)) {
+            in.transferTo(digesting);
+          }
+        });
+    return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** Writes a file's new contents beside it, then renames; returns their sha256. */
-  private static String write(Path local, InputStream in) throws IOException {
-    replaceable(local, false);
-    Path tmp = local.resolveSibling("." + local.getFileName() + ".part");
-    MessageDigest digest = sha256();
-    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-      in.transferTo(out);
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  /** Runs one placement; a name the confined copy refuses is the client's error. */
+  private static void refused(Step step) throws SessionException, IOException {
+    try {
+      step.run();
+    } catch (ConfinedPathException e) {
+      throw new SessionException("the client's context listing was refused: " + e.getMessage(), e);
     }
-    Files.move(tmp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static Entry entry(ContextFile f, String sha) {

@@ -1,5 +1,7 @@
 package dev.slipway.engine.session;
 
+import dev.slipway.confined.ConfinedPathException;
+import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.PatternMatcher;
 import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
@@ -17,18 +19,58 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A context that is a directory on this machine: what {@code slipway build --local} builds from,
  * and what the CLI serves over a session to a remote builder.
+ *
+ * <p>A builder asks; this machine decides. Every listing leaves out what the context's own ignore
+ * patterns exclude (whatever the builder's patterns say), and {@link #open} serves only regular
+ * files that a listing of this instance returned, reached without passing through a symlink.
  */
 public final class LocalContextFiles implements ContextFiles {
   private final Path root;
+  private final PatternMatcher ignored;
+  private final ConfinedRoot confined;
+  private final Set<String> listedFiles = ConcurrentHashMap.newKeySet();
 
   public LocalContextFiles(Path root) {
+    this(root, List.of());
+  }
+
+  /**
+   * @param ignore patterns (.dockerignore syntax) that no listing selects, however a builder asks
+   */
+  public LocalContextFiles(Path root, List<String> ignore) {
     this.root = root.toAbsolutePath().normalize();
+    this.ignored = PatternMatcher.of(ignore);
+    this.confined = ConfinedRoot.refusingLinks(this.root, "the context");
+  }
+
+  /** Ignore patterns that leave out everything but the files {@code names} at the root. */
+  public static List<String> servingOnly(List<String> names) {
+    List<String> patterns = new ArrayList<>(List.of("*"));
+    for (String name : names) {
+      patterns.add("!" + name.replaceAll("([\\\\*?\\[])", "\\\\$1"));
+    }
+    return patterns;
+  }
+
+  /**
+   * {@code ignore} with the ignore file itself served: the builder reads .dockerignore to apply it,
+   * whatever it says (as Docker does).
+   */
+  public static List<String> ignoreFileServed(List<String> ignore) {
+    if (ignore.isEmpty()) {
+      return ignore;
+    }
+    List<String> patterns = new ArrayList<>(ignore);
+    patterns.add("!.dockerignore");
+    return patterns;
   }
 
   @Override
@@ -45,7 +87,7 @@ public final class LocalContextFiles implements ContextFiles {
       includes.addAll(symlinkTargets(followPaths));
     }
     PatternMatcher include = includes.isEmpty() ? null : PatternMatcher.of(includes);
-    PatternMatcher exclude = PatternMatcher.of(excludePatterns);
+    Excluded exclude = new Excluded(PatternMatcher.of(excludePatterns), ignored);
     Map<String, ContextFile> selected = new TreeMap<>();
     Map<String, ContextFile> directories = new TreeMap<>();
     try {
@@ -85,7 +127,26 @@ public final class LocalContextFiles implements ContextFiles {
     }
     List<ContextFile> result = new ArrayList<>(selected.values());
     result.sort(Comparator.comparing(ContextFile::path));
-    return withHardLinks(result);
+    List<ContextFile> listing = withHardLinks(result);
+    for (ContextFile f : listing) {
+      if (f.isRegularFile()) {
+        listedFiles.add(f.path());
+      }
+    }
+    return listing;
+  }
+
+  /** What a listing leaves out: the builder's exclude patterns, then this context's own. */
+  private record Excluded(PatternMatcher asked, PatternMatcher ignored) {
+    boolean matches(String path) {
+      return asked.matches(path) || ignored.matches(path);
+    }
+
+    /** True when nothing below an excluded directory can be selected again. */
+    boolean skipsBelow(String path) {
+      return (asked.matches(path) && !asked.hasExclusions())
+          || (ignored.matches(path) && !ignored.hasExclusions());
+    }
   }
 
   /**
@@ -139,7 +200,7 @@ public final class LocalContextFiles implements ContextFiles {
   private void walk(
       Path from,
       PatternMatcher include,
-      PatternMatcher exclude,
+      Excluded exclude,
       Map<String, ContextFile> selected,
       Map<String, ContextFile> directories)
       throws IOException {
@@ -153,7 +214,7 @@ public final class LocalContextFiles implements ContextFiles {
               return FileVisitResult.CONTINUE;
             }
             String rel = relative(dir);
-            if (exclude.matches(rel) && !exclude.hasExclusions()) {
+            if (exclude.skipsBelow(rel)) {
               return FileVisitResult.SKIP_SUBTREE;
             }
             ContextFile entry = describe(dir, rel);
@@ -232,11 +293,20 @@ public final class LocalContextFiles implements ContextFiles {
 
   @Override
   public InputStream open(String path) throws SessionException, IOException {
-    Path file = root.resolve(path).normalize();
-    if (!file.startsWith(root) || Files.isSymbolicLink(file)) {
-      throw new SessionException("\"" + path + "\" is not a regular file of the context");
+    if (!listedFiles.contains(path)) {
+      throw new SessionException(
+          "the builder asked for \""
+              + path
+              + "\", which no listing of the context "
+              + root
+              + " selected (outside the build's patterns, excluded by .dockerignore, or not a"
+              + " regular file); nothing was sent");
     }
-    return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+    try {
+      return confined.openFile(path);
+    } catch (ConfinedPathException e) {
+      throw new SessionException(e.getMessage() + "; nothing was sent", e);
+    }
   }
 
   private String relative(Path p) {

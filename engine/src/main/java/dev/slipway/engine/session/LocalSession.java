@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The session of a build that runs on this machine ({@code slipway build --local}): contexts are
@@ -24,7 +25,9 @@ import java.util.Optional;
  * files loaded into an ssh-agent started for the session).
  */
 public final class LocalSession implements BuildSession, AutoCloseable {
-  private final Map<String, Path> contexts;
+  private final Map<String, ContextDir> contexts;
+  // one instance per context, so that each serves only what it listed
+  private final Map<String, LocalContextFiles> opened = new ConcurrentHashMap<>();
   private final Map<String, SecretSource> secrets;
   private final Map<String, List<Path>> sshAgents;
   private final SshAgents agents = new SshAgents();
@@ -43,12 +46,12 @@ public final class LocalSession implements BuildSession, AutoCloseable {
 
   @Override
   public ContextFiles context(String name) throws SessionException {
-    Path dir = contexts.get(name);
+    ContextDir dir = contexts.get(name);
     if (dir == null) {
       throw new SessionException(
           "the build needs the context \"" + name + "\", which this build does not have");
     }
-    return new LocalContextFiles(dir);
+    return opened.computeIfAbsent(name, n -> new LocalContextFiles(dir.dir(), dir.ignore()));
   }
 
   @Override
@@ -104,14 +107,24 @@ public final class LocalSession implements BuildSession, AutoCloseable {
     }
   }
 
+  private record ContextDir(Path dir, List<String> ignore) {}
+
   public static final class Builder {
-    private final Map<String, Path> contexts = new HashMap<>();
+    private final Map<String, ContextDir> contexts = new HashMap<>();
     private final Map<String, SecretSource> secrets = new HashMap<>();
     private final Map<String, List<Path>> sshAgents = new HashMap<>();
     private DockerConfig credentials = DockerConfig.fromEnvironment();
 
     public Builder context(String name, Path dir) {
-      contexts.put(name, dir.toAbsolutePath().normalize());
+      return context(name, dir, List.of());
+    }
+
+    /**
+     * A context directory of which no listing selects what {@code ignore} (.dockerignore syntax)
+     * excludes, whatever the build's own patterns say.
+     */
+    public Builder context(String name, Path dir, List<String> ignore) {
+      contexts.put(name, new ContextDir(dir.toAbsolutePath().normalize(), List.copyOf(ignore)));
       return this;
     }
 

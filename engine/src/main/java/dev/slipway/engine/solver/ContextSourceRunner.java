@@ -1,7 +1,7 @@
 package dev.slipway.engine.solver;
 
+import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.cache.CacheLeases;
-import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.ContextMirror;
@@ -11,11 +11,9 @@ import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.UUID;
@@ -52,23 +50,24 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
       SourceOp.Context v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
     ContextFiles client = client(v, job);
-    Path dir = mirrorDir(client);
+    Path dir = mirrorDir(client, job);
     synchronized (ContextMirror.lockFor(dir)) {
       // Synced again under the lock (normally transferring nothing) so that no other build can
       // change the copy between the sync and the snapshot.
       ContextMirror.Sync sync = sync(v, job, false);
       ActiveSnapshot active = snapshots.prepare("ctx-" + UUID.randomUUID(), null);
       try {
-        ContextMirror mirror = ContextMirror.open(dir);
+        ConfinedRoot from =
+            ConfinedRoot.refusingLinks(ContextMirror.open(dir).root(), "the context mirror");
+        ConfinedRoot to = ConfinedRoot.refusingLinks(active.rootfs(), "the context snapshot");
         for (ContextFile f : sync.entries()) {
-          copyEntry(mirror.root(), active.rootfs(), f);
+          copyEntry(from, to, f);
         }
         // Copying children touched their directories: restore the directories' times last.
         for (ContextFile f : sync.entries().reversed()) {
           if (f.isDirectory()) {
-            Files.setLastModifiedTime(
-                active.rootfs().resolve(f.path()),
-                FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS));
+            to.setTimes(
+                to.entry(f.path()), FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS), null);
           }
         }
         snapshots.commit(active, OpRunner.snapshotKey(key));
@@ -83,7 +82,7 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
   private ContextMirror.Sync sync(SourceOp.Context v, SolveJob job, boolean report)
       throws BuildFailedException, IOException {
     ContextFiles client = client(v, job);
-    Path dir = mirrorDir(client);
+    Path dir = mirrorDir(client, job);
     job.lease().hold(CacheLeases.CONTEXT_PREFIX + dir.getFileName());
     synchronized (ContextMirror.lockFor(dir)) {
       ContextMirror mirror = ContextMirror.open(dir);
@@ -123,29 +122,35 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
     }
   }
 
-  private Path mirrorDir(ContextFiles client) {
-    return mirrors.resolve(Digest.of(client.identity().getBytes(StandardCharsets.UTF_8)).hex());
+  private Path mirrorDir(ContextFiles client, SolveJob job) {
+    return ContextMirror.dirFor(mirrors, job.session().ownerKey(), client.identity());
   }
 
-  private static void copyEntry(Path from, Path to, ContextFile f) throws IOException {
-    Path src = from.resolve(f.path());
-    Path dst = to.resolve(f.path());
-    Files.createDirectories(dst.getParent());
+  /** Copies one synced entry from the mirror into the snapshot, neither side through a link. */
+  private static void copyEntry(ConfinedRoot from, ConfinedRoot to, ContextFile f)
+      throws IOException {
+    Path dst;
     if (f.isDirectory()) {
-      Files.createDirectories(dst);
+      dst = to.createDirectory(f.path());
     } else if (f.isSymlink()) {
-      Files.createSymbolicLink(dst, Path.of(f.linkTarget()));
+      dst = to.createSymlink(f.path(), f.linkTarget());
     } else if (f.isHardLink()) {
-      Files.createLink(dst, to.resolve(f.linkTarget()));
+      to.createHardLink(f.path(), f.linkTarget());
       return; // shares the metadata of the name it links to
     } else {
-      Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+      dst =
+          to.writeFile(
+              f.path(),
+              out -> {
+                try (InputStream in = from.openFile(f.path())) {
+                  in.transferTo(out);
+                }
+              });
     }
-    Files.setAttribute(dst, "unix:uid", f.uid(), LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(dst, "unix:gid", f.gid(), LinkOption.NOFOLLOW_LINKS);
+    to.setOwner(dst, f.uid(), f.gid());
     if (!f.isSymlink()) {
-      Files.setAttribute(dst, "unix:mode", f.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
-      Files.setLastModifiedTime(dst, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS));
+      to.setMode(dst, f.mode() & 07777);
+      to.setTimes(dst, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS), null);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
-import dev.slipway.engine.fs.RootedPaths;
+import dev.slipway.confined.RootedPaths;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;

@@ -3,10 +3,10 @@ package dev.slipway.engine.source;
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.GitContext;
+import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.fileop.ArchiveUnpacker;
 import dev.slipway.engine.fs.FileTrees;
-import dev.slipway.engine.fs.RootedPaths;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.VertexInfo;
 import dev.slipway.engine.session.LocalContextFiles;
@@ -57,10 +57,9 @@ public final class ContextSources {
       throws SessionException, IOException {
     if (context.hasInline()) {
       Files.createDirectories(dir);
+      ConfinedRoot inline = ConfinedRoot.refusingLinks(dir, "the inline context");
       for (var file : context.getInline().getFilesMap().entrySet()) {
-        Path target = RootedPaths.resolve(dir, "/" + file.getKey());
-        Files.createDirectories(target.getParent());
-        Files.write(target, file.getValue().toByteArray());
+        inline.writeFile(file.getKey(), out -> file.getValue().writeTo(out));
       }
       return dir;
     }
@@ -81,7 +80,9 @@ public final class ContextSources {
         throw new SessionException(
             "interrupted while cloning " + SourceFetchException.redact(git.getUrl()), e);
       }
-      return git.getSubdir().isEmpty() ? dir : RootedPaths.resolve(dir, "/" + git.getSubdir());
+      return git.getSubdir().isEmpty()
+          ? dir
+          : ConfinedRoot.followingLinksInside(dir, "the git checkout").resolve(git.getSubdir());
     }
     Path download = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-download"));
     try {
@@ -129,10 +130,13 @@ public final class ContextSources {
   public static final class ContextSession implements BuildSession, AutoCloseable {
     private final BuildSession client;
     private final ContextDir fetched;
+    // one instance, so that it serves only what it listed for this build
+    private final LocalContextFiles files;
 
     private ContextSession(BuildSession client, ContextDir fetched) {
       this.client = client;
       this.fetched = fetched;
+      this.files = fetched == null ? null : new LocalContextFiles(fetched.root());
     }
 
     @Override
@@ -143,7 +147,6 @@ public final class ContextSources {
       if (!name.equals("context") && !name.equals("dockerfile")) {
         throw new SessionException("this build's context has no part named \"" + name + "\"");
       }
-      LocalContextFiles files = new LocalContextFiles(fetched.root());
       return new ContextFiles() {
         @Override
         public String identity() {
@@ -164,6 +167,11 @@ public final class ContextSources {
           return files.open(path);
         }
       };
+    }
+
+    @Override
+    public String ownerKey() {
+      return client.ownerKey();
     }
 
     @Override

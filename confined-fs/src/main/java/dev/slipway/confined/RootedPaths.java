@@ -1,4 +1,4 @@
-package dev.slipway.engine.fs;
+package dev.slipway.confined;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.slipway.engine.fs;
+package dev.slipway.confined;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
