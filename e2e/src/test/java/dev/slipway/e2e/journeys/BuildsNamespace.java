@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The namespace {@value #NAMESPACE} where the journeys build, on the loopback cluster with Slipway
@@ -177,7 +180,29 @@ final class BuildsNamespace {
 
   /** Starts {@code bin/slipway args}, its output (both streams) going to {@code log}. */
   Process startSlipway(Path log, String... args) {
-    return slipwayCommand(Map.of(), args).start(log).process();
+    return startSlipway(Map.of(), log, args);
+  }
+
+  /** Starts {@code bin/slipway args} with {@code env} added, its output going to {@code log}. */
+  Process startSlipway(Map<String, String> env, Path log, String... args) {
+    return slipwayCommand(env, args).start(log).process();
+  }
+
+  /** The name of the BuildRequest that a {@code slipway build} writing {@code log} created. */
+  String awaitCreatedBy(Path log) {
+    Pattern created = Pattern.compile("BuildRequest " + NAMESPACE + "/(\\S+) created");
+    return Await.until(
+        "slipway build to create its BuildRequest (" + log + ")",
+        Duration.ofMinutes(2),
+        () -> {
+          try {
+            Matcher m = created.matcher(Files.exists(log) ? Files.readString(log) : "");
+            return m.find() ? m.group(1) : null;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        name -> name != null);
   }
 
   /** {@code bin/slipway} with the cluster's KUBECONFIG and PATH, plus {@code env}. */

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The users' journeys on a real Kubernetes (e2e/cluster/ on loopback): a platform team installs
  * Slipway with Helm and creates a Builder; a GitOps pipeline applies BuildRequests; a developer
- * runs {@code slipway build} from a directory; pods and the operator die mid-build; bad specs are
- * refused; builds are cancelled. In order, since each journey starts where the first one leaves the
- * cluster.
+ * runs {@code slipway build} from a directory; two users share the Builder without reaching each
+ * other's builds; pods and the operator die mid-build; bad specs are refused; builds are cancelled.
+ * In order, since each journey starts where the first one leaves the cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,6 +48,7 @@ class JourneysIT {
   private DeveloperJourney developer;
   private MidBuildFailureJourneys failures;
   private RefusalAndCancelJourneys refusals;
+  private SharedBuilderJourneys sharing;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
@@ -61,6 +62,7 @@ class JourneysIT {
     developer = new DeveloperJourney(builds, work);
     failures = new MidBuildFailureJourneys(cluster, builds, git, work);
     refusals = new RefusalAndCancelJourneys(cluster, builds, git);
+    sharing = new SharedBuilderJourneys(cluster, builds, work);
   }
 
   @AfterAll
@@ -133,6 +135,12 @@ class JourneysIT {
   @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     developer.slipwayBuildFromALocalDirectoryThroughTheCluster();
+  }
+
+  @Test
+  @Order(35)
+  void twoUsersSharingTheBuilderCannotReachEachOthersBuilds() throws Exception {
+    sharing.anotherUserOfTheBuilderCannotReachAlicesBuild();
   }
 
   @Test

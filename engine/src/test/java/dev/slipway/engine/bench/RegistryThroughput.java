@@ -10,7 +10,7 @@ import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.registry.TestImages;
-import dev.slipway.engine.registry.TestRegistry;
+import dev.slipway.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

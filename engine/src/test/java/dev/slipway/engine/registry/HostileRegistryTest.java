@@ -23,6 +23,7 @@ import dev.slipway.engine.session.LocalSession;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.session.credentials.DockerConfig;
 import dev.slipway.testing.Busybox;
+import dev.slipway.testing.TestRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class HostileRegistryTest {
 
   @BeforeEach
   void privateRegistryWithABase() throws Exception {
-    assumeTrue(Files.isExecutable(TestRegistry.BINARY), "needs Debian's docker-registry");
+    assumeTrue(TestRegistry.available(), "needs Debian's docker-registry");
     assumeTrue(Files.exists(Busybox.ARCHIVE), "needs the conformance busybox archive");
     registry = TestRegistry.htpasswd(tmp.resolve("reg"), USER, PASSWORD);
     seed = ImageStore.open(tmp.resolve("seed/images"), ContentStore.open(tmp.resolve("seed/c")));
@@ -246,7 +247,7 @@ class HostileRegistryTest {
   @Test
   void aTokenObtainedWithOneBuildsCredentialsServesNoOtherBuild() throws Exception {
     try (TokenServer tokens = new TokenServer(tmp.resolve("tokens"), USER, PASSWORD);
-        TestRegistry secure = TestRegistry.token(tmp.resolve("secure"), tokens);
+        TestRegistry secure = tokens.registry(tmp.resolve("secure"));
         RegistryClient shared = new RegistryClient()) {
       Image image = TestImages.create(seed, 11, LayerCompression.gzip(1), 10_000);
       ImageName name = ImageName.parse(secure.host() + "/secure/app:v1");

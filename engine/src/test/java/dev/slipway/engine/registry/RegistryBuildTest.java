@@ -15,6 +15,7 @@ import dev.slipway.engine.image.ImageArchiveImporter;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.ImportRequest;
 import dev.slipway.testing.Busybox;
+import dev.slipway.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ class RegistryBuildTest {
 
   @BeforeEach
   void registryWithBusybox() throws Exception {
-    assumeTrue(Files.isExecutable(TestRegistry.BINARY), "needs Debian's docker-registry");
+    assumeTrue(TestRegistry.available(), "needs Debian's docker-registry");
     assumeTrue(Files.exists(Busybox.ARCHIVE), "needs the conformance busybox archive");
     registry = TestRegistry.anonymous(tmp.resolve("reg"));
     seed = ImageStore.open(tmp.resolve("seed/images"), ContentStore.open(tmp.resolve("seed/c")));

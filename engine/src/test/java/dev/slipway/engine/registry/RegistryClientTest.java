@@ -14,7 +14,7 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.session.RegistryCredentials;
 import dev.slipway.testing.Command;
-import java.nio.file.Files;
+import dev.slipway.testing.TestRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ class RegistryClientTest {
 
   @BeforeEach
   void checkRegistry() throws Exception {
-    assumeTrue(Files.isExecutable(TestRegistry.BINARY), "needs Debian's docker-registry");
+    assumeTrue(TestRegistry.available(), "needs Debian's docker-registry");
     images = ImageStore.open(tmp.resolve("images"), ContentStore.open(tmp.resolve("content")));
   }
 
@@ -143,7 +143,7 @@ class RegistryClientTest {
   @Test
   void tokenRegistryGetsBearerTokensScopedForPushAndPull() throws Exception {
     try (TokenServer tokens = new TokenServer(tmp.resolve("tokens"), USER, PASSWORD);
-        TestRegistry registry = TestRegistry.token(tmp.resolve("reg"), tokens)) {
+        TestRegistry registry = tokens.registry(tmp.resolve("reg"))) {
       Image image = TestImages.create(images, 4, LayerCompression.gzip(1), 50_000);
       ImageName name = ImageName.parse(registry.host() + "/secure/app:v1");
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.testing.Command;
+import dev.slipway.testing.TestRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -166,5 +167,20 @@ final class TokenServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /** A registry that trusts the tokens this server signs. */
+  TestRegistry registry(Path dir) throws IOException {
+    return TestRegistry.withAuth(
+        dir,
+        """
+        auth:
+          token:
+            realm: %s
+            service: %s
+            issuer: %s
+            rootcertbundle: %s
+        """
+            .formatted(realm(), SERVICE, ISSUER, certificate()));
   }
 }

@@ -1,14 +1,14 @@
-package dev.slipway.engine.registry;
+package dev.slipway.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /** One htpasswd line with a bcrypt hash, the only scheme the distribution registry accepts. */
-final class Htpasswd {
+public final class Htpasswd {
   private Htpasswd() {}
 
-  static String line(String user, String password) {
+  public static String line(String user, String password) {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     return user
