@@ -4,6 +4,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.ProcessExecutor;
+import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
@@ -19,6 +20,7 @@ public final class SolverSetup {
    * @param executor runs RUN steps; null when no OCI runtime is installed, in which case a RUN step
    *     fails with the message that says what to install
    * @param downloads fetches ADD URLs within the engine's download limit; the engine closes it
+   * @param archives how far an archive that ADD unpacks may expand
    */
   public static Solver solver(
       int parallelism,
@@ -29,7 +31,8 @@ public final class SolverSetup {
       ProcessExecutor executor,
       Path stateDir,
       Path tmp,
-      HttpSourceFetcher downloads) {
+      HttpSourceFetcher downloads,
+      ArchiveLimits archives) {
     OpRunner<ExecOp> execs =
         executor != null
             ? new ExecRunner(snapshots, executor, new CacheMounts(stateDir.resolve("cache-mounts")))
@@ -41,7 +44,7 @@ public final class SolverSetup {
             new HttpSourceRunner(snapshots, tmp, downloads),
             new GitSourceRunner(snapshots, tmp),
             execs,
-            new FileOpRunner(snapshots, tmp),
+            new FileOpRunner(snapshots, tmp, archives),
             new MergeRunner(snapshots, tmp));
     return new Solver(runners, cache, snapshots, content, parallelism);
   }
