@@ -20,6 +20,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
+import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildCancellation;
@@ -66,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private final RemoteCache remoteCache;
   private final RegistryClient registry;
   private final HttpSourceFetcher downloads;
+  private final ArchiveLimits archives;
   private final DockerfileLoader dockerfiles;
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
@@ -87,6 +89,7 @@ public final class Engine implements AutoCloseable {
     Files.createDirectories(tmp);
     ProcessExecutor executor = executor(config);
     this.downloads = new HttpSourceFetcher(config.limits().maxDownloadBytes());
+    this.archives = ArchiveLimits.ofBytes(config.limits().maxArchiveExpandBytes());
     this.solver =
         SolverSetup.solver(
             config.parallelism(),
@@ -98,7 +101,8 @@ public final class Engine implements AutoCloseable {
             stateDir,
             tmp,
             downloads,
-            config.limits().maxLogBytesPerStep());
+            config.limits().maxLogBytesPerStep(),
+            archives);
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
@@ -146,7 +150,8 @@ public final class Engine implements AutoCloseable {
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
     try (ContextSources.ContextSession session =
-        ContextSources.open(request.getContext(), client, stateDir.resolve("tmp"), downloads)) {
+        ContextSources.open(
+            request.getContext(), client, stateDir.resolve("tmp"), downloads, archives)) {
       return solve(request, session, progress, cancellation);
     } catch (SessionException | SourceFetchException e) {
       throw BuildFailedException.of(

@@ -16,6 +16,7 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.ContextFiles;
+import dev.slipway.session.ContextKey;
 import dev.slipway.session.SessionException;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.LocalOutputs;
@@ -52,6 +53,9 @@ public final class RemoteBuilder implements AutoCloseable {
   private static final Duration STATUS_RETRY = Duration.ofMillis(200);
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Read once per process: it names this machine's context copies on every builder. */
+  private static final byte[] CONTEXT_SECRET = ContextKey.secret(ContextKey.defaultSecretFile());
 
   private final BuilderAddress address;
   private final ManagedChannel transport;
@@ -321,7 +325,10 @@ public final class RemoteBuilder implements AutoCloseable {
     for (String name : List.of(BuildRequestMapping.CLIENT_CONTEXT_NAME, "dockerfile")) {
       try {
         ContextFiles files = local.context(name);
-        hello.addContexts(name).putContextIdentities(name, hostName() + ":" + files.identity());
+        hello
+            .addContexts(name)
+            .putContextIdentities(
+                name, ContextKey.of(CONTEXT_SECRET, hostName() + ":" + files.identity()));
       } catch (SessionException absent) {
         // this build does not have that context (e.g. a Dockerfile from standard input)
       }

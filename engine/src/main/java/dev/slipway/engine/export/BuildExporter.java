@@ -208,7 +208,7 @@ public final class BuildExporter {
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
         for (String name : names) {
-          images.tag(name, image.descriptor(), ImageOrigin.BUILT);
+          images.tag(name, image.descriptor(), ImageOrigin.BUILT, registries.owner());
         }
         if (output.getPush()) {
           if (names.isEmpty()) {

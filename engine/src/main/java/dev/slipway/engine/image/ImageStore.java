@@ -40,8 +40,15 @@ public final class ImageStore {
   private static final TypeReference<TreeMap<String, Descriptor>> TABLE_TYPE =
       new TypeReference<>() {};
   private static final String ORIGINS = "origins.json";
-  private static final TypeReference<TreeMap<String, ImageOrigin>> ORIGINS_TYPE =
+  private static final TypeReference<TreeMap<String, Provenance>> ORIGINS_TYPE =
       new TypeReference<>() {};
+
+  /**
+   * How a name came here and for whom: the owner (a build's {@code BuildSession.ownerKey()}) may
+   * use its own outputs and pulls again without asking the registry, as a user of {@code --local}
+   * builds {@code FROM app} after {@code -t app}; everyone else must show the registry lets them.
+   */
+  public record Provenance(ImageOrigin origin, String owner) {}
 
   private final Path dir;
   private final ContentStore content;
@@ -65,11 +72,12 @@ public final class ImageStore {
    * whoever runs the engine: every build may use it.
    */
   public void tag(String name, Descriptor target) throws IOException {
-    tag(name, target, ImageOrigin.IMPORTED);
+    tag(name, target, ImageOrigin.IMPORTED, "");
   }
 
-  /** Points {@code name} at a manifest or index, recording how it came here. */
-  public void tag(String name, Descriptor target, ImageOrigin origin) throws IOException {
+  /** Points {@code name} at a manifest or index, recording how it came here and for whom. */
+  public void tag(String name, Descriptor target, ImageOrigin origin, String owner)
+      throws IOException {
     checkName(name);
     if (!MediaTypes.isManifest(target.mediaType()) && !MediaTypes.isIndex(target.mediaType())) {
       throw new IllegalArgumentException(
@@ -83,12 +91,12 @@ public final class ImageStore {
           table.put(name, target);
           return table;
         };
-    UnaryOperator<TreeMap<String, ImageOrigin>> record =
+    UnaryOperator<TreeMap<String, Provenance>> record =
         origins -> {
           if (origin == ImageOrigin.IMPORTED) {
             origins.remove(name);
           } else {
-            origins.put(name, origin);
+            origins.put(name, new Provenance(origin, owner));
           }
           return origins;
         };
@@ -100,7 +108,13 @@ public final class ImageStore {
   }
 
   /** What a name points at, and how it came here. */
-  public record Named(Descriptor target, ImageOrigin origin) {}
+  public record Named(Descriptor target, Provenance provenance) {
+
+    /** Whether the build of {@code owner} may use it without asking the registry. */
+    public boolean usableWithoutCheckBy(String owner) {
+      return provenance.origin().sharedWithEveryBuild() || provenance.owner().equals(owner);
+    }
+  }
 
   /**
    * What {@code name} points at with its origin ({@link ImageOrigin#IMPORTED} when nothing says
@@ -119,7 +133,7 @@ public final class ImageStore {
                       new Named(
                           target,
                           readTable(ORIGINS, ORIGINS_TYPE)
-                              .getOrDefault(name, ImageOrigin.IMPORTED)));
+                              .getOrDefault(name, new Provenance(ImageOrigin.IMPORTED, ""))));
         });
     return found[0];
   }
@@ -307,7 +321,7 @@ public final class ImageStore {
 
   private void update(
       UnaryOperator<TreeMap<String, Descriptor>> names,
-      UnaryOperator<TreeMap<String, ImageOrigin>> origins)
+      UnaryOperator<TreeMap<String, Provenance>> origins)
       throws IOException {
     locked(
         () -> {
@@ -318,7 +332,7 @@ public final class ImageStore {
 
   private void updateOriginsFirst(
       UnaryOperator<TreeMap<String, Descriptor>> names,
-      UnaryOperator<TreeMap<String, ImageOrigin>> origins)
+      UnaryOperator<TreeMap<String, Provenance>> origins)
       throws IOException {
     locked(
         () -> {
@@ -328,9 +342,9 @@ public final class ImageStore {
   }
 
   /** Rewrites the origins table only when it changes: most names are imported and have none. */
-  private void writeOrigins(UnaryOperator<TreeMap<String, ImageOrigin>> change) throws IOException {
-    TreeMap<String, ImageOrigin> before = readTable(ORIGINS, ORIGINS_TYPE);
-    TreeMap<String, ImageOrigin> after = change.apply(new TreeMap<>(before));
+  private void writeOrigins(UnaryOperator<TreeMap<String, Provenance>> change) throws IOException {
+    TreeMap<String, Provenance> before = readTable(ORIGINS, ORIGINS_TYPE);
+    TreeMap<String, Provenance> after = change.apply(new TreeMap<>(before));
     if (!after.equals(before)) {
       write(ORIGINS, after);
     }

@@ -28,14 +28,20 @@ public final class RegistryAccess {
 
   private final Credentials credentials;
   private final Set<String> insecureHosts;
+  private final String owner;
   private final Map<String, Optional<RegistryCredentials>> credentialsByHost =
       new ConcurrentHashMap<>();
   private final AuthCache authCache = new AuthCache();
   private final Map<String, Digest> resolved = new ConcurrentHashMap<>();
 
-  public RegistryAccess(Credentials credentials, Collection<String> insecureHosts) {
+  /**
+   * @param owner whose build this is ({@link BuildSession#ownerKey()}): names it pulled or built
+   *     serve its later builds without a registry check
+   */
+  public RegistryAccess(Credentials credentials, Collection<String> insecureHosts, String owner) {
     this.credentials = credentials;
     this.insecureHosts = Set.copyOf(insecureHosts);
+    this.owner = owner;
   }
 
   /** Credentials from {@code session}; plain http for loopback and {@code insecureHosts}. */
@@ -50,12 +56,18 @@ public final class RegistryAccess {
                 e);
           }
         },
-        insecureHosts);
+        insecureHosts,
+        session.ownerKey());
   }
 
   /** No credentials; plain http for loopback only. */
   public static RegistryAccess anonymous() {
-    return new RegistryAccess(host -> Optional.empty(), Set.of());
+    return new RegistryAccess(host -> Optional.empty(), Set.of(), "anonymous");
+  }
+
+  /** Whose build this access serves. */
+  public String owner() {
+    return owner;
   }
 
   /** The build's credentials for {@code host}, asked of its session once per host. */

@@ -6,6 +6,7 @@ import dev.slipway.confined.ConfinedPathException;
 import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
+import dev.slipway.session.ContextKey;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,11 +77,14 @@ public final class ContextMirror {
   /**
    * The directory of the mirror of one context of one owner under {@code mirrors}. The identity is
    * the client's to choose, so keyed by it alone one caller could sync into (and snapshot from)
-   * another's copy; with the owner (the authenticated caller) in the key it cannot.
+   * another's copy; with the owner (the authenticated caller) in the key it cannot. A {@link
+   * ContextKey} is unguessable by anyone but the client's machine, so it alone names the copy and
+   * every build from that machine (each BuildRequest a different caller) reuses it.
    */
   public static Path dirFor(Path mirrors, String owner, String identity) {
     MessageDigest key = sha256();
-    key.update((owner + "\0" + identity).getBytes(StandardCharsets.UTF_8));
+    String scope = ContextKey.isKey(identity) ? "" : owner;
+    key.update((scope + "\0" + identity).getBytes(StandardCharsets.UTF_8));
     return mirrors.resolve(HexFormat.of().formatHex(key.digest()));
   }
 

@@ -32,12 +32,20 @@ public final class LocalSession implements BuildSession, AutoCloseable {
   private final Map<String, List<Path>> sshAgents;
   private final SshAgents agents = new SshAgents();
   private final DockerConfig credentials;
+  private final String owner;
 
   private LocalSession(Builder b) {
     this.contexts = Map.copyOf(b.contexts);
     this.secrets = Map.copyOf(b.secrets);
     this.sshAgents = Map.copyOf(b.sshAgents);
     this.credentials = b.credentials;
+    this.owner = b.owner;
+  }
+
+  /** The user of this machine, unless a caller (a test's second user) names another. */
+  @Override
+  public String ownerKey() {
+    return owner;
   }
 
   public static Builder builder() {
@@ -114,6 +122,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
     private final Map<String, SecretSource> secrets = new HashMap<>();
     private final Map<String, List<Path>> sshAgents = new HashMap<>();
     private DockerConfig credentials = DockerConfig.fromEnvironment();
+    private String owner = "local";
 
     public Builder context(String name, Path dir) {
       return context(name, dir, List.of());
@@ -150,6 +159,12 @@ public final class LocalSession implements BuildSession, AutoCloseable {
 
     public Builder credentials(DockerConfig c) {
       credentials = c;
+      return this;
+    }
+
+    /** Whose builds these are (see {@code BuildSession.ownerKey}); "local" by default. */
+    public Builder owner(String key) {
+      owner = key;
       return this;
     }
 

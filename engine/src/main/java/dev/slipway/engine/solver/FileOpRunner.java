@@ -1,6 +1,7 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.fileop.FileActionApplier;
 import dev.slipway.engine.fileop.FileOpException;
 import dev.slipway.engine.graph.FileOp;
@@ -25,12 +26,13 @@ import java.util.UUID;
  */
 final class FileOpRunner implements OpRunner<FileOp> {
   private final Snapshotter snapshots;
-  private final FileActionApplier applier = new FileActionApplier();
+  private final FileActionApplier applier;
   private final Path tmp;
 
-  FileOpRunner(Snapshotter snapshots, Path tmp) {
+  FileOpRunner(Snapshotter snapshots, Path tmp, ArchiveLimits archives) {
     this.snapshots = snapshots;
     this.tmp = tmp;
+    this.applier = new FileActionApplier(archives);
   }
 
   @Override

@@ -40,7 +40,7 @@ public final class RegistryBaseImages implements BaseImages {
   public Image resolve(String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
     Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
-    if (local.isPresent() && local.get().origin().sharedWithEveryBuild()) {
+    if (local.isPresent() && local.get().usableWithoutCheckBy(registries.owner())) {
       return images.resolve(local.get().target(), platform);
     }
     ImageName ref = parse(name);
@@ -57,7 +57,8 @@ public final class RegistryBaseImages implements BaseImages {
           top,
           registries.hasCredentials(ref.registry())
               ? ImageOrigin.PULLED_WITH_CREDENTIALS
-              : ImageOrigin.PULLED_ANONYMOUSLY);
+              : ImageOrigin.PULLED_ANONYMOUSLY,
+          registries.owner());
       return images.resolve(top, platform);
     } catch (RegistryException e) {
       throw BuildFailedException.of(

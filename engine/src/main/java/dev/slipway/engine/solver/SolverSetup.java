@@ -4,6 +4,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.ProcessExecutor;
+import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.graph.ExecOp;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
@@ -21,6 +22,7 @@ public final class SolverSetup {
    * @param downloads fetches ADD URLs within the engine's download limit; the engine closes it
    * @param maxLogBytesPerStep the output of one RUN step that reaches the build's log; the rest is
    *     clipped
+   * @param archives how far an archive that ADD unpacks may expand
    */
   public static Solver solver(
       int parallelism,
@@ -32,7 +34,8 @@ public final class SolverSetup {
       Path stateDir,
       Path tmp,
       HttpSourceFetcher downloads,
-      long maxLogBytesPerStep) {
+      long maxLogBytesPerStep,
+      ArchiveLimits archives) {
     OpRunner<ExecOp> execs =
         executor != null
             ? new ExecRunner(
@@ -48,7 +51,7 @@ public final class SolverSetup {
             new HttpSourceRunner(snapshots, tmp, downloads),
             new GitSourceRunner(snapshots, tmp),
             execs,
-            new FileOpRunner(snapshots, tmp),
+            new FileOpRunner(snapshots, tmp, archives),
             new MergeRunner(snapshots, tmp));
     return new Solver(runners, cache, snapshots, content, parallelism);
   }

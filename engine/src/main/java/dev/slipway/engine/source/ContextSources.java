@@ -5,6 +5,7 @@ import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.content.Digest;
+import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.fileop.ArchiveUnpacker;
 import dev.slipway.engine.fs.FileTrees;
 import dev.slipway.engine.graph.SourceOp;
@@ -37,14 +38,18 @@ public final class ContextSources {
    * "context" is the fetched directory. Close it to delete that directory.
    */
   public static ContextSession open(
-      BuildContext context, BuildSession client, Path workDir, HttpSourceFetcher downloads)
+      BuildContext context,
+      BuildSession client,
+      Path workDir,
+      HttpSourceFetcher downloads,
+      ArchiveLimits archives)
       throws SessionException, IOException {
     if (!context.hasGit() && !context.hasHttp() && !context.hasInline()) {
       return new ContextSession(client, null);
     }
     Path dir = Files.createDirectories(workDir).resolve("ctx-" + UUID.randomUUID());
     try {
-      Path root = fetch(context, client, dir, downloads);
+      Path root = fetch(context, client, dir, downloads, archives);
       return new ContextSession(client, new ContextDir(root, dir, identity(context)));
     } catch (IOException | SessionException | RuntimeException e) {
       FileTrees.deleteRecursively(dir);
@@ -53,7 +58,11 @@ public final class ContextSources {
   }
 
   private static Path fetch(
-      BuildContext context, BuildSession client, Path dir, HttpSourceFetcher downloads)
+      BuildContext context,
+      BuildSession client,
+      Path dir,
+      HttpSourceFetcher downloads,
+      ArchiveLimits archives)
       throws SessionException, IOException {
     if (context.hasInline()) {
       Files.createDirectories(dir);
@@ -102,7 +111,7 @@ public final class ContextSources {
               .file();
       Files.createDirectories(dir);
       if (ArchiveUnpacker.isArchive(file)) {
-        ArchiveUnpacker.unpack(file, dir, null);
+        ArchiveUnpacker.unpack(file, dir, null, archives);
       } else {
         Files.move(file, dir.resolve(Dockerfiles.DEFAULT_NAME)); // a URL to a plain Dockerfile
       }

@@ -58,20 +58,33 @@ class ImageStoreTest {
     ImageStore images = ImageStore.open(state.resolve("images"), content);
     Image image = images.create(ImageConfig.scratch(Platform.parse("linux/amd64")), List.of());
     images.tag("imported:1", image.descriptor());
-    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_WITH_CREDENTIALS);
-    images.tag("built:1", image.descriptor(), ImageOrigin.BUILT);
+    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_WITH_CREDENTIALS, "alice");
+    images.tag("built:1", image.descriptor(), ImageOrigin.BUILT, "alice");
 
-    assertThat(images.lookupNamed("imported:1").orElseThrow().origin())
+    assertThat(images.lookupNamed("imported:1").orElseThrow().provenance().origin())
         .isEqualTo(ImageOrigin.IMPORTED);
-    assertThat(images.lookupNamed("private:1").orElseThrow().origin())
+    assertThat(images.lookupNamed("private:1").orElseThrow().provenance().origin())
         .isEqualTo(ImageOrigin.PULLED_WITH_CREDENTIALS);
-    assertThat(images.lookupNamed("built:1").orElseThrow().origin()).isEqualTo(ImageOrigin.BUILT);
-    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_ANONYMOUSLY);
-    assertThat(images.lookupNamed("private:1").orElseThrow().origin().sharedWithEveryBuild())
+    assertThat(images.lookupNamed("built:1").orElseThrow().provenance().origin())
+        .isEqualTo(ImageOrigin.BUILT);
+    images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_ANONYMOUSLY, "alice");
+    assertThat(
+            images
+                .lookupNamed("private:1")
+                .orElseThrow()
+                .provenance()
+                .origin()
+                .sharedWithEveryBuild())
         .isTrue();
+    assertThat(images.lookupNamed("built:1").orElseThrow().usableWithoutCheckBy("alice"))
+        .as("the owner's own output serves the owner's next build")
+        .isTrue();
+    assertThat(images.lookupNamed("built:1").orElseThrow().usableWithoutCheckBy("bob"))
+        .as("but nobody else's without a registry check")
+        .isFalse();
     assertThat(images.remove("built:1")).isTrue();
     images.tag("built:1", image.descriptor());
-    assertThat(images.lookupNamed("built:1").orElseThrow().origin())
+    assertThat(images.lookupNamed("built:1").orElseThrow().provenance().origin())
         .as("a removed name forgets its origin")
         .isEqualTo(ImageOrigin.IMPORTED);
 

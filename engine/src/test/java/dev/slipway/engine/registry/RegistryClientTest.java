@@ -228,7 +228,8 @@ class RegistryClientTest {
   @Test
   void plainHttpOnlyForLoopbackAndListedHosts() {
     RegistryTransport transport = new RegistryTransport(RetryPolicy.DEFAULT);
-    RegistryAccess access = new RegistryAccess(h -> Optional.empty(), Set.of("reg.internal:5000"));
+    RegistryAccess access =
+        new RegistryAccess(h -> Optional.empty(), Set.of("reg.internal:5000"), "test");
     assertThat(transport.uri(ImageName.parse("127.0.0.1:5000/a"), access, "/x").getScheme())
         .isEqualTo("http");
     assertThat(transport.uri(ImageName.parse("reg.internal:5000/a"), access, "/x").getScheme())
@@ -243,7 +244,7 @@ class RegistryClientTest {
 
   static RegistryAccess login(String password) {
     return new RegistryAccess(
-        host -> Optional.of(new RegistryCredentials(USER, password, false)), Set.of());
+        host -> Optional.of(new RegistryCredentials(USER, password, false)), Set.of(), "test");
   }
 
   static JsonNode skopeoInspect(String ref) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.session.ContextFile;
+import dev.slipway.session.ContextKey;
 import dev.slipway.session.SessionException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -175,6 +176,21 @@ class HostileClientTest {
     // the separator cannot be forged by moving characters between owner and identity
     assertThat(ContextMirror.dirFor(mirrors, "al", "ice\0host:/src"))
         .isNotEqualTo(ContextMirror.dirFor(mirrors, "alice", "host:/src"));
+  }
+
+  @Test
+  void aContextKeyNamesOneCopyForEveryBuildOfItsMachineAndNoPlainNameReachesIt() {
+    Path mirrors = state.resolve("mirrors");
+    String key = ContextKey.of(new byte[32], "host:/src");
+
+    assertThat(ContextMirror.dirFor(mirrors, "buildrequest:ns/one", key))
+        .as("each BuildRequest is another caller, yet the same machine's copy")
+        .isEqualTo(ContextMirror.dirFor(mirrors, "buildrequest:ns/two", key));
+    assertThat(ContextMirror.dirFor(mirrors, "", "host:/src"))
+        .as("a plain name never lands on a keyed copy, even with an empty owner")
+        .isNotEqualTo(ContextMirror.dirFor(mirrors, "anyone", key));
+    assertThat(ContextKey.isKey("key:" + "0".repeat(63))).isFalse();
+    assertThat(ContextKey.isKey("key:" + "0".repeat(64) + "\0x")).isFalse();
   }
 
   @Test

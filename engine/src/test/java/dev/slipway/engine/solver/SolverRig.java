@@ -74,7 +74,7 @@ final class SolverRig implements AutoCloseable {
             downloads,
             repositories,
             runs,
-            new FileOpRunner(snapshots, tmp),
+            new FileOpRunner(snapshots, tmp, dev.slipway.engine.fileop.ArchiveLimits.DEFAULT),
             new MergeRunner(snapshots, tmp));
     Solver solver = new Solver(runners, cache, snapshots, content, parallelism);
     solvers.add(solver);
