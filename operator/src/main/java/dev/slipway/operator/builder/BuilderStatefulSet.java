@@ -101,7 +101,7 @@ public final class BuilderStatefulSet
         .withResources(spec.getResources())
         // The engine mounts overlayfs snapshots and runs RUN steps in their own namespaces with
         // runc, under cgroups it creates: it needs the privileges of a container runtime
-        // (docs/security-notes/auth-operator.md says exactly which). RUN steps get their own
+        // (docs/security.md says exactly which). RUN steps get their own
         // seccomp profile and no_new_privs from the engine's OCI spec.
         .withNewSecurityContext()
         .withPrivileged(true)
