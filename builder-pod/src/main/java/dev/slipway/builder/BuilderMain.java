@@ -253,11 +253,18 @@ public final class BuilderMain implements Callable<Integer> {
     // Who may call is settled before the engine opens or anything listens.
     CallerSource callers = callers(addresses);
     Optional<BuilderServer.Tls> tls = tls();
-    if (tls.isEmpty() && !insecureNoAuth && addresses.stream().anyMatch(a -> !isLoopback(a))) {
-      System.err.println(
-          "slipway-builder: WARNING: no --tls-cert; credentials and secrets cross the network in"
-              + " clear to "
-              + String.join(", ", listen));
+    Optional<InetSocketAddress> exposed = addresses.stream().filter(a -> !isLoopback(a)).findFirst();
+    if (tls.isEmpty() && exposed.isPresent()) {
+      // grants, tokens and Secret values must never cross a network in clear
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--listen "
+              + exposed.get().getHostString()
+              + ":"
+              + exposed.get().getPort()
+              + " is not a loopback address, so grants and secrets would cross the network in"
+              + " clear: give --tls-cert and --tls-key (the operator does), or listen on"
+              + " 127.0.0.1");
     }
     if (insecureNoAuth) {
       System.err.println(

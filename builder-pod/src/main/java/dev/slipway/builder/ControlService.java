@@ -121,8 +121,15 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     BuildSession session =
         client
             .<BuildSession>map(c -> new GrpcBuildSession(c, prepared))
-            .orElseGet(NoClientSession::new);
-    buildThreads.execute(() -> run(build, session, client));
+            .orElseGet(() -> new NoClientSession(caller.principal()));
+    try {
+      buildThreads.execute(() -> run(build, session, client));
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The builder is shutting down: end the build here, cancelled, so its slot and session are
+      // released and its client is told, instead of leaving it "running" forever.
+      build.cancellation().cancel("the builder is stopping");
+      run(build, session, client);
+    }
   }
 
   /** A Solve needs the BUILD scope, and a build-bound caller may run only its own build. */

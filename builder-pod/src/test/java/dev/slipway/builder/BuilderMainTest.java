@@ -116,6 +116,24 @@ class BuilderMainTest {
   }
 
   @Test
+  void refusesToServeCredentialsInClearOffLoopback() throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "t0ken");
+
+    assertThat(
+            run(
+                "--state",
+                dir.resolve("state").toString(),
+                "--listen",
+                "0.0.0.0:0",
+                "--token-file",
+                token.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--listen 0.0.0.0:0 is not a loopback address")
+        .contains("--tls-cert and --tls-key");
+  }
+
+  @Test
   void refusesAPublicKeyWithoutItsAudience() throws Exception {
     Path key = Files.writeString(dir.resolve("key.pem"), GrantSigner.generate().publicKeyPem());
 

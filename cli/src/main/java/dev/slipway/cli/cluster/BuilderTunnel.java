@@ -51,8 +51,28 @@ final class BuilderTunnel implements AutoCloseable {
     String serverName =
         SlipwayResources.builderPodHost(
             pod, placed.getSpec().getBuilderRef().getName(), cluster.namespace());
-    return new BuilderTunnel(
-        forward, RemoteBuilder.connectTls(local, grant.token(), grant.caPem(), serverName));
+    try {
+      return new BuilderTunnel(
+          forward, RemoteBuilder.connectTls(local, grant.token(), grant.caPem(), serverName));
+    } catch (RuntimeException e) {
+      closeQuietly(forward);
+      throw new ClusterException(
+          "cannot connect to builder pod "
+              + cluster.namespace()
+              + "/"
+              + pod
+              + " over TLS with the CA of its session Secret ("
+              + e.getMessage()
+              + "); if the Secret was edited, delete the BuildRequest and build again");
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // the tunnel is going away with this command
+    }
   }
 
   RemoteBuilder builder() {
@@ -62,10 +82,6 @@ final class BuilderTunnel implements AutoCloseable {
   @Override
   public void close() {
     builder.close();
-    try {
-      forward.close();
-    } catch (IOException e) {
-      // the tunnel is going away with this command
-    }
+    closeQuietly(forward);
   }
 }

@@ -29,6 +29,14 @@ final class BuildGrants {
   /** Past the deadline the operator cancels the build; the grant outlives that by this much. */
   static final Duration MARGIN = Duration.ofMinutes(10);
 
+  /**
+   * The longest a grant lives, whatever timeout the request asks for: a grant read from the
+   * session Secret must not outlive a revoked user's access for long (and a huge timeout must not
+   * overflow the expiry). A build that runs longer keeps its open streams; only new calls with
+   * the grant (a CLI re-attaching) are refused after it.
+   */
+  static final Duration LONGEST = Duration.ofHours(24);
+
   static final String CREDENTIAL_KIND = "build-session";
 
   private final Clock clock;
@@ -51,7 +59,8 @@ final class BuildGrants {
   GrantCredentials issue(BuildRequest request, BuildRun run, KubernetesClient kube) {
     Instant now = clock.instant();
     Duration left = BuildDeadlines.left(request, request.getStatus(), now);
-    Instant expires = now.plus(left.isNegative() ? Duration.ZERO : left).plus(MARGIN);
+    Duration lifetime = left.isNegative() ? Duration.ZERO : left;
+    Instant expires = now.plus(lifetime.compareTo(LONGEST) > 0 ? LONGEST : lifetime).plus(MARGIN);
     GrantCredentials grant = run.pod().access().grant(principal(request), run.buildId(), expires);
     String name = SlipwayResources.sessionSecret(request.getMetadata().getName());
     Secret existing =

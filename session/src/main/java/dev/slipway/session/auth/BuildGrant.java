@@ -24,7 +24,10 @@ public record BuildGrant(
       throw new IllegalArgumentException("a grant needs a principal");
     }
     scopes = Set.copyOf(scopes);
-    buildId = Objects.requireNonNull(buildId, "buildId").filter(id -> !id.isBlank());
+    // A blank binding must not quietly mean "any build": refuse it rather than widen the grant.
+    if (Objects.requireNonNull(buildId, "buildId").filter(String::isBlank).isPresent()) {
+      throw new IllegalArgumentException("a grant's build binding cannot be blank");
+    }
   }
 
   public boolean allows(GrantScope scope) {

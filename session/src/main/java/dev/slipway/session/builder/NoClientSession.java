@@ -14,6 +14,17 @@ import java.util.Optional;
  * remote source): there is no client to ask, so client resources are simply absent.
  */
 public final class NoClientSession implements BuildSession {
+  private final String owner;
+
+  /** @param owner the caller whose build this is: its outputs are its own, not everyone's */
+  public NoClientSession(String owner) {
+    this.owner = owner;
+  }
+
+  @Override
+  public String ownerKey() {
+    return owner;
+  }
 
   @Override
   public ContextFiles context(String name) throws SessionException {
