@@ -253,7 +253,8 @@ public final class BuilderMain implements Callable<Integer> {
     // Who may call is settled before the engine opens or anything listens.
     CallerSource callers = callers(addresses);
     Optional<BuilderServer.Tls> tls = tls();
-    Optional<InetSocketAddress> exposed = addresses.stream().filter(a -> !isLoopback(a)).findFirst();
+    Optional<InetSocketAddress> exposed =
+        addresses.stream().filter(a -> !isLoopback(a)).findFirst();
     if (tls.isEmpty() && exposed.isPresent()) {
       // grants, tokens and Secret values must never cross a network in clear
       throw new CommandLine.ParameterException(

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The directories behind {@code RUN --mount=type=cache}: they persist across builds, keyed by the
  * tenant and the cache id, so builds of one tenant share them (as BuildKit's builds share a
- * daemon's) but no build reads or plants what another tenant's builds downloaded. {@code shared} lets concurrent steps use one directory, {@code locked} makes them take turns,
- * {@code private} gives a step that finds the directory in use a fresh one.
+ * daemon's) but no build reads or plants what another tenant's builds downloaded. {@code shared}
+ * lets concurrent steps use one directory, {@code locked} makes them take turns, {@code private}
+ * gives a step that finds the directory in use a fresh one.
  */
 final class CacheMounts {
   private final Path root;

@@ -1,6 +1,5 @@
 package dev.slipway.engine.solver;
 
-import dev.slipway.session.auth.Principals;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.exec.CancellationToken;
@@ -21,6 +20,7 @@ import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.SnapshotView;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.session.SessionException;
+import dev.slipway.session.auth.Principals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

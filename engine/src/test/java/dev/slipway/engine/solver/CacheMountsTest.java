@@ -71,7 +71,8 @@ class CacheMountsTest {
       CompletableFuture<Path> second =
           CompletableFuture.supplyAsync(
               () -> {
-                try (CacheMounts.Lease next = mounts.acquire("t", "apt", CacheSharing.LOCKED, build)) {
+                try (CacheMounts.Lease next =
+                    mounts.acquire("t", "apt", CacheSharing.LOCKED, build)) {
                   return next.directory();
                 } catch (Exception e) {
                   throw new IllegalStateException(e);

@@ -3,8 +3,8 @@ package dev.slipway.operator.build;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.operator.auth.GrantCredentials;
-import dev.slipway.session.auth.Principals;
 import dev.slipway.operator.builder.BuilderNames;
+import dev.slipway.session.auth.Principals;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -31,10 +31,10 @@ final class BuildGrants {
   static final Duration MARGIN = Duration.ofMinutes(10);
 
   /**
-   * The longest a grant lives, whatever timeout the request asks for: a grant read from the
-   * session Secret must not outlive a revoked user's access for long (and a huge timeout must not
-   * overflow the expiry). A build that runs longer keeps its open streams; only new calls with
-   * the grant (a CLI re-attaching) are refused after it.
+   * The longest a grant lives, whatever timeout the request asks for: a grant read from the session
+   * Secret must not outlive a revoked user's access for long (and a huge timeout must not overflow
+   * the expiry). A build that runs longer keeps its open streams; only new calls with the grant (a
+   * CLI re-attaching) are refused after it.
    */
   static final Duration LONGEST = Duration.ofHours(24);
 

@@ -16,7 +16,9 @@ import java.util.Optional;
 public final class NoClientSession implements BuildSession {
   private final String owner;
 
-  /** @param owner the caller whose build this is: its outputs are its own, not everyone's */
+  /**
+   * @param owner the caller whose build this is: its outputs are its own, not everyone's
+   */
   public NoClientSession(String owner) {
     this.owner = owner;
   }

@@ -13,7 +13,8 @@ class PrincipalsTest {
         .isEqualTo("namespace:team-a")
         .isNotEqualTo(Principals.tenant(Principals.buildRequest("team-b", "app-1")));
     assertThat(Principals.tenant("local")).isEqualTo("caller:local");
-    assertThat(Principals.tenant("buildrequest:no-slash")).isEqualTo("caller:buildrequest:no-slash");
+    assertThat(Principals.tenant("buildrequest:no-slash"))
+        .isEqualTo("caller:buildrequest:no-slash");
     assertThat(Principals.tenant("namespace:team-a"))
         .as("a caller cannot name itself into a tenant it is not")
         .isEqualTo("caller:namespace:team-a");
