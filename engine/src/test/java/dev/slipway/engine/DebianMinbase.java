@@ -103,7 +103,7 @@ public final class DebianMinbase {
     Image image =
         images.create(
             config, List.of(Descriptor.of(MediaTypes.OCI_LAYER, layer.digest(), layer.size())));
-    images.tag(name, image.descriptor());
+    images.tagImported(name, image.descriptor());
   }
 
   private static void run(List<String> command, long timeoutSeconds) throws IOException {

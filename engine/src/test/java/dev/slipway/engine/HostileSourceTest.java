@@ -297,6 +297,41 @@ class HostileSourceTest {
   }
 
   @Test
+  void credentialsInAGitUrlAreSentButNotKeptInTheGitDir() throws Exception {
+    try (LoopbackHttpServer http = LoopbackHttpServer.start("127.0.0.1")) {
+      Path root = Files.createDirectories(work.resolve("served"));
+      Path repo = work.resolve("repo");
+      commit(repo, Map.of("a.txt", "a\n"));
+      bare(repo, root.resolve("repo.git"));
+      http.gitBackend(root);
+      String url = http.base().replace("http://", "http://user:" + SECRET + "@") + "/repo.git";
+
+      Path into = work.resolve("checkout");
+      GitCheckout.checkout(
+          new GitCheckout.Request(url, "main", true, Optional.empty(), Optional.empty()), into);
+
+      assertThat(into.resolve("a.txt")).hasContent("a");
+      String basic =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(("user:" + SECRET).getBytes(StandardCharsets.UTF_8));
+      assertThat(http.seen())
+          .as("the remote got the URL's credentials")
+          .anyMatch(s -> s.authorization().equals(Optional.of(basic)));
+      assertThat(git(into, "remote", "get-url", "origin").strip())
+          .as("the kept remote, without its user-info")
+          .isEqualTo(http.base() + "/repo.git");
+      try (Stream<Path> files = Files.walk(into)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+              .as("the kept git dir (it goes into a layer): " + into.relativize(f))
+              .doesNotContain(SECRET);
+        }
+      }
+    }
+  }
+
+  @Test
   void credentialsInAnAddUrlAreSentButNeverShown() throws Exception {
     String basic =
         "Basic "

@@ -3,6 +3,9 @@ package dev.slipway.cli.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.slipway.session.auth.BuildGrant;
+import dev.slipway.session.auth.GrantScope;
+import dev.slipway.session.auth.GrantSigner;
 import dev.slipway.testing.BuilderProcess;
 import dev.slipway.testing.Busybox;
 import dev.slipway.testing.Command;
@@ -16,10 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +50,8 @@ class HostileRegistryIT {
   private static BuilderProcess builder;
   private static Process registry;
   private static String host;
-  private static Path token;
+  private static final String AUDIENCE = "hostile-registry-it";
+  private static Map<Path, Path> grants;
   private static Path alice;
   private static Path bob;
 
@@ -58,9 +65,20 @@ class HostileRegistryIT {
     alice =
         dockerConfig("alice", "{\"auths\": {\"" + host + "\": {\"auth\": \"" + auth() + "\"}}}");
     bob = dockerConfig("bob", "{}");
-    token = shared.resolve("token");
-    Files.writeString(token, "it-" + System.nanoTime() + "\n");
-    builder = BuilderProcess.start(REPO, shared.resolve("state"), token, Map.of());
+    // Two callers of a shared builder, each with a grant of its own (as the operator gives each
+    // build): with one shared dev token they would be one principal, and one owner of the store.
+    GrantSigner signer = GrantSigner.generate();
+    Path key = Files.writeString(shared.resolve("grants.pub"), signer.publicKeyPem());
+    grants =
+        Map.of(
+            alice, grant(signer, "alice"),
+            bob, grant(signer, "bob"));
+    builder =
+        BuilderProcess.start(
+            REPO,
+            shared.resolve("state"),
+            List.of("--auth-public-key", key.toString(), "--auth-audience", AUDIENCE),
+            Map.of());
   }
 
   @AfterAll
@@ -116,7 +134,7 @@ class HostileRegistryIT {
                 "--builder",
                 builder.address(),
                 "--token-file",
-                token.toString(),
+                grants.get(dockerConfig).toString(),
                 "--progress",
                 "plain"));
     command.addAll(List.of(args));
@@ -125,6 +143,17 @@ class HostileRegistryIT {
         .env("SSH_AUTH_SOCK", null)
         .env("DOCKER_CONFIG", dockerConfig.toString())
         .start(Files.createTempFile(work, "cli-", ".log"));
+  }
+
+  private static Path grant(GrantSigner signer, String principal) throws IOException {
+    BuildGrant grant =
+        new BuildGrant(
+            principal,
+            Set.of(GrantScope.BUILD),
+            Optional.empty(),
+            Instant.now().plus(Duration.ofHours(1)));
+    return Files.writeString(
+        shared.resolve(principal + ".grant"), signer.sign(grant, AUDIENCE) + "\n");
   }
 
   private static String auth() {

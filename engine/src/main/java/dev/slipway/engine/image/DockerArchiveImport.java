@@ -75,7 +75,7 @@ final class DockerArchiveImport {
     ImportChecks.checkImage(image, sourceName, request);
     List<String> names = request.name() != null ? List.of(request.name()) : entry.repoTags();
     for (String name : names) {
-      images.tag(name, image.descriptor());
+      images.tagImported(name, image.descriptor());
     }
     return image;
   }

@@ -33,7 +33,9 @@ import java.util.function.UnaryOperator;
  * old or the new table and concurrent engines on one state dir do not lose each other's updates.
  * Registry pulls plug in by ingesting blobs into the content store and calling {@link #tag}. Each
  * name also records its {@link ImageOrigin} (in a second table, written first when it restricts and
- * last when it relaxes, so a crash between the two errs on the side of asking the registry).
+ * last when it relaxes, so a crash between the two errs on the side of asking the registry). A name
+ * without a record is restricted to nobody: stores kept from before origins were recorded hold
+ * names pulled with some user's credentials, and those must not turn public.
  */
 public final class ImageStore {
   private static final String TABLE = "images.json";
@@ -42,6 +44,10 @@ public final class ImageStore {
   private static final String ORIGINS = "origins.json";
   private static final TypeReference<TreeMap<String, Provenance>> ORIGINS_TYPE =
       new TypeReference<>() {};
+
+  /** What a name without a record counts as: pulled with credentials by no build that exists. */
+  private static final Provenance UNRECORDED =
+      new Provenance(ImageOrigin.PULLED_WITH_CREDENTIALS, "");
 
   /**
    * How a name came here and for whom: the owner (a build's {@code BuildSession.ownerKey()}) may
@@ -71,7 +77,7 @@ public final class ImageStore {
    * Points {@code name} at a manifest or index (replacing what it pointed at), as imported by
    * whoever runs the engine: every build may use it.
    */
-  public void tag(String name, Descriptor target) throws IOException {
+  public void tagImported(String name, Descriptor target) throws IOException {
     tag(name, target, ImageOrigin.IMPORTED, "");
   }
 
@@ -93,11 +99,7 @@ public final class ImageStore {
         };
     UnaryOperator<TreeMap<String, Provenance>> record =
         origins -> {
-          if (origin == ImageOrigin.IMPORTED) {
-            origins.remove(name);
-          } else {
-            origins.put(name, new Provenance(origin, owner));
-          }
+          origins.put(name, new Provenance(origin, owner));
           return origins;
         };
     if (origin.sharedWithEveryBuild()) {
@@ -110,15 +112,19 @@ public final class ImageStore {
   /** What a name points at, and how it came here. */
   public record Named(Descriptor target, Provenance provenance) {
 
-    /** Whether the build of {@code owner} may use it without asking the registry. */
+    /**
+     * Whether the build of {@code owner} may use it without asking the registry; a blank owner (an
+     * unrecorded name) is nobody's.
+     */
     public boolean usableWithoutCheckBy(String owner) {
-      return provenance.origin().sharedWithEveryBuild() || provenance.owner().equals(owner);
+      return provenance.origin().sharedWithEveryBuild()
+          || (!provenance.owner().isBlank() && provenance.owner().equals(owner));
     }
   }
 
   /**
-   * What {@code name} points at with its origin ({@link ImageOrigin#IMPORTED} when nothing says
-   * else), both read under the table lock so that the origin is the target's.
+   * What {@code name} points at with its origin (restricted to nobody when none is recorded), both
+   * read under the table lock so that the origin is the target's.
    */
   public Optional<Named> lookupNamed(String name) throws IOException {
     @SuppressWarnings("unchecked")
@@ -131,9 +137,7 @@ public final class ImageStore {
                   ? Optional.empty()
                   : Optional.of(
                       new Named(
-                          target,
-                          readTable(ORIGINS, ORIGINS_TYPE)
-                              .getOrDefault(name, new Provenance(ImageOrigin.IMPORTED, ""))));
+                          target, readTable(ORIGINS, ORIGINS_TYPE).getOrDefault(name, UNRECORDED)));
         });
     return found[0];
   }
@@ -341,7 +345,7 @@ public final class ImageStore {
         });
   }
 
-  /** Rewrites the origins table only when it changes: most names are imported and have none. */
+  /** Rewrites the origins table only when it changes (re-tagging often records the same). */
   private void writeOrigins(UnaryOperator<TreeMap<String, Provenance>> change) throws IOException {
     TreeMap<String, Provenance> before = readTable(ORIGINS, ORIGINS_TYPE);
     TreeMap<String, Provenance> after = change.apply(new TreeMap<>(before));

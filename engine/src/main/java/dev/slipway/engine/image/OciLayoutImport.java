@@ -105,7 +105,7 @@ final class OciLayoutImport {
     }
     Descriptor named = image.descriptor().withAnnotations(null);
     for (String name : names) {
-      images.tag(name, named);
+      images.tagImported(name, named);
     }
     return image;
   }

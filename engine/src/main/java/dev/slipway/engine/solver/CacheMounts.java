@@ -15,8 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The directories behind {@code RUN --mount=type=cache}: they persist across builds, keyed by cache
- * id. {@code shared} lets concurrent steps use one directory, {@code locked} makes them take turns,
+ * The directories behind {@code RUN --mount=type=cache}: they persist across builds, keyed by the
+ * tenant and the cache id, so builds of one tenant share them (as BuildKit's builds share a
+ * daemon's) but no build reads or plants what another tenant's builds downloaded. {@code shared} lets concurrent steps use one directory, {@code locked} makes them take turns,
  * {@code private} gives a step that finds the directory in use a fresh one.
  */
 final class CacheMounts {
@@ -37,10 +38,12 @@ final class CacheMounts {
   }
 
   /**
+   * @param tenant whose builds share the directory ({@code Principals.tenant} of the build's owner)
    * @param build holds the directory for the build, so the garbage collector leaves it alone
    */
-  Lease acquire(String id, CacheSharing sharing, CacheLeases.BuildLease build) throws IOException {
-    String name = Digest.of(id.getBytes(StandardCharsets.UTF_8)).hex();
+  Lease acquire(String tenant, String id, CacheSharing sharing, CacheLeases.BuildLease build)
+      throws IOException {
+    String name = Digest.of((tenant + "\0" + id).getBytes(StandardCharsets.UTF_8)).hex();
     CacheSharing mode = sharing == null ? CacheSharing.SHARED : sharing;
     if (mode == CacheSharing.LOCKED) {
       ReentrantLock lock;

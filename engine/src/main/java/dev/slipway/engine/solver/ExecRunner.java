@@ -1,5 +1,6 @@
 package dev.slipway.engine.solver;
 
+import dev.slipway.session.auth.Principals;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.exec.CancellationToken;
@@ -168,6 +169,7 @@ final class ExecRunner implements OpRunner<ExecOp> {
       case CACHE -> {
         CacheMounts.Lease lease =
             cacheMounts.acquire(
+                Principals.tenant(job.session().ownerKey()),
                 m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId(),
                 m.sharing(),
                 job.lease());

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * that ref (shallow where the server allows). Every git this starts runs the same way: the URL and
  * ref checked by {@link GitRemote} and put after {@code --end-of-options}; only the transports of
  * {@link GitRemote#PROTOCOLS} allowed (by git itself, so submodules too); none of the host's or the
- * user's git configuration; a token sent as an HTTP header only to the remote's own URL (never to
- * submodule hosts, never across a redirect), through the environment so it is on no command line;
- * and a deadline for the whole checkout after which git and its children are killed.
+ * user's git configuration; a token, or the user-info of an http(s) URL, sent as an HTTP header
+ * only to the remote's own URL (never to submodule hosts, never across a redirect), through the
+ * environment so it is on no command line and, with the git dir kept, in no layer; and a deadline
+ * for the whole checkout after which git and its children are killed.
  */
 public final class GitCheckout {
   /** How long a checkout may take unless the request says otherwise. */
@@ -91,7 +92,7 @@ public final class GitCheckout {
 
   private String into(Path dir) throws IOException, InterruptedException {
     git(dir, "init", "-q");
-    git(dir, "remote", "add", "--end-of-options", "origin", remote.url());
+    git(dir, "remote", "add", "--end-of-options", "origin", remote.recorded());
     String wanted = ref.isEmpty() ? "HEAD" : ref;
     Result shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
     if (shallow.exit() != 0) {
@@ -221,13 +222,12 @@ public final class GitCheckout {
     config.add(new String[] {"core.hooksPath", "/dev/null"});
     request
         .token()
+        .map(t -> "x-access-token:" + new String(t, StandardCharsets.UTF_8).trim())
+        .or(() -> remote.isHttp() ? remote.userInfo() : Optional.empty())
         .ifPresent(
-            t -> {
+            credentials -> {
               String basic =
-                  Base64.getEncoder()
-                      .encodeToString(
-                          ("x-access-token:" + new String(t, StandardCharsets.UTF_8).trim())
-                              .getBytes(StandardCharsets.UTF_8));
+                  Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
               // Only for this remote's URL: not for a submodule on another host or path.
               config.add(
                   new String[] {
@@ -235,7 +235,7 @@ public final class GitCheckout {
                     "Authorization: Basic " + basic
                   });
               // git keeps a header it set for the URL after a redirect to another host: refuse
-              // redirects rather than hand the token to wherever the remote points.
+              // redirects rather than hand the credentials to wherever the remote points.
               config.add(new String[] {"http.followRedirects", "false"});
             });
     env.put("GIT_CONFIG_COUNT", String.valueOf(config.size()));

@@ -1,6 +1,9 @@
 package dev.slipway.engine.source;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +23,8 @@ public record GitRemote(String url, String protocol) {
   public static final Set<String> PROTOCOLS = Set.of("https", "http", "ssh", "git");
 
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)");
+  // The user-info of a scheme URL: up to the authority's last '@', as parse() finds the host.
+  private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/]*)@");
   // scp-like syntax as git reads it: a colon before any slash, e.g. git@github.com:org/repo.git
   private static final Pattern SCP = Pattern.compile("^(?:[^@/:]+@)?([^@/:]+):(.*)$");
   // What git would read in a ref as revision syntax, a refspec or an option.
@@ -98,7 +103,52 @@ public record GitRemote(String url, String protocol) {
 
   /** The URL without user-info, the key of git's {@code http.<url>.*} settings. */
   String withoutUserInfo() {
-    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    Matcher m = USER_INFO.matcher(url);
+    return m.find() ? m.group(1) + url.substring(m.end()) : url;
+  }
+
+  /**
+   * The URL git records as the remote (in {@code .git/config} and {@code FETCH_HEAD}, which a kept
+   * git dir puts into a layer): no secret in it. An ssh remote keeps its user name (the login, not
+   * a secret, and ssh needs it) without any password; every other loses its user-info, which goes
+   * as a header instead ({@link #userInfo()}).
+   */
+  String recorded() {
+    Matcher m = USER_INFO.matcher(url);
+    if (!m.find()) {
+      return url;
+    }
+    if (protocol.equals("ssh")) {
+      String user = m.group(2);
+      int colon = user.indexOf(':');
+      return m.group(1)
+          + (colon < 0 ? user : user.substring(0, colon))
+          + url.substring(m.end() - 1);
+    }
+    return withoutUserInfo();
+  }
+
+  /** The {@code user:password} a scheme URL carries (percent-decoded, as git reads it), if any. */
+  Optional<String> userInfo() {
+    Matcher m = USER_INFO.matcher(url);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    String info = m.group(2);
+    int colon = info.indexOf(':');
+    return Optional.of(
+        colon < 0
+            ? decode(info) + ":"
+            : decode(info.substring(0, colon)) + ":" + decode(info.substring(colon + 1)));
+  }
+
+  private static String decode(String part) {
+    try {
+      // URLDecoder reads '+' as a space, which user-info does not: keep it a plus
+      return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException notEncoded) {
+      return part; // a stray '%': git sends it as written
+    }
   }
 
   boolean isHttp() {

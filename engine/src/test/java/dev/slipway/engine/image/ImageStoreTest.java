@@ -32,7 +32,7 @@ class ImageStoreTest {
             .withLayer(
                 layer.diffId().toString(), new HistoryEntry(null, "test", null, null, false));
     Image created = images.create(config, List.of(layer.descriptor()));
-    images.tag("example:1", created.descriptor());
+    images.tagImported("example:1", created.descriptor());
 
     ImageStore reopened = ImageStore.open(state.resolve("images"), content);
     assertThat(reopened.list()).containsOnlyKeys("example:1");
@@ -48,8 +48,11 @@ class ImageStoreTest {
         .hasMessageContaining("no local image named \"example:1\"");
     try (var files = Files.list(state.resolve("images"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("images.json", "images.json.lock");
+          .containsExactlyInAnyOrder("images.json", "origins.json", "images.json.lock");
     }
+    assertThat(Files.readString(state.resolve("images/origins.json")))
+        .as("a removed name forgets its origin")
+        .doesNotContain("example:1");
   }
 
   @Test
@@ -57,7 +60,7 @@ class ImageStoreTest {
     ContentStore content = ContentStore.open(state.resolve("content"));
     ImageStore images = ImageStore.open(state.resolve("images"), content);
     Image image = images.create(ImageConfig.scratch(Platform.parse("linux/amd64")), List.of());
-    images.tag("imported:1", image.descriptor());
+    images.tagImported("imported:1", image.descriptor());
     images.tag("private:1", image.descriptor(), ImageOrigin.PULLED_WITH_CREDENTIALS, "alice");
     images.tag("built:1", image.descriptor(), ImageOrigin.BUILT, "alice");
 
@@ -83,10 +86,12 @@ class ImageStoreTest {
         .as("but nobody else's without a registry check")
         .isFalse();
     assertThat(images.remove("built:1")).isTrue();
-    images.tag("built:1", image.descriptor());
+    images.tagImported("built:1", image.descriptor());
     assertThat(images.lookupNamed("built:1").orElseThrow().provenance().origin())
-        .as("a removed name forgets its origin")
+        .as("an import records its origin explicitly")
         .isEqualTo(ImageOrigin.IMPORTED);
+    assertThat(Files.readString(state.resolve("images/origins.json")))
+        .contains("imported:1", "IMPORTED");
 
     Files.writeString(state.resolve("images/origins.json"), "{broken");
     assertThatThrownBy(() -> images.lookupNamed("imported:1"))
@@ -95,12 +100,31 @@ class ImageStoreTest {
   }
 
   @Test
+  void aNameWithoutARecordIsNotUsableWithoutCheckByAnyone() throws Exception {
+    ContentStore content = ContentStore.open(state.resolve("content"));
+    ImageStore images = ImageStore.open(state.resolve("images"), content);
+    Image image = images.create(ImageConfig.scratch(Platform.parse("linux/amd64")), List.of());
+    // a store from before origins were recorded: names (maybe pulled with a user's
+    // credentials) in images.json, and no origins.json
+    images.tagImported("pulled-by-alice:1", image.descriptor());
+    Files.delete(state.resolve("images/origins.json"));
+
+    ImageStore.Named named = images.lookupNamed("pulled-by-alice:1").orElseThrow();
+    assertThat(named.target().digest()).isEqualTo(image.descriptor().digest());
+    assertThat(named.provenance().origin().sharedWithEveryBuild()).isFalse();
+    for (String owner : List.of("alice", "bob", "local", "")) {
+      assertThat(named.usableWithoutCheckBy(owner)).as("usable by %s", owner).isFalse();
+    }
+  }
+
+  @Test
   void refusesToNameContentItDoesNotHold() throws Exception {
     ContentStore content = ContentStore.open(state.resolve("content"));
     ImageStore images = ImageStore.open(state.resolve("images"), content);
     Descriptor missing = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.of(new byte[1]), 1);
-    assertThatThrownBy(() -> images.tag("x", missing)).isInstanceOf(BlobNotFoundException.class);
-    assertThatThrownBy(() -> images.tag("has space", missing))
+    assertThatThrownBy(() -> images.tagImported("x", missing))
+        .isInstanceOf(BlobNotFoundException.class);
+    assertThatThrownBy(() -> images.tagImported("has space", missing))
         .hasMessageContaining("invalid image name");
   }
 

@@ -27,9 +27,9 @@ class CacheMountsTest {
   @Test
   void sharedStepsUseOneDirectoryPerIdAtTheSameTime() throws Exception {
     CacheMounts mounts = new CacheMounts(root);
-    try (CacheMounts.Lease a = mounts.acquire("go", CacheSharing.SHARED, build);
-        CacheMounts.Lease b = mounts.acquire("go", null, build);
-        CacheMounts.Lease other = mounts.acquire("npm", CacheSharing.SHARED, build)) {
+    try (CacheMounts.Lease a = mounts.acquire("t", "go", CacheSharing.SHARED, build);
+        CacheMounts.Lease b = mounts.acquire("t", "go", null, build);
+        CacheMounts.Lease other = mounts.acquire("t", "npm", CacheSharing.SHARED, build)) {
       assertThat(b.directory()).isEqualTo(a.directory());
       assertThat(other.directory()).isNotEqualTo(a.directory());
       assertThat(a.directory().getParent()).isEqualTo(root);
@@ -37,15 +37,26 @@ class CacheMountsTest {
   }
 
   @Test
+  void anotherTenantsBuildsGetAnotherDirectoryForTheSameId() throws Exception {
+    CacheMounts mounts = new CacheMounts(root);
+    try (CacheMounts.Lease a = mounts.acquire("namespace:team-a", "/root/.m2", null, build);
+        CacheMounts.Lease b = mounts.acquire("namespace:team-b", "/root/.m2", null, build);
+        CacheMounts.Lease a2 = mounts.acquire("namespace:team-a", "/root/.m2", null, build)) {
+      assertThat(b.directory()).isNotEqualTo(a.directory());
+      assertThat(a2.directory()).isEqualTo(a.directory());
+    }
+  }
+
+  @Test
   void aPrivateStepGetsAFreshDirectoryOnlyWhileTheCacheIsInUse() throws Exception {
     CacheMounts mounts = new CacheMounts(root);
     Path shared;
-    try (CacheMounts.Lease a = mounts.acquire("go", CacheSharing.SHARED, build);
-        CacheMounts.Lease b = mounts.acquire("go", CacheSharing.PRIVATE, build)) {
+    try (CacheMounts.Lease a = mounts.acquire("t", "go", CacheSharing.SHARED, build);
+        CacheMounts.Lease b = mounts.acquire("t", "go", CacheSharing.PRIVATE, build)) {
       shared = a.directory();
       assertThat(b.directory()).isNotEqualTo(shared);
     }
-    try (CacheMounts.Lease alone = mounts.acquire("go", CacheSharing.PRIVATE, build)) {
+    try (CacheMounts.Lease alone = mounts.acquire("t", "go", CacheSharing.PRIVATE, build)) {
       assertThat(alone.directory()).isEqualTo(shared);
     }
   }
@@ -55,12 +66,12 @@ class CacheMountsTest {
     CacheMounts mounts = new CacheMounts(root);
     var threads = Executors.newVirtualThreadPerTaskExecutor();
     try {
-      CacheMounts.Lease first = mounts.acquire("apt", CacheSharing.LOCKED, build);
+      CacheMounts.Lease first = mounts.acquire("t", "apt", CacheSharing.LOCKED, build);
       // a lock is released by the thread that took it, as a RUN step does
       CompletableFuture<Path> second =
           CompletableFuture.supplyAsync(
               () -> {
-                try (CacheMounts.Lease next = mounts.acquire("apt", CacheSharing.LOCKED, build)) {
+                try (CacheMounts.Lease next = mounts.acquire("t", "apt", CacheSharing.LOCKED, build)) {
                   return next.directory();
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -81,7 +92,7 @@ class CacheMountsTest {
   void theBuildHoldsItsCacheDirectoriesAndClosingALeaseMarksItsUse() throws Exception {
     CacheMounts mounts = new CacheMounts(root);
     Path dir;
-    try (CacheMounts.Lease lease = mounts.acquire("go", CacheSharing.SHARED, build)) {
+    try (CacheMounts.Lease lease = mounts.acquire("t", "go", CacheSharing.SHARED, build)) {
       dir = Files.createDirectories(lease.directory());
       Files.setLastModifiedTime(dir, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
     }

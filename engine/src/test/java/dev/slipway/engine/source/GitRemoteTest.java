@@ -50,6 +50,24 @@ class GitRemoteTest {
         .hasMessageContaining("use an https://, http://, ssh://, git:// or user@host:path URL");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "https://user:s3cret@h/r.git|https://h/r.git|user:s3cret",
+        "https://s3cret@h/r.git|https://h/r.git|s3cret:",
+        "https://u%40x:s3%3Acret+@h/r.git|https://h/r.git|u@x:s3:cret+",
+        "https://u:s3@cret@h/r.git|https://h/r.git|u:s3@cret",
+        "ssh://git:s3cret@h/r.git|ssh://git@h/r.git|git:s3cret",
+        "git@h:r.git|git@h:r.git|",
+        "https://h/r.git|https://h/r.git|"
+      })
+  void theRecordedRemoteCarriesNoSecret(String url, String recorded, String userInfo) {
+    GitRemote remote = GitRemote.parse(url);
+    assertThat(remote.recorded()).isEqualTo(recorded).doesNotContain("s3");
+    assertThat(remote.userInfo()).isEqualTo(java.util.Optional.ofNullable(userInfo));
+  }
+
   @org.junit.jupiter.api.Test
   void aRefusedUrlShowsNoCredentialsOrControlCharacters() {
     assertThatThrownBy(() -> GitRemote.parse("file://user:s3cret@host/x\n[core]"))

@@ -3,6 +3,7 @@ package dev.slipway.operator.build;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.operator.auth.GrantCredentials;
+import dev.slipway.session.auth.Principals;
 import dev.slipway.operator.builder.BuilderNames;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -46,10 +47,8 @@ final class BuildGrants {
   }
 
   static String principal(BuildRequest request) {
-    return "buildrequest:"
-        + request.getMetadata().getNamespace()
-        + "/"
-        + request.getMetadata().getName();
+    return Principals.buildRequest(
+        request.getMetadata().getNamespace(), request.getMetadata().getName());
   }
 
   /**
