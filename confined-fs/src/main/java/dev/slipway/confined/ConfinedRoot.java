@@ -13,9 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The one way a name from a client, a Dockerfile or an archive reaches the file system: every
@@ -136,7 +137,8 @@ public final class ConfinedRoot {
    */
   public Path writeFile(String name, Contents contents) throws IOException {
     Path p = prepare(name, false);
-    Path tmp = p.resolveSibling("." + p.getFileName() + ".part-" + UUID.randomUUID());
+    // A short fixed-length name: a name near the 255-byte limit must still fit beside it.
+    Path tmp = p.resolveSibling(".sw-" + HexFormat.of().formatHex(randomBytes(6)));
     try {
       try (OutputStream out =
           Files.newOutputStream(
@@ -152,6 +154,14 @@ public final class ConfinedRoot {
       throw e;
     }
     return p;
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
   }
 
   /** Creates the symlink {@code name}; its target is kept as text, to be resolved confined. */

@@ -37,6 +37,19 @@ class ConfinedRootTest {
   }
 
   @Test
+  void aFileNameNearTheFilesystemLimitIsWrittenAndNoTemporaryNameIsLeft() throws Exception {
+    ConfinedRoot strict = ConfinedRoot.refusingLinks(root, "the test root");
+    String name = "n".repeat(250);
+
+    strict.writeFile(name, out -> out.write('x'));
+
+    assertThat(root.resolve(name)).hasContent("x");
+    try (var left = Files.list(root)) {
+      assertThat(left).containsExactly(root.resolve(name));
+    }
+  }
+
+  @Test
   void aStrictRootRefusesDotDot() {
     ConfinedRoot strict = ConfinedRoot.refusingLinks(root, "the test root");
     assertThatThrownBy(() -> strict.writeFile("../outside/x", out -> out.write(1)))

@@ -4,6 +4,7 @@ import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.confined.PathEscapeException;
 import dev.slipway.confined.RootedPaths;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
@@ -37,6 +39,19 @@ public final class ArchiveUnpacker {
   private static final byte[] XZ = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
   private static final byte[] ZSTD = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
 
+  /**
+   * The most memory an xz stream may ask for, in KiB: {@code xz -9}'s 64 MiB dictionary plus the
+   * decoder's own state. The header alone declares the dictionary, so a few hundred hostile bytes
+   * could otherwise allocate gigabytes.
+   */
+  static final int XZ_MEMORY_LIMIT_KIB = 65 * 1024;
+
+  /**
+   * The most bytes one entry's headers may take (tar header, GNU long name or link, PAX records):
+   * the tar reader holds them in memory, so a small gzip must not expand into a gigabyte "name".
+   */
+  static final long MAX_HEADER_BYTES = 1L << 20;
+
   private ArchiveUnpacker() {}
 
   /** True when {@code file} is a regular file holding a (possibly compressed) tar archive. */
@@ -44,9 +59,11 @@ public final class ArchiveUnpacker {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
-    try (InputStream in = decompressed(file);
+    try (HeaderLimit in = new HeaderLimit(decompressed(file), file);
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      return tar.getNextEntry() != null;
+      return in.headers(tar::getNextEntry) != null;
+    } catch (MemoryLimitException | HeaderTooLarge e) {
+      return true; // compressed or a tar, but beyond the limits: unpack() reports it
     } catch (IOException | RuntimeException e) {
       return false;
     }
@@ -73,10 +90,10 @@ public final class ArchiveUnpacker {
         ConfinedRoot.followingLinksInside(into, "the extracted archive " + archive.getFileName());
     Deque<DirTimes> dirs = new ArrayDeque<>();
     Expansion expansion = new Expansion(archive, limits);
-    try (InputStream in = decompressed(archive);
+    try (HeaderLimit in = new HeaderLimit(decompressed(archive), archive);
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      TarArchiveEntry e;
-      while ((e = nextEntry(tar, archive)) != null) {
+      TarArchiveEntry e = null;
+      while ((e = nextEntry(tar, e, in, expansion, archive)) != null) {
         expansion.entry();
         String name = RootedPaths.clean("/" + e.getName());
         if (name.equals("/")) {
@@ -133,6 +150,18 @@ public final class ArchiveUnpacker {
         root.setMode(target, mode);
         root.setTimes(target, mtime, atime);
       }
+    } catch (MemoryLimitException e) {
+      throw new FileOpException(
+          "archive "
+              + archive.getFileName()
+              + " is xz-compressed with a dictionary needing "
+              + e.getMemoryNeededInKb()
+              + " KiB of memory, more than the "
+              + e.getMemoryLimitInKb()
+              + " KiB allowed; recompress it with xz -9 or less, or unpack it in a RUN step",
+          e);
+    } catch (HeaderTooLarge e) {
+      throw new FileOpException(e.getMessage(), e);
     }
     for (DirTimes d : dirs) {
       try {
@@ -184,14 +213,95 @@ public final class ArchiveUnpacker {
     }
   }
 
-  /** The next entry; a corrupt archive is the build's error, never a crash of the unpacker. */
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Path archive)
+  /**
+   * The next entry; a corrupt archive is the build's error, never a crash of the unpacker. What is
+   * left of the {@code current} entry's contents is read first (counted as expansion, discarded),
+   * so that only the next entry's headers count against {@link #MAX_HEADER_BYTES}.
+   */
+  private static TarArchiveEntry nextEntry(
+      TarArchiveInputStream tar,
+      TarArchiveEntry current,
+      HeaderLimit limit,
+      Expansion expansion,
+      Path archive)
       throws IOException {
+    if (current != null) {
+      expansion.copy(tar, OutputStream.nullOutputStream());
+    }
     try {
-      return tar.getNextEntry();
+      return limit.headers(tar::getNextEntry);
     } catch (IllegalArgumentException e) {
       throw new FileOpException(
           "archive " + archive.getFileName() + " is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reading headers went beyond {@link #MAX_HEADER_BYTES}. */
+  private static final class HeaderTooLarge extends IOException {
+    HeaderTooLarge(String message) {
+      super(message);
+    }
+  }
+
+  /** The decompressed stream, which refuses to give one entry's headers more than a limit. */
+  private static final class HeaderLimit extends FilterInputStream {
+    private final Path archive;
+    private long left = Long.MAX_VALUE;
+
+    HeaderLimit(InputStream in, Path archive) {
+      super(in);
+      this.archive = archive;
+    }
+
+    interface Read<T> {
+      T get() throws IOException;
+    }
+
+    /** Runs {@code read} (one getNextEntry) with at most {@link #MAX_HEADER_BYTES} to read. */
+    <T> T headers(Read<T> read) throws IOException {
+      left = MAX_HEADER_BYTES;
+      try {
+        return read.get();
+      } finally {
+        left = Long.MAX_VALUE;
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        consumed(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        consumed(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      consumed(skipped);
+      return skipped;
+    }
+
+    private void consumed(long n) throws HeaderTooLarge {
+      left -= n;
+      if (left < 0) {
+        throw new HeaderTooLarge(
+            "archive "
+                + archive.getFileName()
+                + " has an entry whose headers (name, link name or PAX records) exceed "
+                + MAX_HEADER_BYTES
+                + " bytes; no real archive needs names that long, so it was refused");
+      }
     }
   }
 
@@ -229,7 +339,7 @@ public final class ArchiveUnpacker {
         return new BZip2CompressorInputStream(raw, true);
       }
       if (startsWith(head, XZ)) {
-        return new XZCompressorInputStream(raw, true);
+        return new XZCompressorInputStream(raw, true, XZ_MEMORY_LIMIT_KIB);
       }
       if (startsWith(head, ZSTD)) {
         return new ZstdCompressorInputStream(raw);

@@ -144,7 +144,7 @@ public final class ContextMirror {
             throw new IOException(
                 "the client sent \"" + path + "\", which was not asked for or sent twice");
           }
-          index.put(path, entry(f, write(path, in)));
+          index.put(path, entry(f, write(path, f.size(), in)));
           transferred[0] += f.size();
           listener.transferred(transferred[0], total);
         });
@@ -229,17 +229,63 @@ public final class ContextMirror {
     index.put(f.path(), entry(f, null));
   }
 
-  /** Writes a file's new contents beside it, then renames; returns their sha256. */
-  private String write(String path, InputStream in) throws IOException {
+  /**
+   * Writes a file's new contents beside it, then renames; returns their sha256. Exactly the {@code
+   * size} the listing announced is taken: a client that sends more (or less) is refused rather than
+   * trusted to fill the disk.
+   */
+  private String write(String path, long size, InputStream in) throws IOException {
     MessageDigest digest = sha256();
     files.writeFile(
         path,
         out -> {
           try (OutputStream digesting = new DigestOutputStream(out, digest)) {
-            in.transferTo(digesting);
+            long received = in.transferTo(new BoundedOutput(digesting, path, size));
+            if (received != size) {
+              throw sizeMismatch(path, size, Long.toString(received));
+            }
           }
         });
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static IOException sizeMismatch(String path, long announced, String received) {
+    return new IOException(
+        "the client sent "
+            + received
+            + " bytes for \""
+            + path
+            + "\" of its context, whose listing announced "
+            + announced
+            + "; if the file changed while it was sent, run the build again");
+  }
+
+  /** Passes on at most {@code size} bytes and fails on the first byte beyond. */
+  private static final class BoundedOutput extends OutputStream {
+    private final OutputStream out;
+    private final String path;
+    private final long size;
+    private long written;
+
+    BoundedOutput(OutputStream out, String path, long size) {
+      this.out = out;
+      this.path = path;
+      this.size = size;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > size - written) {
+        throw sizeMismatch(path, size, "more than " + size);
+      }
+      out.write(b, off, len);
+      written += len;
+    }
   }
 
   private interface Step {

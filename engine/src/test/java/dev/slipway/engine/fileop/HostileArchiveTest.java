@@ -3,6 +3,7 @@ package dev.slipway.engine.fileop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 
 /**
  * Hostile archives that a Dockerfile ADDs: each tries to write or link outside the extraction
@@ -150,6 +155,103 @@ class HostileArchiveTest {
             () -> ArchiveUnpacker.unpack(tar, into, null, new ArchiveLimits(1 << 20, 20)))
         .isInstanceOf(FileOpException.class)
         .hasMessageContaining("more than 20 entries");
+    assertUntouched();
+  }
+
+  @Test
+  void anXzDeclaringAHugeDictionaryIsRefusedBeforeItAllocates() throws Exception {
+    // dictionary size code 37: 3 << 29 bytes = 1.5 GiB, which the decoder would allocate at once
+    Path tar = Files.write(dir.resolve("huge-dict.tar.xz"), xzDeclaringDictionary(37));
+    before = outside();
+
+    assertThat(ArchiveUnpacker.isArchive(tar)).as("refused by unpack, not copied as is").isTrue();
+    assertThatThrownBy(() -> ArchiveUnpacker.unpack(tar, into, null))
+        .isInstanceOf(FileOpException.class)
+        .hasMessageContaining("huge-dict.tar.xz")
+        .hasMessageContaining("more than the " + ArchiveUnpacker.XZ_MEMORY_LIMIT_KIB + " KiB")
+        .hasMessageContaining("recompress it");
+    try (Stream<Path> left = Files.list(into)) {
+      assertThat(left).isEmpty();
+    }
+    assertUntouched();
+  }
+
+  @Test
+  void anXzWithTheDictionaryOfXz9StillUnpacks() throws Exception {
+    // dictionary size code 28: 2 << 25 bytes = 64 MiB, as xz -9 writes
+    Path tar = Files.write(dir.resolve("nine.tar.xz"), xzDeclaringDictionary(28));
+
+    ArchiveUnpacker.unpack(tar, into, null);
+
+    assertThat(into.resolve("f")).hasContent("x");
+  }
+
+  /**
+   * A real xz of a one-file tar (made with a small dictionary, so the test allocates little) whose
+   * block header is patched to declare the LZMA2 dictionary {@code sizeCode}; its CRC is redone.
+   */
+  private static byte[] xzDeclaringDictionary(int sizeCode) throws IOException {
+    ByteArrayOutputStream xz = new ByteArrayOutputStream();
+    try (XZOutputStream out = new XZOutputStream(xz, new LZMA2Options(0))) {
+      out.write(new TestTar().file("f", bytes("x")).bytes());
+    }
+    byte[] b = xz.toByteArray();
+    int header = 12; // the block header follows the 12-byte stream header
+    int headerSize = ((b[header] & 0xff) + 1) * 4;
+    assertThat(b[header + 2]).as("LZMA2 filter id").isEqualTo((byte) 0x21);
+    b[header + 4] = (byte) sizeCode;
+    CRC32 crc = new CRC32();
+    crc.update(b, header, headerSize - 4);
+    for (int i = 0; i < 4; i++) {
+      b[header + headerSize - 4 + i] = (byte) (crc.getValue() >>> (8 * i));
+    }
+    return b;
+  }
+
+  @Test
+  void aGnuLongNameBombIsRefusedBeforeItIsHeldInMemory() throws Exception {
+    // A ././@LongLink entry announcing a 64 MiB name of zeros: under 1 MiB gzip'ed.
+    Path tar = dir.resolve("longname.tar.gz");
+    try (OutputStream raw = Files.newOutputStream(tar);
+        GzipCompressorOutputStream gz = new GzipCompressorOutputStream(raw);
+        TarArchiveOutputStream out = new TarArchiveOutputStream(gz)) {
+      TarArchiveEntry longName =
+          new TarArchiveEntry(TarConstants.GNU_LONGLINK, TarConstants.LF_GNUTYPE_LONGNAME);
+      long size = 64L << 20;
+      longName.setSize(size);
+      out.putArchiveEntry(longName);
+      byte[] block = new byte[1 << 20];
+      for (long written = 0; written < size; written += block.length) {
+        out.write(block);
+      }
+      out.closeArchiveEntry();
+      TarArchiveEntry file = new TarArchiveEntry("f");
+      file.setSize(1);
+      out.putArchiveEntry(file);
+      out.write('x');
+      out.closeArchiveEntry();
+    }
+    assertThat(Files.size(tar)).isLessThan(1 << 20);
+    before = outside();
+
+    assertThatThrownBy(() -> ArchiveUnpacker.unpack(tar, into, null))
+        .isInstanceOf(FileOpException.class)
+        .hasMessageContaining("longname.tar.gz")
+        .hasMessageContaining("exceed " + ArchiveUnpacker.MAX_HEADER_BYTES + " bytes");
+    try (Stream<Path> left = Files.list(into)) {
+      assertThat(left).isEmpty();
+    }
+    assertUntouched();
+  }
+
+  @Test
+  void anEntryNameNearTheFilesystemLimitStillUnpacks() throws Exception {
+    String name = "d/" + "n".repeat(250);
+    Path tar = archive(new TestTar().file(name, bytes("x")));
+
+    ArchiveUnpacker.unpack(tar, into, null);
+
+    assertThat(into.resolve(name)).hasContent("x");
     assertUntouched();
   }
 

@@ -153,6 +153,53 @@ class HostileClientTest {
   }
 
   @Test
+  void aClientThatSendsMoreThanItsListingAnnouncedIsRefused() throws Exception {
+    FakeClientContext client =
+        new FakeClientContext("c") {
+          @Override
+          public void readAll(List<String> paths, ContentSink sink) throws IOException {
+            sink.accept("f", new ByteArrayInputStream(new byte[1 << 20]));
+          }
+        }.file("f", "mine");
+
+    assertThatThrownBy(() -> sync(client))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("sent more than 4 bytes for \"f\"")
+        .hasMessageContaining("announced 4");
+    assertThat(mirrorDir.resolve("files/f")).doesNotExist();
+    assertUntouched();
+  }
+
+  @Test
+  void aClientThatSendsLessThanItsListingAnnouncedIsRefused() throws Exception {
+    FakeClientContext client =
+        new FakeClientContext("c") {
+          @Override
+          public void readAll(List<String> paths, ContentSink sink) throws IOException {
+            sink.accept("f", new ByteArrayInputStream("mi".getBytes()));
+          }
+        }.file("f", "mine");
+
+    assertThatThrownBy(() -> sync(client))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("sent 2 bytes for \"f\"")
+        .hasMessageContaining("announced 4");
+    assertThat(mirrorDir.resolve("files/f")).doesNotExist();
+    assertUntouched();
+  }
+
+  @Test
+  void aFileNameNearTheLimitStillSyncs() throws Exception {
+    String name = "n".repeat(250);
+    FakeClientContext client = new FakeClientContext("c").dir("d").file("d/" + name, "data");
+
+    sync(client);
+
+    assertThat(mirrorDir.resolve("files/d/" + name)).hasContent("data");
+    assertUntouched();
+  }
+
+  @Test
   void aClientThatLeavesOutAFileIsAnError() throws Exception {
     FakeClientContext client =
         new FakeClientContext("c") {
