@@ -1,0 +1,103 @@
+package dev.slipway.cli.daemon;
+
+import dev.slipway.cli.invocation.LocalEngines;
+import dev.slipway.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The daemon's engines, one per state directory, kept open across commands so a rebuild finds its
+ * cache index, snapshots and content store warm. An engine whose directory was removed or replaced
+ * since (a benchmark's cold run) is retired once its last command ends, and a new one opened.
+ */
+final class SharedEngines implements LocalEngines {
+  private final Map<Path, Held> held = new HashMap<>();
+
+  private static final class Held {
+    final Engine engine;
+    final Object directoryKey;
+    int leases;
+    boolean retired;
+
+    Held(Engine engine, Object directoryKey) {
+      this.engine = engine;
+      this.directoryKey = directoryKey;
+    }
+  }
+
+  @Override
+  public synchronized Lease open(Path stateDir) throws IOException {
+    Path dir = stateDir.toAbsolutePath().normalize();
+    Held h = held.get(dir);
+    if (h != null && !Objects.equals(h.directoryKey, directoryKey(dir))) {
+      held.remove(dir);
+      retire(h);
+      h = null;
+    }
+    if (h == null) {
+      h = new Held(Engine.open(LocalEngines.config(dir)), directoryKey(dir));
+      held.put(dir, h);
+    }
+    h.leases++;
+    Held leased = h;
+    return new Lease() {
+      private boolean closed;
+
+      @Override
+      public Engine engine() {
+        return leased.engine;
+      }
+
+      @Override
+      public void close() {
+        synchronized (SharedEngines.this) {
+          if (!closed) {
+            closed = true;
+            leased.leases--;
+            if (leased.retired) {
+              retire(leased);
+            }
+          }
+        }
+      }
+    };
+  }
+
+  /** The state directories with an open engine. */
+  synchronized List<Path> directories() {
+    return held.keySet().stream().sorted().toList();
+  }
+
+  /** Closes every engine (the daemon is ending; no command runs any more). */
+  synchronized void closeAll() {
+    held.values().forEach(h -> h.leases = 0);
+    held.values().forEach(this::retire);
+    held.clear();
+  }
+
+  private void retire(Held h) {
+    h.retired = true;
+    if (h.leases == 0) {
+      try {
+        h.engine.close();
+      } catch (IOException | RuntimeException e) {
+        // its directory may be gone already; nothing else holds it
+      }
+    }
+  }
+
+  /** Which directory is there now (inode), null when none is. */
+  private static Object directoryKey(Path dir) {
+    try {
+      return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
