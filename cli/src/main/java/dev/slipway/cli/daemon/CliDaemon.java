@@ -154,6 +154,7 @@ public final class CliDaemon {
       } catch (InterruptedException e) {
         return;
       }
+      engines.retireVanished();
       synchronized (this) {
         if (stopping) {
           return;

@@ -34,12 +34,8 @@ final class SharedEngines implements LocalEngines {
   @Override
   public synchronized Lease open(Path stateDir) throws IOException {
     Path dir = stateDir.toAbsolutePath().normalize();
+    retireVanished();
     Held h = held.get(dir);
-    if (h != null && !Objects.equals(h.directoryKey, directoryKey(dir))) {
-      held.remove(dir);
-      retire(h);
-      h = null;
-    }
     if (h == null) {
       h = new Held(Engine.open(LocalEngines.config(dir)), directoryKey(dir));
       held.put(dir, h);
@@ -67,6 +63,22 @@ final class SharedEngines implements LocalEngines {
         }
       }
     };
+  }
+
+  /**
+   * Retires the engines whose directory was removed or replaced since they opened it (a test's
+   * temporary state, a benchmark's cold run): nothing can use them any more.
+   */
+  synchronized void retireVanished() {
+    held.entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = !Objects.equals(e.getValue().directoryKey, directoryKey(e.getKey()));
+              if (gone) {
+                retire(e.getValue());
+              }
+              return gone;
+            });
   }
 
   /** The state directories with an open engine. */
