@@ -4,6 +4,7 @@ import dev.slipway.cli.command.BuildCommand;
 import dev.slipway.cli.command.BuilderCommand;
 import dev.slipway.cli.command.CancelCommand;
 import dev.slipway.cli.command.CompletionCommand;
+import dev.slipway.cli.command.DaemonCommand;
 import dev.slipway.cli.command.DiskUsageCommand;
 import dev.slipway.cli.command.ListCommand;
 import dev.slipway.cli.command.LogsCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       BuilderCommand.class,
       DiskUsageCommand.class,
       PruneCommand.class,
+      DaemonCommand.class,
       VersionCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

@@ -68,11 +68,11 @@ final class DaemonConnection implements Runnable {
         return;
       }
       List<String> args = hello.args();
-      if (ServedCommands.daemonControl(args)) {
-        stopAfter = control(args);
+      if (args.equals(List.of("daemon", "status")) || args.equals(List.of("daemon", "stop"))) {
+        stopAfter = control(args.get(1));
         return;
       }
-      if (!ServedCommands.served(args)) {
+      if (!ServedCommands.served(args) && !ServedCommands.daemonControl(args)) {
         frames.send(Frames.RUN_IN_OWN_PROCESS, new byte[0]);
         return;
       }
@@ -144,29 +144,15 @@ final class DaemonConnection implements Runnable {
   }
 
   /** {@code slipway daemon status|stop}; true when the daemon should stop after answering. */
-  private boolean control(List<String> args) throws IOException {
-    String sub = args.size() == 2 ? args.get(1) : "";
-    switch (sub) {
-      case "status" -> {
-        byte[] text = daemon.status().getBytes(StandardCharsets.UTF_8);
-        frames.send(Frames.STDOUT, text);
-        frames.sendExit(0);
-        return false;
-      }
-      case "stop" -> {
-        frames.send(
-            Frames.STDOUT,
-            ("stopping the slipway daemon (pid " + ProcessHandle.current().pid() + ")\n")
-                .getBytes(StandardCharsets.UTF_8));
-        frames.sendExit(0);
-        return true;
-      }
-      default -> {
-        error("ERROR: expected `slipway daemon status` or `slipway daemon stop`");
-        frames.sendExit(2);
-        return false;
-      }
-    }
+  private boolean control(String what) throws IOException {
+    boolean stop = what.equals("stop");
+    String text =
+        stop
+            ? "stopping the slipway daemon (pid " + ProcessHandle.current().pid() + ")\n"
+            : daemon.status();
+    frames.send(Frames.STDOUT, text.getBytes(StandardCharsets.UTF_8));
+    frames.sendExit(0);
+    return stop;
   }
 
   private void error(String line) throws IOException {

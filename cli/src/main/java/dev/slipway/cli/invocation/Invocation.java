@@ -59,7 +59,7 @@ public record Invocation(
     if (System.getProperty(IN_DAEMON_PROPERTY) != null) {
       throw new IllegalStateException("no command's invocation is bound to this thread");
     }
-    return ThisProcess.INVOCATION;
+    return ofThisProcess();
   }
 
   /** Runs {@code command} on this thread with this invocation bound as {@link #current()}. */
@@ -77,9 +77,24 @@ public record Invocation(
     }
   }
 
-  /** This process's own directory, environment and streams: slipway without a daemon. */
+  /**
+   * This process's own directory, environment and streams as they are now (a test may have replaced
+   * System.err): slipway without a daemon.
+   */
   public static Invocation ofThisProcess() {
-    return ThisProcess.INVOCATION;
+    return new Invocation(
+        Path.of(System.getProperty("user.dir")),
+        System.getenv(),
+        System.out,
+        System.err,
+        System.in,
+        // bin/slipway sets SLIPWAY_TTY=1 when stderr is a terminal: the JVM cannot tell.
+        "1".equals(System.getenv("SLIPWAY_TTY")),
+        columns(System.getenv("COLUMNS")),
+        new ProcessEngines(),
+        Invocation::shutdownHook,
+        false,
+        new AtomicBoolean());
   }
 
   /** A command-line path, relative to where the command was started. */
@@ -134,33 +149,16 @@ public record Invocation(
     AutoCloseable onCancel(Runnable hook);
   }
 
-  private static final class ThisProcess {
-    static final Invocation INVOCATION =
-        new Invocation(
-            Path.of(System.getProperty("user.dir")),
-            System.getenv(),
-            System.out,
-            System.err,
-            System.in,
-            // bin/slipway sets SLIPWAY_TTY=1 when stderr is a terminal: the JVM cannot tell.
-            "1".equals(System.getenv("SLIPWAY_TTY")),
-            columns(System.getenv("COLUMNS")),
-            new ProcessEngines(),
-            ThisProcess::shutdownHook,
-            false,
-            new AtomicBoolean());
-
-    private static AutoCloseable shutdownHook(Runnable hook) {
-      Thread thread = new Thread(hook, "cancel-on-interrupt");
-      Runtime.getRuntime().addShutdownHook(thread);
-      return () -> {
-        try {
-          Runtime.getRuntime().removeShutdownHook(thread);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: the command was interrupted and is being cancelled
-        }
-      };
-    }
+  private static AutoCloseable shutdownHook(Runnable hook) {
+    Thread thread = new Thread(hook, "cancel-on-interrupt");
+    Runtime.getRuntime().addShutdownHook(thread);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(thread);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: the command was interrupted and is being cancelled
+      }
+    };
   }
 
   /** A COLUMNS value, or 0 when it is not a number. */
