@@ -10,15 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which CLI build a daemon runs: a hash over the CLI jar and its lib/ jars (names, sizes, times)
- * and the Java runtime. A rebuilt CLI gets a new identity, so its launcher starts a fresh daemon
- * and the old one idles out; reading metadata only keeps this to a few hundred microseconds.
+ * Which CLI build a daemon runs: a hash over the CLI jar and its lib/ jars (names, sizes, times),
+ * the Java runtime and $PATH (the engine finds runc, mount and ssh-agent on the daemon's own PATH,
+ * so a shell with another PATH gets a daemon of its own). A rebuilt CLI gets a new identity, so its
+ * launcher starts a fresh daemon and the old one idles out; reading metadata only keeps this to a
+ * few hundred microseconds.
  */
 public final class DaemonIdentity {
   private DaemonIdentity() {}
 
-  /** Sixteen hex digits for the CLI at {@code cliJar} (with its jars in {@code cliJar/../lib}). */
-  public static String of(Path cliJar) throws IOException {
+  /**
+   * Sixteen hex digits for the CLI at {@code cliJar} (with its jars in {@code cliJar/../lib}) run
+   * with {@code path} as $PATH.
+   */
+  public static String of(Path cliJar, String path) throws IOException {
     List<Path> jars = new ArrayList<>();
     jars.add(cliJar);
     Path lib = cliJar.resolveSibling("lib");
@@ -30,6 +35,7 @@ public final class DaemonIdentity {
     jars.sort(null);
     StringBuilder text = new StringBuilder();
     text.append(System.getProperty("java.home")).append('\n').append(Runtime.version());
+    text.append('\n').append(path);
     for (Path jar : jars) {
       BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
       text.append('\n').append(jar).append(' ').append(a.size());

@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * daemon to end the command, so the cancellation message still prints. Loads java.base only.
  */
 public final class Launcher {
-  /** Tells bin/slipway to run the command in a JVM of its own: the daemon does not serve it. */
-  public static final int RUN_IN_OWN_PROCESS = 121;
+  private static final int RUN_IN_OWN_PROCESS = -2;
 
   private static final long CANCEL_PATIENCE_SECONDS = 5;
   private static final int RETRY = -1;
@@ -35,12 +34,16 @@ public final class Launcher {
   private final AtomicBoolean cancelling = new AtomicBoolean();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Frames frames;
+  private volatile Process ownProcess;
 
   public static void main(String[] args) {
     Launcher launcher = new Launcher();
     int status;
     try {
       status = launcher.run(args);
+      if (status == RUN_IN_OWN_PROCESS) {
+        status = launcher.runInOwnProcess(args);
+      }
     } catch (IOException e) {
       launcher.error("slipway: " + e.getMessage());
       status = e instanceof SocketDirectory.UnsafeDirectoryException ? 2 : 1;
@@ -66,7 +69,8 @@ public final class Launcher {
     Path cliJar = Path.of(jar);
     DaemonFiles files =
         new DaemonFiles(
-            SocketDirectory.prepare(SocketDirectory.locate(env)), DaemonIdentity.of(cliJar));
+            SocketDirectory.prepare(SocketDirectory.locate(env)),
+            DaemonIdentity.of(cliJar, env.get("PATH")));
     Hello hello =
         new Hello(
             Frames.PROTOCOL,
@@ -90,6 +94,30 @@ public final class Launcher {
       if (status != RETRY || attempt > 0) {
         return status == RETRY ? 1 : status;
       }
+    }
+  }
+
+  /**
+   * Runs a command the daemon does not serve (a cluster build) the way bin/slipway runs it with
+   * SLIPWAY_DAEMON=off, as a child that gets SIGTERM if this launcher dies (setpriv --pdeathsig),
+   * so killing the launcher still ends the command.
+   */
+  private int runInOwnProcess(String[] args) throws IOException {
+    String script = System.getProperty("slipway.script");
+    if (script == null) {
+      throw new IOException("-Dslipway.script=PATH is missing; run slipway through bin/slipway");
+    }
+    List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--pdeathsig", "TERM"));
+    command.add(script);
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+    pb.environment().put("SLIPWAY_DAEMON", "off");
+    ownProcess = pb.start();
+    try {
+      return ownProcess.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
     }
   }
 
@@ -169,6 +197,17 @@ public final class Launcher {
 
   /** The shutdown hook (Ctrl-C, SIGTERM): asks the daemon to cancel and waits for it to end. */
   private void cancel() {
+    Process own = ownProcess;
+    if (own != null) {
+      // Ctrl-C reached it too; SIGTERM does the same for a signal sent to this launcher alone
+      own.destroy();
+      try {
+        own.waitFor(CANCEL_PATIENCE_SECONDS * 2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     Frames connection = frames;
     if (finished.get() || connection == null) {
       return;

@@ -51,7 +51,7 @@ public final class DaemonCommand {
     DaemonFiles files =
         new DaemonFiles(
             SocketDirectory.prepare(SocketDirectory.locate(invocation.environment())),
-            DaemonIdentity.of(cliJar));
+            DaemonIdentity.of(cliJar, invocation.env("PATH")));
     int status =
         DaemonControl.ask(
             files,

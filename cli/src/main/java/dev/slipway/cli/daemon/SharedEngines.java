@@ -37,7 +37,7 @@ final class SharedEngines implements LocalEngines {
     retireVanished();
     Held h = held.get(dir);
     if (h == null) {
-      h = new Held(Engine.open(LocalEngines.config(dir)), directoryKey(dir));
+      h = new Held(openEngine(dir), directoryKey(dir));
       held.put(dir, h);
     }
     h.leases++;
@@ -79,6 +79,22 @@ final class SharedEngines implements LocalEngines {
               }
               return gone;
             });
+  }
+
+  private static Engine openEngine(Path dir) throws IOException {
+    try {
+      return Engine.open(LocalEngines.config(dir));
+    } catch (IOException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("in use")) {
+        throw e;
+      }
+      throw new IOException(
+          e.getMessage()
+              + " (a slipway daemon started from a shell with another $PATH, or a slipway run with"
+              + " SLIPWAY_DAEMON=off, may hold it: `slipway daemon stop` in that shell ends the"
+              + " daemon; or give this shell its own --state)",
+          e);
+    }
   }
 
   /** The state directories with an open engine. */
