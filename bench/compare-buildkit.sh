@@ -62,6 +62,14 @@ declare -A builds=()
 build_command() { # TOOL
   local tool=$1 a args=() exe=$slipway
   builds[$mode:$tool]=$((${builds[$mode:$tool]:-0} + 1))
+  if [ "$case_name" = version ]; then
+    case $tool in
+      buildkit) cmd=("$bk/buildctl" --version) ;;
+      slipway) cmd=("$slipway" version) ;;
+      baseline) cmd=("$baseline" version) ;;
+    esac
+    return
+  fi
   if [ "$tool" = buildkit ]; then
     for a in "${bargs[@]}"; do args+=(--opt "build-arg:$a"); done
     cmd=("$bk/buildctl" --addr "unix://$sock" build --progress="$progress"
@@ -91,7 +99,12 @@ small_cases() { # GROUP-PREFIX ("" in local mode, "builder " in builder mode)
   local p=$1
   use_case app "$work/app" "$work/app"
   warm_up
-  if [ "$mode" = local ]; then warm_up; fi
+  if [ "$mode" = local ]; then
+    warm_up
+    use_case version "" ""
+    measure startup "start-up: slipway version / buildctl --version" unchanged
+    use_case app "$work/app" "$work/app"
+  fi
   measure "${p}noop" "no-op rebuild: small app" unchanged
   measure "${p}onefile" "one source file changed: small app" change_app_file
   use_case argenv "$work/argenv" "$work/argenv"
@@ -127,24 +140,26 @@ big_cases() {
 
 # Bytes of the session transfer: the builder's counter of context file bytes around each build,
 # and what each tool's plain progress says it transferred.
-declare -A moved=() said=()
+declare -A moved=() wire=() said=()
 transfer_probe() { # before|after TOOL
-  local when=$1 tool=$2 n
+  local when=$1 tool=$2
   if [ "$tool" != buildkit ] && [ "$when" = before ]; then
     moved[$tool]=$(metric "$tool" slipway_session_file_bytes_total)
+    wire[$tool]=$(metric "$tool" slipway_session_received_bytes_total)
     return
   fi
   [ "$when" = after ] || return 0
   if [ "$tool" != buildkit ]; then
-    n=$(metric "$tool" slipway_session_file_bytes_total)
-    moved[$tool]=$((n - moved[$tool]))
+    moved[$tool]=$(($(metric "$tool" slipway_session_file_bytes_total) - moved[$tool]))
+    wire[$tool]=$(($(metric "$tool" slipway_session_received_bytes_total) - wire[$tool]))
   fi
   said[$tool]=$(grep -o 'transferring context: [0-9.]*[kMG]*i*B' "$work/last-$tool.log" |
     tail -1 | sed 's/.*: //')
 }
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ t += $1 } END { printf "%.0f", t }'; }
-# Prints what each tool moved against NEEDED (the bytes that had to move) and keeps Slipway's
-# ratio for the table as bytes_ratio[KIND].
+# Prints what each tool moved against NEEDED (the bytes that had to move): for Slipway the file
+# contents and every message its builder received (file contents, listing, protocol), and keeps
+# Slipway's ratios for the table as bytes_ratio[KIND].
 declare -A bytes_ratio=()
 transfer_report() { # KIND NEEDED WHAT-NEEDED-IS
   local t
@@ -152,11 +167,12 @@ transfer_report() { # KIND NEEDED WHAT-NEEDED-IS
   for t in "${tools[@]}"; do
     printf '    %-9s' "$t"
     if [ "$t" != buildkit ]; then
-      printf ' %s (%s × needed),' "${moved[$t]}" "$(ratio "${moved[$t]}" "$2")"
+      printf ' file contents %s (%s×), all messages %s (%s×),' "${moved[$t]}" \
+        "$(ratio "${moved[$t]}" "$2")" "${wire[$t]}" "$(ratio "${wire[$t]}" "$2")"
     fi
     echo " progress says ${said[$t]:-nothing}"
   done
-  bytes_ratio[$1]=$(ratio "${moved[slipway]}" "$2")
+  bytes_ratio[$1]="$(ratio "${moved[slipway]}" "$2") / $(ratio "${wire[slipway]}" "$2")"
 }
 
 transfer_cases() {
@@ -236,6 +252,7 @@ echo
 printf '|---|---|---|---|'
 if [ -n "$baseline" ]; then printf -- '---|---|'; fi
 echo
+summary_line "start-up: \`slipway version\` / \`buildctl --version\`" startup
 summary_line "no-op rebuild (nothing changed), every case" noop
 summary_line "one source file changed, small case" onefile
 summary_line "small cold builds (ARG/ENV, heredoc, 1 MB of a 400 MB context)" smallcold
@@ -250,7 +267,8 @@ summary_line "builder: small cold build (ARG/ENV)" "builder smallcold"
 summary_line "builder: context transfer 5,000 × 20 KiB, first" transfer-first
 summary_line "builder: context transfer 5,000 × 20 KiB, one file changed" transfer-one
 if [ -n "${bytes_ratio[first]:-}" ]; then
-  echo "| builder: bytes moved / needed (first; one file changed) | ${bytes_ratio[first]}; ${bytes_ratio[one]} | | |"
+  echo "| builder: bytes moved ÷ needed, file contents / all messages (first; one file changed)" \
+    "| ${bytes_ratio[first]}; ${bytes_ratio[one]} | | |"
 fi
 for mode in ${modes//,/ }; do
   printf '| client peak RSS (MB), %s | %s | %s | |' "$mode" \
