@@ -62,12 +62,13 @@ declare -A builds=()
 build_command() { # TOOL
   local tool=$1 a args=() exe=$slipway
   builds[$mode:$tool]=$((${builds[$mode:$tool]:-0} + 1))
+  if [ "$tool" = baseline ]; then exe=$baseline; fi
+  # A warm daemon that bin/slipway may start lives in this run's directory: its own, not a user's
+  # daemon, and stopped with the run (an older bin/slipway ignores the variable).
+  local env=(env "SLIPWAY_DAEMON_DIR=$work/daemon-$tool")
   if [ "$case_name" = version ]; then
-    case $tool in
-      buildkit) cmd=("$bk/buildctl" --version) ;;
-      slipway) cmd=("$slipway" version) ;;
-      baseline) cmd=("$baseline" version) ;;
-    esac
+    cmd=("${env[@]}" "$exe" version)
+    if [ "$tool" = buildkit ]; then cmd=("$bk/buildctl" --version); fi
     return
   fi
   if [ "$tool" = buildkit ]; then
@@ -77,12 +78,11 @@ build_command() { # TOOL
       --output "type=image,name=bench/$name:latest")
     return
   fi
-  if [ "$tool" = baseline ]; then exe=$baseline; fi
   for a in "${bargs[@]}"; do args+=(--build-arg "$a"); done
   if [ "$mode" = local ]; then
-    cmd=(env "SLIPWAY_STATE=$work/state-$tool" "$exe" build --local)
+    cmd=("${env[@]}" "SLIPWAY_STATE=$work/state-$tool" "$exe" build --local)
   else
-    cmd=("$exe" build --builder "grpc://${builder_addr[$tool]}" --token-file "$work/token")
+    cmd=("${env[@]}" "$exe" build --builder "grpc://${builder_addr[$tool]}" --token-file "$work/token")
   fi
   cmd+=(--progress="$progress" -f "$dfdir/Dockerfile" "${args[@]}"
     -o "type=image,name=bench/$name:latest" "$ctx")
