@@ -41,6 +41,16 @@ for m in ${modes//,/ }; do
   case $m in local | builder) ;; *) echo "MODES=$modes: say local, builder or both" >&2; exit 2 ;; esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "RUNS=$runs: say a number of builds per case" >&2; exit 2; }
+# Every tool keeps its snapshots, context copies and image blobs until the run ends: SET=full
+# takes about 11 GB a column and 1.5 GB of contexts (33 GB at most with BASELINE, on ext4).
+need_gb=2
+if [ "$set_" = full ]; then need_gb=$((${baseline:+11 +} 26)); fi
+free_gb=$(df --output=avail -BG /tmp | tail -1 | tr -dc 0-9)
+if [ "$free_gb" -lt "$need_gb" ]; then
+  echo "SET=$set_ needs about $need_gb GB free in /tmp; it has $free_gb GB: free some, or run" \
+    "SET=quick" >&2
+  exit 2
+fi
 bk=$("$root/differential/oracle/build.sh" | tail -1)
 
 # shellcheck source=lib/measure.sh
