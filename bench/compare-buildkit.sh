@@ -12,7 +12,7 @@
 #           5,000 × 20 KiB (bytes from the builder's metrics) and the builder's memory.
 # Sets (SET): quick  the small cases (a few minutes);
 #             full   also 1 MiB of a 400 MiB context, `COPY .` of 20,000 files, a 1 GiB file and
-#                    the session transfer (≤ 15 minutes at RUNS=2 on 2 cores, without BASELINE).
+#                    the session transfer (RUNS=2 on 2 cores: ~5 minutes, ~10 with BASELINE).
 # BASELINE=OTHER/bin/slipway adds a column for another checkout (e.g. before a change), measured
 # in the same run with its own state (and its own bin/slipway-builder in builder mode).
 #
