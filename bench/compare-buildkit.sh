@@ -30,6 +30,9 @@ lock=${SLIPWAY_BENCH_LOCK:-/tmp/slipway-build.lock}
 if [ -z "${SLIPWAY_BENCH_LOCKED:-}" ]; then
   exec env SLIPWAY_BENCH_LOCKED=1 flock "$lock" "$0" "$@"
 fi
+# The rest is one block, read whole before it runs: bash reads a script as it goes, and a run
+# takes minutes, in which a checkout (git merge, an edit) may change this file.
+{
 set_=${SET:-quick}
 modes=${MODES:-local,builder}
 runs=${RUNS:-$([ "$set_" = full ] && echo 2 || echo 5)}
@@ -287,3 +290,5 @@ for mode in ${modes//,/ }; do
   echo
 done
 echo "(run took $(($(date +%s) - began)) s)"
+exit
+}
