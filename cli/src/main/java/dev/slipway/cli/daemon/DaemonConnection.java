@@ -107,7 +107,7 @@ final class DaemonConnection implements Runnable {
             out,
             err,
             stdin,
-            "1".equals(hello.environment().get("SLIPWAY_TTY")),
+            stderrIsTerminal(hello),
             hello.columns(),
             daemon.engines(),
             cancels,
@@ -123,6 +123,12 @@ final class DaemonConnection implements Runnable {
       frames.sendExit(status);
     }
     reader.interrupt();
+  }
+
+  /** SLIPWAY_TTY=1 or 0 when the user set it, else whether the launcher's stderr is a terminal. */
+  private static boolean stderrIsTerminal(Hello hello) {
+    String forced = hello.environment().get("SLIPWAY_TTY");
+    return forced == null || forced.isEmpty() ? hello.terminals().stderr() : forced.equals("1");
   }
 
   /** Relays what the client sends while its command runs: standard input and CANCEL. */
