@@ -150,8 +150,9 @@ public final class ContextMirror {
     List<ContextFile> selected = client.stat(includes, excludes, followPaths);
     ContextListing.check(selected);
     List<ContextFile> stale = new ArrayList<>();
+    Map<String, Boolean> parents = new HashMap<>();
     for (ContextFile f : selected) {
-      if (!upToDate(f)) {
+      if (!upToDate(f, parents)) {
         stale.add(f);
       }
     }
@@ -235,7 +236,12 @@ public final class ContextMirror {
         toRead.size());
   }
 
-  private boolean upToDate(ContextFile f) throws IOException {
+  /**
+   * True when the copy holds {@code f} as listed. {@code parents} remembers, for this sync, which
+   * parent directories were checked (through the confined walk) to be directories reached through
+   * no link, so each file costs one lstat of its own.
+   */
+  private boolean upToDate(ContextFile f, Map<String, Boolean> parents) throws IOException {
     Entry e = index.get(f.path());
     if (e == null
         || e.size() != f.size()
@@ -248,11 +254,23 @@ public final class ContextMirror {
         || !e.link().equals(f.linkTarget())) {
       return false;
     }
-    try {
-      return Files.exists(files.entry(f.path()), LinkOption.NOFOLLOW_LINKS);
-    } catch (ConfinedPathException e2) {
-      return false; // a parent became a link since: placed again, through the checks
+    int slash = f.path().lastIndexOf('/');
+    if (slash > 0) {
+      String parent = f.path().substring(0, slash);
+      Boolean isDirectory = parents.get(parent);
+      if (isDirectory == null) {
+        try {
+          isDirectory = files.isDirectory(parent);
+        } catch (ConfinedPathException e2) {
+          isDirectory = false; // a parent became a link since: placed again, through the checks
+        }
+        parents.put(parent, isDirectory);
+      }
+      if (!isDirectory) {
+        return false;
+      }
     }
+    return Files.exists(files.root().resolve(f.path()), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Creates a directory or symlink of the copy. */
