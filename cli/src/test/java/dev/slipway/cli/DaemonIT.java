@@ -141,6 +141,43 @@ class DaemonIT {
   }
 
   @Test
+  void aCommandWhileTheDaemonStopsGetsANewDaemonWhoseSocketStays() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("restart"));
+    String sleep = "sleep 8" + ProcessHandle.current().pid();
+    Slipway.context(dir.resolve("app"), "FROM " + Slipway.BASE + "\nRUN echo started && " + sleep);
+    Path err = dir.resolve("stderr.txt");
+    Process busy =
+        process(
+                dir,
+                Map.of("SLIPWAY_STATE", "state"),
+                "build",
+                "--local",
+                "--progress=plain",
+                "app")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long old = daemonPid();
+
+    // stop cancels the build; the old daemon is still closing engines when `version` comes
+    assertThat(run(tmp, Map.of(), "daemon", "stop").exit).isZero();
+    Run next = run(tmp, Map.of(), "version");
+    assertThat(next.exit).as(next.toString()).isZero();
+    assertThat(busy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    ProcessHandle.of(old).ifPresent(p -> p.onExit().join());
+
+    long fresh = daemonPid();
+    assertThat(fresh).as("a new daemon").isNotEqualTo(old);
+    assertThat(run(tmp, Map.of(), "version").exit).isZero();
+    assertThat(daemonPid()).as("its socket outlived the old daemon's exit").isEqualTo(fresh);
+    assertThat(running(sleep)).as("the cancelled RUN step").isFalse();
+  }
+
+  @Test
   void aSocketDirectoryOthersCouldReachIsRefused() throws Exception {
     Path open = Files.createDirectories(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
