@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.cli.cluster.KubeErrors;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
     err.println(
         "ERROR: "
             + (e instanceof KubernetesClientException k ? KubeErrors.describe(k) : describe(e)));
-    if ("1".equals(System.getenv("SLIPWAY_DEBUG"))) {
+    if (Invocation.current().debug()) {
       e.printStackTrace(err);
     } else {
       err.println("(set SLIPWAY_DEBUG=1 to see where this happened)");

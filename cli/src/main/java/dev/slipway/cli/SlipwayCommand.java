@@ -4,11 +4,14 @@ import dev.slipway.cli.command.BuildCommand;
 import dev.slipway.cli.command.BuilderCommand;
 import dev.slipway.cli.command.CancelCommand;
 import dev.slipway.cli.command.CompletionCommand;
+import dev.slipway.cli.command.DaemonCommand;
 import dev.slipway.cli.command.DiskUsageCommand;
 import dev.slipway.cli.command.ListCommand;
 import dev.slipway.cli.command.LogsCommand;
 import dev.slipway.cli.command.PruneCommand;
 import dev.slipway.cli.command.VersionCommand;
+import dev.slipway.cli.invocation.Invocation;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +29,7 @@ import picocli.CommandLine.Command;
       BuilderCommand.class,
       DiskUsageCommand.class,
       PruneCommand.class,
+      DaemonCommand.class,
       VersionCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
@@ -53,12 +57,26 @@ public final class SlipwayCommand implements Runnable {
 
   /** The command line with slipway's error handling: one-line messages, exit codes 0/1/2. */
   public static CommandLine commandLine() {
+    return commandLine(Invocation.current());
+  }
+
+  private static CommandLine commandLine(Invocation invocation) {
     return new CommandLine(new SlipwayCommand())
+        .setOut(new PrintWriter(invocation.stdout(), true))
+        .setErr(new PrintWriter(invocation.err(), true))
         .setParameterExceptionHandler(new CliErrors())
         .setExecutionExceptionHandler(new CliErrors());
   }
 
+  /**
+   * Runs one command line in {@code invocation} (its directory, environment and streams) and
+   * returns its exit status; the daemon runs several at once.
+   */
+  public static int execute(Invocation invocation, String... args) {
+    return invocation.run(() -> commandLine(invocation).execute(args));
+  }
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(execute(Invocation.ofThisProcess(), args));
   }
 }

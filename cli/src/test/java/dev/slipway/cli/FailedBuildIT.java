@@ -63,9 +63,14 @@ class FailedBuildIT {
 
   @Test
   void withoutAnOciRuntimeARunStepSaysWhichPackageToInstall() throws Exception {
+    // Another PATH gets a slipway daemon of its own, so it takes a state directory of its own.
     CliRun build =
         slipway.run(
-            Map.of("PATH", pathWithout(List.of("crun", "runc"))),
+            Map.of(
+                "PATH",
+                pathWithout(List.of("crun", "runc")),
+                "SLIPWAY_STATE",
+                work.resolve("state").toString()),
             "FROM " + Slipway.BASE + "\nRUN true\n",
             List.of("build", "--progress=plain", "--no-cache", "-"));
 

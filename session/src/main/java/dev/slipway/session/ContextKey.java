@@ -71,11 +71,19 @@ public final class ContextKey {
 
   /** {@code $XDG_CONFIG_HOME/slipway/context-key}, else {@code ~/.config/slipway/context-key}. */
   public static Path defaultSecretFile() {
-    String xdg = System.getenv("XDG_CONFIG_HOME");
+    return defaultSecretFile(System.getenv());
+  }
+
+  /** The same for the environment {@code env} (a daemon serves many shells); $HOME is its own. */
+  public static Path defaultSecretFile(java.util.Map<String, String> env) {
+    String xdg = env.get("XDG_CONFIG_HOME");
+    String home = env.get("HOME");
     Path base =
         xdg != null && !xdg.isBlank()
             ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".config");
+            : Path.of(
+                home != null && !home.isBlank() ? home : System.getProperty("user.home"),
+                ".config");
     return base.resolve("slipway").resolve("context-key");
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.cli.cluster;
 
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -32,7 +33,11 @@ public final class ClusterOptions {
 
   /** The kubeconfig files in effect for this process. */
   public List<Path> kubeconfigs() {
-    return Kubeconfigs.find(kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")));
+    Invocation invocation = Invocation.current();
+    return Kubeconfigs.find(
+        kubeconfig == null ? null : invocation.resolve(kubeconfig),
+        invocation.environment(),
+        invocation.home());
   }
 
   /** The cluster flag the user gave, for messages about flags that do not go together. */

@@ -5,6 +5,7 @@ import dev.slipway.cli.backend.BuildMode;
 import dev.slipway.cli.backend.LocalEngineBackend;
 import dev.slipway.cli.cluster.ClusterBackend;
 import dev.slipway.cli.cluster.ClusterOptions;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.remote.BuilderProcessBackend;
 import dev.slipway.cli.usage.UsageException;
 import java.io.IOException;
@@ -71,9 +72,15 @@ public final class BackendFlags {
    */
   BuildBackend open(BuildMode mode, boolean checkOnly, Path contextDir, PrintStream notices)
       throws IOException {
+    Invocation invocation = Invocation.current();
     return switch (checkOnly ? BuildMode.LOCAL : mode) {
-      case LOCAL -> new LocalEngineBackend(state.path());
-      case DIRECT -> BuilderProcessBackend.connect(builder, tokenFile, tlsCa);
+      case LOCAL -> new LocalEngineBackend(invocation.engines().open(state.path()));
+      case DIRECT ->
+          BuilderProcessBackend.connect(
+              builder,
+              tokenFile == null ? null : invocation.resolve(tokenFile),
+              tlsCa == null ? null : invocation.resolve(tlsCa),
+              invocation.environment());
       case CLUSTER ->
           new ClusterBackend(
               cluster.connect(), builder == null ? DEFAULT_BUILDER : builder, contextDir, notices);

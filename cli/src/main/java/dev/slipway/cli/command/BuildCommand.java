@@ -4,6 +4,7 @@ import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.backend.BuildBackend;
 import dev.slipway.cli.backend.BuildMode;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.request.BuildFlags;
@@ -51,8 +52,9 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream err = System.err;
-    Map<String, String> env = System.getenv();
+    Invocation invocation = Invocation.current();
+    PrintStream err = invocation.err();
+    Map<String, String> env = invocation.environment();
     if (!ProgressPrinter.MODES.contains(flags.progress())) {
       throw new UsageException(
           "--progress "
@@ -61,16 +63,19 @@ public final class BuildCommand implements Callable<Integer> {
               + String.join(", ", ProgressPrinter.MODES));
     }
     BuildMode mode = backend.mode();
+    if (mode == BuildMode.CLUSTER && !flags.checkOnly() && invocation.handOverToOwnProcess()) {
+      return 0; // the daemon does not serve cluster builds; the launcher runs this one itself
+    }
     ContextPaths paths = flags.paths();
     SolveRequest request = flags.toRequest(paths, env);
     LocalSession session = flags.toSession(paths, env);
-    // bin/slipway sets SLIPWAY_TTY=1 when stderr is a terminal: the JVM cannot tell by itself.
     ProgressPrinter printer =
-        ProgressPrinter.create(flags.progress(), err, "1".equals(env.get("SLIPWAY_TTY")));
+        ProgressPrinter.create(
+            flags.progress(), err, invocation.stderrIsTerminal(), invocation.columns());
     BuildCancellation cancellation = new BuildCancellation();
-    Thread hook = new Thread(() -> cancellation.cancel("interrupted"), "cancel-on-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (BuildBackend builds =
+    try (AutoCloseable interrupted =
+            invocation.cancels().onCancel(() -> cancellation.cancel("interrupted"));
+        BuildBackend builds =
             backend.open(mode, flags.checkOnly(), paths.contextDir(), notices(err));
         session) {
       BuildResult result;
@@ -79,7 +84,7 @@ public final class BuildCommand implements Callable<Integer> {
       } finally {
         printer.finish();
       }
-      writeResultFiles(result);
+      writeResultFiles(invocation, result);
       if (request.getOutputsCount() == 0 && !flags.checkOnly()) {
         err.println(
             "WARNING: No output specified; the build result only remains in the build cache."
@@ -92,12 +97,6 @@ public final class BuildCommand implements Callable<Integer> {
     } catch (BuildFailedException e) {
       FailureReport.print(err, e.error(), flags.dockerfileLines());
       return 1;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: the build was interrupted and is being cancelled
-      }
     }
   }
 
@@ -110,12 +109,15 @@ public final class BuildCommand implements Callable<Integer> {
         : err;
   }
 
-  private void writeResultFiles(BuildResult result) throws IOException {
+  private void writeResultFiles(Invocation invocation, BuildResult result) throws IOException {
     if (flags.iidFile() != null && !result.getConfigDigest().isEmpty()) {
-      Files.writeString(flags.iidFile(), result.getConfigDigest());
+      Files.writeString(invocation.resolve(flags.iidFile()), result.getConfigDigest());
     }
     if (flags.metadataFile() != null) {
-      Files.writeString(flags.metadataFile(), BuildMetadata.toJson(result), StandardCharsets.UTF_8);
+      Files.writeString(
+          invocation.resolve(flags.metadataFile()),
+          BuildMetadata.toJson(result),
+          StandardCharsets.UTF_8);
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.slipway.cli.command;
 
 import dev.slipway.api.control.v1.DiskUsageResponse;
+import dev.slipway.cli.invocation.Invocation;
+import dev.slipway.cli.invocation.LocalEngines;
 import dev.slipway.cli.table.ByteSizes;
 import dev.slipway.cli.table.CacheTable;
-import dev.slipway.engine.Engine;
-import dev.slipway.engine.EngineConfig;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -23,10 +23,11 @@ public final class DiskUsageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DiskUsageResponse du;
-    try (Engine engine = Engine.open(EngineConfig.defaults(state.path()))) {
-      du = engine.diskUsage();
+    Invocation invocation = Invocation.current();
+    try (LocalEngines.Lease engine = invocation.engines().open(state.path())) {
+      du = engine.engine().diskUsage();
     }
-    PrintStream out = System.out;
+    PrintStream out = invocation.stdout();
     CacheTable.print(out, du.getRecordsList(), Instant.now());
     if (du.getRecordsCount() > 0) {
       out.println();

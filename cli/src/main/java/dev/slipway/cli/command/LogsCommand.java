@@ -6,6 +6,7 @@ import dev.slipway.cli.cluster.BuildOutcome;
 import dev.slipway.cli.cluster.Builds;
 import dev.slipway.cli.cluster.ClusterConnection;
 import dev.slipway.cli.cluster.ClusterOptions;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.usage.UsageException;
 import java.util.concurrent.Callable;
@@ -43,12 +44,14 @@ public final class LogsCommand implements Callable<Integer> {
     }
     try (ClusterConnection cluster = options.connect()) {
       BuildRequest build = Builds.get(cluster, name);
-      BuildLogs logs = new BuildLogs(cluster, name, System.out);
+      Invocation invocation = Invocation.current();
+      BuildLogs logs = new BuildLogs(cluster, name, invocation.stdout());
       if (BuildOutcome.isFinal(build)) {
         return logs.ended(build);
       }
       return logs.follow(
-          ProgressPrinter.create(progress, System.out, "1".equals(System.getenv("SLIPWAY_TTY"))));
+          ProgressPrinter.create(
+              progress, invocation.stdout(), invocation.stderrIsTerminal(), invocation.columns()));
     }
   }
 }

@@ -2,12 +2,13 @@ package dev.slipway.cli.command;
 
 import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
+import dev.slipway.cli.invocation.Invocation;
+import dev.slipway.cli.invocation.LocalEngines;
 import dev.slipway.cli.table.ByteSizes;
 import dev.slipway.cli.table.CacheTable;
-import dev.slipway.engine.Engine;
-import dev.slipway.engine.EngineConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,31 +60,35 @@ public final class PruneCommand implements Callable<Integer> {
       }
       dev.slipway.engine.cache.PrunePolicy.of(request.build());
     } catch (IllegalArgumentException e) {
-      System.err.println("ERROR: " + e.getMessage());
+      Invocation.current().err().println("ERROR: " + e.getMessage());
       return 2;
     }
     if (!force && !confirmed()) {
       return 1;
     }
     PruneResponse pruned;
-    try (Engine engine = Engine.open(EngineConfig.defaults(state.path()))) {
-      pruned = engine.prune(request.build());
+    try (LocalEngines.Lease engine = Invocation.current().engines().open(state.path())) {
+      pruned = engine.engine().prune(request.build());
     }
-    CacheTable.print(System.out, pruned.getRemovedList(), Instant.now());
-    System.out.printf("Total:\t%s%n", ByteSizes.format(pruned.getReclaimedBytes()));
+    PrintStream out = Invocation.current().stdout();
+    CacheTable.print(out, pruned.getRemovedList(), Instant.now());
+    out.printf("Total:\t%s%n", ByteSizes.format(pruned.getReclaimedBytes()));
     return 0;
   }
 
   private boolean confirmed() throws java.io.IOException {
-    System.out.print(
+    PrintStream out = Invocation.current().stdout();
+    out.print(
         "WARNING! This will remove "
             + (all ? "all" : "unused")
             + " build cache of "
             + state.path()
             + ". Are you sure you want to continue? [y/N] ");
-    System.out.flush();
+    out.flush();
     String answer =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        new BufferedReader(
+                new InputStreamReader(Invocation.current().stdin(), StandardCharsets.UTF_8))
+            .readLine();
     return answer != null && answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("y");
   }
 }

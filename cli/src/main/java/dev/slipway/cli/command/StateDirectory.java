@@ -1,5 +1,6 @@
 package dev.slipway.cli.command;
 
+import dev.slipway.cli.invocation.Invocation;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,18 +17,19 @@ public final class StateDirectory {
   Path explicit;
 
   public Path path() {
+    Invocation invocation = Invocation.current();
     if (explicit != null) {
-      return explicit.toAbsolutePath();
+      return invocation.resolve(explicit);
     }
-    String env = System.getenv("SLIPWAY_STATE");
+    String env = invocation.env("SLIPWAY_STATE");
     if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath();
+      return invocation.resolve(env);
     }
-    String xdg = System.getenv("XDG_DATA_HOME");
+    String xdg = invocation.env("XDG_DATA_HOME");
     Path base =
         xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".local", "share");
+            ? invocation.resolve(xdg)
+            : invocation.home().resolve(".local").resolve("share");
     return base.resolve("slipway");
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.cli.command;
 
+import dev.slipway.cli.invocation.Invocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
@@ -26,7 +27,7 @@ public final class VersionCommand implements Runnable, IVersionProvider {
   @Override
   public void run() {
     for (String line : getVersion()) {
-      System.out.println(line);
+      Invocation.current().stdout().println(line);
     }
   }
 }

@@ -22,9 +22,15 @@ public interface ProgressPrinter extends Consumer<SolveEvent> {
    * a terminal, else plain output, as buildx does.
    */
   static ProgressPrinter create(String mode, PrintStream out, boolean terminal) {
+    return create(mode, out, terminal, 0);
+  }
+
+  /** The same on a terminal {@code columns} wide (0: $COLUMNS was not set, 100 is assumed). */
+  static ProgressPrinter create(String mode, PrintStream out, boolean terminal, int columns) {
     return switch (mode) {
-      case "auto" -> terminal ? new TtyProgressPrinter(out) : new PlainProgressPrinter(out);
-      case "tty" -> new TtyProgressPrinter(out);
+      case "auto" ->
+          terminal ? new TtyProgressPrinter(out, columns) : new PlainProgressPrinter(out);
+      case "tty" -> new TtyProgressPrinter(out, columns);
       case "plain" -> new PlainProgressPrinter(out);
       case "rawjson" -> new RawJsonProgressPrinter(out);
       case "quiet" -> new QuietProgressPrinter(out);

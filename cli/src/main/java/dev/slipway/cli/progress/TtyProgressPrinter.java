@@ -38,9 +38,9 @@ final class TtyProgressPrinter implements ProgressPrinter {
           });
   private int linesDrawn;
 
-  TtyProgressPrinter(PrintStream out) {
+  TtyProgressPrinter(PrintStream out, int columns) {
     this.out = out;
-    this.width = terminalWidth();
+    this.width = columns > 0 ? Math.max(40, columns) : 100;
     ticker.scheduleAtFixedRate(() -> redraw(false), 100, 100, TimeUnit.MILLISECONDS);
   }
 
@@ -123,17 +123,5 @@ final class TtyProgressPrinter implements ProgressPrinter {
     return right.isEmpty()
         ? clean
         : clean + " ".repeat(Math.max(1, room - clean.length() + 1)) + right;
-  }
-
-  private static int terminalWidth() {
-    try {
-      String columns = System.getenv("COLUMNS");
-      if (columns != null) {
-        return Math.max(40, Integer.parseInt(columns.trim()));
-      }
-    } catch (NumberFormatException ignored) {
-      // fall through to the default
-    }
-    return 100;
   }
 }

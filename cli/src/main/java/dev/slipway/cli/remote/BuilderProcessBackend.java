@@ -8,12 +8,14 @@ import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
+import dev.slipway.session.ContextKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,9 +31,11 @@ public final class BuilderProcessBackend implements BuildBackend {
 
   /**
    * The builder at {@code address}, with the bearer token in {@code tokenFile} if given, trusting
-   * the CA in {@code tlsCa} (null: the system's) for a grpcs:// address.
+   * the CA in {@code tlsCa} (null: the system's) for a grpcs:// address; {@code env} is the
+   * command's environment, which names this machine's context key.
    */
-  public static BuilderProcessBackend connect(String address, Path tokenFile, Path tlsCa) {
+  public static BuilderProcessBackend connect(
+      String address, Path tokenFile, Path tlsCa, Map<String, String> env) {
     BuilderAddress parsed = BuilderAddress.parse(address);
     if (!parsed.tls() && !isLoopback(parsed.host())) {
       throw new UsageException(
@@ -56,7 +60,8 @@ public final class BuilderProcessBackend implements BuildBackend {
         throw new UsageException("--token-file " + tokenFile + " is empty");
       }
     }
-    return new BuilderProcessBackend(RemoteBuilder.connect(parsed, token, tlsCa));
+    byte[] contextSecret = ContextKey.secret(ContextKey.defaultSecretFile(env));
+    return new BuilderProcessBackend(RemoteBuilder.connect(parsed, token, tlsCa, contextSecret));
   }
 
   private static boolean isLoopback(String host) {

@@ -54,16 +54,20 @@ public final class RemoteBuilder implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Read once per process: it names this machine's context copies on every builder. */
-  private static final byte[] CONTEXT_SECRET = ContextKey.secret(ContextKey.defaultSecretFile());
-
   private final BuilderAddress address;
+  // names this machine's context copies on every builder
+  private final byte[] contextSecret;
   private final ManagedChannel transport;
   private final Channel channel;
 
   private RemoteBuilder(
-      BuilderAddress address, String token, ChannelCredentials credentials, String authority) {
+      BuilderAddress address,
+      String token,
+      ChannelCredentials credentials,
+      String authority,
+      byte[] contextSecret) {
     this.address = address;
+    this.contextSecret = contextSecret.clone();
     NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .keepAliveTime(30, TimeUnit.SECONDS)
@@ -87,16 +91,23 @@ public final class RemoteBuilder implements AutoCloseable {
    * A builder at {@code address} (e.g. the local end of a port-forward) that wants {@code token}.
    */
   public static RemoteBuilder connect(BuilderAddress address, String token) {
-    return connect(address, token, null);
+    return connect(address, token, null, processContextSecret());
   }
 
   /**
    * A builder at {@code address} that wants {@code token}; a grpcs:// address is trusted through
    * the CA certificates in {@code caFile} (PEM), or the system's when it is null. A grpc:// address
-   * is plain HTTP/2, for loopback and for tunnels that protect the connection already.
+   * is plain HTTP/2, for loopback and for tunnels that protect the connection already. {@code
+   * contextSecret} names this machine's context copies on the builder ({@link ContextKey}).
    */
-  public static RemoteBuilder connect(BuilderAddress address, String token, Path caFile) {
-    return new RemoteBuilder(address, token, credentials(address, caFile), null);
+  public static RemoteBuilder connect(
+      BuilderAddress address, String token, Path caFile, byte[] contextSecret) {
+    return new RemoteBuilder(address, token, credentials(address, caFile), null, contextSecret);
+  }
+
+  /** The context key of this process's user, for builds that run in a process of their own. */
+  private static byte[] processContextSecret() {
+    return ContextKey.secret(ContextKey.defaultSecretFile());
   }
 
   /**
@@ -113,7 +124,7 @@ public final class RemoteBuilder implements AutoCloseable {
                   new java.io.ByteArrayInputStream(
                       caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
               .build();
-      return new RemoteBuilder(address, token, tls, serverName);
+      return new RemoteBuilder(address, token, tls, serverName, processContextSecret());
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("the builder's CA certificate is unusable: " + e, e);
     }
@@ -328,7 +339,7 @@ public final class RemoteBuilder implements AutoCloseable {
         hello
             .addContexts(name)
             .putContextIdentities(
-                name, ContextKey.of(CONTEXT_SECRET, hostName() + ":" + files.identity()));
+                name, ContextKey.of(contextSecret, hostName() + ":" + files.identity()));
       } catch (SessionException absent) {
         // this build does not have that context (e.g. a Dockerfile from standard input)
       }

@@ -9,10 +9,12 @@ import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.mapping.BuildRequestMapping;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
 import dev.slipway.engine.session.LocalContextFiles;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.session.credentials.DockerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,9 +172,17 @@ public final class BuildFlags {
     return check;
   }
 
-  /** The context and Dockerfile on this machine, checked; fails with a UsageException. */
+  private ContextPaths paths;
+
+  /**
+   * The context and Dockerfile on this machine, checked; fails with a UsageException. Resolved once
+   * per command, since a Dockerfile on standard input can be read only once.
+   */
   public ContextPaths paths() {
-    return ContextPaths.resolve(context, file);
+    if (paths == null) {
+      paths = ContextPaths.resolve(context, file);
+    }
+    return paths;
   }
 
   /** The build these flags describe, with a new build id. */
@@ -254,7 +264,11 @@ public final class BuildFlags {
    * and variables, the --ssh agents and keys.
    */
   public LocalSession toSession(ContextPaths paths, Map<String, String> env) {
-    LocalSession.Builder session = LocalSession.builder();
+    Invocation invocation = Invocation.current();
+    LocalSession.Builder session =
+        LocalSession.builder()
+            .credentials(DockerConfig.fromEnvironment(env))
+            .stdout(invocation.stdout());
     // What a builder may list and read is decided here, not by the builder's patterns: the
     // context without what its ignore file excludes, and of the Dockerfile's directory only the
     // Dockerfile and its own ignore file.
@@ -296,7 +310,7 @@ public final class BuildFlags {
                   + spec.id()
                   + "=PATH_TO_KEY");
         }
-        session.sshAgent(spec.id(), List.of(Path.of(sock)));
+        session.sshAgent(spec.id(), List.of(invocation.resolve(sock)));
       } else {
         session.sshAgent(spec.id(), spec.paths());
       }
@@ -308,7 +322,7 @@ public final class BuildFlags {
     if (o.getDest().isEmpty() || o.getDest().equals("-")) {
       return o;
     }
-    return o.toBuilder().setDest(Path.of(o.getDest()).toAbsolutePath().toString()).build();
+    return o.toBuilder().setDest(Invocation.current().resolve(o.getDest()).toString()).build();
   }
 
   /** The Dockerfile's lines for a failure report, or none when it cannot be read again. */

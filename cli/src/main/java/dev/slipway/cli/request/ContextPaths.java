@@ -1,6 +1,7 @@
 package dev.slipway.cli.request;
 
 import dev.slipway.api.Dockerfiles;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
  */
 public record ContextPaths(Path contextDir, Path dockerfile, String dockerfileText) {
 
-  private static String stdinDockerfile;
-
   static ContextPaths resolve(String context, String file) {
     if ("-".equals(context)) {
       if (file != null) {
@@ -30,7 +29,7 @@ public record ContextPaths(Path contextDir, Path dockerfile, String dockerfileTe
     if (RemoteContext.looksRemote(context)) {
       throw new UsageException(RemoteContext.notSupported(context));
     }
-    Path dir = Path.of(context).toAbsolutePath().normalize();
+    Path dir = Invocation.current().resolve(context);
     if (!Files.exists(dir)) {
       throw new UsageException("unable to prepare context: path \"" + context + "\" not found");
     }
@@ -45,9 +44,7 @@ public record ContextPaths(Path contextDir, Path dockerfile, String dockerfileTe
       return new ContextPaths(dir, null, readStdin());
     }
     Path dockerfile =
-        file == null
-            ? dir.resolve(Dockerfiles.DEFAULT_NAME)
-            : Path.of(file).toAbsolutePath().normalize();
+        file == null ? dir.resolve(Dockerfiles.DEFAULT_NAME) : Invocation.current().resolve(file);
     if (!Files.isRegularFile(dockerfile)) {
       throw new UsageException(
           "failed to read Dockerfile: "
@@ -58,15 +55,12 @@ public record ContextPaths(Path contextDir, Path dockerfile, String dockerfileTe
     return new ContextPaths(dir, dockerfile, null);
   }
 
-  private static synchronized String readStdin() {
-    if (stdinDockerfile == null) {
-      try (InputStream in = System.in) {
-        stdinDockerfile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UsageException(
-            "cannot read the Dockerfile from standard input: " + e.getMessage());
-      }
+  /** Read once per command: {@link BuildFlags#paths} keeps the result. */
+  private static String readStdin() {
+    try (InputStream in = Invocation.current().stdin()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("cannot read the Dockerfile from standard input: " + e.getMessage());
     }
-    return stdinDockerfile;
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.cli.request;
 
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,6 +49,6 @@ record SecretSpec(String id, Path file, String envVariable) {
                 + " add src=FILE or env=VARIABLE");
       }
     }
-    return new SecretSpec(id, src == null ? null : Path.of(src).toAbsolutePath(), env);
+    return new SecretSpec(id, src == null ? null : Invocation.current().resolve(src), env);
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.cli.request;
 
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ record SshSpec(String id, List<Path> paths) {
     if (eq >= 0) {
       for (String p : text.substring(eq + 1).split(",")) {
         if (!p.isBlank()) {
-          paths.add(Path.of(p.trim()).toAbsolutePath());
+          paths.add(Invocation.current().resolve(p.trim()));
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.cli.usage.UsageException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BuilderAddressTest {
@@ -25,7 +26,8 @@ class BuilderAddressTest {
 
   @Test
   void plaintextToABuilderElsewhereIsRefusedBeforeAnyTokenIsSent() {
-    assertThatThrownBy(() -> BuilderProcessBackend.connect("grpc://192.0.2.1:7443", null, null))
+    assertThatThrownBy(
+            () -> BuilderProcessBackend.connect("grpc://192.0.2.1:7443", null, null, Map.of()))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("grpc:// is plaintext")
         .hasMessageContaining("grpcs://192.0.2.1:7443 with --tls-ca FILE");
@@ -36,7 +38,10 @@ class BuilderAddressTest {
     assertThatThrownBy(
             () ->
                 BuilderProcessBackend.connect(
-                    "grpc://127.0.0.1:7443", null, java.nio.file.Path.of("/nonexistent/ca.pem")))
+                    "grpc://127.0.0.1:7443",
+                    null,
+                    java.nio.file.Path.of("/nonexistent/ca.pem"),
+                    Map.of()))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--tls-ca is for a grpcs:// builder");
   }

@@ -33,6 +33,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
   private final SshAgents agents = new SshAgents();
   private final DockerConfig credentials;
   private final String owner;
+  private final java.io.OutputStream stdout;
 
   private LocalSession(Builder b) {
     this.contexts = Map.copyOf(b.contexts);
@@ -40,6 +41,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
     this.sshAgents = Map.copyOf(b.sshAgents);
     this.credentials = b.credentials;
     this.owner = b.owner;
+    this.stdout = b.stdout;
   }
 
   /** The user of this machine, unless a caller (a test's second user) names another. */
@@ -94,7 +96,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
       throw new SessionException(
           "a local build writes outputs to files; \"" + dest.dest() + "\" is not one");
     }
-    return new NonClosingOutputStream(System.out); // standard output stays the CLI's
+    return new NonClosingOutputStream(stdout); // standard output stays the CLI's
   }
 
   @Override
@@ -123,6 +125,7 @@ public final class LocalSession implements BuildSession, AutoCloseable {
     private final Map<String, List<Path>> sshAgents = new HashMap<>();
     private DockerConfig credentials = DockerConfig.fromEnvironment();
     private String owner = "local";
+    private java.io.OutputStream stdout = System.out;
 
     public Builder context(String name, Path dir) {
       return context(name, dir, List.of());
@@ -159,6 +162,15 @@ public final class LocalSession implements BuildSession, AutoCloseable {
 
     public Builder credentials(DockerConfig c) {
       credentials = c;
+      return this;
+    }
+
+    /**
+     * Where {@code dest=-} outputs go: this process's stdout unless the CLI's daemon names its
+     * client's.
+     */
+    public Builder stdout(java.io.OutputStream out) {
+      stdout = out;
       return this;
     }
 

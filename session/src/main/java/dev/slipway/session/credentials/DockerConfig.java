@@ -60,13 +60,25 @@ public final class DockerConfig {
     return new DockerConfig(JSON.createObjectNode(), "no docker config", null, false);
   }
 
-  /** The user's docker configuration; empty when there is no config.json. */
+  /** This process's user's docker configuration; empty when there is no config.json. */
   public static DockerConfig fromEnvironment() {
-    String dir = System.getenv("DOCKER_CONFIG");
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * The docker configuration {@code env} points at ($DOCKER_CONFIG, else $HOME/.docker): a daemon
+   * serving many shells reads each one's own. Empty when there is no config.json.
+   */
+  public static DockerConfig fromEnvironment(java.util.Map<String, String> env) {
+    String dir = env.get("DOCKER_CONFIG");
+    String home = env.get("HOME");
     return read(
         dir != null && !dir.isBlank()
             ? Path.of(dir, "config.json")
-            : Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+            : Path.of(
+                home != null && !home.isBlank() ? home : System.getProperty("user.home"),
+                ".docker",
+                "config.json"));
   }
 
   /** The config in {@code configJson}; empty when the file does not exist. */
