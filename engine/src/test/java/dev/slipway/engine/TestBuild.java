@@ -11,6 +11,7 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
+import dev.slipway.session.BuildSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +52,7 @@ public final class TestBuild {
     }
   }
 
-  public static Recorded run(Engine engine, LocalSession session, SolveRequest request)
+  public static Recorded run(Engine engine, BuildSession session, SolveRequest request)
       throws BuildFailedException {
     List<SolveEvent> events = Collections.synchronizedList(new ArrayList<>());
     BuildResult result = engine.solve(request, session, events::add, new BuildCancellation());

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's incremental copy of one client context. A sync lists what a step selects, then
@@ -37,9 +38,20 @@ import java.util.concurrent.TimeUnit;
 public final class ContextMirror {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What the mirror knows of one file. */
+  /**
+   * What the mirror knows of one file: the client's metadata it was copied with (the change time
+   * and inode catch a rewrite whose size and mtime were set back) and its contents' sha256.
+   */
   record Entry(
-      long size, long mtimeNanos, int mode, int uid, int gid, String link, String sha256) {}
+      long size,
+      long mtimeNanos,
+      long ctimeNanos,
+      long inode,
+      int mode,
+      int uid,
+      int gid,
+      String link,
+      String sha256) {}
 
   /**
    * The outcome of one sync.
@@ -57,12 +69,14 @@ public final class ContextMirror {
     void transferred(long current, long total);
   }
 
+  private final Path dir;
   private final ConfinedRoot files;
   private final Path indexFile;
   private final Map<String, Entry> index;
 
   private ContextMirror(Path dir, Map<String, Entry> index) {
-    this.files = ConfinedRoot.refusingLinks(dir.resolve("files"), "the context mirror");
+    this.dir = dir;
+    this.files = ConfinedRoot.refusingLinks(filesOf(dir), "the context mirror");
     this.indexFile = dir.resolve("index.json");
     this.index = index;
   }
@@ -72,6 +86,20 @@ public final class ContextMirror {
   /** The lock that serializes syncs of one mirror within this process. */
   public static Object lockFor(Path dir) {
     return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new Object());
+  }
+
+  private static final Map<Path, AtomicLong> GENERATIONS = new ConcurrentHashMap<>();
+
+  /**
+   * How many syncs changed the mirror in {@code dir} within this process. Read under {@link
+   * #lockFor}: while it stays the same, a {@link Sync} taken earlier still describes the copy.
+   */
+  public static long generation(Path dir) {
+    return generationOf(dir).get();
+  }
+
+  private static AtomicLong generationOf(Path dir) {
+    return GENERATIONS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new AtomicLong());
   }
 
   /**
@@ -107,6 +135,11 @@ public final class ContextMirror {
     return files.root();
   }
 
+  /** Where the copy's files are in the mirror {@code dir}. */
+  public static Path filesOf(Path dir) {
+    return dir.resolve("files");
+  }
+
   public Sync sync(
       ContextFiles client,
       List<String> includes,
@@ -117,10 +150,14 @@ public final class ContextMirror {
     List<ContextFile> selected = client.stat(includes, excludes, followPaths);
     ContextListing.check(selected);
     List<ContextFile> stale = new ArrayList<>();
+    Map<String, Boolean> parents = new HashMap<>();
     for (ContextFile f : selected) {
-      if (!upToDate(f)) {
+      if (!upToDate(f, parents)) {
         stale.add(f);
       }
+    }
+    if (!stale.isEmpty()) {
+      generationOf(dir).incrementAndGet();
     }
     // The tree first (parents sort before children), then all contents in one exchange, then
     // the second names of hard-linked files, then modes and times.
@@ -160,7 +197,9 @@ public final class ContextMirror {
       }
     }
     for (ContextFile f : stale.reversed()) {
-      if (!f.isSymlink()) {
+      // A hard link shares its target's inode, which snapshots may share too: set through the
+      // target's name when that was written, never changed afterwards.
+      if (!f.isSymlink() && !f.isHardLink()) {
         Path local = files.entry(f.path());
         // The copy keeps no setuid/setgid bit on the builder's disk: the listing's mode (in the
         // index) is what snapshots get.
@@ -187,7 +226,9 @@ public final class ContextMirror {
                   + "\n")
               .getBytes(StandardCharsets.UTF_8));
     }
-    saveIndex();
+    if (!stale.isEmpty()) {
+      saveIndex();
+    }
     return new Sync(
         selected,
         "sha256:" + HexFormat.of().formatHex(selection.digest()),
@@ -195,22 +236,41 @@ public final class ContextMirror {
         toRead.size());
   }
 
-  private boolean upToDate(ContextFile f) throws IOException {
+  /**
+   * True when the copy holds {@code f} as listed. {@code parents} remembers, for this sync, which
+   * parent directories were checked (through the confined walk) to be directories reached through
+   * no link, so each file costs one lstat of its own.
+   */
+  private boolean upToDate(ContextFile f, Map<String, Boolean> parents) throws IOException {
     Entry e = index.get(f.path());
     if (e == null
         || e.size() != f.size()
         || e.mtimeNanos() != f.mtimeNanos()
+        || e.ctimeNanos() != f.ctimeNanos()
+        || e.inode() != f.inode()
         || e.mode() != f.mode()
         || e.uid() != f.uid()
         || e.gid() != f.gid()
         || !e.link().equals(f.linkTarget())) {
       return false;
     }
-    try {
-      return Files.exists(files.entry(f.path()), LinkOption.NOFOLLOW_LINKS);
-    } catch (ConfinedPathException e2) {
-      return false; // a parent became a link since: placed again, through the checks
+    int slash = f.path().lastIndexOf('/');
+    if (slash > 0) {
+      String parent = f.path().substring(0, slash);
+      Boolean isDirectory = parents.get(parent);
+      if (isDirectory == null) {
+        try {
+          isDirectory = files.isDirectory(parent);
+        } catch (ConfinedPathException e2) {
+          isDirectory = false; // a parent became a link since: placed again, through the checks
+        }
+        parents.put(parent, isDirectory);
+      }
+      if (!isDirectory) {
+        return false;
+      }
     }
+    return Files.exists(files.root().resolve(f.path()), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Creates a directory or symlink of the copy. */
@@ -302,7 +362,16 @@ public final class ContextMirror {
   }
 
   private static Entry entry(ContextFile f, String sha) {
-    return new Entry(f.size(), f.mtimeNanos(), f.mode(), f.uid(), f.gid(), f.linkTarget(), sha);
+    return new Entry(
+        f.size(),
+        f.mtimeNanos(),
+        f.ctimeNanos(),
+        f.inode(),
+        f.mode(),
+        f.uid(),
+        f.gid(),
+        f.linkTarget(),
+        sha);
   }
 
   private void saveIndex() throws IOException {

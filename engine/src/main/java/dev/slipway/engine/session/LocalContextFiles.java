@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A context that is a directory on this machine: what {@code slipway build --local} builds from,
@@ -90,6 +92,7 @@ public final class LocalContextFiles implements ContextFiles {
     Excluded exclude = new Excluded(PatternMatcher.of(excludePatterns), ignored);
     Map<String, ContextFile> selected = new TreeMap<>();
     Map<String, ContextFile> directories = new TreeMap<>();
+    Map<String, Object> linkedInodes = new HashMap<>();
     try {
       for (String start : walkStarts(include)) {
         Path from = root;
@@ -100,7 +103,7 @@ public final class LocalContextFiles implements ContextFiles {
           if (!from.equals(root)) {
             // not walked, but may be the parent of a selected path or itself selected
             String rel = relative(from);
-            ContextFile entry = describe(from, rel);
+            ContextFile entry = describe(from, rel, linkedInodes);
             directories.put(rel, entry);
             if (!exclude.matches(rel) && include.matches(rel)) {
               selected.put(rel, entry);
@@ -109,7 +112,7 @@ public final class LocalContextFiles implements ContextFiles {
           from = from.resolve(element);
         }
         if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
-          walk(from, include, exclude, selected, directories);
+          walk(from, include, exclude, selected, directories, linkedInodes);
         }
       }
     } catch (IOException e) {
@@ -127,7 +130,7 @@ public final class LocalContextFiles implements ContextFiles {
     }
     List<ContextFile> result = new ArrayList<>(selected.values());
     result.sort(Comparator.comparing(ContextFile::path));
-    List<ContextFile> listing = withHardLinks(result);
+    List<ContextFile> listing = withHardLinks(result, linkedInodes);
     for (ContextFile f : listing) {
       if (f.isRegularFile()) {
         listedFiles.add(f.path());
@@ -202,7 +205,8 @@ public final class LocalContextFiles implements ContextFiles {
       PatternMatcher include,
       Excluded exclude,
       Map<String, ContextFile> selected,
-      Map<String, ContextFile> directories)
+      Map<String, ContextFile> directories,
+      Map<String, Object> linkedInodes)
       throws IOException {
     Files.walkFileTree(
         from,
@@ -217,7 +221,7 @@ public final class LocalContextFiles implements ContextFiles {
             if (exclude.skipsBelow(rel)) {
               return FileVisitResult.SKIP_SUBTREE;
             }
-            ContextFile entry = describe(dir, rel);
+            ContextFile entry = describe(dir, rel, linkedInodes);
             directories.put(rel, entry);
             if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
               selected.put(rel, entry);
@@ -230,39 +234,25 @@ public final class LocalContextFiles implements ContextFiles {
               throws IOException {
             String rel = relative(file);
             if (!exclude.matches(rel) && (include == null || include.matches(rel))) {
-              selected.put(rel, describe(file, rel));
+              selected.put(rel, describe(file, rel, linkedInodes));
             }
             return FileVisitResult.CONTINUE;
           }
         });
   }
 
-  /** Marks the second and later names of a file as hard links to its first (sorted) name. */
-  private List<ContextFile> withHardLinks(List<ContextFile> sorted) throws SessionException {
+  /**
+   * Marks the second and later names of a file as hard links to its first (sorted) name; {@code
+   * linkedInodes} holds the inode of every regular file with more than one name.
+   */
+  private static List<ContextFile> withHardLinks(
+      List<ContextFile> sorted, Map<String, Object> linkedInodes) {
     Map<Object, String> firstName = new HashMap<>();
     List<ContextFile> out = new ArrayList<>(sorted.size());
     for (ContextFile f : sorted) {
-      if (f.isRegularFile()) {
-        try {
-          Path p = root.resolve(f.path());
-          if ((Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
-            Object inode =
-                List.of(
-                    Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS),
-                    Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS));
-            String first = firstName.putIfAbsent(inode, f.path());
-            if (first != null) {
-              f =
-                  new ContextFile(
-                      f.path(), f.mode(), f.size(), f.mtimeNanos(), f.uid(), f.gid(), first);
-            }
-          }
-        } catch (IOException e) {
-          throw new SessionException(
-              "cannot read " + f.path() + " in the context: " + e.getMessage(), e);
-        }
-      }
-      out.add(f);
+      Object inode = linkedInodes.get(f.path());
+      String first = inode == null ? null : firstName.putIfAbsent(inode, f.path());
+      out.add(first == null ? f : f.asHardLinkTo(first));
     }
     return out;
   }
@@ -313,23 +303,33 @@ public final class LocalContextFiles implements ContextFiles {
     return root.relativize(p).toString().replace('\\', '/');
   }
 
-  private static ContextFile describe(Path p, String rel) throws IOException {
+  /**
+   * One lstat per entry: its metadata, and for a regular file with several names its inode into
+   * {@code linkedInodes}.
+   */
+  private static ContextFile describe(Path p, String rel, Map<String, Object> linkedInodes)
+      throws IOException {
     Map<String, Object> a =
         Files.readAttributes(
-            p, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            p,
+            "unix:mode,uid,gid,size,lastModifiedTime,ctime,dev,ino,nlink",
+            LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
-    boolean link = (mode & ContextFile.S_IFMT) == ContextFile.S_IFLNK;
-    long mtime =
-        ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime"))
-            .to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    int type = mode & ContextFile.S_IFMT;
+    long inode = (Long) a.get("ino");
+    if (type == ContextFile.S_IFREG && (Integer) a.get("nlink") > 1) {
+      linkedInodes.put(rel, List.of(a.get("dev"), inode));
+    }
     // Like buildx, files are sent as owned by root: COPY without --chown gives 0:0.
     return new ContextFile(
         rel,
         mode,
         (Long) a.get("size"),
-        mtime,
+        ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
         0,
         0,
-        link ? Files.readSymbolicLink(p).toString() : "");
+        type == ContextFile.S_IFLNK ? Files.readSymbolicLink(p).toString() : "",
+        ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS),
+        inode);
   }
 }

@@ -13,10 +13,13 @@ import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,8 +29,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
   private static final String TRANSFER = "transferring ";
+
+  /** Progress of a transfer is reported at most this often (not per file). */
+  private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
+
+  /** Keyed syncs kept for execute; a sync whose execute never comes (a cache hit) ages out. */
+  private static final int MAX_REMEMBERED = 64;
+
   private final Path mirrors;
   private final Snapshotter snapshots;
+
+  /** The sync that made a runtime key, by mirror and key, with the mirror's generation then. */
+  private final Map<String, Remembered> keyed = new ConcurrentHashMap<>();
+
+  private record Remembered(long generation, ContextMirror.Sync sync) {}
 
   ContextSourceRunner(Path mirrors, Snapshotter snapshots) {
     this.mirrors = mirrors;
@@ -42,7 +57,16 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
   @Override
   public String runtimeKey(SourceOp.Context v, List<SolvedVertex> inputs, SolveJob job)
       throws BuildFailedException, IOException {
-    return OpRunner.combine(v.cacheKey(), sync(v, job, true).checksum());
+    Path dir = mirrorDir(client(v, job), job);
+    synchronized (ContextMirror.lockFor(dir)) {
+      ContextMirror.Sync sync = sync(v, job, true);
+      String key = OpRunner.combine(v.cacheKey(), sync.checksum());
+      if (keyed.size() >= MAX_REMEMBERED) {
+        keyed.clear();
+      }
+      keyed.put(dir + "\0" + key, new Remembered(ContextMirror.generation(dir), sync));
+      return key;
+    }
   }
 
   @Override
@@ -52,16 +76,31 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
     ContextFiles client = client(v, job);
     Path dir = mirrorDir(client, job);
     synchronized (ContextMirror.lockFor(dir)) {
-      // Synced again under the lock (normally transferring nothing) so that no other build can
-      // change the copy between the sync and the snapshot.
-      ContextMirror.Sync sync = sync(v, job, false);
+      // The copy still holds what the key was made from unless another sync changed it since;
+      // then it is synced again (under the lock, so nothing changes it before the snapshot), and
+      // must still give the key: a snapshot never goes into the cache under another's key.
+      Remembered remembered = keyed.remove(dir + "\0" + key);
+      ContextMirror.Sync sync;
+      if (remembered != null && remembered.generation() == ContextMirror.generation(dir)) {
+        sync = remembered.sync();
+      } else {
+        sync = sync(v, job, false);
+        if (!OpRunner.combine(v.cacheKey(), sync.checksum()).equals(key)) {
+          throw BuildFailedException.of(
+              dev.slipway.api.control.v1.ErrorKind.ERROR_KIND_SESSION,
+              "the context \""
+                  + v.contextName()
+                  + "\" changed while the build was running; run the build again");
+        }
+      }
       ActiveSnapshot active = snapshots.prepare("ctx-" + UUID.randomUUID(), null);
       try {
         ConfinedRoot from =
-            ConfinedRoot.refusingLinks(ContextMirror.open(dir).root(), "the context mirror");
+            ConfinedRoot.refusingLinks(ContextMirror.filesOf(dir), "the context mirror");
         ConfinedRoot to = ConfinedRoot.refusingLinks(active.rootfs(), "the context snapshot");
+        boolean[] linking = {true};
         for (ContextFile f : sync.entries()) {
-          copyEntry(from, to, f);
+          copyEntry(from, to, f, linking);
         }
         // Copying children touched their directories: restore the directories' times last.
         for (ContextFile f : sync.entries().reversed()) {
@@ -89,6 +128,7 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
       // The directory's time is the mirror's last use, by which the garbage collector ages it.
       Files.setLastModifiedTime(dir, FileTime.from(java.time.Instant.now()));
       try {
+        long[] lastReport = {System.nanoTime()};
         ContextMirror.Sync sync =
             mirror.sync(
                 client,
@@ -96,7 +136,9 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
                 v.excludePatterns(),
                 v.followPaths(),
                 (current, total) -> {
-                  if (report) {
+                  long now = System.nanoTime();
+                  if (report && now - lastReport[0] >= PROGRESS_INTERVAL_NANOS) {
+                    lastReport[0] = now;
                     job.progress()
                         .bytes(v, "context", TRANSFER + v.contextName(), current, total, false);
                   }
@@ -126,9 +168,38 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
     return ContextMirror.dirFor(mirrors, job.session().ownerKey(), client.identity());
   }
 
-  /** Copies one synced entry from the mirror into the snapshot, neither side through a link. */
-  private static void copyEntry(ConfinedRoot from, ConfinedRoot to, ContextFile f)
+  /**
+   * Gives the snapshot the mirror's file as a second name, so an unchanged file costs no copy. This
+   * is safe because the mirror never changes a file's inode once written: new contents (and a new
+   * mode or owner) go to a new file renamed over the old one, which stays the snapshot's. Where the
+   * two are on different file systems (an overlay rootfs), the contents are copied, and {@code
+   * linking[0]} turns false so that the next files do not try again.
+   */
+  private static Path linkOrCopy(ConfinedRoot from, ConfinedRoot to, String path, boolean[] linking)
       throws IOException {
+    Path existing = from.resolve(path);
+    if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("the context mirror lost the regular file \"" + path + "\"");
+    }
+    if (linking[0]) {
+      try {
+        return Files.createLink(to.newEntry(path), existing);
+      } catch (IOException | UnsupportedOperationException e) {
+        linking[0] = false;
+      }
+    }
+    return to.writeFile(
+        path,
+        out -> {
+          try (InputStream in = from.openFile(path)) {
+            in.transferTo(out);
+          }
+        });
+  }
+
+  /** Copies one synced entry from the mirror into the snapshot, neither side through a link. */
+  private static void copyEntry(
+      ConfinedRoot from, ConfinedRoot to, ContextFile f, boolean[] linking) throws IOException {
     Path dst;
     if (f.isDirectory()) {
       dst = to.createDirectory(f.path());
@@ -138,19 +209,26 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
       to.createHardLink(f.path(), f.linkTarget());
       return; // shares the metadata of the name it links to
     } else {
-      dst =
-          to.writeFile(
-              f.path(),
-              out -> {
-                try (InputStream in = from.openFile(f.path())) {
-                  in.transferTo(out);
-                }
-              });
+      dst = linkOrCopy(from, to, f.path(), linking);
     }
-    to.setOwner(dst, f.uid(), f.gid());
+    // Only what differs is set: a linked file already carries the metadata an earlier snapshot
+    // gave it (the mirror keeps a file only while its listed metadata stays the same), and a
+    // chown would clear its setuid bit under a snapshot that may be read right now.
+    Map<String, Object> has =
+        Files.readAttributes(dst, "unix:uid,gid,mode,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+    boolean chowned = (Integer) has.get("uid") != f.uid() || (Integer) has.get("gid") != f.gid();
+    if (chowned) {
+      to.setOwner(dst, f.uid(), f.gid());
+    }
     if (!f.isSymlink()) {
-      to.setMode(dst, f.mode() & 07777);
-      to.setTimes(dst, FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS), null);
+      FileTime mtime = FileTime.from(f.mtimeNanos(), TimeUnit.NANOSECONDS);
+      // a chown clears setuid/setgid, so the mode follows it
+      if (chowned || ((Integer) has.get("mode") & 07777) != (f.mode() & 07777)) {
+        to.setMode(dst, f.mode() & 07777);
+      }
+      if (!mtime.equals(has.get("lastModifiedTime"))) {
+        to.setTimes(dst, mtime, null);
+      }
     }
   }
 }

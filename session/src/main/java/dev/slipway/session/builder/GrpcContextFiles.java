@@ -65,7 +65,9 @@ final class GrpcContextFiles implements ContextFiles {
                   f.getMtimeUnixNanos(),
                   f.getUid(),
                   f.getGid(),
-                  f.getLinkname()));
+                  f.getLinkname(),
+                  f.getCtimeUnixNanos(),
+                  f.getInode()));
         }
         if (m.getStat().getLast()) {
           return files;

@@ -208,7 +208,9 @@ public final class AnsweringSession implements AutoCloseable {
               .setMtimeUnixNanos(f.mtimeNanos())
               .setUid(f.uid())
               .setGid(f.gid())
-              .setLinkname(f.linkTarget()));
+              .setLinkname(f.linkTarget())
+              .setCtimeUnixNanos(f.ctimeNanos())
+              .setInode(f.inode()));
       if (batch.getEntriesCount() == STAT_BATCH) {
         send(ClientMessage.newBuilder().setRequestId(id).setStat(batch).build());
         batch = StatResponse.newBuilder();
