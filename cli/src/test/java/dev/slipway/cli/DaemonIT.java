@@ -103,10 +103,10 @@ class DaemonIT {
   @Test
   void ctrlCOnTheLauncherCancelsTheDaemonsBuild() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("cancel"));
-    String marker = "slipway-daemon-it-" + ProcessHandle.current().pid();
+    // In sleep's own argv, so the check below sees sleep itself, not only its shell
+    String marker = "sleep 9" + ProcessHandle.current().pid();
     Slipway.context(
-        dir.resolve("app"),
-        "FROM " + Slipway.BASE + "\nRUN echo started && sleep 300 # " + marker + "\n");
+        dir.resolve("app"), "FROM " + Slipway.BASE + "\nRUN echo started && " + marker + "\n");
     Path err = dir.resolve("stderr.txt");
     Process slipway =
         process(
@@ -127,11 +127,54 @@ class DaemonIT {
     // bin/slipway execs the launcher: this process is the launcher's JVM
     new ProcessBuilder("kill", "-INT", Long.toString(slipway.pid())).start().waitFor();
 
-    assertThat(slipway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(slipway.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(slipway.exitValue()).isEqualTo(130);
     assertThat(Files.readString(err)).contains("cancelled");
     assertThat(running(marker)).as("the RUN step's processes").isFalse();
-    assertThat(run(tmp, Map.of(), "daemon", "status").stdout).contains("running commands: 0");
+    String status = run(tmp, Map.of(), "daemon", "status").stdout;
+    long statusDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!status.contains("running commands: 0") && System.nanoTime() < statusDeadline) {
+      Thread.sleep(200); // the daemon's command ends just after the launcher's
+      status = run(tmp, Map.of(), "daemon", "status").stdout;
+    }
+    assertThat(status).contains("running commands: 0");
+  }
+
+  @Test
+  void aCommandWhileTheDaemonStopsGetsANewDaemonWhoseSocketStays() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("restart"));
+    String sleep = "sleep 8" + ProcessHandle.current().pid();
+    Slipway.context(dir.resolve("app"), "FROM " + Slipway.BASE + "\nRUN echo started && " + sleep);
+    Path err = dir.resolve("stderr.txt");
+    Process busy =
+        process(
+                dir,
+                Map.of("SLIPWAY_STATE", "state"),
+                "build",
+                "--local",
+                "--progress=plain",
+                "app")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long old = daemonPid();
+
+    // stop cancels the build; the old daemon is still closing engines when `version` comes
+    assertThat(run(tmp, Map.of(), "daemon", "stop").exit).isZero();
+    Run next = run(tmp, Map.of(), "version");
+    assertThat(next.exit).as(next.toString()).isZero();
+    assertThat(busy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    ProcessHandle.of(old).ifPresent(p -> p.onExit().join());
+
+    long fresh = daemonPid();
+    assertThat(fresh).as("a new daemon").isNotEqualTo(old);
+    assertThat(run(tmp, Map.of(), "version").exit).isZero();
+    assertThat(daemonPid()).as("its socket outlived the old daemon's exit").isEqualTo(fresh);
+    assertThat(running(sleep)).as("the cancelled RUN step").isFalse();
   }
 
   @Test
@@ -143,6 +186,9 @@ class DaemonIT {
     Path foreign = Files.createDirectories(tmp.resolve("foreign"));
     Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rwx------"));
     new ProcessBuilder("chown", "65534", foreign.toString()).start().waitFor();
+    assertThat(Files.getAttribute(foreign, "unix:uid"))
+        .as("chown (tests run as root)")
+        .isEqualTo(65534);
 
     Map<Path, String> expected =
         Map.of(
@@ -178,6 +224,8 @@ class DaemonIT {
         contexts: [{name: x, context: {cluster: c, user: u, namespace: n}}]
         current-context: x
         """);
+    // The daemon runs first, so only the separate JVM can have written the class log
+    assertThat(run(dir, Map.of(), "version").exit).isZero();
     Path classes = dir.resolve("own-jvm-classes.txt");
     Run cluster =
         run(
@@ -197,6 +245,34 @@ class DaemonIT {
     assertThat(Files.readString(classes))
         .as("the JVM of its own")
         .contains("io.fabric8.kubernetes");
+  }
+
+  @Test
+  void aDaemonOfAnotherPathReleasesTheStateDirectoryAndStopAllEndsBoth() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("two-daemons"));
+    Slipway.context(dir.resolve("app"), "FROM " + Slipway.BASE + "\nCOPY f /f\n", "f", "x");
+    Path state = dir.resolve("state");
+    Files.createDirectories(state);
+    Path link = Files.createSymbolicLink(dir.resolve("state-link"), state);
+    String[] build = {"build", "--local", "-o", "type=local,dest=out", "app"};
+    Run first = run(dir, Map.of("SLIPWAY_STATE", state.toString()), build);
+    assertThat(first.exit).as(first.toString()).isZero();
+    // Another $PATH is another daemon identity: a second daemon, the same directory via a link
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Map<String, String> otherPath =
+        Map.of("SLIPWAY_STATE", link.toString(), "PATH", bin + ":" + System.getenv("PATH"));
+    Run second = run(dir, otherPath, build);
+
+    assertThat(second.exit).as(second.toString()).isZero();
+    assertThat(Files.list(daemons).filter(f -> f.toString().endsWith(".pid")).count())
+        .as("two daemons")
+        .isGreaterThanOrEqualTo(2);
+    Run stopped = run(tmp, Map.of(), "daemon", "stop", "--all");
+    assertThat(stopped.stdout).as(stopped.toString()).containsPattern("stopped [2-9] slipway");
+    assertThat(Files.list(daemons).filter(f -> f.toString().endsWith(".pid")).toList())
+        .as("every daemon ended and removed its pid file")
+        .isEmpty();
+    assertThat(Files.list(daemons).filter(f -> f.toString().endsWith(".sock")).toList()).isEmpty();
   }
 
   @Test

@@ -29,6 +29,9 @@ public final class DaemonStarter {
 
   /** A connection to the running daemon, or null when none answers. */
   public static SocketChannel connect(DaemonFiles files) {
+    if (!SocketDirectory.ownSocket(files.socket())) {
+      return null; // none there, or not this user's: the starter replaces it
+    }
     try {
       return SocketChannel.open(UnixDomainSocketAddress.of(files.socket()));
     } catch (IOException | UnsupportedOperationException e) {

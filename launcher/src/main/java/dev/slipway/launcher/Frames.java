@@ -12,7 +12,7 @@ import java.nio.channels.SocketChannel;
  */
 public final class Frames implements AutoCloseable {
   /** Bumped on any change to the frames or to {@link Hello}'s encoding. */
-  public static final int PROTOCOL = 1;
+  public static final int PROTOCOL = 2;
 
   // launcher → daemon
   public static final byte HELLO = 1;
@@ -21,9 +21,10 @@ public final class Frames implements AutoCloseable {
   // daemon → launcher
   public static final byte STDOUT = 10;
   public static final byte STDERR = 11;
-  public static final byte READ_STDIN = 12;
+  public static final byte READ_STDIN = 12; // payload: how many more bytes of stdin it wants
   public static final byte EXIT = 13; // payload: the 4-byte exit status
   public static final byte RUN_IN_OWN_PROCESS = 14;
+  public static final byte ACCEPTED = 15; // the HELLO was read: the command may run, never retry
 
   /**
    * Larger than any HELLO a shell can pass (arguments and environment); a bound for hostile peers.
@@ -36,6 +37,14 @@ public final class Frames implements AutoCloseable {
   /** One received message. */
   public record Frame(byte type, byte[] payload) {
     public int exitStatus() {
+      return ByteBuffer.wrap(payload).getInt();
+    }
+
+    /** The 4-byte number an EXIT or READ_STDIN frame carries. */
+    public int number() throws IOException {
+      if (payload.length != 4) {
+        throw new IOException("a frame of type " + type + " must carry 4 bytes");
+      }
       return ByteBuffer.wrap(payload).getInt();
     }
   }
@@ -62,6 +71,11 @@ public final class Frames implements AutoCloseable {
 
   public void sendExit(int status) throws IOException {
     send(EXIT, ByteBuffer.allocate(4).putInt(status).array());
+  }
+
+  /** READ_STDIN: the receiver may send up to {@code bytes} more of standard input. */
+  public void sendReadStdin(int bytes) throws IOException {
+    send(READ_STDIN, ByteBuffer.allocate(4).putInt(bytes).array());
   }
 
   /** The next frame, or null when the peer closed the connection between frames. */

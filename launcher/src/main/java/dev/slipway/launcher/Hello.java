@@ -37,6 +37,22 @@ public record Hello(
     environment = Map.copyOf(environment);
   }
 
+  /** Without the environment's values or the arguments: they may carry secrets. */
+  @Override
+  public String toString() {
+    return "Hello[protocol="
+        + protocol
+        + ", identity="
+        + identity
+        + ", "
+        + args.size()
+        + " arguments, cwd="
+        + cwd
+        + ", "
+        + environment.size()
+        + " environment variables]";
+  }
+
   public byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
     try (DataOutputStream out = new DataOutputStream(bytes)) {

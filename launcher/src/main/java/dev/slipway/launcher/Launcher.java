@@ -35,6 +35,8 @@ public final class Launcher {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Frames frames;
   private volatile Process ownProcess;
+  private final long[] stdinGrant = new long[1]; // bytes of stdin the daemon asked for, not sent
+  private Thread stdinPump;
 
   public static void main(String[] args) {
     Launcher launcher = new Launcher();
@@ -67,10 +69,15 @@ public final class Launcher {
       throw new IOException("-Dslipway.cli.jar=PATH is missing; run slipway through bin/slipway");
     }
     Path cliJar = Path.of(jar);
+    if (line.equals(DaemonControl.STOP_ALL)) {
+      DaemonControl.stopAll(SocketDirectory.prepare(SocketDirectory.locate(env)), stdout);
+      return 0;
+    }
     DaemonFiles files =
         new DaemonFiles(
             SocketDirectory.prepare(SocketDirectory.locate(env)),
             DaemonIdentity.of(cliJar, env.get("PATH")));
+    SocketDirectory.checkSocketPath(files.socket());
     Hello hello =
         new Hello(
             Frames.PROTOCOL,
@@ -90,7 +97,7 @@ public final class Launcher {
         return 0;
       }
       int status = converse(new Frames(channel), hello);
-      // A daemon that was idling out closed the connection before reading it: ask again.
+      // A daemon that was idling out closed the connection before accepting it: ask again.
       if (status != RETRY || attempt > 0) {
         return status == RETRY ? 1 : status;
       }
@@ -107,7 +114,10 @@ public final class Launcher {
     if (script == null) {
       throw new IOException("-Dslipway.script=PATH is missing; run slipway through bin/slipway");
     }
-    List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--pdeathsig", "TERM"));
+    List<String> command = new java.util.ArrayList<>();
+    if (onPath("setpriv")) {
+      command.addAll(List.of("setpriv", "--pdeathsig", "TERM"));
+    } // else a plain child: Ctrl-C and this launcher's SIGTERM hook still end it
     command.add(script);
     command.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
@@ -121,12 +131,19 @@ public final class Launcher {
     }
   }
 
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    return path != null
+        && Arrays.stream(path.split(":"))
+            .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, program)));
+  }
+
   /** Sends the command and relays the daemon's frames until its exit status. */
   private int converse(Frames connection, Hello hello) throws IOException {
     frames = connection;
     try (connection) {
       connection.send(Frames.HELLO, hello.encode());
-      boolean answered = false;
+      boolean accepted = false;
       while (true) {
         Frame frame;
         try {
@@ -135,17 +152,17 @@ public final class Launcher {
           frame = null;
         }
         if (frame == null) {
-          if (!answered && !cancelling.get()) {
-            return RETRY;
+          if (!accepted && !cancelling.get()) {
+            return RETRY; // it never ran the command
           }
           error("slipway: the daemon ended the connection before the command ended");
           return 1;
         }
-        answered = true;
         switch (frame.type()) {
+          case Frames.ACCEPTED -> accepted = true;
           case Frames.STDOUT -> write(stdout, frame.payload());
           case Frames.STDERR -> write(stderr, frame.payload());
-          case Frames.READ_STDIN -> relayStdin(connection);
+          case Frames.READ_STDIN -> relayStdin(connection, frame.number());
           case Frames.EXIT -> {
             finished.set(true);
             return frame.exitStatus();
@@ -174,25 +191,51 @@ public final class Launcher {
     }
   }
 
-  /** Standard input goes to the daemon only when a command reads it (a Dockerfile on stdin). */
-  private void relayStdin(Frames connection) {
-    Thread pump =
+  /**
+   * Standard input goes to the daemon only when a command reads it (a Dockerfile on stdin), and no
+   * more of it than the daemon asked for: each READ_STDIN grants {@code bytes} more.
+   */
+  private void relayStdin(Frames connection, int bytes) throws IOException {
+    if (bytes <= 0 || bytes > Frames.MAX_PAYLOAD) {
+      throw new IOException("the daemon asked for " + bytes + " bytes of standard input");
+    }
+    synchronized (stdinGrant) {
+      stdinGrant[0] += bytes;
+      stdinGrant.notifyAll();
+    }
+    if (stdinPump != null) {
+      return;
+    }
+    stdinPump =
         new Thread(
             () -> {
               byte[] buffer = new byte[Frames.CHUNK];
               try (InputStream in = new FileInputStream(FileDescriptor.in)) {
                 int n;
-                while ((n = in.read(buffer)) > 0) {
+                while ((n = in.read(buffer, 0, awaitGrant())) > 0) {
+                  synchronized (stdinGrant) {
+                    stdinGrant[0] -= n;
+                  }
                   connection.send(Frames.STDIN, buffer, 0, n);
                 }
                 connection.send(Frames.STDIN, new byte[0]);
-              } catch (IOException e) {
+              } catch (IOException | InterruptedException e) {
                 // the command ended or the connection broke; nothing is left to relay to
               }
             },
             "slipway-stdin");
-    pump.setDaemon(true);
-    pump.start();
+    stdinPump.setDaemon(true);
+    stdinPump.start();
+  }
+
+  /** Waits until the daemon wants more standard input; how much this read may take. */
+  private int awaitGrant() throws InterruptedException {
+    synchronized (stdinGrant) {
+      while (stdinGrant[0] == 0) {
+        stdinGrant.wait();
+      }
+      return (int) Math.min(stdinGrant[0], Frames.CHUNK);
+    }
   }
 
   /** The shutdown hook (Ctrl-C, SIGTERM): asks the daemon to cancel and waits for it to end. */

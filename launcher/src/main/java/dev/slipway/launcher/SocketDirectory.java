@@ -87,6 +87,44 @@ public final class SocketDirectory {
             + " runs without a daemon)");
   }
 
+  /** What a unix socket's path may take (sun_path, 108 bytes with its terminating NUL). */
+  static final int MAX_SOCKET_PATH = 107;
+
+  /**
+   * Fails with a clear message when {@code socket} is too long for a unix socket address.
+   *
+   * @throws IOException naming the path and how to get a shorter one
+   */
+  public static void checkSocketPath(Path socket) throws IOException {
+    int length = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (length > MAX_SOCKET_PATH) {
+      throw new IOException(
+          "the slipway daemon's socket "
+              + socket
+              + " is "
+              + length
+              + " bytes long, beyond the "
+              + MAX_SOCKET_PATH
+              + " a unix socket allows; set SLIPWAY_DAEMON_DIR to a shorter directory (or run with"
+              + " SLIPWAY_DAEMON=off)");
+    }
+  }
+
+  /**
+   * Whether {@code socket} is a socket of this user (not followed if a link): only that is worth
+   * handing the environment to.
+   */
+  public static boolean ownSocket(Path socket) {
+    try {
+      PosixFileAttributes attrs =
+          Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      int owner = (Integer) Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      return attrs.isOther() && owner == currentUid();
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
   /** This process's user id; /proc/self belongs to it. */
   public static int currentUid() throws IOException {
     return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");

@@ -69,9 +69,6 @@ public final class BuildCommand implements Callable<Integer> {
     ContextPaths paths = flags.paths();
     SolveRequest request = flags.toRequest(paths, env);
     LocalSession session = flags.toSession(paths, env);
-    ProgressPrinter printer =
-        ProgressPrinter.create(
-            flags.progress(), err, invocation.stderrIsTerminal(), invocation.columns());
     BuildCancellation cancellation = new BuildCancellation();
     try (AutoCloseable interrupted =
             invocation.cancels().onCancel(() -> cancellation.cancel("interrupted"));
@@ -79,6 +76,11 @@ public final class BuildCommand implements Callable<Integer> {
             backend.open(mode, flags.checkOnly(), paths.contextDir(), notices(err));
         session) {
       BuildResult result;
+      // Made once the backend is open, and always finished: a tty printer's redraw thread would
+      // otherwise outlive a failed open (forever, in the daemon).
+      ProgressPrinter printer =
+          ProgressPrinter.create(
+              flags.progress(), err, invocation.stderrIsTerminal(), invocation.columns());
       try {
         result = builds.build(request, session, printer, cancellation);
       } finally {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code slipway daemon status|stop}. bin/slipway's launcher hands these to the warm daemon, which
@@ -38,8 +39,23 @@ public final class DaemonCommand {
       mixinStandardHelpOptions = true,
       description = "End it: running commands are cancelled, its engines closed.")
   static final class Stop implements Callable<Integer> {
+    @Option(
+        names = "--all",
+        description =
+            "End every slipway daemon of this user's socket directory, also those of other CLI"
+                + " builds or another $PATH.")
+    boolean all;
+
     @Override
     public Integer call() throws Exception {
+      if (all) {
+        Invocation invocation = Invocation.current();
+        DaemonControl.stopAll(
+            SocketDirectory.prepare(SocketDirectory.locate(invocation.environment())),
+            invocation.stdout());
+        invocation.stdout().flush();
+        return 0;
+      }
       return ask("stop");
     }
   }

@@ -6,15 +6,22 @@ import dev.slipway.launcher.SocketDirectory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The warm slipway process that bin/slipway's launcher talks to: it runs each client's command (a
@@ -28,16 +35,20 @@ public final class CliDaemon {
 
   private final DaemonFiles files;
   private final Duration idleLimit;
-  private final SharedEngines engines = new SharedEngines();
+  private final SharedEngines engines;
   private final Set<DaemonConnection> running = ConcurrentHashMap.newKeySet();
   private final Instant started = Instant.now();
   private ServerSocketChannel server;
   private long lastActive = System.nanoTime();
   private boolean stopping;
+  private Object socketKey;
+  private FileLock startLock;
+  private final CountDownLatch ended = new CountDownLatch(1);
 
   private CliDaemon(DaemonFiles files, Duration idleLimit) {
     this.files = files;
     this.idleLimit = idleLimit;
+    this.engines = new SharedEngines(files.dir());
   }
 
   /** Arguments: the socket directory and the identity the launcher computed for this CLI. */
@@ -62,8 +73,9 @@ public final class CliDaemon {
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     Files.deleteIfExists(files.socket()); // the launcher that started us holds the start lock
     server.bind(UnixDomainSocketAddress.of(files.socket()));
+    socketKey = socketKey();
     Files.writeString(files.pid(), Long.toString(ProcessHandle.current().pid()));
-    Runtime.getRuntime().addShutdownHook(new Thread(this::cleanUp, "daemon-clean-up"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAndWait, "daemon-stop"));
     Thread.ofPlatform().daemon().name("daemon-idle").start(this::watchIdle);
     System.err.println(
         Instant.now() + " slipway daemon " + files.identity() + " serving " + files.socket());
@@ -85,18 +97,82 @@ public final class CliDaemon {
       Thread.ofVirtual().name("invocation-", 0).start(connection);
     }
     awaitRunning();
+    engines.closeAll();
+    try {
+      Files.deleteIfExists(files.pid());
+    } catch (IOException e) {
+      // the directory went away
+    }
+    releaseStartLock();
+    ended.countDown();
   }
 
-  /** Ends the daemon: running commands are cancelled, then the engines closed. */
+  /**
+   * Ends the daemon: takes the start lock, so no launcher starts a new daemon until this one is
+   * gone, closes the server and unlinks its socket (if still ours), and cancels running commands;
+   * {@link #serve} then closes the engines and releases the lock.
+   */
   void stop() {
     synchronized (this) {
+      if (stopping) {
+        return;
+      }
       stopping = true;
     }
-    running.forEach(DaemonConnection::cancel);
+    try {
+      FileChannel lockFile =
+          FileChannel.open(files.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      startLock = lockFile.lock();
+    } catch (IOException e) {
+      System.err.println("WARNING: cannot take the start lock: " + e.getMessage());
+    }
     try {
       server.close();
     } catch (IOException e) {
       // closing anyway
+    }
+    unlinkOurSocket();
+    running.forEach(DaemonConnection::cancel);
+  }
+
+  /** SIGTERM (and the exit after serve): stop, and let serve close the engines first. */
+  private void stopAndWait() {
+    stop();
+    try {
+      ended.await(STOP_PATIENCE.toSeconds() + 10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A launcher may have replaced a dead socket by the time we go: that one is not ours. */
+  private void unlinkOurSocket() {
+    try {
+      if (socketKey != null && socketKey.equals(socketKey())) {
+        Files.deleteIfExists(files.socket());
+      }
+    } catch (IOException e) {
+      // gone already
+    }
+  }
+
+  private Object socketKey() {
+    try {
+      return Files.readAttributes(
+              files.socket(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void releaseStartLock() {
+    if (startLock != null) {
+      try {
+        startLock.channel().close();
+      } catch (IOException e) {
+        // the process ends anyway, which releases it
+      }
     }
   }
 
@@ -155,16 +231,18 @@ public final class CliDaemon {
         return;
       }
       engines.retireVanished();
+      engines.releaseRequested();
       synchronized (this) {
         if (stopping) {
           return;
         }
-        if (running.isEmpty() && System.nanoTime() - lastActive > idleLimit.toNanos()) {
-          System.err.println(Instant.now() + " idle for " + idleLimit + "; exiting");
-          stop();
-          return;
+        if (!running.isEmpty() || System.nanoTime() - lastActive <= idleLimit.toNanos()) {
+          continue;
         }
       }
+      System.err.println(Instant.now() + " idle for " + idleLimit + "; exiting");
+      stop(); // outside the monitor: it waits for the start lock
+      return;
     }
   }
 
@@ -177,17 +255,6 @@ public final class CliDaemon {
         return;
       }
     }
-  }
-
-  /** On any exit (stop, idle, SIGTERM): no socket left to connect to, every engine closed. */
-  private void cleanUp() {
-    try {
-      Files.deleteIfExists(files.socket());
-      Files.deleteIfExists(files.pid());
-    } catch (IOException e) {
-      // the directory went away
-    }
-    engines.closeAll();
   }
 
   private static long rssKb() {

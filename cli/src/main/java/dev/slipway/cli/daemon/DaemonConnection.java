@@ -13,8 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -52,6 +53,8 @@ final class DaemonConnection implements Runnable {
         return;
       }
       Hello hello = Hello.decode(first.payload());
+      // From here the command may run: the launcher must not send it again on a broken connection.
+      frames.send(Frames.ACCEPTED, new byte[0]);
       if (hello.protocol() != Frames.PROTOCOL
           || !hello.identity().equals(daemon.files().identity())) {
         error(
@@ -103,7 +106,7 @@ final class DaemonConnection implements Runnable {
     Invocation invocation =
         new Invocation(
             Path.of(hello.cwd()),
-            hello.environment(),
+            pathsResolved(hello),
             out,
             err,
             stdin,
@@ -125,6 +128,21 @@ final class DaemonConnection implements Runnable {
     reader.interrupt();
   }
 
+  /**
+   * The client's environment with its relative config directories made absolute against its own
+   * directory: read in the daemon they would name the daemon's.
+   */
+  private static Map<String, String> pathsResolved(Hello hello) {
+    Map<String, String> env = new HashMap<>(hello.environment());
+    for (String name : List.of("DOCKER_CONFIG", "XDG_CONFIG_HOME")) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank() && !Path.of(value).isAbsolute()) {
+        env.put(name, Path.of(hello.cwd()).resolve(value).normalize().toString());
+      }
+    }
+    return env;
+  }
+
   /** SLIPWAY_TTY=1 or 0 when the user set it, else whether the launcher's stderr is a terminal. */
   private static boolean stderrIsTerminal(Hello hello) {
     String forced = hello.environment().get("SLIPWAY_TTY");
@@ -138,7 +156,10 @@ final class DaemonConnection implements Runnable {
       while ((frame = frames.receive()) != null) {
         switch (frame.type()) {
           case Frames.STDIN -> stdin.offer(frame.payload());
-          case Frames.CANCEL -> cancels.cancel();
+          case Frames.CANCEL -> {
+            stdin.end(); // a prompt waiting for an answer ends at once
+            cancels.cancel();
+          }
           default -> throw new IOException("unexpected frame " + frame.type() + " from a client");
         }
       }
@@ -168,8 +189,9 @@ final class DaemonConnection implements Runnable {
   private boolean sameUser() {
     try {
       UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-      UserPrincipal self = Files.getOwner(Path.of("/proc/self"));
-      return peer.user().getName().equals(self.getName());
+      // The JDK's unix user principals are equal when their numeric uids are (two users may share
+      // a name in /etc/passwd); names alone would not do.
+      return peer.user().equals(Files.getOwner(Path.of("/proc/self")));
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }

@@ -4,17 +4,20 @@ import dev.slipway.launcher.Frames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client's standard input: asked for (READ_STDIN) on the first read only, so a command that
- * does not read it leaves the launcher's stdin alone; then fed by the connection's reader.
+ * does not read it leaves the launcher's stdin alone; then fed by the connection's reader. Each
+ * READ_STDIN grants the launcher {@link Frames#CHUNK} bytes, and the next one is sent only when
+ * those are read, so at most one chunk waits here however fast the input comes ({@code yes |}).
  */
 final class RelayedStdin extends InputStream {
   private static final byte[] END = new byte[0];
 
   private final Frames frames;
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
-  private boolean asked;
+  private final AtomicInteger granted = new AtomicInteger(); // asked for, not yet received
   private byte[] current = new byte[0];
   private int position;
   private boolean ended;
@@ -23,9 +26,18 @@ final class RelayedStdin extends InputStream {
     this.frames = frames;
   }
 
-  /** Bytes the client sent; an empty array is the end of its input. */
-  void offer(byte[] bytes) {
+  /**
+   * Bytes the client sent; an empty array is the end of its input. Called by the connection's one
+   * reader thread.
+   *
+   * @throws IOException when the client sent more than it was granted
+   */
+  void offer(byte[] bytes) throws IOException {
+    if (bytes.length > granted.get()) {
+      throw new IOException("the client sent more standard input than the daemon asked for");
+    }
     chunks.add(bytes.length == 0 ? END : bytes);
+    granted.addAndGet(-bytes.length); // after queueing: read() must not ask again in between
   }
 
   /** The connection ended: a read waiting for input sees its end. */
@@ -44,11 +56,11 @@ final class RelayedStdin extends InputStream {
     if (len == 0) {
       return 0;
     }
-    if (!asked) {
-      asked = true;
-      frames.send(Frames.READ_STDIN, new byte[0]);
-    }
     while (!ended && position == current.length) {
+      if (chunks.isEmpty() && granted.get() == 0) {
+        granted.set(Frames.CHUNK);
+        frames.sendReadStdin(Frames.CHUNK);
+      }
       try {
         current = chunks.take();
       } catch (InterruptedException e) {

@@ -43,6 +43,12 @@ public record Invocation(
     environment = Map.copyOf(environment);
   }
 
+  /** Without the environment: it may carry secrets (tokens, passwords). */
+  @Override
+  public String toString() {
+    return "Invocation[cwd=" + cwd + ", inDaemon=" + inDaemon + "]";
+  }
+
   /** Set by the daemon: its own environment and streams belong to no command. */
   public static final String IN_DAEMON_PROPERTY = "slipway.daemon";
 

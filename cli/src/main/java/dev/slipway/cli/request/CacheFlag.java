@@ -1,6 +1,7 @@
 package dev.slipway.cli.request;
 
 import dev.slipway.api.control.v1.CacheOption;
+import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ final class CacheFlag {
           if (v == null) {
             throw new UsageException(flag + " " + text + ": " + k + " needs a value");
           }
-          c.putAttrs(k, v);
+          // A local cache's directory is relative to where the command ran, not the daemon's cwd.
+          boolean path = type.equals("local") && (k.equals("dest") || k.equals("src"));
+          c.putAttrs(k, path ? Invocation.current().resolve(v).toString() : v);
         });
     return c.build();
   }

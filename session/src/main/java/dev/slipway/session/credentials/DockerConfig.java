@@ -47,12 +47,25 @@ public final class DockerConfig {
   private final String source;
   private final String problem;
   private final boolean helpersAllowed;
+  // What a credential helper runs with: the environment of the shell this config was read for
+  // (its AWS_*, proxies, CA files), not a daemon's own; null for this process's.
+  private final Map<String, String> helperEnvironment;
 
   private DockerConfig(JsonNode config, String source, String problem, boolean helpersAllowed) {
+    this(config, source, problem, helpersAllowed, null);
+  }
+
+  private DockerConfig(
+      JsonNode config,
+      String source,
+      String problem,
+      boolean helpersAllowed,
+      Map<String, String> helperEnvironment) {
     this.config = config;
     this.source = source;
     this.problem = problem;
     this.helpersAllowed = helpersAllowed;
+    this.helperEnvironment = helperEnvironment == null ? null : Map.copyOf(helperEnvironment);
   }
 
   /** No credentials at all: every host is anonymous. */
@@ -72,13 +85,15 @@ public final class DockerConfig {
   public static DockerConfig fromEnvironment(java.util.Map<String, String> env) {
     String dir = env.get("DOCKER_CONFIG");
     String home = env.get("HOME");
-    return read(
-        dir != null && !dir.isBlank()
-            ? Path.of(dir, "config.json")
-            : Path.of(
-                home != null && !home.isBlank() ? home : System.getProperty("user.home"),
-                ".docker",
-                "config.json"));
+    DockerConfig read =
+        read(
+            dir != null && !dir.isBlank()
+                ? Path.of(dir, "config.json")
+                : Path.of(
+                    home != null && !home.isBlank() ? home : System.getProperty("user.home"),
+                    ".docker",
+                    "config.json"));
+    return new DockerConfig(read.config, read.source, read.problem, read.helpersAllowed, env);
   }
 
   /** The config in {@code configJson}; empty when the file does not exist. */
@@ -194,7 +209,7 @@ public final class DockerConfig {
               + " names a credential helper that is not a plain name (letters, digits, '.', '_',"
               + " '-'); fix its credsStore or credHelpers");
     }
-    return fromHelper(helper, wanted.equals(HUB) ? HUB_SERVER : host);
+    return fromHelper(helper, wanted.equals(HUB) ? HUB_SERVER : host, helperEnvironment);
   }
 
   /**
@@ -282,12 +297,17 @@ public final class DockerConfig {
     return Optional.empty();
   }
 
-  private static Optional<RegistryCredentials> fromHelper(String helper, String serverUrl)
-      throws SessionException {
+  private static Optional<RegistryCredentials> fromHelper(
+      String helper, String serverUrl, Map<String, String> env) throws SessionException {
     String command = "docker-credential-" + helper;
     try {
-      Process p =
-          new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      ProcessBuilder pb =
+          new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD);
+      if (env != null) {
+        pb.environment().clear();
+        pb.environment().putAll(env);
+      }
+      Process p = pb.start();
       // Read while it runs, so a helper that never closes its output still meets the timeout.
       CompletableFuture<byte[]> output =
           CompletableFuture.supplyAsync(
