@@ -3,6 +3,7 @@ package dev.slipway.engine.content;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,10 +53,33 @@ public sealed interface LayerCompression {
   /** Compresses a layer tar straight into the content store. */
   default CompressedLayer compressInto(InputStream uncompressed, ContentStore store)
       throws IOException {
+    return compressInto(uncompressed::transferTo, store);
+  }
+
+  /** Writes a layer tar. */
+  @FunctionalInterface
+  interface LayerSource {
+    /** Writes the whole tar to {@code out}, which it does not close. */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Compresses the tar {@code source} writes straight into the content store, on the caller's
+   * thread (the compressor may use others): no pipe between the tar writer and the compressor, and
+   * the blob's digest computed once, by the store's writer.
+   */
+  default CompressedLayer compressInto(LayerSource source, ContentStore store) throws IOException {
     try (BlobWriter writer = store.writer()) {
-      CompressedLayer layer = compress(uncompressed, writer);
-      writer.commit(layer.digest(), layer.size());
-      return layer;
+      CountingDigestOutputStream tar;
+      try (OutputStream compressor = compressing(writer)) {
+        tar = new CountingDigestOutputStream(compressor);
+        OutputStream buffered = new BufferedOutputStream(tar, 1 << 16);
+        source.writeTo(buffered);
+        buffered.flush();
+      }
+      BlobInfo blob = writer.commit();
+      return new CompressedLayer(
+          mediaType(), tar.digest(), tar.count(), blob.digest(), blob.size());
     }
   }
 

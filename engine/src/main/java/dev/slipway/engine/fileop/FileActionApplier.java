@@ -45,8 +45,25 @@ public final class FileActionApplier {
 
   /** Applies all actions of {@code op} in order. */
   public void apply(FileOp op, Path destRoot, Function<Vertex, Path> sourceRoots) {
+    apply(op, destRoot, sourceRoots, null);
+  }
+
+  /**
+   * Applies all actions of {@code op} in order, leaving files that can be hard linked to {@code
+   * links} (null: copy everything). Only an operation that is one copy of one source defers: its
+   * tree walk writes every target once, and nothing after it reads the targets through the mount.
+   */
+  public void apply(
+      FileOp op, Path destRoot, Function<Vertex, Path> sourceRoots, DeferredLinks links) {
+    boolean linkable =
+        links != null
+            && op.actions().size() == 1
+            && op.actions().getFirst() instanceof FileAction.Copy c
+            && c.sourcePaths().size() == 1
+            && !c.parents()
+            && !c.attemptUnpack();
     for (FileAction action : op.actions()) {
-      apply(action, destRoot, sourceRoots);
+      apply(action, destRoot, sourceRoots, linkable ? links : null);
     }
   }
 
@@ -55,10 +72,15 @@ public final class FileActionApplier {
    * directory of a copy's source vertex; it is only called for {@link FileAction.Copy}.
    */
   public void apply(FileAction action, Path destRoot, Function<Vertex, Path> sourceRoots) {
+    apply(action, destRoot, sourceRoots, null);
+  }
+
+  private void apply(
+      FileAction action, Path destRoot, Function<Vertex, Path> sourceRoots, DeferredLinks links) {
     Objects.requireNonNull(destRoot, "destRoot");
     try {
       switch (action) {
-        case FileAction.Copy c -> copy(c, destRoot, sourceRoots.apply(c.source()));
+        case FileAction.Copy c -> copy(c, destRoot, sourceRoots.apply(c.source()), links);
         case FileAction.Mkdir m -> mkdir(m, destRoot);
         case FileAction.Mkfile f -> mkfile(f, destRoot);
         case FileAction.Rm r -> rm(r, destRoot);
@@ -74,7 +96,8 @@ public final class FileActionApplier {
 
   // ---- COPY / ADD ----------------------------------------------------------------------------
 
-  private void copy(FileAction.Copy c, Path destRoot, Path srcRoot) throws IOException {
+  private void copy(FileAction.Copy c, Path destRoot, Path srcRoot, DeferredLinks links)
+      throws IOException {
     Objects.requireNonNull(srcRoot, "no root directory for the source " + c.source().name());
     Owner owner = Owner.resolve(destRoot, c.chownUser(), c.chownGroup());
     ChmodSpec chmod = ChmodSpec.parse(c.chmod());
@@ -107,7 +130,17 @@ public final class FileActionApplier {
                 + "; check the pattern or the .dockerignore file");
       }
       for (String match : matches) {
-        copyOne(c, match, pivot, dest, destRoot, srcRoot, owner, chmod, excludes);
+        copyOne(
+            c,
+            match,
+            pivot,
+            dest,
+            destRoot,
+            srcRoot,
+            owner,
+            chmod,
+            excludes,
+            matches.size() == 1 ? links : null);
       }
     }
   }
@@ -121,7 +154,8 @@ public final class FileActionApplier {
       Path srcRoot,
       Owner owner,
       ChmodSpec chmod,
-      ExcludeMatcher excludes)
+      ExcludeMatcher excludes,
+      DeferredLinks links)
       throws IOException {
     Path src =
         c.followSymlinks()
@@ -138,7 +172,8 @@ public final class FileActionApplier {
       ArchiveUnpacker.unpack(src, into, owner, archiveLimits);
       return;
     }
-    TreeCopier copier = new TreeCopier(src, owner, chmod, excludes, c.alwaysReplaceExisting());
+    TreeCopier copier =
+        new TreeCopier(src, owner, chmod, excludes, c.alwaysReplaceExisting(), srcRoot, links);
 
     if (c.parents()) {
       Path destDir = RootedPaths.resolve(destRoot, dest);

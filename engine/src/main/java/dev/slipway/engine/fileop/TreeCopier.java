@@ -7,8 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +29,10 @@ final class TreeCopier {
   private final ExcludeMatcher excludes;
   private final boolean replaceExisting;
   private final Map<InodeKey, Path> linked = new HashMap<>();
+  private final Set<Path> deferred = new HashSet<>();
   private final XattrCopier xattrs;
+  private final Path sourceRoot;
+  private final DeferredLinks links;
 
   TreeCopier(
       Path sourceTop,
@@ -36,6 +41,24 @@ final class TreeCopier {
       ExcludeMatcher excludes,
       boolean replaceExisting)
       throws IOException {
+    this(sourceTop, owner, chmod, excludes, replaceExisting, null, null);
+  }
+
+  /**
+   * A copier that leaves regular files whose copy would be identical to their source to {@code
+   * links} (when not null), as links into the layer of the view rooted at {@code sourceRoot}.
+   */
+  TreeCopier(
+      Path sourceTop,
+      Owner owner,
+      ChmodSpec chmod,
+      ExcludeMatcher excludes,
+      boolean replaceExisting,
+      Path sourceRoot,
+      DeferredLinks links)
+      throws IOException {
+    this.sourceRoot = sourceRoot;
+    this.links = owner == null && chmod == null ? links : null;
     this.owner = owner;
     this.chmod = chmod;
     this.excludes = excludes;
@@ -92,7 +115,15 @@ final class TreeCopier {
       if (attrs.isRegular()) {
         InodeKey key = new InodeKey(attrs.dev(), attrs.ino());
         Path first = attrs.nlink() > 1 ? linked.get(key) : null;
-        if (first != null) {
+        if (first == null || deferred.contains(first)) {
+          if (deferLink(source, attrs, target)) {
+            if (attrs.nlink() > 1) {
+              linked.putIfAbsent(key, target);
+            }
+            return; // the link carries the source's metadata and attributes
+          }
+        }
+        if (first != null && !deferred.contains(first)) {
           Files.createLink(target, first);
         } else {
           Files.copy(source, target, LinkOption.NOFOLLOW_LINKS);
@@ -114,6 +145,18 @@ final class TreeCopier {
       copyMetadata(attrs, target);
       xattrs.copied(source, target);
     }
+  }
+
+  /** Leaves the file to the deferred links when its copy would equal the source exactly. */
+  private boolean deferLink(Path source, PosixAttrs attrs, Path target) throws IOException {
+    if (links == null || xattrs.has(source)) {
+      return false;
+    }
+    if (links.defer(this, sourceRoot, source, attrs, target)) {
+      deferred.add(target);
+      return true;
+    }
+    return false;
   }
 
   private boolean copyDirectory(
@@ -180,6 +223,9 @@ final class TreeCopier {
       PosixAttrs.chmod(target, chmod == null ? perms : chmod.apply(perms, attrs.isDirectory()));
     }
     PosixAttrs.lutimes(target, attrs.mtime(), attrs.atime());
+    if (links != null && attrs.isDirectory()) {
+      links.directoryTimes(target, attrs.mtime(), attrs.atime());
+    }
   }
 
   private static String display(String relative, Path source) {

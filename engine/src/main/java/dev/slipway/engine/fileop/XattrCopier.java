@@ -45,6 +45,11 @@ final class XattrCopier {
     return new XattrCopier(found);
   }
 
+  /** Whether {@code source} has attributes to carry. */
+  boolean has(Path source) {
+    return bySource.containsKey(source);
+  }
+
   /** Notes that {@code target} is a copy of {@code source}. */
   void copied(Path source, Path target) {
     Xattrs attrs = bySource.get(source);

@@ -92,7 +92,8 @@ abstract class LocalSnapshotter implements Snapshotter {
   }
 
   @Override
-  public CommittedSnapshot commit(ActiveSnapshot snapshot, String key) throws IOException {
+  public CommittedSnapshot commit(ActiveSnapshot snapshot, String key, LayerEdit edit)
+      throws IOException {
     synchronized (this) {
       if (snapshot.owner() != this || snapshot.isFinished()) {
         throw new SnapshotException(
@@ -107,6 +108,7 @@ abstract class LocalSnapshotter implements Snapshotter {
     Path activeDir = state.active(id);
     try {
       Path layer = sealLayer(activeDir, snapshot.rootfs());
+      edit.apply(layer);
       Files.move(layer, state.committed(id), StandardCopyOption.ATOMIC_MOVE);
       state.writeRecord(id, new StateDirectory.SnapshotRecord(key, snapshot.parent().orElse(null)));
       CommittedSnapshot result =

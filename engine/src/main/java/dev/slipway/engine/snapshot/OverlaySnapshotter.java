@@ -76,9 +76,12 @@ public final class OverlaySnapshotter extends LocalSnapshotter {
       StateDirectory.deleteTree(mountPoint);
       throw e;
     }
+    // A single layer over the empty directory shows exactly that layer's tree.
+    Path layer = chain.size() == 1 ? snapshot.directory() : null;
     return new SnapshotView(
         snapshot.key(),
         mountPoint,
+        layer,
         () -> {
           try {
             Mounts.unmount(mountPoint);

@@ -2,6 +2,7 @@ package dev.slipway.engine.snapshot;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** A read-only view of a committed snapshot; closing releases its mount. */
 public final class SnapshotView implements AutoCloseable {
@@ -14,12 +15,18 @@ public final class SnapshotView implements AutoCloseable {
 
   private final String key;
   private final Path rootfs;
+  private final Path layer;
   private final Release release;
   private boolean closed;
 
   SnapshotView(String key, Path rootfs, Release release) {
+    this(key, rootfs, null, release);
+  }
+
+  SnapshotView(String key, Path rootfs, Path layer, Release release) {
     this.key = key;
     this.rootfs = rootfs;
+    this.layer = layer;
     this.release = release;
   }
 
@@ -29,6 +36,15 @@ public final class SnapshotView implements AutoCloseable {
 
   public Path rootfs() {
     return rootfs;
+  }
+
+  /**
+   * The committed layer directory that holds this view's whole tree as it is on disk (an overlay
+   * view of a snapshot without parent), so its files can be hard linked; empty otherwise. Read
+   * only, like the view.
+   */
+  public Optional<Path> layer() {
+    return Optional.ofNullable(layer);
   }
 
   @Override

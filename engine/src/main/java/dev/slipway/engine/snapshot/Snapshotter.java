@@ -2,6 +2,7 @@ package dev.slipway.engine.snapshot;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +26,22 @@ public interface Snapshotter extends AutoCloseable {
   ActiveSnapshot prepare(String key, String parentKey) throws IOException;
 
   /** Freezes {@code active} as a committed snapshot named {@code key}; its rootfs goes away. */
-  CommittedSnapshot commit(ActiveSnapshot active, String key) throws IOException;
+  default CommittedSnapshot commit(ActiveSnapshot active, String key) throws IOException {
+    return commit(active, key, layer -> {});
+  }
+
+  /**
+   * Commits like {@link #commit(ActiveSnapshot, String)}, but first lets {@code edit} change the
+   * directory that becomes the layer, after the rootfs is released (unmounted) and before the layer
+   * is frozen: the one moment the layer may be written directly.
+   */
+  CommittedSnapshot commit(ActiveSnapshot active, String key, LayerEdit edit) throws IOException;
+
+  /** A last change to a layer's directory before it is committed. */
+  @FunctionalInterface
+  interface LayerEdit {
+    void apply(Path layer) throws IOException;
+  }
 
   /** Commits under the key the snapshot was prepared with. */
   default CommittedSnapshot commit(ActiveSnapshot active) throws IOException {

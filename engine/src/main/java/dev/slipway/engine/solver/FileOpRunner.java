@@ -2,6 +2,7 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.fileop.ArchiveLimits;
+import dev.slipway.engine.fileop.DeferredLinks;
 import dev.slipway.engine.fileop.FileActionApplier;
 import dev.slipway.engine.fileop.FileOpException;
 import dev.slipway.engine.graph.FileOp;
@@ -47,12 +48,15 @@ final class FileOpRunner implements OpRunner<FileOp> {
     ActiveSnapshot active =
         snapshots.prepare("file-" + UUID.randomUUID(), inputs.get(0).snapshotKey());
     boolean committed = false;
+    DeferredLinks links = new DeferredLinks(active.rootfs());
     try {
       applier.apply(
           v,
           active.rootfs(),
-          source -> roots.computeIfAbsent(source, s -> openRoot(byVertex.get(s), views)));
-      snapshots.commit(active, OpRunner.snapshotKey(key));
+          source -> roots.computeIfAbsent(source, s -> openRoot(byVertex.get(s), views, links)),
+          links);
+      // The sources' views stay open until the links into the unmounted layer are made.
+      snapshots.commit(active, OpRunner.snapshotKey(key), links::linkInto);
       committed = true;
       return new SolvedVertex(key, OpRunner.snapshotKey(key), null, false);
     } catch (FileOpException e) {
@@ -73,8 +77,11 @@ final class FileOpRunner implements OpRunner<FileOp> {
     }
   }
 
-  /** A read-only root for a copy source; an empty directory for the empty filesystem. */
-  private Path openRoot(SolvedVertex source, List<AutoCloseable> views) {
+  /**
+   * A read-only root for a copy source; an empty directory for the empty filesystem. A source that
+   * is one layer on disk is offered to {@code links}.
+   */
+  private Path openRoot(SolvedVertex source, List<AutoCloseable> views, DeferredLinks links) {
     try {
       if (source.snapshotKey() == null) {
         Path empty = Files.createTempDirectory(Files.createDirectories(tmp), "scratch-");
@@ -83,6 +90,7 @@ final class FileOpRunner implements OpRunner<FileOp> {
       }
       SnapshotView view = snapshots.view(source.snapshotKey());
       views.add(view);
+      view.layer().ifPresent(layer -> links.source(view.rootfs(), layer));
       return view.rootfs();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

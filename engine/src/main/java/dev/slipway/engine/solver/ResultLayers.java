@@ -18,9 +18,6 @@ import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.snapshot.LayerTarWriter;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The layers of a solved result, bottom first: a base image's blobs exactly as pulled, then one
@@ -185,27 +179,10 @@ public final class ResultLayers {
       String snapshotKey, LayerCompression compression, Optional<Instant> epoch)
       throws IOException {
     var diff = snapshots.diff(snapshotKey);
-    try (var threads = Executors.newVirtualThreadPerTaskExecutor();
-        PipedInputStream tar = new PipedInputStream(1 << 20)) {
-      PipedOutputStream sink = new PipedOutputStream(tar);
-      Future<Void> writer =
-          threads.submit(
-              () -> {
-                try (OutputStream out = sink) {
-                  new LayerTarWriter(epoch).write(diff, out);
-                }
-                return null;
-              });
-      CompressedLayer layer = compression.compressInto(tar, content);
-      writer.get();
-      return layer;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing a layer", e);
-    } catch (ExecutionException e) {
-      throw new IOException(
-          "cannot write the layer of " + snapshotKey + ": " + e.getCause().getMessage(),
-          e.getCause());
+    try {
+      return compression.compressInto(out -> new LayerTarWriter(epoch).write(diff, out), content);
+    } catch (IOException e) {
+      throw new IOException("cannot write the layer of " + snapshotKey + ": " + e.getMessage(), e);
     }
   }
 }

@@ -154,6 +154,33 @@ class LayerCompressionTest {
   }
 
   @Test
+  void aTarWrittenStraightIntoTheStoreIsTheBlobOfTheSameTarReadFromAStream() throws Exception {
+    ContentStore store = ContentStore.open(tmp.resolve("state"));
+    byte[] layer = semiCompressible(3 << 20, 7);
+    for (LayerCompression c :
+        new LayerCompression[] {
+          LayerCompression.none(), LayerCompression.gzip(6), LayerCompression.parallelGzip(6)
+        }) {
+      ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+      CompressedLayer expected = c.compress(new ByteArrayInputStream(layer), streamed);
+      // written in uneven pieces, as a tar writer writes headers and file contents
+      CompressedLayer written =
+          c.compressInto(
+              out -> {
+                for (int off = 0; off < layer.length; off += 1000) {
+                  out.write(layer, off, Math.min(1000, layer.length - off));
+                }
+              },
+              store);
+
+      assertThat(written).as("%s", c).isEqualTo(expected);
+      try (InputStream in = store.open(written.digest())) {
+        assertThat(in.readAllBytes()).as("%s blob", c).isEqualTo(streamed.toByteArray());
+      }
+    }
+  }
+
+  @Test
   void rejectsOutOfRangeLevels() {
     assertThatThrownBy(() -> LayerCompression.gzip(0)).hasMessageContaining("use 1..9");
     assertThatThrownBy(() -> LayerCompression.zstd(23)).hasMessageContaining("use 1..22");
