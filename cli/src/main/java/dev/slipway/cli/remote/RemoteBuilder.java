@@ -59,23 +59,19 @@ public final class RemoteBuilder implements AutoCloseable {
   private final byte[] contextSecret;
   private final ManagedChannel transport;
   private final Channel channel;
+  // what ends this process's use of the transport: a shutdown, or the lease of a kept channel
+  private final AutoCloseable release;
 
   private RemoteBuilder(
       BuilderAddress address,
       String token,
-      ChannelCredentials credentials,
-      String authority,
+      ManagedChannel transport,
+      AutoCloseable release,
       byte[] contextSecret) {
     this.address = address;
     this.contextSecret = contextSecret.clone();
-    NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
-            .keepAliveTime(30, TimeUnit.SECONDS)
-            .maxInboundMessageSize(16 << 20);
-    if (authority != null) {
-      builder.overrideAuthority(authority);
-    }
-    this.transport = builder.build();
+    this.transport = transport;
+    this.release = release;
     if (token == null) {
       this.channel = transport;
     } else {
@@ -87,22 +83,79 @@ public final class RemoteBuilder implements AutoCloseable {
     }
   }
 
+  private static ManagedChannel channel(
+      BuilderAddress address, ChannelCredentials credentials, String authority) {
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .idleTimeout(BuilderChannels.IDLE.toSeconds(), TimeUnit.SECONDS)
+            .maxInboundMessageSize(16 << 20);
+    if (authority != null) {
+      builder.overrideAuthority(authority);
+    }
+    return builder.build();
+  }
+
+  /** A builder with a channel of its own, shut down when it closes. */
+  private static RemoteBuilder ownChannel(
+      BuilderAddress address,
+      String token,
+      ChannelCredentials credentials,
+      String authority,
+      byte[] contextSecret) {
+    ManagedChannel transport = channel(address, credentials, authority);
+    return new RemoteBuilder(
+        address,
+        token,
+        transport,
+        () -> {
+          transport.shutdownNow();
+          transport.awaitTermination(5, TimeUnit.SECONDS);
+        },
+        contextSecret);
+  }
+
   /**
    * A builder at {@code address} (e.g. the local end of a port-forward) that wants {@code token}.
    */
   public static RemoteBuilder connect(BuilderAddress address, String token) {
-    return connect(address, token, null, processContextSecret());
+    return ownChannel(address, token, credentials(address, null), null, processContextSecret());
   }
 
   /**
    * A builder at {@code address} that wants {@code token}; a grpcs:// address is trusted through
    * the CA certificates in {@code caFile} (PEM), or the system's when it is null. A grpc:// address
    * is plain HTTP/2, for loopback and for tunnels that protect the connection already. {@code
-   * contextSecret} names this machine's context copies on the builder ({@link ContextKey}).
+   * contextSecret} names this machine's context copies on the builder ({@link ContextKey}). The
+   * channel is kept for the next build through the same builder ({@link BuilderChannels}).
    */
   public static RemoteBuilder connect(
       BuilderAddress address, String token, Path caFile, byte[] contextSecret) {
-    return new RemoteBuilder(address, token, credentials(address, caFile), null, contextSecret);
+    ChannelCredentials credentials = credentials(address, caFile);
+    BuilderChannels.Lease lease =
+        BuilderChannels.SHARED.lease(
+            new BuilderChannels.Key(address.toString(), trust(address, caFile)),
+            () -> channel(address, credentials, null));
+    return new RemoteBuilder(address, token, lease.channel(), lease, contextSecret);
+  }
+
+  /** What a connection to {@code address} trusts: nothing, the system's CAs, or a CA file's. */
+  private static String trust(BuilderAddress address, Path caFile) {
+    if (!address.tls()) {
+      return "plaintext";
+    }
+    if (caFile == null) {
+      return "system";
+    }
+    try {
+      return "ca:"
+          + java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(java.nio.file.Files.readAllBytes(caFile)));
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new UsageException("--tls-ca " + caFile + ": cannot read it: " + e.getMessage());
+    }
   }
 
   /** The context key of this process's user, for builds that run in a process of their own. */
@@ -124,7 +177,7 @@ public final class RemoteBuilder implements AutoCloseable {
                   new java.io.ByteArrayInputStream(
                       caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
               .build();
-      return new RemoteBuilder(address, token, tls, serverName, processContextSecret());
+      return ownChannel(address, token, tls, serverName, processContextSecret());
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("the builder's CA certificate is unusable: " + e, e);
     }
@@ -411,11 +464,12 @@ public final class RemoteBuilder implements AutoCloseable {
 
   @Override
   public void close() {
-    transport.shutdownNow();
     try {
-      transport.awaitTermination(5, TimeUnit.SECONDS);
+      release.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // nothing was left to release
     }
   }
 

@@ -60,6 +60,45 @@ class RemoteBuildIT {
   }
 
   @Test
+  void aSecondBuildThroughTheDaemonReusesTheConnectionOfTheFirst() throws Exception {
+    Path context = Files.createDirectories(work.resolve("reuse"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM " + BASE + "\nCOPY a /a\n");
+    Files.writeString(context.resolve("a"), "a");
+
+    Command.Running first = build(context, List.of());
+    assertThat(first.await()).as(first.output()).isZero();
+    java.util.Set<Integer> afterFirst = connectionsTo(builder.port());
+    Files.writeString(context.resolve("a"), "changed");
+    Command.Running second = build(context, List.of());
+    assertThat(second.await()).as(second.output()).isZero();
+
+    // bin/slipway hands both builds to one warm daemon, which keeps its channel to the builder:
+    // the connection the first build opened is still up, and the second build opened no other
+    assertThat(afterFirst).isNotEmpty();
+    assertThat(connectionsTo(builder.port())).isEqualTo(afterFirst);
+  }
+
+  /**
+   * The local ports of this machine's established TCP connections to loopback port {@code port}.
+   */
+  private static java.util.Set<Integer> connectionsTo(int port) throws IOException {
+    java.util.Set<Integer> ports = new java.util.TreeSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        String local = f[1];
+        String remote = f[2];
+        int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
+        if (remotePort == port && f[3].equals("01")) { // 01: ESTABLISHED
+          ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+        }
+      }
+    }
+    return ports;
+  }
+
+  @Test
   void transfersOnlyTheCopiedDirectoryAndThenOnlyTheChangedFile() throws Exception {
     Path context = work.resolve("big");
     long copiedBytes = bigContext(context);

@@ -14,8 +14,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -23,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,14 +75,40 @@ public final class ContextMirror {
   private final Path dir;
   private final ConfinedRoot files;
   private final Path indexFile;
+  private final Path key;
+  private final Loaded loaded;
   private final Map<String, Entry> index;
 
-  private ContextMirror(Path dir, Map<String, Entry> index) {
+  private ContextMirror(Path dir, Path key, Loaded loaded) {
     this.dir = dir;
     this.files = ConfinedRoot.refusingLinks(filesOf(dir), "the context mirror");
     this.indexFile = dir.resolve("index.json");
-    this.index = index;
+    this.key = key;
+    this.loaded = loaded;
+    this.index = loaded.index;
   }
+
+  /** A parsed index and the stamp of the index file it matches (syncs change both under lock). */
+  private static final class Loaded {
+    final Map<String, Entry> index;
+    volatile Object stamp;
+
+    Loaded(Map<String, Entry> index) {
+      this.index = index;
+    }
+  }
+
+  private static final int LOADED_MIRRORS = 16;
+
+  private static final Map<Path, Loaded> LOADED =
+      new LinkedHashMap<>(LOADED_MIRRORS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Loaded> eldest) {
+          return size() > LOADED_MIRRORS;
+        }
+      };
+
+  private static final AtomicLong INDEX_LOADS = new AtomicLong();
 
   private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
@@ -116,11 +145,27 @@ public final class ContextMirror {
     return mirrors.resolve(HexFormat.of().formatHex(key.digest()));
   }
 
+  /**
+   * Opens the mirror in {@code dir}. Its parsed index is kept in memory (for the last {@link
+   * #LOADED_MIRRORS} mirrors used) while {@code index.json} keeps the stamp it was loaded or saved
+   * with, so consecutive syncs of one context parse 20,000 entries once, not each time; a file
+   * replaced or removed behind this process's back is read again.
+   */
   public static ContextMirror open(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("files"));
+    Path key = dir.toAbsolutePath().normalize();
     Path indexFile = dir.resolve("index.json");
+    Object stamp = stamp(indexFile);
+    Loaded loaded;
+    synchronized (LOADED) {
+      loaded = LOADED.get(key);
+    }
+    if (loaded != null && stamp != null && stamp.equals(loaded.stamp)) {
+      return new ContextMirror(dir, key, loaded);
+    }
     Map<String, Entry> index = new ConcurrentHashMap<>();
-    if (Files.exists(indexFile)) {
+    if (stamp != null) {
+      INDEX_LOADS.incrementAndGet();
       try {
         index.putAll(
             JSON.readValue(indexFile.toFile(), new TypeReference<Map<String, Entry>>() {}));
@@ -128,7 +173,28 @@ public final class ContextMirror {
         index.clear(); // a lost index only costs a full transfer
       }
     }
-    return new ContextMirror(dir, index);
+    loaded = new Loaded(index);
+    loaded.stamp = stamp;
+    synchronized (LOADED) {
+      LOADED.put(key, loaded);
+    }
+    return new ContextMirror(dir, key, loaded);
+  }
+
+  /** How many times this process parsed an {@code index.json}, for tests. */
+  static long indexLoads() {
+    return INDEX_LOADS.get();
+  }
+
+  /** What identifies one version of the index file (null: there is none). */
+  private static Object stamp(Path indexFile) throws IOException {
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(indexFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   public Path root() {
@@ -141,6 +207,29 @@ public final class ContextMirror {
   }
 
   public Sync sync(
+      ContextFiles client,
+      List<String> includes,
+      List<String> excludes,
+      List<String> followPaths,
+      TransferListener listener)
+      throws SessionException, IOException {
+    try {
+      return syncIndexed(client, includes, excludes, followPaths, listener);
+    } catch (IOException | SessionException | RuntimeException | Error e) {
+      // The index in memory may be ahead of the copy's modes and times: the next open reads the
+      // file, which a failed sync never saved.
+      forget();
+      throw e;
+    }
+  }
+
+  private void forget() {
+    synchronized (LOADED) {
+      LOADED.remove(key, loaded);
+    }
+  }
+
+  private Sync syncIndexed(
       ContextFiles client,
       List<String> includes,
       List<String> excludes,
@@ -378,6 +467,7 @@ public final class ContextMirror {
     Path tmp = indexFile.resolveSibling("index.json.tmp");
     JSON.writeValue(tmp.toFile(), index);
     Files.move(tmp, indexFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    loaded.stamp = stamp(indexFile);
   }
 
   private static MessageDigest sha256() {

@@ -2,6 +2,7 @@ package dev.slipway.session.builder;
 
 import dev.slipway.api.session.v1.BuilderMessage;
 import dev.slipway.api.session.v1.ClientMessage;
+import dev.slipway.api.session.v1.FileChunk;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.Ping;
 import dev.slipway.api.session.v1.SshChannelClose;
@@ -172,6 +173,9 @@ public final class AttachedSession {
       default -> {
         if (m.hasFile()) {
           traffic.fileBytes(m.getFile().getData().size());
+        }
+        for (FileChunk c : m.getFiles().getChunksList()) {
+          traffic.fileBytes(c.getData().size());
         }
         SessionRequest request = pending.get(m.getRequestId());
         if (request != null) {

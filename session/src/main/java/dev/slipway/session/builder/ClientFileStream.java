@@ -1,8 +1,7 @@
 package dev.slipway.session.builder;
 
 import com.google.protobuf.ByteString;
-import dev.slipway.api.session.v1.ClientMessage;
-import dev.slipway.session.SessionException;
+import dev.slipway.api.session.v1.FileChunk;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,7 +11,7 @@ import java.io.InputStream;
  * through the request's {@link ReadWindow}.
  */
 final class ClientFileStream extends InputStream {
-  private final SessionRequest request;
+  private final FileChunkSource chunks;
   private final ReadWindow window;
   private final String path;
   private final String what;
@@ -26,8 +25,8 @@ final class ClientFileStream extends InputStream {
    *     skips the rest of this file (a file of a batch)
    */
   ClientFileStream(
-      SessionRequest request, ReadWindow window, String path, String what, boolean ownsRequest) {
-    this.request = request;
+      FileChunkSource chunks, ReadWindow window, String path, String what, boolean ownsRequest) {
+    this.chunks = chunks;
     this.window = window;
     this.path = path;
     this.what = what;
@@ -59,27 +58,19 @@ final class ClientFileStream extends InputStream {
   }
 
   private void nextChunk() throws IOException {
-    try {
-      ClientMessage m = request.nextAnswer();
-      if (!m.hasFile()) {
-        throw new IOException("the client answered a read of " + what + " with " + m.getBodyCase());
-      }
-      if (!m.getFile().getPath().equals(path)) {
-        throw new IOException(
-            "the client sent \"" + m.getFile().getPath() + "\" while " + what + " was due");
-      }
-      chunk = m.getFile().getData();
-      position = 0;
-      eof = m.getFile().getEof();
-    } catch (SessionException e) {
-      throw new IOException(e.getMessage(), e);
+    FileChunk c = chunks.next(what);
+    if (!c.getPath().equals(path)) {
+      throw new IOException("the client sent \"" + c.getPath() + "\" while " + what + " was due");
     }
+    chunk = c.getData();
+    position = 0;
+    eof = c.getEof();
   }
 
   @Override
   public void close() throws IOException {
     if (ownsRequest) {
-      request.close();
+      chunks.request().close();
       return;
     }
     while (read(new byte[8192], 0, 8192) >= 0) {

@@ -81,7 +81,11 @@ final class GrpcContextFiles implements ContextFiles {
     String what = "\"" + path + "\" of context \"" + name + "\"";
     SessionRequest request = session.ask(read(List.of(path)), what);
     return new ClientFileStream(
-        request, new ReadWindow(session, request, READ_WINDOW), path, what, true);
+        new FileChunkSource(request),
+        new ReadWindow(session, request, READ_WINDOW),
+        path,
+        what,
+        true);
   }
 
   /** One request for many files: a round trip per batch instead of per file. */
@@ -92,9 +96,10 @@ final class GrpcContextFiles implements ContextFiles {
       try (SessionRequest request =
           session.ask(read(batch), batch.size() + " files of context \"" + name + "\"")) {
         ReadWindow window = new ReadWindow(session, request, READ_WINDOW);
+        FileChunkSource chunks = new FileChunkSource(request);
         for (String path : batch) {
           String what = "\"" + path + "\" of context \"" + name + "\"";
-          try (InputStream in = new ClientFileStream(request, window, path, what, false)) {
+          try (InputStream in = new ClientFileStream(chunks, window, path, what, false)) {
             sink.accept(path, in);
           }
         }
@@ -108,6 +113,7 @@ final class GrpcContextFiles implements ContextFiles {
             ReadFilesRequest.newBuilder()
                 .setContext(name)
                 .addAllPaths(paths)
-                .setInitialCredit(READ_WINDOW));
+                .setInitialCredit(READ_WINDOW)
+                .setPacked(true));
   }
 }

@@ -5,6 +5,7 @@ import dev.slipway.api.session.v1.BuilderMessage;
 import dev.slipway.api.session.v1.ClientMessage;
 import dev.slipway.api.session.v1.CredentialsResponse;
 import dev.slipway.api.session.v1.FileChunk;
+import dev.slipway.api.session.v1.FileChunks;
 import dev.slipway.api.session.v1.FileStat;
 import dev.slipway.api.session.v1.Hello;
 import dev.slipway.api.session.v1.Pong;
@@ -46,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 public final class AnsweringSession implements AutoCloseable {
   private static final int STAT_BATCH = 1000;
   private static final int CHUNK = 256 * 1024;
+  private static final int PACK_CHUNKS = 1024;
   private static final int ON_READY_THRESHOLD = 4 << 20;
   private static final Duration CREDIT_PATIENCE = Duration.ofMinutes(5);
 
@@ -219,19 +221,28 @@ public final class AnsweringSession implements AutoCloseable {
     send(ClientMessage.newBuilder().setRequestId(id).setStat(batch.setLast(true)).build());
   }
 
-  /** Streams the files asked for, within the credit the builder grants. */
+  /**
+   * Streams the files asked for, within the credit the builder grants. A builder that takes packs
+   * gets the chunks of small files many to a message, up to {@link #CHUNK} bytes: one message per
+   * 20 KB file cost more than its bytes on both ends.
+   */
   private void read(long id, ReadFilesRequest r)
       throws SessionException, IOException, InterruptedException {
     ContextFiles context = local.context(r.getContext());
     ReadCredit credit = reads.get(id);
     byte[] buffer = new byte[CHUNK];
+    Pack pack = new Pack(id, r.getPacked());
     for (int i = 0; i < r.getPathsCount(); i++) {
       String path = r.getPaths(i);
       boolean lastFile = i == r.getPathsCount() - 1;
       try (InputStream in = context.open(path)) {
         long offset = 0;
         while (true) {
-          int allowed = credit.take(CHUNK, CREDIT_PATIENCE);
+          int allowed = credit.tryTake(CHUNK);
+          if (allowed == 0) {
+            pack.flush(); // the builder grants more credit only for what it received
+            allowed = credit.take(CHUNK, CREDIT_PATIENCE);
+          }
           if (allowed == 0) {
             return; // the builder gave up this read (or its session ended)
           }
@@ -241,22 +252,53 @@ public final class AnsweringSession implements AutoCloseable {
           if (eof) {
             credit.giveBack(allowed - n); // the next file of the request may use it
           }
-          send(
-              ClientMessage.newBuilder()
-                  .setRequestId(id)
-                  .setFile(
-                      FileChunk.newBuilder()
-                          .setPath(path)
-                          .setOffset(offset)
-                          .setData(ByteString.copyFrom(buffer, 0, n))
-                          .setEof(eof)
-                          .setDone(eof && lastFile))
+          pack.add(
+              FileChunk.newBuilder()
+                  .setPath(path)
+                  .setOffset(offset)
+                  .setData(ByteString.copyFrom(buffer, 0, n))
+                  .setEof(eof)
+                  .setDone(eof && lastFile)
                   .build());
           offset += n;
           if (eof) {
             break;
           }
         }
+      }
+    }
+    pack.flush();
+  }
+
+  /** The chunks of one read not sent yet: each on its own, or gathered into FileChunks. */
+  private final class Pack {
+    private final long id;
+    private final boolean packed;
+    private final FileChunks.Builder chunks = FileChunks.newBuilder();
+    private long bytes;
+
+    Pack(long id, boolean packed) {
+      this.id = id;
+      this.packed = packed;
+    }
+
+    void add(FileChunk chunk) {
+      if (!packed) {
+        send(ClientMessage.newBuilder().setRequestId(id).setFile(chunk).build());
+        return;
+      }
+      chunks.addChunks(chunk);
+      bytes += chunk.getData().size();
+      if (bytes >= CHUNK || chunks.getChunksCount() >= PACK_CHUNKS) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (chunks.getChunksCount() > 0) {
+        send(ClientMessage.newBuilder().setRequestId(id).setFiles(chunks).build());
+        chunks.clear();
+        bytes = 0;
       }
     }
   }

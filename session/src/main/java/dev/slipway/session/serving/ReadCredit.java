@@ -29,6 +29,16 @@ final class ReadCredit {
     notifyAll();
   }
 
+  /** Takes up to {@code wanted} bytes of credit there is now, without waiting (0: none). */
+  synchronized int tryTake(int wanted) {
+    if (abandoned || available <= 0) {
+      return 0;
+    }
+    int n = (int) Math.min(wanted, available);
+    available -= n;
+    return n;
+  }
+
   /** Takes up to {@code wanted} bytes of credit, waiting for some; 0 when the read is over. */
   synchronized int take(int wanted, Duration patience) throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();

@@ -66,6 +66,7 @@ class SessionOverGrpcTest {
 
   private final SessionRegistry registry = new SessionRegistry();
   private final AtomicLong fileBytes = new AtomicLong();
+  private final AtomicLong messages = new AtomicLong();
   private final Map<String, byte[]> files = new LinkedHashMap<>();
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private Server server;
@@ -84,7 +85,9 @@ class SessionOverGrpcTest {
                         Duration.ofSeconds(10),
                         new SessionTraffic() {
                           @Override
-                          public void received(long bytes) {}
+                          public void received(long bytes) {
+                            messages.incrementAndGet();
+                          }
 
                           @Override
                           public void fileBytes(long bytes) {
@@ -130,6 +133,29 @@ class SessionOverGrpcTest {
         (path, contents) -> read.put(path, contents.readAllBytes()));
     assertThat(read).containsExactlyEntriesOf(files);
     assertThat(fileBytes.get()).isGreaterThanOrEqualTo(2L * big.length);
+  }
+
+  @Test
+  void smallFilesArriveManyToAMessage() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      files.put("src/f" + i, ("contents of file " + i).repeat(20).getBytes(StandardCharsets.UTF_8));
+    }
+    files.put("big.bin", new byte[1 << 20]);
+    ContextFiles context =
+        build(attach(hello("s1")), SolveRequest.getDefaultInstance()).context("context");
+    long before = messages.get();
+
+    Map<String, byte[]> read = new LinkedHashMap<>();
+    context.readAll(
+        new ArrayList<>(files.keySet()),
+        (path, contents) -> read.put(path, contents.readAllBytes()));
+
+    assertThat(read).containsExactlyEntriesOf(files);
+    long sent = messages.get() - before;
+    // 2000 files of ~400 bytes and 1 MiB of another: a message per 256 KiB or 1024 chunks, not
+    // one per file (the big file's 4 chunks may each close a pack)
+    assertThat(sent).isLessThanOrEqualTo(20);
+    assertThat(fileBytes.get()).isEqualTo(files.values().stream().mapToLong(b -> b.length).sum());
   }
 
   @Test
