@@ -108,22 +108,7 @@ class DaemonIT {
     Slipway.context(
         dir.resolve("app"), "FROM " + Slipway.BASE + "\nRUN echo started && " + marker + "\n");
     Path err = dir.resolve("stderr.txt");
-    Process slipway =
-        process(
-                dir,
-                Map.of("SLIPWAY_STATE", "state"),
-                "build",
-                "--local",
-                "--progress=plain",
-                "app")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(err.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(Files.readString(err)).contains("started");
+    Process slipway = startedBuild(dir, err);
     // bin/slipway execs the launcher: this process is the launcher's JVM
     new ProcessBuilder("kill", "-INT", Long.toString(slipway.pid())).start().waitFor();
 
@@ -146,21 +131,7 @@ class DaemonIT {
     String sleep = "sleep 8" + ProcessHandle.current().pid();
     Slipway.context(dir.resolve("app"), "FROM " + Slipway.BASE + "\nRUN echo started && " + sleep);
     Path err = dir.resolve("stderr.txt");
-    Process busy =
-        process(
-                dir,
-                Map.of("SLIPWAY_STATE", "state"),
-                "build",
-                "--local",
-                "--progress=plain",
-                "app")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(err.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
+    Process busy = startedBuild(dir, err);
     long old = daemonPid();
 
     // stop cancels the build; the old daemon is still closing engines when `version` comes
@@ -294,6 +265,30 @@ class DaemonIT {
     assertThat(toStdout.exitValue()).isZero();
     assertThat(Files.size(piped)).isGreaterThan(1 << 20);
     assertThat(Files.readAllBytes(piped)).isEqualTo(Files.readAllBytes(dir.resolve("file.tar")));
+  }
+
+  /**
+   * Starts {@code slipway build --local app} in {@code dir} (its progress in {@code err}) and
+   * returns once its RUN step printed "started".
+   */
+  private static Process startedBuild(Path dir, Path err) throws Exception {
+    Process build =
+        process(
+                dir,
+                Map.of("SLIPWAY_STATE", "state"),
+                "build",
+                "--local",
+                "--progress=plain",
+                "app")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(err)).contains("started");
+    return build;
   }
 
   private static boolean running(String marker) throws InterruptedException {
