@@ -14,6 +14,15 @@ class SocketDirectoryTest {
   @TempDir Path tmp;
 
   @Test
+  void aSocketPathTheKernelCannotBindIsRefusedWithTheWayOut() throws Exception {
+    Path deep = Path.of("/tmp", "d".repeat(120), "0123456789abcdef.sock");
+    assertThatThrownBy(() -> SocketDirectory.checkSocketPath(deep))
+        .hasMessageContaining("beyond the")
+        .hasMessageContaining("SLIPWAY_DAEMON_DIR");
+    SocketDirectory.checkSocketPath(tmp.resolve("0123456789abcdef.sock"));
+  }
+
+  @Test
   void aNewDirectoryIsPrivate() throws Exception {
     Path dir = SocketDirectory.prepare(tmp.resolve("d"));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
