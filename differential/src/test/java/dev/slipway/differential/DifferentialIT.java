@@ -16,18 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Builds every case of the shared conformance corpus with the packaged {@code bin/slipway} and with
- * the oracle (a pinned modern BuildKit), and compares the two images. The set of cases that differ
- * must be exactly the README's "Known differences" table.
+ * Builds every case of the shared conformance corpus and of the module's own corpus with the
+ * packaged {@code bin/slipway} and with the oracle (a pinned modern BuildKit), and compares the two
+ * images. The set of cases that differ must be exactly the README's "Known differences" table.
  */
 class DifferentialIT {
   private static final Path REPO =
       Path.of(System.getProperty("slipway.root", "..")).toAbsolutePath().normalize();
   private static final Path MODULE = REPO.resolve("differential");
   private static final Path CORPUS = REPO.resolve("../shared/conformance").normalize();
+  private static final Path OWN_CORPUS = MODULE.resolve("corpus");
+
+  /** A regular expression: only the cases whose name it finds run (for working on some). */
+  private static final String ONLY = System.getProperty("differential.cases", "");
+
   private static final Path WORK =
       Path.of(System.getProperty("differential.work", "target/differential")).toAbsolutePath();
   private static final long BUILD_TIMEOUT_SECONDS = 600;
@@ -41,7 +47,15 @@ class DifferentialIT {
     assertThat(REPO.resolve("cli/target/slipway-cli.jar"))
         .as("bin/slipway's jar (package the cli module first)")
         .exists();
-    List<ConformanceCase> cases = ConformanceCase.load(CORPUS);
+    List<ConformanceCase> all = new ArrayList<>(ConformanceCase.loadShared(CORPUS));
+    all.addAll(ConformanceCase.loadOwn(OWN_CORPUS));
+    Pattern only = Pattern.compile(ONLY);
+    List<ConformanceCase> cases = all.stream().filter(c -> only.matcher(c.name()).find()).toList();
+    if (cases.size() < all.size()) {
+      System.out.printf(
+          "%n*** differential: ONLY %d OF %d CASES RUN (-Ddifferential.cases=%s) ***%n%n",
+          cases.size(), all.size(), ONLY);
+    }
     Files.createDirectories(WORK);
     Map<String, List<String>> different = new java.util.TreeMap<>();
     StringBuilder report = new StringBuilder();
@@ -81,7 +95,8 @@ class DifferentialIT {
     System.out.println(summary);
     Files.writeString(WORK.resolve("report.txt"), report, StandardCharsets.UTF_8);
 
-    Set<String> known = KnownDifferences.in(MODULE.resolve("README.md"));
+    Set<String> known = new TreeSet<>(KnownDifferences.in(MODULE.resolve("README.md")));
+    known.removeIf(name -> !only.matcher(name).find());
     Set<String> newlyDifferent = new TreeSet<>(different.keySet());
     newlyDifferent.removeAll(known);
     Set<String> nowEqual = new TreeSet<>(known);
@@ -99,6 +114,7 @@ class DifferentialIT {
   /** Builds one case with both builders; returns the differences (empty: equal). */
   private static List<String> compare(ConformanceCase c, Oracle oracle) throws Exception {
     Path dir = WORK.resolve("cases").resolve(c.name());
+    Files.createDirectories(dir);
     Files.createDirectories(dir);
     Path context = c.prepareContext(dir.resolve("context"));
     Path oracleImage = dir.resolve("oracle.oci.tar");
@@ -147,6 +163,13 @@ class DifferentialIT {
     }
     c.secrets()
         .forEach((id, src) -> command.addAll(List.of("--secret", "id=" + id + ",src=" + src)));
+    c.buildContexts()
+        .keySet()
+        .forEach(
+            name ->
+                command.addAll(
+                    List.of("--build-context", name + "=" + c.buildContextSource(name, context))));
+    c.allow().forEach(a -> command.addAll(List.of("--allow", a)));
     command.add(context.toString());
     Map<String, String> env = new HashMap<>();
     env.put("SLIPWAY_STATE", WORK.resolve("slipway-state").toString());
@@ -154,11 +177,19 @@ class DifferentialIT {
     return HostProcess.run(command, env, log, BUILD_TIMEOUT_SECONDS);
   }
 
-  private static HttpServer serveHttpRoot() {
+  /** Serves the shared corpus' {@code http-root/} merged with the own corpus' one. */
+  private static HttpServer serveHttpRoot() throws IOException, InterruptedException {
+    Path root = WORK.resolve("http-root");
+    HostProcess.output(WORK, "rm", "-rf", root.toString());
+    HostProcess.output(WORK, "cp", "-a", CORPUS.resolve("http-root").toString(), root.toString());
+    if (Files.isDirectory(OWN_CORPUS.resolve("http-root"))) {
+      HostProcess.output(
+          WORK, "cp", "-a", OWN_CORPUS.resolve("http-root").toString() + "/.", root.toString());
+    }
     HttpServer server =
         SimpleFileServer.createFileServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), HTTP_PORT),
-            CORPUS.resolve("http-root").toAbsolutePath(),
+            root,
             SimpleFileServer.OutputLevel.NONE);
     server.start();
     return server;

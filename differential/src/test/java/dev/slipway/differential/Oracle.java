@@ -62,7 +62,10 @@ final class Oracle implements AutoCloseable {
             // lower layer (fs-hardlinks); the native one keeps them, as BuildKit means to.
             "--oci-worker-snapshotter=native",
             // the corpus' http cases fetch from a server on loopback
-            "--oci-worker-net=host");
+            "--oci-worker-net=host",
+            // granted only to the cases whose case.json lists it under "allow"
+            "--allow-insecure-entitlement",
+            "security.insecure");
     Path log = dir.resolve("buildkitd.log");
     Process daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -124,6 +127,17 @@ final class Oracle implements AutoCloseable {
     }
     c.secrets()
         .forEach((id, src) -> command.addAll(List.of("--secret", "id=" + id + ",src=" + src)));
+    for (String name : c.buildContexts().keySet()) {
+      String source = c.buildContextSource(name, context);
+      if (source.contains("://")) {
+        command.addAll(List.of("--opt", "context:" + name + "=" + source));
+      } else {
+        // buildx's way: the directory is one more local source the frontend is pointed at
+        command.addAll(List.of("--local", "named-" + name + "=" + source));
+        command.addAll(List.of("--opt", "context:" + name + "=local:named-" + name));
+      }
+    }
+    c.allow().forEach(a -> command.addAll(List.of("--allow", a)));
     command.addAll(List.of("--output", "type=oci,dest=" + out));
     return HostProcess.run(command, Map.of(), log, BUILD_TIMEOUT_SECONDS);
   }
