@@ -5,7 +5,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
-import dev.slipway.engine.cache.CacheManifest;
+import dev.slipway.engine.cache.InlineCache;
 import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
@@ -193,7 +193,7 @@ public final class BuildExporter {
         layers.cacheEntries(definition.root(), solved, compression(compression), false).stream()
             .filter(e -> blobs.contains(e.layer()))
             .toList();
-    byte[] json = CacheManifest.withInlineCache(CanonicalJson.write(config), entries);
+    byte[] json = InlineCache.write(CanonicalJson.write(config), blobs, entries);
     content.ingest(json);
     return images.create(
         Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs, annotations.manifest());
