@@ -17,25 +17,17 @@ import java.util.Optional;
 
 /**
  * The cache an image carries in its own config ({@code --cache-to type=inline}), in BuildKit's
- * format: the field {@value #FIELD} holds, base64-encoded, a cache config whose {@code layers} are
- * the image's layer chain and whose {@code records} are steps (a key, the layer of its result, a
- * link to the step it was applied on). The keys are Slipway's runtime keys, which are not
- * BuildKit's (those hash BuildKit's own op definitions), so each tool reads the other's inline
- * cache without error but finds no step of its own in it.
+ * format: the field {@value #FIELD} holds, base64-encoded, the JSON array of the cache's records (a
+ * step's key, the index of its result's layer in the image's own layer chain, a link to the record
+ * of the step it was applied on); the layers are the image's. The keys are Slipway's runtime keys,
+ * which are not BuildKit's (those hash BuildKit's own op definitions), so each tool reads the
+ * other's inline cache without error but finds no step of its own in it.
  */
 public final class InlineCache {
   /** BuildKit's image config field for an inline cache. */
   public static final String FIELD = "moby.buildkit.cache.v0";
 
   private InlineCache() {}
-
-  @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Config(
-      @JsonProperty("layers") List<Layer> layers, @JsonProperty("records") List<Record> records) {}
-
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Layer(@JsonProperty("blob") String blob, @JsonProperty("parent") int parent) {}
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -58,10 +50,8 @@ public final class InlineCache {
   public static byte[] write(
       byte[] imageConfig, List<Descriptor> imageLayers, List<CacheManifest.Entry> entries)
       throws InvalidContentException {
-    List<Layer> layers = new ArrayList<>();
     Map<String, Integer> layerIndex = new HashMap<>();
     for (int i = 0; i < imageLayers.size(); i++) {
-      layers.add(new Layer(imageLayers.get(i).digest().toString(), i - 1));
       layerIndex.putIfAbsent(imageLayers.get(i).digest().toString(), i);
     }
     List<Record> records = new ArrayList<>();
@@ -89,7 +79,7 @@ public final class InlineCache {
     try {
       ObjectNode node = (ObjectNode) CanonicalJson.mapper().readTree(imageConfig);
       // base64 of the JSON, as BuildKit marshals its []byte
-      node.put(FIELD, CanonicalJson.write(new Config(layers, records)));
+      node.put(FIELD, CanonicalJson.write(records));
       return CanonicalJson.write(node);
     } catch (IOException | ClassCastException e) {
       throw new InvalidContentException("cannot add an inline cache to the image config", e);
@@ -110,9 +100,14 @@ public final class InlineCache {
       if (field == null || field.isNull()) {
         return Optional.empty();
       }
-      Config config = CanonicalJson.mapper().readValue(field.binaryValue(), Config.class);
+      List<Record> records =
+          CanonicalJson.mapper()
+              .readValue(
+                  field.binaryValue(),
+                  CanonicalJson.mapper()
+                      .getTypeFactory()
+                      .constructCollectionType(List.class, Record.class));
       JsonNode diffIds = root.path("rootfs").path("diff_ids");
-      List<Record> records = config.records() == null ? List.of() : config.records();
       List<CacheManifest.Entry> entries = new ArrayList<>();
       for (Record r : records) {
         if (r.results() == null || r.results().size() != 1 || r.digest() == null) {

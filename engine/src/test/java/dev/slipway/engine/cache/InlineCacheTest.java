@@ -43,26 +43,20 @@ class InlineCacheTest {
           new CacheManifest.Entry(K_B, K_A, RUN_B, "sha256:d2"));
 
   @Test
-  void theCacheIsBuildKitsFieldBase64EncodedWithTheImagesLayerChain() throws Exception {
+  void theCacheIsBuildKitsFieldBase64EncodedRecordsOnTheImagesLayers() throws Exception {
     byte[] written = InlineCache.write(config(), List.of(BASE, RUN_A, RUN_B), ENTRIES);
 
     JsonNode field = CanonicalJson.mapper().readTree(written).get("moby.buildkit.cache.v0");
     assertThat(field.isTextual()).isTrue();
-    JsonNode cache = CanonicalJson.mapper().readTree(Base64.getDecoder().decode(field.asText()));
-    assertThat(cache.get("layers").toString())
-        .isEqualTo(
-            "[{\"blob\":\""
-                + BASE.digest()
-                + "\",\"parent\":-1},{\"blob\":\""
-                + RUN_A.digest()
-                + "\",\"parent\":0},{\"blob\":\""
-                + RUN_B.digest()
-                + "\",\"parent\":1}]");
-    // the base image is a record without a result that the first step links to
-    assertThat(cache.get("records").get(0).toString()).isEqualTo("{\"digest\":\"" + K_BASE + "\"}");
-    assertThat(cache.get("records").get(1).get("layers").get(0).get("layer").asInt()).isEqualTo(1);
-    assertThat(cache.get("records").get(2).get("inputs").get(0).get(0).get("link").asInt())
-        .isEqualTo(1);
+    JsonNode records = CanonicalJson.mapper().readTree(Base64.getDecoder().decode(field.asText()));
+    // as BuildKit: an array of records; the base image is a record without a result
+    assertThat(records.isArray()).isTrue();
+    assertThat(records.get(0).toString()).isEqualTo("{\"digest\":\"" + K_BASE + "\"}");
+    assertThat(records.get(1).get("digest").asText()).isEqualTo(K_A);
+    assertThat(records.get(1).get("layers").get(0).get("layer").asInt()).isEqualTo(1);
+    assertThat(records.get(1).get("inputs").get(0).get(0).get("link").asInt()).isZero();
+    assertThat(records.get(2).get("layers").get(0).get("layer").asInt()).isEqualTo(2);
+    assertThat(records.get(2).get("inputs").get(0).get(0).get("link").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -75,16 +69,14 @@ class InlineCacheTest {
 
   @Test
   void buildKitsOwnInlineCacheIsReadWithoutErrorKeepingOnlyStepsOfOneInput() throws Exception {
-    // BuildKit's shape: createdAt, chains, selectors, records of several inputs
+    // BuildKit's shape (as v0.34 writes it): records only, createdAt, selectors, several inputs
     String buildkit =
-        "{\"layers\":[{\"blob\":\"%s\",\"parent\":-1},{\"blob\":\"%s\"}],\"records\":["
-                .formatted(BASE.digest(), RUN_A.digest())
-            + "{\"digest\":\"sha256:s1\"},{\"digest\":\"sha256:s2\"},"
+        "[{\"digest\":\"sha256:s1\"},{\"digest\":\"sha256:s2\"},"
             + "{\"layers\":[{\"layer\":1,\"createdAt\":\"2026-01-01T00:00:00Z\"}],"
             + "\"digest\":\"sha256:merge\",\"inputs\":[[{\"link\":0}],[{\"link\":1}]]},"
             + "{\"layers\":[{\"layer\":1,\"createdAt\":\"2026-01-01T00:00:00Z\"}],"
             + "\"digest\":\"sha256:run\",\"inputs\":[[{\"selector\":\"sha256:sel\",\"link\":0}]]}"
-            + "]}";
+            + "]";
     String config =
         "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:d0\",\"sha256:d1\"]},"
             + "\"moby.buildkit.cache.v0\":\""
