@@ -54,6 +54,11 @@ class GitAddTest {
     git(repo, "checkout", "-q", "main");
     commit(repo, Map.of("version", "two\n"));
     mainCommit = git(repo, "rev-parse", "HEAD");
+    Path parent = Files.createDirectories(shared.resolve("repositories/withsub.git"));
+    git(parent, "init", "-q", "-b", "main");
+    commit(parent, Map.of("top.txt", "top\n"));
+    git(parent, "submodule", "add", "-q", url, "mod");
+    git(parent, "commit", "-q", "-m", "with a submodule");
   }
 
   @AfterAll
@@ -126,6 +131,27 @@ class GitAddTest {
         .hasMessageContaining("conflicts with keep-git-dir=true");
     assertThatThrownBy(() -> build("FROM scratch\nADD --checksum=main! " + url + " /\n"))
         .hasMessageContaining("invalid checksum main!");
+  }
+
+  @Test
+  void aQueryRefThatIsAnOptionRunsNothing() {
+    assertThatThrownBy(() -> build("FROM scratch\nADD " + url + "?ref=--upload-pack=touch /\n"))
+        .isInstanceOf(BuildFailedException.class)
+        .hasMessageContaining("starts with '-', which git would read as an option");
+  }
+
+  @Test
+  void submodulesAreCheckedOutUnlessTheQuerySaysFalse() throws Exception {
+    String withSub = url.replace("multi.git", "withsub.git");
+    build(
+        "FROM scratch\nADD "
+            + withSub
+            + " /with/\nADD "
+            + withSub
+            + "?submodules=false /without/\n");
+    assertThat(out.resolve("with/mod/version")).hasContent("two");
+    assertThat(out.resolve("without/top.txt")).hasContent("top");
+    assertThat(out.resolve("without/mod/version")).doesNotExist();
   }
 
   @Test

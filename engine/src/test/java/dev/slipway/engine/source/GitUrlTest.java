@@ -79,6 +79,14 @@ class GitUrlTest {
   }
 
   @Test
+  void aSubdirectoryCannotClimbOutOfTheRepository() {
+    assertThat(GitUrl.parse("https://h.example/r.git?subdir=../../etc/x").orElseThrow().subdir())
+        .isEqualTo("etc/x");
+    assertThat(GitUrl.parse("https://h.example/r.git#main:/../..").orElseThrow().subdir())
+        .isEmpty();
+  }
+
+  @Test
   void credentialsInARefusedUrlAreNotShown() {
     assertThatThrownBy(() -> GitUrl.parse("https://user:s3cret@h.example/r.git?nope=1"))
         .hasMessageNotContaining("s3cret");
