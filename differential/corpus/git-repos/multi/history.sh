@@ -7,3 +7,7 @@ git commit -q -am dev
 git checkout -q main
 echo two > version
 git commit -q -am two
+# a branch and a (lightweight) tag with the same name on different commits: BuildKit prefers the
+# branch
+git branch same dev
+git tag same v1^{commit}

@@ -54,6 +54,8 @@ class GitAddTest {
     git(repo, "checkout", "-q", "main");
     commit(repo, Map.of("version", "two\n"));
     mainCommit = git(repo, "rev-parse", "HEAD");
+    git(repo, "branch", "same", "dev");
+    git(repo, "tag", "same", tagCommit);
     Path parent = Files.createDirectories(shared.resolve("repositories/withsub.git"));
     git(parent, "init", "-q", "-b", "main");
     commit(parent, Map.of("top.txt", "top\n"));
@@ -84,6 +86,12 @@ class GitAddTest {
     assertThat(out.resolve("fragment/inner.txt")).hasContent("inner");
     assertThat(out.resolve("kept/.git")).isDirectory();
     assertThat(out.resolve("dev/.git")).as("not kept by default").doesNotExist();
+  }
+
+  @Test
+  void aNameThatIsABranchAndATagMeansTheBranch() throws Exception {
+    build("FROM scratch\nADD " + url + "#same /same/\n");
+    assertThat(out.resolve("same/version")).hasContent("dev");
   }
 
   @Test

@@ -129,7 +129,25 @@ public final class GitCheckout {
     git(dir, "init", "-q");
     git(dir, "remote", "add", "--end-of-options", "origin", remote.recorded());
     String wanted = ref.isEmpty() ? "HEAD" : ref;
-    Result shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
+    Result shallow = null;
+    if (!ref.isEmpty() && !ref.startsWith("refs/") && !ref.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      // A name that is both a branch and a tag means the branch, as in BuildKit (git itself
+      // would pick the tag); a name that is no branch falls through to git's own lookup.
+      Result branch =
+          run(
+              dir,
+              "fetch",
+              "-q",
+              "--depth",
+              "1",
+              "--end-of-options",
+              "origin",
+              "refs/heads/" + ref);
+      shallow = branch.exit() == 0 ? branch : null;
+    }
+    if (shallow == null) {
+      shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
+    }
     String fetched = "";
     if (shallow.exit() != 0) {
       // Some servers refuse shallow fetches of a commit id: fetch everything, then pick it.
@@ -179,7 +197,7 @@ public final class GitCheckout {
   /** The commit a ref names after a full fetch: a tag or commit as is, a branch on origin. */
   private String resolve(Path dir, String wanted, Result shallow)
       throws IOException, InterruptedException {
-    for (String candidate : List.of(wanted, "origin/" + wanted)) {
+    for (String candidate : List.of("origin/" + wanted, wanted)) { // a branch before a tag
       Result r =
           run(dir, "rev-parse", "--verify", "-q", "--end-of-options", candidate + "^{commit}");
       if (r.exit() == 0) {
