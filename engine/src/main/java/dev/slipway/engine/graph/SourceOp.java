@@ -99,10 +99,6 @@ public sealed interface SourceOp extends Vertex {
       VertexInfo info,
       CacheKey cacheKey)
       implements SourceOp {
-    public Git(String url, String ref, String subdir, boolean keepGitDir, VertexInfo info) {
-      this(url, ref, subdir, keepGitDir, "", true, info, null);
-    }
-
     public Git(
         String url,
         String ref,
