@@ -89,6 +89,16 @@ class GitAddTest {
   }
 
   @Test
+  void anHttpUrlEndingInDotGitTakesTheQueryForm() throws Exception {
+    try (LoopbackHttpServer http = LoopbackHttpServer.start("127.0.0.1")) {
+      http.gitBackend(shared.resolve("repositories"));
+      build("FROM scratch\nADD " + http.base() + "/multi.git?branch=dev&subdir=sub /http/\n");
+    }
+    assertThat(out.resolve("http/inner.txt")).hasContent("inner");
+    assertThat(out.resolve("http/version")).doesNotExist();
+  }
+
+  @Test
   void aNameThatIsABranchAndATagMeansTheBranch() throws Exception {
     build("FROM scratch\nADD " + url + "#same /same/\n");
     assertThat(out.resolve("same/version")).hasContent("dev");
