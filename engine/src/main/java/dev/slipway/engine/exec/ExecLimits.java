@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * @param shmBytes size of {@code /dev/shm}; 0 for BuildKit's default, 64 MiB
  * @param ulimits at most one per name, in the order given
+ *     <p>Serializable as part of a graph's {@code ExecOp}.
  */
-public record ExecLimits(long shmBytes, List<Ulimit> ulimits) {
+public record ExecLimits(long shmBytes, List<Ulimit> ulimits) implements java.io.Serializable {
 
   /** No --shm-size, no --ulimit: the runtime's defaults. */
   public static final ExecLimits NONE = new ExecLimits(0, List.of());
@@ -81,7 +82,7 @@ public record ExecLimits(long shmBytes, List<Ulimit> ulimits) {
    * @param soft the limit in the kernel's unit, or {@link #UNLIMITED}
    * @param hard the ceiling of the soft limit, or {@link #UNLIMITED}
    */
-  public record Ulimit(String name, long soft, long hard) {
+  public record Ulimit(String name, long soft, long hard) implements java.io.Serializable {
     /** RLIM_INFINITY, written {@code -1} as docker does. */
     public static final long UNLIMITED = -1;
 
