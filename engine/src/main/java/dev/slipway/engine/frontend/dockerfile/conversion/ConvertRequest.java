@@ -2,6 +2,7 @@ package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param noCacheStages stages whose results must not come from the cache
  * @param extraHosts extra /etc/hosts entries of RUN steps
  * @param insecure whether {@code RUN --security=insecure} may run privileged
+ * @param execLimits /dev/shm size and rlimits of every RUN step (--shm-size, --ulimit)
  */
 public record ConvertRequest(
     String dockerfile,
@@ -38,6 +40,7 @@ public record ConvertRequest(
     Set<String> noCacheStages,
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
+    ExecLimits execLimits,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -52,6 +55,7 @@ public record ConvertRequest(
     noCacheStages = Set.copyOf(noCacheStages);
     extraHosts = List.copyOf(extraHosts);
     insecure = insecure == null ? InsecureEntitlement.DENIED : insecure;
+    execLimits = execLimits == null ? ExecLimits.NONE : execLimits;
   }
 
   public static Builder builder(String dockerfile, ImageMetadataResolver resolver) {
@@ -73,6 +77,7 @@ public record ConvertRequest(
     private final Set<String> noCacheStages = new LinkedHashSet<>();
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
+    private ExecLimits execLimits = ExecLimits.NONE;
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -139,6 +144,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder execLimits(ExecLimits v) {
+      execLimits = v;
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -153,6 +163,7 @@ public record ConvertRequest(
           noCacheStages,
           extraHosts,
           insecure,
+          execLimits,
           resolver);
     }
   }
