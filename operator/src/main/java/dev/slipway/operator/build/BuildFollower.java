@@ -9,6 +9,7 @@ import dev.slipway.operator.control.BuilderPod;
 import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -21,6 +22,9 @@ import org.jboss.logging.Logger;
 final class BuildFollower {
 
   private static final Logger LOG = Logger.getLogger(BuildFollower.class);
+
+  /** How often a build that succeeded looks whether its outputs to volumes are written. */
+  private static final Duration OUTPUTS_POLL = Duration.ofSeconds(1);
 
   private final BuilderClient client;
   private final BuildRuns runs;
@@ -47,10 +51,15 @@ final class BuildFollower {
     BuildRun.Snapshot snapshot = run.snapshot();
     BuildRequestStatus status = BuildStatuses.copy(request);
     BuildStatuses.progress(status, snapshot);
+    boolean writingOutputs = false;
     switch (snapshot.state()) {
       case SUCCEEDED -> {
-        return endings.finish(
-            request, context, status, BuildEnding.succeeded(snapshot.result().getImageDigest()));
+        var ended =
+            endings.succeeded(request, context, status, run, snapshot.result().getImageDigest());
+        if (ended.isPresent()) {
+          return ended.get();
+        }
+        writingOutputs = true;
       }
       case FAILED -> {
         return endings.finish(request, context, status, BuildEnding.failed(snapshot.error()));
@@ -80,8 +89,10 @@ final class BuildFollower {
       return endings.timeOut(request, context, status, run);
     }
     BuildStatuses.write(request, context, status);
+    Duration next = BuildDeadlines.nextCheck(request, status);
+    // the builder is done; what is left is the writer pod's, which wakes nobody
     return UpdateControl.<BuildRequest>noUpdate()
-        .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
+        .rescheduleAfter(writingOutputs && next.compareTo(OUTPUTS_POLL) > 0 ? OUTPUTS_POLL : next);
   }
 
   /** After an operator restart: finds the build on its pod instead of starting it again. */
