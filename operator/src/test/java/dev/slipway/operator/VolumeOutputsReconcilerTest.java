@@ -113,7 +113,8 @@ class VolumeOutputsReconcilerTest {
     assertThat(solve.getOutputsList())
         .as("the builder sends them to the operator's session, never to a path of its own")
         .extracting(Output::getDest)
-        .containsExactly("client:app/image.tar", "client:rootfs", "client:fs.tar");
+        .containsExactly(
+            "client:artifacts/app/image.tar", "client:artifacts/rootfs", "client:other/fs.tar");
     assertThat(solve.getSessionId()).startsWith("operator-");
 
     c.editRequest("app", s -> s.setCancel(true));

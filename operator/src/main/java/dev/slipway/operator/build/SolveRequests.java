@@ -84,9 +84,11 @@ public final class SolveRequests {
           && (spec.getContext().getClient() != null
               || outputs.get(i).getVolumeClaimName() != null)) {
         var output = solve.getOutputs(i);
+        // The builder finds an output's stream by its dest: the claim keeps two volumes' apart.
+        String claim = outputs.get(i).getVolumeClaimName();
+        String path = claim == null ? output.getDest() : claim + "/" + output.getDest();
         solve.setOutputs(
-            i,
-            output.toBuilder().setDest(new OutputDestination.ClientPath(output.getDest()).dest()));
+            i, output.toBuilder().setDest(new OutputDestination.ClientPath(path).dest()));
       }
     }
     if (solve.getNetwork() == NetworkMode.NETWORK_MODE_UNSPECIFIED) {

@@ -19,6 +19,7 @@ public final class VolumeOutputsCheck {
   /** The first problem, or empty. */
   public static Optional<String> problem(BuildRequestSpec spec) {
     List<BuildOutput> outputs = spec.getOutputs() == null ? List.of() : spec.getOutputs();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
     for (int i = 0; i < outputs.size(); i++) {
       BuildOutput o = outputs.get(i);
       if (o.getVolumeClaimName() == null) {
@@ -39,6 +40,16 @@ public final class VolumeOutputsCheck {
       Optional<String> dest = destProblem(o.getDest());
       if (dest.isPresent()) {
         return Optional.of(field + ".dest: \"" + o.getDest() + "\" " + dest.get());
+      }
+      Integer same = seen.putIfAbsent(o.getVolumeClaimName() + "/" + o.getDest(), i);
+      if (same != null) {
+        return Optional.of(
+            field
+                + ".dest: spec.outputs["
+                + same
+                + "] writes to the same path of claim "
+                + o.getVolumeClaimName()
+                + "; give each output a path of its own");
       }
     }
     Optional<String> cache = localCache("spec.cacheFrom", spec.getCacheFrom());
