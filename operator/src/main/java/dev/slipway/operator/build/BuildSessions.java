@@ -12,7 +12,7 @@ import dev.slipway.operator.output.VolumeTarget;
 import dev.slipway.operator.output.VolumeWriterPod;
 import dev.slipway.session.serving.AnsweringSession;
 import dev.slipway.session.serving.ExportReceiver;
-import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -113,7 +113,7 @@ final class BuildSessions {
               VolumeWriterPod.desired(
                   request,
                   run.attempt(),
-                  builderContainer(kube, builder),
+                  builderPods(kube, builder),
                   VolumeTarget.claims(targets)));
       VolumeOutputs volumes = new VolumeOutputs(targets, t -> pod.open(t, WRITER_PATIENCE));
       writing.put(run.buildId(), new Writing(volumes, pod));
@@ -140,8 +140,8 @@ final class BuildSessions {
     return Optional.ofNullable(writing.get(run.buildId())).map(Writing::outputs);
   }
 
-  /** The builder pods' container, whose image and pull policy the writer pod takes. */
-  private static Container builderContainer(KubernetesClient kube, Builder builder) {
+  /** The builder pods' spec, whose image, pull policy and network the writer pod takes. */
+  private static PodSpec builderPods(KubernetesClient kube, Builder builder) {
     StatefulSet set =
         kube.apps()
             .statefulSets()
@@ -152,7 +152,7 @@ final class BuildSessions {
       throw new IllegalStateException(
           "Builder " + builder.getMetadata().getName() + " has no StatefulSet yet");
     }
-    return set.getSpec().getTemplate().getSpec().getContainers().get(0);
+    return set.getSpec().getTemplate().getSpec();
   }
 
   void close(BuildRun run) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -64,10 +65,12 @@ public final class VolumeWriterPod {
   /**
    * The writer pod of the request's attempt.
    *
-   * @param builderContainer the builder pods' container: its image and pull policy
+   * @param builderPods the builder pods' spec: their image and pull policy, and whether they use
+   *     the node's network (on a cluster without a pod network no other pod can start)
    */
   public static Pod desired(
-      BuildRequest request, int attempt, Container builderContainer, List<String> claims) {
+      BuildRequest request, int attempt, PodSpec builderPods, List<String> claims) {
+    Container builderContainer = builderPods.getContainers().getFirst();
     long deadline =
         request.getSpec().getTimeoutSeconds() == null
             ? 3600
@@ -114,6 +117,8 @@ public final class VolumeWriterPod {
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        // It needs no network, but a pod gets the cluster's unless it takes the node's.
+        .withHostNetwork(Boolean.TRUE.equals(builderPods.getHostNetwork()) ? true : null)
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withTerminationGracePeriodSeconds(1L)

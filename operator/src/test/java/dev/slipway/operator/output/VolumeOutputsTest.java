@@ -10,16 +10,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class VolumeOutputsTest {
 
-  private final Map<Integer, ByteArrayOutputStream> written = new HashMap<>();
-  private final List<String> events = new ArrayList<>();
+  private final Map<Integer, ByteArrayOutputStream> written = new ConcurrentHashMap<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
 
   private VolumeStream stream(VolumeTarget target, String refusal) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -47,7 +49,7 @@ class VolumeOutputsTest {
   }
 
   @Test
-  void eachOutputIsStreamedToItsTargetAndTheBuildIsCompleteWhenAllAreWritten() {
+  void eachOutputIsStreamedToItsTargetAndTheBuildIsCompleteWhenAllAreWritten() throws Exception {
     var targets =
         List.of(
             new VolumeTarget(1, "artifacts", 0, "app.tar", false, "oci"),
@@ -56,18 +58,49 @@ class VolumeOutputsTest {
 
     outputs.receive(chunk(1, "ab", false));
     outputs.receive(chunk(2, "tar", true));
+    await(() -> events.contains("finish 2"));
     assertThat(outputs.complete()).isFalse();
     outputs.receive(chunk(1, "cd", true));
 
-    assertThat(outputs.complete()).isTrue();
+    await(outputs::complete);
     assertThat(outputs.failure()).isEmpty();
     assertThat(written.get(1).toString(StandardCharsets.UTF_8)).isEqualTo("abcd");
     assertThat(written.get(2).toString(StandardCharsets.UTF_8)).isEqualTo("tar");
-    assertThat(events).containsExactly("open 1", "open 2", "finish 2", "finish 1");
+    assertThat(events).containsExactlyInAnyOrder("open 1", "open 2", "finish 2", "finish 1");
   }
 
   @Test
-  void theWritersRefusalFailsTheOutputsNamingTheOutput() {
+  void theSessionsThreadGoesOnWhileTheWriterPodStarts() throws Exception {
+    var target = new VolumeTarget(0, "artifacts", 0, "x.tar", false, "oci");
+    CountDownLatch podReady = new CountDownLatch(1);
+    VolumeOutputs outputs =
+        new VolumeOutputs(
+            List.of(target),
+            t -> {
+              try {
+                podReady.await();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+              return stream(t, null);
+            });
+
+    long start = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      outputs.receive(chunk(0, "x", i == 19));
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("the builder's pings are answered on this thread meanwhile")
+        .isLessThan(Duration.ofSeconds(2));
+    assertThat(outputs.complete()).isFalse();
+
+    podReady.countDown();
+    await(outputs::complete);
+    assertThat(written.get(0).toString(StandardCharsets.UTF_8)).isEqualTo("x".repeat(20));
+  }
+
+  @Test
+  void theWritersRefusalFailsTheOutputsNamingTheOutput() throws Exception {
     var target = new VolumeTarget(0, "artifacts", 0, "out/x.tar", false, "oci");
     VolumeOutputs outputs =
         new VolumeOutputs(
@@ -75,17 +108,15 @@ class VolumeOutputsTest {
 
     outputs.receive(chunk(0, "x", true));
 
+    await(() -> outputs.failure().isPresent());
     assertThat(outputs.complete()).isFalse();
-    assertThat(outputs.failure())
-        .hasValueSatisfying(
-            m ->
-                assertThat(m)
-                    .contains("spec.outputs[0] (type oci, artifacts:out/x.tar)")
-                    .contains("symlink"));
+    assertThat(outputs.failure().orElseThrow())
+        .contains("spec.outputs[0] (type oci, artifacts:out/x.tar)")
+        .contains("symlink");
   }
 
   @Test
-  void dataForAnOutputThatGoesToNoVolumeFailsAndBreaksOffTheOthers() {
+  void dataForAnOutputThatGoesToNoVolumeFailsAndBreaksOffTheOthers() throws Exception {
     var target = new VolumeTarget(0, "artifacts", 0, "x.tar", false, "oci");
     VolumeOutputs outputs = new VolumeOutputs(List.of(target), t -> stream(t, null));
 
@@ -93,9 +124,19 @@ class VolumeOutputsTest {
     outputs.receive(chunk(3, "y", false));
 
     assertThat(outputs.failure()).hasValueSatisfying(m -> assertThat(m).contains("output 3"));
-    assertThat(events).containsExactly("open 0", "abort 0");
+    await(() -> events.contains("abort 0"));
     outputs.receive(chunk(0, "z", true));
+    Thread.sleep(200);
     assertThat(outputs.complete()).as("nothing is written after a failure").isFalse();
+    assertThat(events).doesNotContain("finish 0");
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 
   private static ExportChunk chunk(int output, String data, boolean eof) {
