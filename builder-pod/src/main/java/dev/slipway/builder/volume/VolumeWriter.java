@@ -5,6 +5,7 @@ import dev.slipway.session.serving.OutputFrames;
 import dev.slipway.session.serving.TarUnpacker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -32,11 +33,19 @@ public final class VolumeWriter {
       System.err.println("usage: VolumeWriter file|directory VOLUME PATH");
       System.exit(2);
     }
+    InputStream output = OutputFrames.reader(System.in);
     try {
       Kind kind = Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
-      write(kind, Path.of(args[1]), args[2], System.in);
+      writeFrames(kind, Path.of(args[1]), args[2], output);
     } catch (IOException | IllegalArgumentException e) {
       System.err.println("writing " + args[2] + " into the volume failed: " + e.getMessage());
+      // Read the rest up to the end frame, as a success does: the exec then ends the same way
+      // for the operator, whose writes would otherwise go to a process that is gone.
+      try {
+        output.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException cutOff) {
+        // the reason above is what counts
+      }
       System.exit(1);
     }
     System.exit(0);
@@ -44,6 +53,11 @@ public final class VolumeWriter {
 
   /** Writes the framed output read from {@code in} to {@code path} beneath {@code volume}. */
   public static void write(Kind kind, Path volume, String path, InputStream in) throws IOException {
+    writeFrames(kind, volume, path, OutputFrames.reader(in));
+  }
+
+  private static void writeFrames(Kind kind, Path volume, String path, InputStream output)
+      throws IOException {
     if (path.isEmpty() || path.startsWith("/")) {
       throw new IOException(
           "\""
@@ -51,13 +65,12 @@ public final class VolumeWriter {
               + "\" is not a path inside the volume: give a relative path, e.g. out/app.tar");
     }
     ConfinedRoot root = ConfinedRoot.refusingLinks(volume, "the volume");
-    InputStream output = OutputFrames.reader(in);
     switch (kind) {
       case FILE -> root.writeFile(path, output::transferTo);
       case DIRECTORY -> {
         TarUnpacker.unpack(output, root.createDirectory(path));
         // what followed the tar's end blocks, up to the end frame: a cut-off stream still fails
-        output.transferTo(java.io.OutputStream.nullOutputStream());
+        output.transferTo(OutputStream.nullOutputStream());
       }
     }
   }

@@ -140,6 +140,12 @@ class JourneysIT {
   }
 
   @Test
+  @Order(23)
+  void anOutputThroughASymlinkInTheClaimFailsAndWritesNothingOutside() throws Exception {
+    volumes.anOutputThroughASymlinkInTheClaimFailsAndWritesNothingOutside();
+  }
+
+  @Test
   @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     developer.slipwayBuildFromALocalDirectoryThroughTheCluster();

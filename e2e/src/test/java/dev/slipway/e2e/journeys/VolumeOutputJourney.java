@@ -31,6 +31,11 @@ final class VolumeOutputJourney {
   /** The writer pod's user (VolumeWriterPod): the claim's directory must be writable by it. */
   private static final int WRITER_UID = 65532;
 
+  private static final String DOCKERFILE =
+      "FROM "
+          + Busybox.IN_REGISTRY
+          + "\nARG NONCE\nRUN mkdir -p /made && echo \"$NONCE\" > /made/by-run.txt\n";
+
   private final BuildsNamespace builds;
   private final KubernetesClient client;
   private final GitDaemon git;
@@ -47,14 +52,7 @@ final class VolumeOutputJourney {
     Path volume = Files.createDirectories(work.resolve("artifacts-volume"));
     Files.setAttribute(volume, "unix:uid", WRITER_UID);
     Files.setAttribute(volume, "unix:gid", WRITER_UID);
-    String url =
-        git.publish(
-            "to-volume",
-            Map.of(
-                "Dockerfile",
-                "FROM "
-                    + Busybox.IN_REGISTRY
-                    + "\nARG NONCE\nRUN mkdir -p /made && echo \"$NONCE\" > /made/by-run.txt\n"));
+    String url = git.publish("to-volume", Map.of("Dockerfile", DOCKERFILE));
     builds.apply(
         """
         apiVersion: v1
@@ -122,6 +120,44 @@ final class VolumeOutputJourney {
                 .list()
                 .getItems(),
         List::isEmpty);
+  }
+
+  /**
+   * Someone with the claim planted a symlink out of it: a build whose dest passes through it fails
+   * with the writer's reason, and nothing lands where the link points.
+   */
+  void anOutputThroughASymlinkInTheClaimFailsAndWritesNothingOutside() throws Exception {
+    Path volume = work.resolve("artifacts-volume");
+    Path outside = Files.createDirectories(work.resolve("outside-the-claim"));
+    Files.createSymbolicLink(volume.resolve("planted"), outside);
+    String url = git.publish("through-link", Map.of("Dockerfile", DOCKERFILE));
+    builds.apply(
+        """
+        apiVersion: slipway.dev/v1alpha1
+        kind: BuildRequest
+        metadata:
+          name: through-link
+          namespace: %s
+        spec:
+          builderRef: {name: %s}
+          context:
+            git: {url: "%s", ref: main}
+          buildArgs: {NONCE: "%s"}
+          outputs:
+            - type: oci
+              volumeClaimName: artifacts
+              dest: planted/app.tar
+        """
+            .formatted(NAMESPACE, BUILDER, url, NONCE));
+
+    BuildRequest done = builds.awaitEnd("through-link");
+    assertThat(done.getStatus().getPhase()).as(describe(done)).isEqualTo(BuildPhase.FAILED);
+    assertThat(done.getStatus().getMessage())
+        .contains("spec.outputs[0] (type oci, artifacts:planted/app.tar)")
+        .contains("symlink");
+    try (var written = Files.list(outside)) {
+      assertThat(written).isEmpty();
+    }
   }
 
   /**

@@ -196,6 +196,21 @@ final class BuildEndings {
             });
   }
 
+  /**
+   * Stops following the request's attempt but keeps its session: the build goes on on its pod,
+   * which still asks that session (for secrets) and sends it outputs (to volumes).
+   */
+  void detach(BuildRequest request) {
+    String uid = request.getMetadata().getUid();
+    runs.get(uid)
+        .ifPresent(
+            run -> {
+              run.detach();
+              runs.remove(uid);
+              loads.invalidate(run.pod().endpoint());
+            });
+  }
+
   /** Releases the request's attempt and wakes the Builder's queue: a slot may have freed up. */
   private void releaseAndWakeQueue(BuildRequest request) {
     release(request);

@@ -139,15 +139,17 @@ final class BuildFollower {
   /** The stream broke: re-attach if the pod still has the build, else retry or give up. */
   private UpdateControl<BuildRequest> lost(
       BuildRequest request, Context<BuildRequest> context, BuildRun run, String why) {
-    endings.release(request);
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, run.pod().name());
     if (pod.isPresent() && pod.get().ready() && knownBuild(pod.get(), run.buildId()).isPresent()) {
+      // Only the stream broke: the build's session (and its outputs to volumes) stays.
+      endings.detach(request);
       BuildRun again = launcher.again(request, run, pod.get());
       runs.put(request.getMetadata().getUid(), again);
       launcher.watch(again);
       return UpdateControl.<BuildRequest>noUpdate()
           .rescheduleAfter(BuildDeadlines.nextCheck(request, request.getStatus()));
     }
+    endings.release(request);
     return endings.retryOrFail(request, context, run.pod().name(), why);
   }
 

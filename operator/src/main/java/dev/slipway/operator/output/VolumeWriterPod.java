@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -284,7 +285,19 @@ public final class VolumeWriterPod {
     ExecStream(ExecWatch exec, ByteArrayOutputStream stderr) {
       this.exec = exec;
       this.stderr = stderr;
-      this.framed = OutputFrames.writer(exec.getInput());
+      OutputStream input = exec.getInput();
+      // A writer that refused early is gone: say its reason instead of writing into the void.
+      this.framed =
+          OutputFrames.writer(
+              new FilterOutputStream(input) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  if (exec.exitCode().isDone()) {
+                    throw new IOException(said(exec.exitCode().handle((c, t) -> c).getNow(-1)));
+                  }
+                  input.write(b, off, len);
+                }
+              });
     }
 
     @Override
@@ -310,7 +323,7 @@ public final class VolumeWriterPod {
       }
     }
 
-    private String said(int status) {
+    private String said(Integer status) {
       String text = stderr.toString(StandardCharsets.UTF_8).strip();
       if (text.length() > STDERR_LIMIT) {
         text = text.substring(0, STDERR_LIMIT) + "…";
