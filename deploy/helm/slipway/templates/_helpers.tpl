@@ -101,10 +101,16 @@ The operator's least-privilege rules on the resources it reconciles, the same in
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create", "update"]
-# pods: builder pods are watched for readiness and loss; never changed.
+# pods: builder pods are watched for readiness and loss, never changed; a GitOps build's output
+# writer pod (outputs with volumeClaimName) is created in the request's namespace, the writer is
+# exec'd in it (websocket exec is authorized as get, the older protocol as create) and it is
+# deleted when the build ends.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "create", "delete", "deletecollection"]
+- apiGroups: [""]
+  resources: ["pods/exec"]
+  verbs: ["create", "get"]
 # configmaps: a configMap context is read once per build.
 - apiGroups: [""]
   resources: ["configmaps"]

@@ -3,6 +3,7 @@ package dev.slipway.builder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
@@ -53,5 +54,29 @@ class ClientOutputsTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
         .hasMessageContaining("output 2 (OUTPUT_TYPE_TAR)")
         .hasMessageContaining("\"/etc/x\" on the builder");
+  }
+
+  @Test
+  void aLocalCacheOnTheBuilderIsRefusedEitherWay() {
+    for (boolean export : new boolean[] {false, true}) {
+      CacheOption cache =
+          CacheOption.newBuilder()
+              .setType("local")
+              .putAttrs(export ? "dest" : "src", "/var/lib/slipway")
+              .build();
+      SolveRequest.Builder request = SolveRequest.newBuilder();
+      if (export) {
+        request.addCacheTo(cache);
+      } else {
+        request.addCacheFrom(cache);
+      }
+
+      assertThatThrownBy(() -> ClientOutputs.prepare(request.build()))
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+          .hasMessageContaining(export ? "--cache-to type=local" : "--cache-from type=local")
+          .hasMessageContaining("use type=registry");
+    }
   }
 }

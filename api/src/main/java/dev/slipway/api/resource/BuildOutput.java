@@ -31,12 +31,19 @@ public class BuildOutput {
   private Boolean push = true;
 
   @JsonPropertyDescription(
-      "PersistentVolumeClaim that receives oci, docker, local and tar outputs. Omit for "
-          + "client contexts: the output is sent back to the CLI.")
+      "PersistentVolumeClaim of the request's namespace that receives an oci, docker, local or"
+          + " tar output at dest. The builder pod (shared by many builds) never mounts it: it"
+          + " streams the output to the operator, which writes it through a short-lived writer"
+          + " pod in this namespace that mounts the claim (the builder's image, user and group"
+          + " 65532, no capabilities), so the claim must be writable by that user or group;"
+          + " the request succeeds once every output is written. Omit for client contexts: the"
+          + " output is sent back to the CLI.")
   private String volumeClaimName;
 
   @JsonPropertyDescription(
-      "Path inside the volume (or on the client) for oci, docker, local and tar " + "outputs.")
+      "Path inside the volume (relative, without .., through no symlink; parents are created)"
+          + " or on the client, for oci, docker, local and tar outputs. An archive replaces the"
+          + " file there when complete; a local output is unpacked into the directory.")
   private String dest;
 
   @Default("gzip")

@@ -30,7 +30,10 @@ public class CacheSource {
       "min exports the final stage's layers only, max every step. Default min.")
   private CacheMode mode = CacheMode.MIN;
 
-  @JsonPropertyDescription("PersistentVolumeClaim holding the cache directory, for type local.")
+  @JsonPropertyDescription(
+      "PersistentVolumeClaim holding the cache directory, for type local. Not supported by"
+          + " cluster builds yet: the operator refuses a local cache (a shared builder pod mounts"
+          + " no user's claim); use type registry.")
   private String volumeClaimName;
 
   @JsonPropertyDescription("Directory inside the volume, for type local.")

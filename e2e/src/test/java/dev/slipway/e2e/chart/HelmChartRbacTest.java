@@ -56,7 +56,9 @@ class HelmChartRbacTest {
               "policy/poddisruptionbudgets",
               List.of("create", "delete", "get", "list", "patch", "update", "watch")),
           Map.entry("/secrets", List.of("create", "get", "update")),
-          Map.entry("/pods", List.of("get", "list", "watch")),
+          Map.entry(
+              "/pods", List.of("create", "delete", "deletecollection", "get", "list", "watch")),
+          Map.entry("/pods/exec", List.of("create", "get")),
           Map.entry("/configmaps", List.of("get")),
           Map.entry("/events", List.of("create")));
 

@@ -49,6 +49,7 @@ class JourneysIT {
   private MidBuildFailureJourneys failures;
   private RefusalAndCancelJourneys refusals;
   private SharedBuilderJourneys sharing;
+  private VolumeOutputJourney volumes;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
@@ -63,6 +64,7 @@ class JourneysIT {
     failures = new MidBuildFailureJourneys(cluster, builds, git, work);
     refusals = new RefusalAndCancelJourneys(cluster, builds, git);
     sharing = new SharedBuilderJourneys(cluster, builds, work);
+    volumes = new VolumeOutputJourney(builds, client, git, work);
   }
 
   @AfterAll
@@ -129,6 +131,18 @@ class JourneysIT {
   @Order(21)
   void aGitOpsBuildGetsAnSshAgentWithTheKeyOfASecret() throws Exception {
     gitOps.aGitOpsBuildGetsAnSshAgentWithTheKeyOfASecret();
+  }
+
+  @Test
+  @Order(22)
+  void aGitOpsBuildWritesItsOciArchiveAndRootfsToAClaim() throws Exception {
+    volumes.aGitOpsBuildWritesItsOciArchiveAndRootfsToAClaim();
+  }
+
+  @Test
+  @Order(23)
+  void anOutputThroughASymlinkInTheClaimFailsAndWritesNothingOutside() throws Exception {
+    volumes.anOutputThroughASymlinkInTheClaimFailsAndWritesNothingOutside();
   }
 
   @Test

@@ -17,6 +17,11 @@ record BuildEnding(BuildPhase phase, String message, String reason) {
     return new BuildEnding(BuildPhase.FAILED, failure(error), "Failed");
   }
 
+  /** The build succeeded but its outputs to volumes could not be written. */
+  static BuildEnding outputsFailed(String why) {
+    return new BuildEnding(BuildPhase.FAILED, why, "OutputFailed");
+  }
+
   /** The user set spec.cancel. */
   static BuildEnding cancelled() {
     return new BuildEnding(BuildPhase.CANCELLED, "cancelled: spec.cancel was set", "Cancelled");

@@ -6,6 +6,9 @@ import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.BuilderPod;
 import dev.slipway.operator.kube.KubeEvents;
+import dev.slipway.operator.output.VolumeOutputs;
+import dev.slipway.operator.output.VolumeTarget;
+import dev.slipway.operator.output.VolumeWriterPod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -57,6 +60,40 @@ final class BuildEndings {
     return finish(request, context, null, BuildEnding.cancelled());
   }
 
+  /**
+   * The build succeeded on its pod: ends the request once its outputs to volumes are written, or
+   * fails it when writing them failed. Empty while they are still being written.
+   */
+  Optional<UpdateControl<BuildRequest>> succeeded(
+      BuildRequest request,
+      Context<BuildRequest> context,
+      BuildRequestStatus progress,
+      BuildRun run,
+      String digest) {
+    if (!VolumeTarget.of(request.getSpec()).isEmpty()) {
+      Optional<VolumeOutputs> outputs = sessions.volumeOutputs(run);
+      if (outputs.isEmpty()) {
+        return Optional.of(
+            finish(
+                request,
+                context,
+                progress,
+                BuildEnding.outputsFailed(
+                    "the operator restarted while the build ran, and its outputs to volumes went"
+                        + " to the session of the one before; build again")));
+      }
+      Optional<String> failure = outputs.get().failure();
+      if (failure.isPresent()) {
+        return Optional.of(
+            finish(request, context, progress, BuildEnding.outputsFailed(failure.get())));
+      }
+      if (!outputs.get().complete()) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(finish(request, context, progress, BuildEnding.succeeded(digest)));
+  }
+
   /** The build ran past spec.timeoutSeconds: stops it on its pod and fails the request. */
   UpdateControl<BuildRequest> timeOut(
       BuildRequest request,
@@ -73,6 +110,7 @@ final class BuildEndings {
     if (!QueueIndex.isUnfinished(request)) {
       return;
     }
+    deleteWriterPods(request, kube);
     stopRemote(
         request, kube, runs.get(request.getMetadata().getUid()), "the BuildRequest was deleted");
     releaseAndWakeQueue(request);
@@ -89,6 +127,7 @@ final class BuildEndings {
       BuildRequestStatus progress,
       BuildEnding ending) {
     releaseAndWakeQueue(request);
+    deleteWriterPods(request, context.getClient());
     BuildRequestStatus status = progress != null ? progress : BuildStatuses.copy(request);
     BuildStatuses.phase(request, status, ending.phase(), ending.message());
     BuildStatuses.write(request, context, status);
@@ -157,10 +196,42 @@ final class BuildEndings {
             });
   }
 
+  /**
+   * Stops following the request's attempt but keeps its session: the build goes on on its pod,
+   * which still asks that session (for secrets) and sends it outputs (to volumes).
+   */
+  void detach(BuildRequest request) {
+    String uid = request.getMetadata().getUid();
+    runs.get(uid)
+        .ifPresent(
+            run -> {
+              run.detach();
+              runs.remove(uid);
+              loads.invalidate(run.pod().endpoint());
+            });
+  }
+
   /** Releases the request's attempt and wakes the Builder's queue: a slot may have freed up. */
   private void releaseAndWakeQueue(BuildRequest request) {
     release(request);
     queue.wake(QueueIndex.builderKey(request));
+  }
+
+  /**
+   * Deletes the request's output writer pods, also one an operator before this one started; the
+   * request owns them, so they would go with it anyway, but a finished request may stay for long.
+   */
+  private static void deleteWriterPods(BuildRequest request, KubernetesClient kube) {
+    if (VolumeTarget.of(request.getSpec()).isEmpty()) {
+      return;
+    }
+    try {
+      VolumeWriterPod.deleteAll(kube, request);
+    } catch (RuntimeException e) {
+      LOG.infof(
+          "build %s/%s: deleting its output writer pods: %s",
+          request.getMetadata().getNamespace(), request.getMetadata().getName(), e.getMessage());
+    }
   }
 
   /** Deletes a finished request once spec.ttlSecondsAfterFinished passed; else looks again then. */

@@ -9,6 +9,7 @@ import dev.slipway.operator.control.BuilderPod;
 import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -21,6 +22,9 @@ import org.jboss.logging.Logger;
 final class BuildFollower {
 
   private static final Logger LOG = Logger.getLogger(BuildFollower.class);
+
+  /** How often a build that succeeded looks whether its outputs to volumes are written. */
+  private static final Duration OUTPUTS_POLL = Duration.ofSeconds(1);
 
   private final BuilderClient client;
   private final BuildRuns runs;
@@ -47,10 +51,15 @@ final class BuildFollower {
     BuildRun.Snapshot snapshot = run.snapshot();
     BuildRequestStatus status = BuildStatuses.copy(request);
     BuildStatuses.progress(status, snapshot);
+    boolean writingOutputs = false;
     switch (snapshot.state()) {
       case SUCCEEDED -> {
-        return endings.finish(
-            request, context, status, BuildEnding.succeeded(snapshot.result().getImageDigest()));
+        var ended =
+            endings.succeeded(request, context, status, run, snapshot.result().getImageDigest());
+        if (ended.isPresent()) {
+          return ended.get();
+        }
+        writingOutputs = true;
       }
       case FAILED -> {
         return endings.finish(request, context, status, BuildEnding.failed(snapshot.error()));
@@ -80,8 +89,10 @@ final class BuildFollower {
       return endings.timeOut(request, context, status, run);
     }
     BuildStatuses.write(request, context, status);
+    Duration next = BuildDeadlines.nextCheck(request, status);
+    // the builder is done; what is left is the writer pod's, which wakes nobody
     return UpdateControl.<BuildRequest>noUpdate()
-        .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
+        .rescheduleAfter(writingOutputs && next.compareTo(OUTPUTS_POLL) > 0 ? OUTPUTS_POLL : next);
   }
 
   /** After an operator restart: finds the build on its pod instead of starting it again. */
@@ -128,15 +139,17 @@ final class BuildFollower {
   /** The stream broke: re-attach if the pod still has the build, else retry or give up. */
   private UpdateControl<BuildRequest> lost(
       BuildRequest request, Context<BuildRequest> context, BuildRun run, String why) {
-    endings.release(request);
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, run.pod().name());
     if (pod.isPresent() && pod.get().ready() && knownBuild(pod.get(), run.buildId()).isPresent()) {
+      // Only the stream broke: the build's session (and its outputs to volumes) stays.
+      endings.detach(request);
       BuildRun again = launcher.again(request, run, pod.get());
       runs.put(request.getMetadata().getUid(), again);
       launcher.watch(again);
       return UpdateControl.<BuildRequest>noUpdate()
           .rescheduleAfter(BuildDeadlines.nextCheck(request, request.getStatus()));
     }
+    endings.release(request);
     return endings.retryOrFail(request, context, run.pod().name(), why);
   }
 

@@ -5,6 +5,7 @@ import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.operator.builder.BuilderNames;
+import dev.slipway.operator.output.VolumeOutputsCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -40,6 +41,10 @@ public final class BuildValidator {
         secret(client, namespace, SlipwayResources.sessionSecret(request.getMetadata().getName()));
     if (session != null && !BuildGrants.ownedBy(session, request)) {
       return Optional.of(BuildGrants.conflict(request));
+    }
+    Optional<String> outputs = VolumeOutputsCheck.problem(spec);
+    if (outputs.isPresent()) {
+      return outputs;
     }
     Optional<String> registry = registryAuth(builder.get(), client);
     if (registry.isPresent()) {

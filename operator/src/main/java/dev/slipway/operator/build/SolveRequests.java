@@ -24,7 +24,8 @@ import java.util.List;
  * ConfigMap is carried inline; secrets, ssh keys and git credentials are only named here and served
  * by the operator's session when the build asks; an ssh key (spec.ssh[].secretRef, or
  * ssh-privatekey for an ssh git URL) is served as a secret that the builder loads into an ssh-agent
- * of its own. The Builder supplies the network and the insecure registries.
+ * of its own. The Builder supplies the network and the insecure registries. Outputs to volumes come
+ * back to the operator's session like a CLI's outputs come back to the CLI.
  */
 public final class SolveRequests {
 
@@ -75,14 +76,19 @@ public final class SolveRequests {
     }
     List<BuildOutput> outputs = orEmpty(spec.getOutputs());
     for (int i = 0; i < outputs.size(); i++) {
-      // Without a volume the output goes back to the CLI over its session.
-      if (spec.getContext().getClient() != null
-          && outputs.get(i).getVolumeClaimName() == null
-          && outputs.get(i).getDest() != null) {
+      // Without a volume the output goes back to the CLI over its session; with one, to the
+      // operator's session, which streams it into the writer pod (VolumeOutputs). The builder
+      // never writes a path of its own.
+      if (outputs.get(i).getDest() != null
+          && outputs.get(i).getType() != dev.slipway.api.resource.OutputType.IMAGE
+          && (spec.getContext().getClient() != null
+              || outputs.get(i).getVolumeClaimName() != null)) {
         var output = solve.getOutputs(i);
+        // The builder finds an output's stream by its dest: the claim keeps two volumes' apart.
+        String claim = outputs.get(i).getVolumeClaimName();
+        String path = claim == null ? output.getDest() : claim + "/" + output.getDest();
         solve.setOutputs(
-            i,
-            output.toBuilder().setDest(new OutputDestination.ClientPath(output.getDest()).dest()));
+            i, output.toBuilder().setDest(new OutputDestination.ClientPath(path).dest()));
       }
     }
     if (solve.getNetwork() == NetworkMode.NETWORK_MODE_UNSPECIFIED) {

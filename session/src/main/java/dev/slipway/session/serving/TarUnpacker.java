@@ -17,14 +17,20 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code ..} and any path through a symlink (a symlink entry followed by a file below it), and
  * links hard only to files this tar wrote inside the destination.
  */
-final class TarUnpacker {
+public final class TarUnpacker {
   private TarUnpacker() {}
 
   static void unpack(Path tar, Path dest) throws IOException {
     Files.createDirectories(dest);
+    try (InputStream file = Files.newInputStream(tar)) {
+      unpack(file, dest);
+    }
+  }
+
+  /** Unpacks the tar read from {@code tar} into the existing directory {@code dest}. */
+  public static void unpack(InputStream tar, Path dest) throws IOException {
     ConfinedRoot root = ConfinedRoot.refusingLinks(dest, "the output directory " + dest);
-    try (InputStream file = Files.newInputStream(tar);
-        TarArchiveInputStream in = new TarArchiveInputStream(file)) {
+    try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
       for (TarArchiveEntry e = next(in); e != null; e = next(in)) {
         try {
           unpack(root, in, e);
