@@ -136,8 +136,10 @@ class HelmChartRbacTest {
                     .isEqualTo(
                         r.getVerbs().equals(List.of("create")) ? List.of() : List.of(lease)));
     assertThat(role.getRules().stream().flatMap(r -> r.getVerbs().stream()))
-        .as("the verbs the Operator SDK checks before it starts")
-        .containsExactlyInAnyOrder("create", "get", "update");
+        .as(
+            "the verbs the Operator SDK checks before it starts, and patch: fabric8's Lease lock"
+                + " renews with a merge patch")
+        .containsExactlyInAnyOrder("create", "get", "update", "patch");
     RoleBinding binding = chart.one(RoleBinding.class, OPERATOR + "-leader-election");
     assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertOperatorAccount(binding.getSubjects());
