@@ -24,6 +24,7 @@ import java.util.Set;
  * @param noCacheStages stages whose results must not come from the cache
  * @param extraHosts extra /etc/hosts entries of RUN steps
  * @param insecure whether {@code RUN --security=insecure} may run privileged
+ * @param namedContexts named contexts by their {@link ContextName#familiar} name
  */
 public record ConvertRequest(
     String dockerfile,
@@ -38,6 +39,7 @@ public record ConvertRequest(
     Set<String> noCacheStages,
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
+    Map<String, NamedSource> namedContexts,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -52,6 +54,7 @@ public record ConvertRequest(
     noCacheStages = Set.copyOf(noCacheStages);
     extraHosts = List.copyOf(extraHosts);
     insecure = insecure == null ? InsecureEntitlement.DENIED : insecure;
+    namedContexts = Map.copyOf(namedContexts);
   }
 
   public static Builder builder(String dockerfile, ImageMetadataResolver resolver) {
@@ -73,6 +76,7 @@ public record ConvertRequest(
     private final Set<String> noCacheStages = new LinkedHashSet<>();
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
+    private final Map<String, NamedSource> namedContexts = new LinkedHashMap<>();
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -139,6 +143,12 @@ public record ConvertRequest(
       return this;
     }
 
+    /** A named context; {@code name} in its {@link ContextName#familiar} form. */
+    public Builder namedContext(String name, NamedSource source) {
+      namedContexts.put(name, source);
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -153,6 +163,7 @@ public record ConvertRequest(
           noCacheStages,
           extraHosts,
           insecure,
+          namedContexts,
           resolver);
     }
   }

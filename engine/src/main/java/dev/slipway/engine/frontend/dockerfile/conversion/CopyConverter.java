@@ -207,24 +207,13 @@ final class CopyConverter {
   }
 
   private Vertex gitSource(String src, Instruction.Copy c) {
-    String url = src;
-    String ref = "";
-    String subdir = "";
-    int hash = src.indexOf('#');
-    if (hash >= 0) {
-      url = src.substring(0, hash);
-      String fragment = src.substring(hash + 1);
-      int colon = fragment.indexOf(':');
-      ref = colon < 0 ? fragment : fragment.substring(0, colon);
-      subdir = colon < 0 ? "" : fragment.substring(colon + 1);
-    }
-    if (c.checksum() != null) {
-      ref = ctx.expand(c.checksum(), c.meta());
-    }
+    GitUrl git = GitUrl.parse(src);
+    String url = git.url();
+    String ref = c.checksum() != null ? ctx.expand(c.checksum(), c.meta()) : git.ref();
     return new SourceOp.Git(
         url,
         ref,
-        subdir,
+        git.subdir(),
         c.keepGitDir(),
         VertexInfo.named("[internal] load git source " + UrlCredentials.redact(url)));
   }
@@ -241,7 +230,7 @@ final class CopyConverter {
   }
 
   /** The file name a URL downloads to: its last path element, {@code __unnamed__} if none. */
-  private static String urlFilename(String url) {
+  static String urlFilename(String url) {
     String path = url.replaceFirst("^[a-z]+://[^/]*", "");
     int q = path.indexOf('?');
     if (q >= 0) {
