@@ -230,7 +230,7 @@ final class CopyConverter {
   }
 
   /** The file name a URL downloads to: its last path element, {@code __unnamed__} if none. */
-  static String urlFilename(String url) {
+  private static String urlFilename(String url) {
     String path = url.replaceFirst("^[a-z]+://[^/]*", "");
     int q = path.indexOf('?');
     if (q >= 0) {

@@ -77,18 +77,16 @@ final class NamedContexts {
                 VertexInfo.named(label + UrlCredentials.redact(url.url()))),
             platform);
       }
-      case NamedSource.Http http -> {
-        // BuildKit's http source names a file without a path "download"
-        String file = CopyConverter.urlFilename(http.url());
-        yield emptyBased(
-            new SourceOp.Http(
-                http.url(),
-                null,
-                file.equals("__unnamed__") ? "download" : file,
-                null,
-                VertexInfo.named(label + UrlCredentials.redact(http.url()))),
-            platform);
-      }
+      case NamedSource.Http http ->
+          // BuildKit downloads a remote context as the file "context", whatever the URL's name
+          emptyBased(
+              new SourceOp.Http(
+                  http.url(),
+                  null,
+                  "context",
+                  null,
+                  VertexInfo.named(label + UrlCredentials.redact(http.url()))),
+              platform);
     };
   }
 
