@@ -6,6 +6,7 @@ import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.frontend.dockerfile.conversion.ContextName;
+import dev.slipway.engine.source.GitUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -61,7 +62,7 @@ record BuildContextSpec(String name, NamedContext context, Path dir) {
       }
       return new BuildContextSpec(name, c.setImage(ref).build(), null);
     }
-    if (isGit(value)) {
+    if (isGit(value, where)) {
       return new BuildContextSpec(name, c.setGit(value).build(), null);
     }
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
@@ -98,15 +99,12 @@ record BuildContextSpec(String name, NamedContext context, Path dir) {
         dir);
   }
 
-  /** Git URLs as buildx passes them on: ssh forms, git://, and http(s) ending in .git. */
-  private static boolean isGit(String value) {
-    if (value.startsWith("git@") || value.startsWith("git://") || value.startsWith("ssh://")) {
-      return true;
+  /** Git URLs as BuildKit tells them apart: ssh forms, git://, and http(s) ending in .git. */
+  private static boolean isGit(String value, String where) {
+    try {
+      return GitUrl.parse(value).isPresent();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(where + ": " + e.getMessage());
     }
-    if (value.startsWith("http://") || value.startsWith("https://")) {
-      int hash = value.indexOf('#');
-      return (hash < 0 ? value : value.substring(0, hash)).endsWith(".git");
-    }
-    return false;
   }
 }

@@ -1,12 +1,15 @@
 package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
+import dev.slipway.engine.source.GitUrl;
 import dev.slipway.engine.source.UrlCredentials;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds and loads the named context a name in the Dockerfile refers to (a stage's name, a FROM
@@ -67,14 +70,16 @@ final class NamedContexts {
                   VertexInfo.named(label + "load from client")),
               platform);
       case NamedSource.Git git -> {
-        GitUrl url = GitUrl.parse(git.url());
+        GitUrl url = gitUrl(found.name(), git.url(), meta);
         yield emptyBased(
             new SourceOp.Git(
-                url.url(),
+                url.remote(),
                 url.ref(),
                 url.subdir(),
-                false,
-                VertexInfo.named(label + UrlCredentials.redact(url.url()))),
+                Boolean.TRUE.equals(url.keepGitDir()),
+                url.checksum(),
+                !Boolean.FALSE.equals(url.submodules()),
+                VertexInfo.named(label + UrlCredentials.redact(url.remote()))),
             platform);
       }
       case NamedSource.Http http ->
@@ -88,6 +93,25 @@ final class NamedContexts {
                   VertexInfo.named(label + UrlCredentials.redact(http.url()))),
               platform);
     };
+  }
+
+  private static GitUrl gitUrl(String name, String url, Meta meta) {
+    Optional<GitUrl> git;
+    try {
+      git = GitUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new DockerfileException(
+          meta.position(), "named context " + name + ": " + e.getMessage());
+    }
+    return git.orElseThrow(
+        () ->
+            new DockerfileException(
+                meta.position(),
+                "named context "
+                    + name
+                    + ": "
+                    + UrlCredentials.redact(url)
+                    + " is no git URL (https://host/repo.git#ref:dir, git@host:repo, git://...)"));
   }
 
   private static ConvertedStage emptyBased(Vertex files, Platform platform) {
