@@ -3,6 +3,7 @@ package dev.slipway.engine;
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.NamedContext;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.SourceLocation;
 import dev.slipway.api.control.v1.SourceRange;
@@ -13,10 +14,12 @@ import dev.slipway.engine.exec.HostLimits;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.ContextName;
 import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
 import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
 import dev.slipway.engine.frontend.dockerfile.conversion.ImageMetadataResolver;
 import dev.slipway.engine.frontend.dockerfile.conversion.InsecureEntitlement;
+import dev.slipway.engine.frontend.dockerfile.conversion.NamedSource;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
 import dev.slipway.engine.image.BaseImagePins;
 import dev.slipway.engine.image.ImageConfig;
@@ -152,6 +155,7 @@ final class DockerfileLoader {
                     request.getEntitlementsList().contains(InsecureEntitlement.NAME),
                     allowInsecureEntitlement));
     convert.execLimits(execLimits(request));
+    namedContexts(request, session, convert);
     request.getLabelsMap().forEach(convert::label);
     request.getNoCacheFilterList().forEach(convert::noCacheStage);
     for (var host : request.getExtraHostsList()) {
@@ -189,6 +193,66 @@ final class DockerfileLoader {
           w.position() == null ? null : location(w.position().file(), w.position().line(), text));
     }
     return definition;
+  }
+
+  /**
+   * The request's named contexts for the frontend: names in their familiar form, and for a client
+   * directory the patterns of its own .dockerignore (as BuildKit: the main one does not apply).
+   */
+  private static void namedContexts(
+      SolveRequest request, BuildSession session, ConvertRequest.Builder convert)
+      throws BuildFailedException {
+    for (var entry : request.getNamedContextsMap().entrySet()) {
+      String name;
+      try {
+        name = ContextName.familiar(entry.getKey());
+      } catch (IllegalArgumentException e) {
+        throw BuildFailedException.of(
+            ErrorKind.ERROR_KIND_INVALID_INPUT,
+            "invalid context name \""
+                + entry.getKey()
+                + "\": "
+                + e.getMessage()
+                + "; name a context as FROM names an image (e.g. base or registry.example.com/base)");
+      }
+      NamedContext c = entry.getValue();
+      NamedSource source =
+          switch (c.getSourceCase()) {
+            case CLIENT -> new NamedSource.Local(c.getClient().getName(), namedIgnore(session, c));
+            case IMAGE -> new NamedSource.Image(c.getImage());
+            case GIT -> new NamedSource.Git(c.getGit());
+            case URL -> {
+              if (!c.getUrl().startsWith("https://") && !c.getUrl().startsWith("http://")) {
+                throw BuildFailedException.of(
+                    ErrorKind.ERROR_KIND_INVALID_INPUT,
+                    "named context " + name + ": a url context needs an http:// or https:// URL");
+              }
+              yield new NamedSource.Http(c.getUrl());
+            }
+            case SOURCE_NOT_SET ->
+                throw BuildFailedException.of(
+                    ErrorKind.ERROR_KIND_INVALID_INPUT,
+                    "named context "
+                        + name
+                        + " names no source: give an image, git, url or client");
+          };
+      convert.namedContext(name, source);
+    }
+  }
+
+  /** The patterns of a named client directory's own .dockerignore, read over the session. */
+  private static List<String> namedIgnore(BuildSession session, NamedContext c)
+      throws BuildFailedException {
+    String part = c.getClient().getName();
+    try {
+      return read(session.context(part), ".dockerignore")
+          .map(t -> DockerIgnore.parse(".dockerignore", t))
+          .orElse(List.of());
+    } catch (SessionException | IOException | IllegalArgumentException e) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_SESSION,
+          "named context " + part + ": cannot read its .dockerignore: " + e.getMessage());
+    }
   }
 
   private static SourceLocation location(String file, int line, String text) {

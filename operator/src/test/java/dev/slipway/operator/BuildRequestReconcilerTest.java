@@ -154,6 +154,31 @@ class BuildRequestReconcilerTest {
   }
 
   @Test
+  void namedContextsOfAGitOpsBuildReachTheBuilderAsWritten(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest(
+        "named",
+        "b",
+        100,
+        s -> {
+          var image = new dev.slipway.api.resource.NamedBuildContext();
+          image.setImage("127.0.0.1:5000/busybox:latest");
+          var git = new dev.slipway.api.resource.NamedBuildContext();
+          git.setGit("git://127.0.0.1/tools.git#v1:bin");
+          s.setBuildContexts(java.util.Map.of("base", image, "tools", git));
+        });
+    await("the build with named contexts", WAIT, () -> c.phase("named") == BuildPhase.SUCCEEDED);
+
+    var solve = c.pods.pod("b-0").received().getLast().request();
+    assertThat(solve.getNamedContextsMap()).containsOnlyKeys("base", "tools");
+    assertThat(solve.getNamedContextsOrThrow("base").getImage())
+        .isEqualTo("127.0.0.1:5000/busybox:latest");
+    assertThat(solve.getNamedContextsOrThrow("tools").getGit())
+        .isEqualTo("git://127.0.0.1/tools.git#v1:bin");
+  }
+
+  @Test
   void cancelStopsTheBuildOnItsPod(TestInfo test) {
     var c = cluster(test, 2);
     c.createBuilder("b", 1, 2);

@@ -10,6 +10,7 @@ import dev.slipway.api.control.v1.HostEntry;
 import dev.slipway.api.control.v1.HttpContext;
 import dev.slipway.api.control.v1.ImageContext;
 import dev.slipway.api.control.v1.InlineContext;
+import dev.slipway.api.control.v1.NamedContext;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.Ulimit;
@@ -24,6 +25,7 @@ import dev.slipway.api.resource.ClientContext;
 import dev.slipway.api.resource.Compression;
 import dev.slipway.api.resource.ExtraHost;
 import dev.slipway.api.resource.ImageAnnotation;
+import dev.slipway.api.resource.NamedBuildContext;
 import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.api.resource.OutputType;
 import dev.slipway.api.resource.RunUlimit;
@@ -52,6 +54,14 @@ public final class BuildRequestMapping {
 
   /** The name under which a client context's files are served over the session. */
   public static final String CLIENT_CONTEXT_NAME = "context";
+
+  /**
+   * The name under which the client serves the directory of the named context {@code name}: a
+   * prefix no main context name has, so a named context can never be served as another part.
+   */
+  public static String namedClientContext(String name) {
+    return "named:" + name;
+  }
 
   /**
    * SolveRequest fields (full proto names) that the operator fills in from what it resolves, never
@@ -121,6 +131,7 @@ public final class BuildRequestMapping {
         listOrNull(
             r.getAnnotationsList(),
             a -> new ImageAnnotation(level(a.getLevel()), a.getKey(), a.getValue())));
+    spec.setBuildContexts(namedContexts(r.getNamedContextsMap()));
     if (r.getTimeout().getNanos() != 0) {
       throw new IllegalArgumentException("a BuildRequest's timeout is whole seconds");
     }
@@ -179,6 +190,7 @@ public final class BuildRequestMapping {
                         .setLevel(level(a.getLevel()))
                         .setKey(a.getKey() == null ? "" : a.getKey())
                         .setValue(a.getValue() == null ? "" : a.getValue())));
+    orEmpty(spec.getBuildContexts()).forEach((name, c) -> r.putNamedContexts(name, named(name, c)));
     r.setTimeout(
         Duration.newBuilder()
             .setSeconds(spec.getTimeoutSeconds() == null ? 0 : spec.getTimeoutSeconds()));
@@ -203,6 +215,51 @@ public final class BuildRequestMapping {
       case INDEX_DESCRIPTOR ->
           dev.slipway.api.control.v1.AnnotationLevel.ANNOTATION_LEVEL_INDEX_DESCRIPTOR;
     };
+  }
+
+  private static NamedContext named(String name, NamedBuildContext c) {
+    NamedContext.Builder n = NamedContext.newBuilder();
+    if (c.getImage() != null) {
+      n.setImage(c.getImage());
+    } else if (c.getGit() != null) {
+      n.setGit(c.getGit());
+    } else if (c.getUrl() != null) {
+      n.setUrl(c.getUrl());
+    } else if (Boolean.TRUE.equals(c.getClient())) {
+      n.setClient(
+          dev.slipway.api.control.v1.ClientContext.newBuilder().setName(namedClientContext(name)));
+    }
+    return n.build();
+  }
+
+  private static Map<String, NamedBuildContext> namedContexts(Map<String, NamedContext> contexts) {
+    if (contexts.isEmpty()) {
+      return null;
+    }
+    Map<String, NamedBuildContext> out = new java.util.TreeMap<>();
+    contexts.forEach(
+        (name, n) -> {
+          NamedBuildContext c = new NamedBuildContext();
+          switch (n.getSourceCase()) {
+            case IMAGE -> c.setImage(n.getImage());
+            case GIT -> c.setGit(n.getGit());
+            case URL -> c.setUrl(n.getUrl());
+            case CLIENT -> {
+              if (!n.getClient().getName().equals(namedClientContext(name))) {
+                throw new IllegalArgumentException(
+                    "a BuildRequest serves the named context "
+                        + name
+                        + " only as the client context "
+                        + namedClientContext(name));
+              }
+              c.setClient(true);
+            }
+            case SOURCE_NOT_SET ->
+                throw new IllegalArgumentException("named context " + name + " has no source");
+          }
+          out.put(name, c);
+        });
+    return out;
   }
 
   /** A spec's context as the builder fetches it; a configMap context is inline without files. */
@@ -430,7 +487,7 @@ public final class BuildRequestMapping {
     return list == null ? List.of() : list;
   }
 
-  private static Map<String, String> orEmpty(Map<String, String> map) {
+  private static <V> Map<String, V> orEmpty(Map<String, V> map) {
     return map == null ? Map.of() : map;
   }
 }

@@ -27,6 +27,16 @@ import java.util.Map;
         "has(self.context.client) || self.outputs.all(o, o.type == 'image' || has(o.volumeClaimName))",
     message =
         "oci, docker, local and tar outputs need volumeClaimName unless the context is a client context (then they go back to the client)")
+@ValidationRule(
+    value =
+        "!has(self.buildContexts) || has(self.context.client) || self.buildContexts.all(k, !has(self.buildContexts[k].client))",
+    message =
+        "buildContexts[].client is served by the slipway CLI and needs a client context; name an image, git or url instead")
+@ValidationRule(
+    value =
+        "!has(self.buildContexts) || self.buildContexts.all(k, k.matches('^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$'))",
+    message =
+        "buildContexts keys are image names as FROM writes them (lower case, e.g. base or registry.example.com/base:1): no upper case, spaces, '=' or '..'")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuildRequestSpec {
 
@@ -127,6 +137,13 @@ public class BuildRequestSpec {
   @JsonPropertyDescription("Annotations of the exported image (docker buildx build --annotation).")
   @Size(max = 64)
   private List<ImageAnnotation> annotations;
+
+  @JsonPropertyDescription(
+      "Named contexts (docker buildx build --build-context): FROM NAME, COPY --from=NAME and"
+          + " RUN --mount=from=NAME read one instead of an image of that name; one named like a"
+          + " stage replaces that stage. Each is exactly one of image, git or url.")
+  @Size(max = 32)
+  private Map<String, NamedBuildContext> buildContexts;
 
   @Default("3600")
   @Min(1)
@@ -283,6 +300,14 @@ public class BuildRequestSpec {
 
   public void setExtraHosts(List<ExtraHost> extraHosts) {
     this.extraHosts = extraHosts;
+  }
+
+  public Map<String, NamedBuildContext> getBuildContexts() {
+    return buildContexts;
+  }
+
+  public void setBuildContexts(Map<String, NamedBuildContext> buildContexts) {
+    this.buildContexts = buildContexts;
   }
 
   public List<String> getEntitlements() {

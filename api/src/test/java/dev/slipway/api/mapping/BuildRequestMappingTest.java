@@ -20,6 +20,7 @@ import dev.slipway.api.control.v1.HostEntry;
 import dev.slipway.api.control.v1.HttpContext;
 import dev.slipway.api.control.v1.ImageContext;
 import dev.slipway.api.control.v1.InlineContext;
+import dev.slipway.api.control.v1.NamedContext;
 import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
@@ -225,6 +226,12 @@ class BuildRequestMappingTest {
                     .in(Annotation.Builder::setValue)
                     .build(Annotation.Builder::build)))
         .in(SolveRequest.Builder::addAllAnnotations)
+        .use(Arbitraries.maps(name(), Arbitraries.integers().between(0, 3)).ofMaxSize(3))
+        .in(
+            (b, m) -> {
+              m.forEach((name, kind) -> b.putNamedContexts(name, named(name, kind)));
+              return b;
+            })
         .use(Arbitraries.longs().between(0, 1_000_000))
         .in((b, s) -> b.setTimeout(Duration.newBuilder().setSeconds(s)))
         .build(SolveRequest.Builder::build);
@@ -262,6 +269,20 @@ class BuildRequestMappingTest {
             .in(ImageContext.Builder::setPath)
             .build(i -> BuildContext.newBuilder().setImage(i).build());
     return Arbitraries.oneOf(client, git, http, image);
+  }
+
+  /** A named context of each kind; a client one is served under its name's session part. */
+  private static NamedContext named(String name, int kind) {
+    return switch (kind) {
+      case 0 -> NamedContext.newBuilder().setImage(name).build();
+      case 1 -> NamedContext.newBuilder().setGit("https://h/" + name + ".git#main").build();
+      case 2 -> NamedContext.newBuilder().setUrl("https://h/" + name).build();
+      default ->
+          NamedContext.newBuilder()
+              .setClient(
+                  ClientContext.newBuilder().setName(BuildRequestMapping.namedClientContext(name)))
+              .build();
+    };
   }
 
   private static Arbitrary<DockerfileSource> dockerfiles() {

@@ -62,6 +62,47 @@ class BuildRequestSchemaTest {
         .contains("exactly one source");
   }
 
+  private static String withBuildContexts(String entries) {
+    return VALID.replace("  outputs:", "  buildContexts:\n" + entries + "  outputs:");
+  }
+
+  @Test
+  void acceptsNamedContextsOfEachRemoteKind() throws Exception {
+    assertThat(
+            buildRequests.validate(
+                withBuildContexts(
+                    "    base: {image: \"127.0.0.1:5000/busybox:latest\"}\n"
+                        + "    127.0.0.1:5000/tools: {git: \"https://git.example.com/t.git#v1:sub\"}\n"
+                        + "    file: {url: \"https://example.com/f.tar\"}\n")))
+        .isEmpty();
+  }
+
+  @Test
+  void refusesANamedContextWithTwoSourcesOrALocalDirectory() throws Exception {
+    assertThat(
+            buildRequests.validate(
+                withBuildContexts("    base: {image: busybox, url: \"https://example.com/f\"}\n")))
+        .singleElement()
+        .asString()
+        .contains("exactly one of image")
+        .contains("a local directory cannot be read from a cluster");
+    assertThat(buildRequests.validate(withBuildContexts("    base: {client: true}\n")))
+        .singleElement()
+        .asString()
+        .contains("needs a client context");
+  }
+
+  @Test
+  void refusesANamedContextWhoseNameIsNoImageName() throws Exception {
+    for (String name : List.of("Upper", "a..b", "\"a=b\"", "/abs", "\"a b\"")) {
+      assertThat(buildRequests.validate(withBuildContexts("    " + name + ": {image: busybox}\n")))
+          .as(name)
+          .singleElement()
+          .asString()
+          .contains("buildContexts keys are image names");
+    }
+  }
+
   @Test
   void refusesNoOutput() throws Exception {
     String noOutputs = VALID.substring(0, VALID.indexOf("  outputs:"));

@@ -34,6 +34,7 @@ import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -386,7 +387,13 @@ public final class RemoteBuilder implements AutoCloseable {
             .addAllSshIds(request.getSshIdsList())
             .setServesCredentials(true)
             .setClientVersion("slipway-cli " + version());
-    for (String name : List.of(BuildRequestMapping.CLIENT_CONTEXT_NAME, "dockerfile")) {
+    List<String> served =
+        new ArrayList<>(List.of(BuildRequestMapping.CLIENT_CONTEXT_NAME, "dockerfile"));
+    // each named local directory is one more context the builder may read, and only through it
+    request.getNamedContextsMap().values().stream()
+        .filter(n -> n.hasClient())
+        .forEach(n -> served.add(n.getClient().getName()));
+    for (String name : served) {
       try {
         ContextFiles files = local.context(name);
         hello

@@ -132,6 +132,15 @@ public final class BuildFlags {
               + " --security=insecure run privileged where the builder allows it (--local does).")
   List<String> allow = new ArrayList<>();
 
+  @Option(
+      names = "--build-context",
+      paramLabel = "NAME=VALUE",
+      description =
+          "Additional build context (repeatable), e.g. base=docker-image://alpine:3: a directory,"
+              + " docker-image://REF, a git URL or an http(s) URL. FROM NAME, COPY --from=NAME and"
+              + " RUN --mount=from=NAME read it; it replaces a stage or image of that name.")
+  List<String> buildContexts = new ArrayList<>();
+
   @Option(names = "--add-host", paramLabel = "HOST:IP", description = "Extra /etc/hosts entry.")
   List<String> addHosts = new ArrayList<>();
 
@@ -285,6 +294,9 @@ public final class BuildFlags {
       r.addExtraHosts(
           HostEntry.newBuilder().setHost(h.substring(0, colon)).setIp(h.substring(colon + 1)));
     }
+    for (BuildContextSpec c : namedContexts()) {
+      r.putNamedContexts(c.name(), c.context());
+    }
     // the builder checks the names: it knows which entitlements it has
     r.addAllEntitlements(allow);
     r.setShmSizeBytes(RunLimitFlags.shmSize(shmSize));
@@ -292,6 +304,16 @@ public final class BuildFlags {
     annotations.forEach(a -> r.addAllAnnotations(AnnotationFlag.parse(a)));
     r.setTimeout(Duration.getDefaultInstance());
     return r.build();
+  }
+
+  /** The --build-context flags, checked; the last of a name wins, as in buildx. */
+  private List<BuildContextSpec> namedContexts() {
+    Map<String, BuildContextSpec> byName = new java.util.LinkedHashMap<>();
+    for (String text : buildContexts) {
+      BuildContextSpec spec = BuildContextSpec.parse(text);
+      byName.put(spec.name(), spec);
+    }
+    return List.copyOf(byName.values());
   }
 
   /** The patterns of the ignore file that applies to this build's context, if any. */
@@ -335,6 +357,15 @@ public final class BuildFlags {
           paths.dockerfile().getParent(),
           LocalContextFiles.servingOnly(List.of(name, name + ".dockerignore")));
     }
+    // A named directory is served like the context, minus what its own .dockerignore excludes.
+    for (BuildContextSpec c : namedContexts()) {
+      if (c.dir() != null) {
+        session.context(
+            c.context().getClient().getName(),
+            c.dir(),
+            LocalContextFiles.ignoreFileServed(namedIgnorePatterns(c)));
+      }
+    }
     for (String s : secrets) {
       SecretSpec secret = SecretSpec.parse(s, env);
       if (secret.file() != null) {
@@ -366,6 +397,18 @@ public final class BuildFlags {
       }
     }
     return session.build();
+  }
+
+  private static List<String> namedIgnorePatterns(BuildContextSpec c) {
+    Path ignore = c.dir().resolve(".dockerignore");
+    try {
+      return Files.isRegularFile(ignore)
+          ? DockerIgnore.parse(".dockerignore", Files.readString(ignore))
+          : List.of();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException(
+          "--build-context " + c.name() + ": cannot read " + ignore + ": " + e.getMessage());
+    }
   }
 
   private static Output absoluteDest(Output o) {

@@ -168,6 +168,14 @@ public final class BuildExporter {
               ? h
               : new HistoryEntry(created, h.createdBy(), h.author(), h.comment(), h.emptyLayer()));
     }
+    // Layers no history entry accounts for (the files of a named context a stage starts from) get
+    // one each at the end, named after the layer at that position, as BuildKit's exporter does.
+    long described = history.stream().filter(h -> !h.emptyLayer()).count();
+    for (int i = (int) described; i < built.size(); i++) {
+      history.add(
+          new HistoryEntry(
+              created, built.get(i).description(), null, "buildkit.exporter.image.v0", false));
+    }
     config =
         new ImageConfig(
             created,

@@ -27,15 +27,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The layers of a solved result, bottom first: a base image's blobs exactly as pulled, then one
- * layer per RUN/COPY/ADD/WORKDIR step on the way up. A step's layer is made once — the diff of its
- * snapshot, written as a tar and compressed — and remembered in its cache record, so a cached
- * rebuild exports without recompressing anything.
+ * The layers of a solved result, bottom first: a base image's blobs exactly as pulled (or one layer
+ * of the files a named context gives a stage), then one layer per RUN/COPY/ADD/WORKDIR step on the
+ * way up. A step's layer is made once — the diff of its snapshot, written as a tar and compressed —
+ * and remembered in its cache record, so a cached rebuild exports without recompressing anything.
  */
 public final class ResultLayers {
 
-  /** One layer of an image: its blob and the digest of its uncompressed tar. */
-  public record Layer(Descriptor blob, String diffId) {}
+  /**
+   * One layer of an image: its blob, the digest of its uncompressed tar, and the name of the step
+   * that made it (null for a base image's layer).
+   */
+  public record Layer(Descriptor blob, String diffId, String description) {
+    Layer named(String name) {
+      return new Layer(blob, diffId, name);
+    }
+  }
 
   private final Snapshotter snapshots;
   private final CacheIndex cache;
@@ -71,7 +78,7 @@ public final class ResultLayers {
         var image = solved.get(i.cacheKey()).image();
         List<String> diffIds = image.config().rootfs().diffIds();
         for (int n = 0; n < image.layers().size(); n++) {
-          out.add(new Layer(image.layers().get(n), diffIds.get(n)));
+          out.add(new Layer(image.layers().get(n), diffIds.get(n), null));
         }
       }
       case MergeOp m -> {
@@ -81,15 +88,16 @@ public final class ResultLayers {
       }
       case ExecOp e -> {
         collect(e.rootfs(), solved, compression, epoch, out);
-        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch));
+        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch).named(v.name()));
       }
       case FileOp f -> {
         collect(f.base(), solved, compression, epoch, out);
-        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch));
+        out.add(layerOf(solved.get(v.cacheKey()), compression, epoch).named(v.name()));
       }
-      case SourceOp other ->
-          throw new IllegalStateException(
-              "a " + other.getClass().getSimpleName() + " cannot be an image's base");
+      case SourceOp files ->
+          // the files of a context, git checkout or download a stage starts from (a named
+          // context in FROM): one layer of the whole tree, as BuildKit exports such a base
+          out.add(layerOf(solved.get(files.cacheKey()), compression, epoch).named(files.name()));
     }
   }
 
@@ -158,7 +166,8 @@ public final class ResultLayers {
           && content.exists(Digest.parse(r.layerDigest()))) {
         return new Layer(
             Descriptor.of(r.layerMediaType(), Digest.parse(r.layerDigest()), r.layerSize()),
-            r.diffId());
+            r.diffId(),
+            null);
       }
     }
     CompressedLayer layer = compress(v.snapshotKey(), compression, epoch);
@@ -172,7 +181,7 @@ public final class ResultLayers {
                   layer.size(),
                   layer.diffId().toString()));
     }
-    return new Layer(layer.descriptor(), layer.diffId().toString());
+    return new Layer(layer.descriptor(), layer.diffId().toString(), null);
   }
 
   private CompressedLayer compress(

@@ -154,7 +154,8 @@ public final class ContextSources {
         return client.context(name);
       }
       if (!name.equals("context") && !name.equals("dockerfile")) {
-        throw new SessionException("this build's context has no part named \"" + name + "\"");
+        // the client's own parts, such as the directories of named contexts
+        return client.context(name);
       }
       return new ContextFiles() {
         @Override

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param extraHosts extra /etc/hosts entries of RUN steps
  * @param insecure whether {@code RUN --security=insecure} may run privileged
  * @param execLimits /dev/shm size and rlimits of every RUN step (--shm-size, --ulimit)
+ * @param namedContexts named contexts by their {@link ContextName#familiar} name
  */
 public record ConvertRequest(
     String dockerfile,
@@ -41,6 +42,7 @@ public record ConvertRequest(
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
     ExecLimits execLimits,
+    Map<String, NamedSource> namedContexts,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -56,6 +58,7 @@ public record ConvertRequest(
     extraHosts = List.copyOf(extraHosts);
     insecure = insecure == null ? InsecureEntitlement.DENIED : insecure;
     execLimits = execLimits == null ? ExecLimits.NONE : execLimits;
+    namedContexts = Map.copyOf(namedContexts);
   }
 
   public static Builder builder(String dockerfile, ImageMetadataResolver resolver) {
@@ -78,6 +81,7 @@ public record ConvertRequest(
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
     private ExecLimits execLimits = ExecLimits.NONE;
+    private final Map<String, NamedSource> namedContexts = new LinkedHashMap<>();
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -149,6 +153,12 @@ public record ConvertRequest(
       return this;
     }
 
+    /** A named context; {@code name} in its {@link ContextName#familiar} form. */
+    public Builder namedContext(String name, NamedSource source) {
+      namedContexts.put(name, source);
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -164,6 +174,7 @@ public record ConvertRequest(
           extraHosts,
           insecure,
           execLimits,
+          namedContexts,
           resolver);
     }
   }

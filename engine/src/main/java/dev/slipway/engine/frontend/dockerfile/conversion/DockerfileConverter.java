@@ -36,12 +36,14 @@ final class DockerfileConverter {
   private final Set<Integer> inProgress = new LinkedHashSet<>();
   private final Map<String, Integer> stageByName = new HashMap<>();
   private final boolean labelSteps;
+  private final NamedContexts namedContexts;
 
   DockerfileConverter(ConvertRequest req, Dockerfile df) {
     this.req = req;
     this.df = df;
     this.expander = new VariableExpander(df.directives().escape());
     this.globals = new GlobalArgs(req, expander, warnings::add);
+    this.namedContexts = new NamedContexts(req);
     for (Stage s : df.stages()) {
       if (s.name() != null) {
         stageByName.put(s.name(), s.index());
@@ -143,6 +145,13 @@ final class DockerfileConverter {
       return done;
     }
     Stage stage = df.stages().get(index);
+    NamedContexts.Found named = stage.name() == null ? null : namedContexts.find(stage.name());
+    if (named != null) {
+      // BuildKit: a named context of a stage's name replaces the whole stage, none of it runs
+      ConvertedStage r = namedContexts.load(named, req.targetPlatform(), stage.from().meta());
+      converted.put(index, r);
+      return r;
+    }
     if (!inProgress.add(index)) {
       throw new DockerfileException(
           stage.from().meta().position(),
@@ -184,6 +193,10 @@ final class DockerfileConverter {
 
   ConvertRequest request() {
     return req;
+  }
+
+  NamedContexts namedContexts() {
+    return namedContexts;
   }
 
   String fileName() {

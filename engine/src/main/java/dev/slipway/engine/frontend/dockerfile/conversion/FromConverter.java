@@ -46,14 +46,15 @@ final class FromConverter {
       ctx.image(base.image());
     } else if (ref.equalsIgnoreCase("scratch")) {
       ctx.vertex(new SourceOp.Scratch(VertexInfo.named("scratch")));
-      // BuildKit's empty image: working directory / and the default PATH
-      ImageConfig image = ImageConfig.scratch(ctx.platform());
-      ctx.image(
-          image.withConfig(
-              image.config().withWorkingDir("/").withEnv(List.of("PATH=" + DEFAULT_PATH))));
+      ctx.image(emptyImage(ctx.platform()));
+    } else if (ctx.dockerfile().namedContexts().find(ref) instanceof NamedContexts.Found named) {
+      // a named context of the base's name wins over the image (buildx --build-context)
+      ConvertedStage base = ctx.dockerfile().namedContexts().load(named, ctx.platform(), meta);
+      ctx.vertex(base.vertex());
+      ctx.image(base.image());
     } else {
       resolvedImage = ImageReference.normalize(ref, meta);
-      ctx.image(baseImage(resolvedImage));
+      ctx.image(baseImage(ctx.request(), resolvedImage, ctx.platform()));
     }
     // BuildKit announces a step for the FROM of an image, each RUN, COPY, ADD and WORKDIR, and
     // every ONBUILD trigger whatever it is, though a WORKDIR / or trigger such as ENV names none
@@ -117,10 +118,16 @@ final class FromConverter {
     return platform;
   }
 
+  /** BuildKit's empty image: working directory / and the default PATH. */
+  static ImageConfig emptyImage(Platform platform) {
+    ImageConfig image = ImageConfig.scratch(platform);
+    return image.withConfig(
+        image.config().withWorkingDir("/").withEnv(List.of("PATH=" + DEFAULT_PATH)));
+  }
+
   /** The resolved image's config, for the stage's platform, as the stage's starting image. */
-  private ImageConfig baseImage(String resolved) {
-    Platform platform = ctx.platform();
-    ImageConfig base = ctx.request().resolver().resolve(resolved, platform);
+  static ImageConfig baseImage(ConvertRequest req, String resolved, Platform platform) {
+    ImageConfig base = req.resolver().resolve(resolved, platform);
     return new ImageConfig(
         null,
         base.author(),

@@ -266,7 +266,10 @@ final class StageContext {
     return argv;
   }
 
-  /** The vertex {@code COPY --from} / {@code RUN --mount=from=} reads: a stage or an image. */
+  /**
+   * The vertex {@code COPY --from} / {@code RUN --mount=from=} reads: a stage, a named context or
+   * an image.
+   */
   Vertex readFrom(String fromRaw, Meta meta) {
     String from = expand(fromRaw, meta);
     if (from.isEmpty()) {
@@ -284,6 +287,9 @@ final class StageContext {
     }
     if (from.equalsIgnoreCase("scratch")) {
       return new SourceOp.Scratch(VertexInfo.named("scratch"));
+    }
+    if (dockerfile.namedContexts().find(from) instanceof NamedContexts.Found named) {
+      return dockerfile.namedContexts().load(named, platform, meta).vertex();
     }
     String resolved = ImageReference.normalize(from, meta);
     return new SourceOp.Image(
