@@ -59,6 +59,7 @@ final class MetadataConverter {
     StringBuilder createdBy = new StringBuilder("ENV");
     for (String[] p : pairs) {
       setEnv(env, p[0], p[1]);
+      ctx.envSet(p[0]);
       createdBy.append(' ').append(p[0]).append('=').append(p[1]);
     }
     ctx.config(ctx.config().withEnv(env));

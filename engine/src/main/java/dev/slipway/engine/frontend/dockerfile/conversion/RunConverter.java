@@ -17,7 +17,6 @@ import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +51,7 @@ final class RunConverter {
     } else {
       argv = ctx.commandArgs(c);
     }
-    Map<String, String> argValues = ctx.argValues();
-    List<String> env = environment(argValues);
+    List<String> env = environment();
     String user = ctx.config().user() == null ? "" : ctx.config().user();
     Set<String> secretEnv = new HashSet<>();
     for (Mount m : mounts) {
@@ -79,7 +77,8 @@ final class RunConverter {
             ctx.platform(),
             ctx.info(meta, ctx.nextStep() + text)));
     StringBuilder createdBy = new StringBuilder("RUN ");
-    Map<String, String> shown = new LinkedHashMap<>(argValues);
+    // proxy settings may carry credentials: they stay out of the history
+    Map<String, String> shown = ctx.argsForHistory();
     shown.keySet().removeAll(StageContext.PROXY_ARGS);
     if (!shown.isEmpty()) {
       createdBy.append('|').append(shown.size());
@@ -159,15 +158,12 @@ final class RunConverter {
     };
   }
 
-  /** ENV, then the stage's ARGs, then proxy build args the stage neither declares nor sets. */
-  private List<String> environment(Map<String, String> argValues) {
+  /** The build environment (ENV and ARG values), then proxy build args it does not set. */
+  private List<String> environment() {
     ConvertRequest req = ctx.request();
-    List<String> env = new ArrayList<>(ctx.config().env());
-    argValues.forEach((k, v) -> env.add(k + "=" + v));
+    List<String> env = ctx.runEnv();
     for (String proxy : StageContext.PROXY_ARGS) {
-      if (req.buildArgs().containsKey(proxy)
-          && !argValues.containsKey(proxy)
-          && ctx.config().envValue(proxy) == null) {
+      if (req.buildArgs().containsKey(proxy) && !ctx.inRunEnv(proxy)) {
         env.add(proxy + "=" + req.buildArgs().get(proxy));
       }
     }

@@ -230,7 +230,13 @@ public final class VariableExpander {
           if (pattern.stopped) {
             replacement = word(depth);
           } else {
-            throw new ExpansionException("missing '}' in ${" + name + "/...}");
+            // BuildKit, unlike bash, needs the second slash even for an empty replacement
+            throw new ExpansionException(
+                "missing '/' in ${"
+                    + name
+                    + "/pattern/replacement}: write ${"
+                    + name
+                    + "/pattern/} to remove the match");
           }
           String v = current == null ? value(name, "") : current;
           return replace(v, pattern.text, replacement, all);

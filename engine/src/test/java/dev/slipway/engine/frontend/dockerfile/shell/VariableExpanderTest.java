@@ -100,6 +100,12 @@ class VariableExpanderTest {
         .hasMessageContaining("unsupported modifier");
     assertThatThrownBy(() -> expand("${:-x}"))
         .isInstanceOf(VariableExpander.ExpansionException.class);
+    // differential case expand/replace-without-replacement
+    assertThatThrownBy(() -> expand("${x//-}"))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("missing '/'")
+        .hasMessageContaining("${x/pattern/}");
+    assertThat(expand("${x//-/}")).isEqualTo("abab");
   }
 
   @Test
