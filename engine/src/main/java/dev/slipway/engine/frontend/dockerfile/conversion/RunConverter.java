@@ -126,7 +126,8 @@ final class RunConverter {
     if (r.network() == null) {
       return NetworkMode.DEFAULT;
     }
-    return switch (ctx.expand(r.network(), r.meta())) {
+    // like BuildKit, the flag is not expanded: it is checked when the Dockerfile is parsed
+    return switch (r.network()) {
       case "default" -> NetworkMode.DEFAULT;
       case "none" -> NetworkMode.NONE;
       case "host" -> NetworkMode.HOST;
@@ -142,7 +143,7 @@ final class RunConverter {
     if (r.security() == null) {
       return ExecOp.SecurityMode.SANDBOX;
     }
-    return switch (ctx.expand(r.security(), r.meta())) {
+    return switch (r.security()) {
       case "sandbox" -> ExecOp.SecurityMode.SANDBOX;
       case "insecure" -> {
         InsecureEntitlement entitlement = ctx.request().insecure();

@@ -232,7 +232,24 @@ final class StageContext {
     } catch (VariableExpander.ExpansionException e) {
       throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
     }
-    for (String name : r.undefined()) {
+    warnUndefined(r.undefined(), meta);
+    return r.value();
+  }
+
+  /** Expands a word and splits the result into words, as BuildKit does for EXPOSE. */
+  List<String> expandWords(String word, Meta meta) {
+    VariableExpander.Words r;
+    try {
+      r = dockerfile.expander().expandWords(word, this::lookup);
+    } catch (VariableExpander.ExpansionException e) {
+      throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
+    }
+    warnUndefined(r.undefined(), meta);
+    return r.words();
+  }
+
+  private void warnUndefined(Set<String> names, Meta meta) {
+    for (String name : names) {
       if (!declared(name) && !PROXY_ARGS.contains(name)) {
         warn(
             "UndefinedVar",
@@ -240,7 +257,6 @@ final class StageContext {
             meta);
       }
     }
-    return r.value();
   }
 
   /** Expands a word in the global scope (FROM), see {@link GlobalArgs#expand}. */

@@ -109,6 +109,34 @@ class VariableExpanderTest {
   }
 
   @Test
+  void patternsAreBuildKitsStarAndQuestionMarkWithRawEscapes() {
+    // differential cases expand/pattern-*: no [...] classes; \\* is a literal star
+    Map<String, String> env = Map.of("s", "*star*", "b", "[a]bc", "p", "a/b/c", "d", "a-b");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expand("${s#\\*} ${s%\\*} ${s#*s}", env::get).value())
+        .isEqualTo("star* *star tar*");
+    assertThat(e.expand("${b#[a]} ${b#[ab]} ${b#?}", env::get).value()).isEqualTo("bc [a]bc a]bc");
+    assertThat(e.expand("${p//\\//_} ${p#a/} ${p%%/*}", env::get).value()).isEqualTo("a_b_c b/c a");
+    assertThatThrownBy(() -> e.expand("${p:#a/}", env::get))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("unsupported modifier");
+    assertThat(e.expand("${d/-/\\\\}", env::get).value()).isEqualTo("a\\\\b");
+    assertThatThrownBy(() -> e.expand("${s#\\a}", env::get))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("invalid escape '\\a'");
+  }
+
+  @Test
+  void splitsWordsAtUnquotedWhitespaceIncludingWhatAValueBrings() {
+    Map<String, String> env = Map.of("p", "80  443/udp", "q", "x y");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expandWords("$p", env::get).words()).containsExactly("80", "443/udp");
+    assertThat(e.expandWords("\"$q\" a\\ b '$q'", env::get).words())
+        .containsExactly("x y", "a b", "$q");
+    assertThat(e.expandWords("pre$q", env::get).words()).containsExactly("prex", "y");
+  }
+
+  @Test
   void deepNestingIsAnErrorNotAStackOverflow() {
     String deep = "${a:-".repeat(10_000) + "x" + "}".repeat(10_000);
     assertThatThrownBy(() -> expand(deep))
