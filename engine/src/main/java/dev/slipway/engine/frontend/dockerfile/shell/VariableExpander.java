@@ -327,8 +327,9 @@ public final class VariableExpander {
     }
   }
 
+  /** Letters and digits of any script, as BuildKit's lexer reads names (not only ASCII). */
   static boolean isNameChar(char c) {
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return c == '_' || Character.isLetterOrDigit(c);
   }
 
   private static String trimPrefix(String v, Glob pattern, boolean longest) {

@@ -127,6 +127,15 @@ class VariableExpanderTest {
   }
 
   @Test
+  void namesMayHoldLettersOfAnyScript() {
+    // differential cases arg/unicode-name, env/unicode-name
+    Map<String, String> env = Map.of("ÉTÉ", "summer", "ÄB", "1");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expand("[$ÉTÉ] [${ÉTÉ}] $ÄB-x", env::get).value())
+        .isEqualTo("[summer] [summer] 1-x");
+  }
+
+  @Test
   void splitsWordsAtUnquotedWhitespaceIncludingWhatAValueBrings() {
     Map<String, String> env = Map.of("p", "80  443/udp", "q", "x y");
     VariableExpander e = new VariableExpander('\\');
