@@ -3,6 +3,16 @@ package dev.slipway.engine.frontend.dockerfile.conversion;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.image.ImageConfig;
+import java.util.Map;
 
-/** A converted stage: its final filesystem, its image config, and the platform it was built for. */
-record ConvertedStage(Vertex vertex, ImageConfig image, Platform platform) {}
+/**
+ * A converted stage: its final filesystem, its image config, the platform it was built for, and
+ * what a stage {@code FROM} it inherits besides: the ARGs it declared ({@code args}, null values
+ * for those without one) and the ARG values in its build environment ({@code argEnv}).
+ */
+record ConvertedStage(
+    Vertex vertex,
+    ImageConfig image,
+    Platform platform,
+    Map<String, String> args,
+    Map<String, String> argEnv) {}

@@ -82,6 +82,10 @@ final class DockerfileConverter {
   BuildDefinition convert() {
     warnings.addAll(df.warnings());
     globals.declare(df.metaArgs(), req.buildArgs());
+    // BuildKit links every stage's sources first, so a bad --from fails even in unused stages
+    for (Stage s : df.stages()) {
+      s.commands().forEach(i -> FromReferences.check(i, expander));
+    }
     ConvertedStage result = stage(targetStage());
     ImageConfig image = result.image();
     if (!req.labels().isEmpty()) {

@@ -44,6 +44,7 @@ final class FromConverter {
       ConvertedStage base = ctx.dockerfile().stage(baseStage);
       ctx.vertex(base.vertex());
       ctx.image(base.image());
+      ctx.inheritArgs(base);
     } else if (ref.equalsIgnoreCase("scratch")) {
       ctx.vertex(new SourceOp.Scratch(VertexInfo.named("scratch")));
       ctx.image(emptyImage(ctx.platform()));
@@ -69,6 +70,7 @@ final class FromConverter {
     List<Instruction> triggers = List.of();
     if (!ctx.config().onBuild().isEmpty()) {
       triggers = Dockerfile.parseTriggers(ctx.config().onBuild(), meta.position());
+      triggers.forEach(t -> FromReferences.check(t, ctx.dockerfile().expander()));
       total += triggers.size();
       ctx.config(ctx.config().withOnBuild(List.of()));
     }

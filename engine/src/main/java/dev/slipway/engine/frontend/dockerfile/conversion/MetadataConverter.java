@@ -59,6 +59,7 @@ final class MetadataConverter {
     StringBuilder createdBy = new StringBuilder("ENV");
     for (String[] p : pairs) {
       setEnv(env, p[0], p[1]);
+      ctx.envSet(p[0]);
       createdBy.append(' ').append(p[0]).append('=').append(p[1]);
     }
     ctx.config(ctx.config().withEnv(env));
@@ -106,8 +107,12 @@ final class MetadataConverter {
   void expose(Instruction.Expose e) {
     Map<String, Map<String, Object>> ports = new TreeMap<>(ctx.config().exposedPorts());
     Set<String> added = new TreeSet<>();
+    // a variable's value may hold several ports: BuildKit splits EXPOSE's words after expansion
+    List<String> words = new ArrayList<>();
     for (String raw : e.ports()) {
-      String p = ctx.expand(raw, e.meta());
+      words.addAll(ctx.expandWords(raw, e.meta()));
+    }
+    for (String p : words) {
       var m = PORT.matcher(p);
       if (!m.matches()) {
         throw new DockerfileException(

@@ -17,7 +17,6 @@ import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +51,7 @@ final class RunConverter {
     } else {
       argv = ctx.commandArgs(c);
     }
-    Map<String, String> argValues = ctx.argValues();
-    List<String> env = environment(argValues);
+    List<String> env = environment();
     String user = ctx.config().user() == null ? "" : ctx.config().user();
     Set<String> secretEnv = new HashSet<>();
     for (Mount m : mounts) {
@@ -80,7 +78,8 @@ final class RunConverter {
             ctx.request().execLimits(),
             ctx.info(meta, ctx.nextStep() + text)));
     StringBuilder createdBy = new StringBuilder("RUN ");
-    Map<String, String> shown = new LinkedHashMap<>(argValues);
+    // proxy settings may carry credentials: they stay out of the history
+    Map<String, String> shown = ctx.argsForHistory();
     shown.keySet().removeAll(StageContext.PROXY_ARGS);
     if (!shown.isEmpty()) {
       createdBy.append('|').append(shown.size());
@@ -128,7 +127,8 @@ final class RunConverter {
     if (r.network() == null) {
       return NetworkMode.DEFAULT;
     }
-    return switch (ctx.expand(r.network(), r.meta())) {
+    // like BuildKit, the flag is not expanded: it is checked when the Dockerfile is parsed
+    return switch (r.network()) {
       case "default" -> NetworkMode.DEFAULT;
       case "none" -> NetworkMode.NONE;
       case "host" -> NetworkMode.HOST;
@@ -144,7 +144,7 @@ final class RunConverter {
     if (r.security() == null) {
       return ExecOp.SecurityMode.SANDBOX;
     }
-    return switch (ctx.expand(r.security(), r.meta())) {
+    return switch (r.security()) {
       case "sandbox" -> ExecOp.SecurityMode.SANDBOX;
       case "insecure" -> {
         InsecureEntitlement entitlement = ctx.request().insecure();
@@ -160,15 +160,12 @@ final class RunConverter {
     };
   }
 
-  /** ENV, then the stage's ARGs, then proxy build args the stage neither declares nor sets. */
-  private List<String> environment(Map<String, String> argValues) {
+  /** The build environment (ENV and ARG values), then proxy build args it does not set. */
+  private List<String> environment() {
     ConvertRequest req = ctx.request();
-    List<String> env = new ArrayList<>(ctx.config().env());
-    argValues.forEach((k, v) -> env.add(k + "=" + v));
+    List<String> env = ctx.runEnv();
     for (String proxy : StageContext.PROXY_ARGS) {
-      if (req.buildArgs().containsKey(proxy)
-          && !argValues.containsKey(proxy)
-          && ctx.config().envValue(proxy) == null) {
+      if (req.buildArgs().containsKey(proxy) && !ctx.inRunEnv(proxy)) {
         env.add(proxy + "=" + req.buildArgs().get(proxy));
       }
     }

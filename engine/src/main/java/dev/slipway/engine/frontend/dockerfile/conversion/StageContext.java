@@ -15,6 +15,7 @@ import dev.slipway.engine.image.ContainerConfig;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.ImageConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,17 @@ final class StageContext {
   private final DockerfileConverter dockerfile;
   private final Stage stage;
   private final boolean ignoreCache;
+
+  /** The stage's ARGs (and its base stage's) in declaration order, null when without value. */
   private final Map<String, String> args = new LinkedHashMap<>();
+
+  /**
+   * ARG values in the build environment. BuildKit adds an ARG's value to the environment RUN and
+   * expansion see (not to the config), so it wins over an earlier ENV of that name until an ENV
+   * sets the name again.
+   */
+  private final Map<String, String> argEnv = new LinkedHashMap<>();
+
   private Platform platform;
   private Vertex vertex;
   private ImageConfig image;
@@ -115,7 +126,23 @@ final class StageContext {
   }
 
   ConvertedStage result() {
-    return new ConvertedStage(vertex, image, platform);
+    return new ConvertedStage(
+        vertex,
+        image,
+        platform,
+        Collections.unmodifiableMap(new LinkedHashMap<>(args)),
+        Collections.unmodifiableMap(new LinkedHashMap<>(argEnv)));
+  }
+
+  /**
+   * Starts from a base stage's ARGs, as BuildKit does for {@code FROM <stage>}: they stay declared
+   * and keep their values, except where the config's ENV sets the name (BuildKit re-applies the
+   * config's ENV when a stage starts).
+   */
+  void inheritArgs(ConvertedStage base) {
+    args.putAll(base.args());
+    argEnv.putAll(base.argEnv());
+    argEnv.keySet().removeIf(name -> config().envValue(name) != null);
   }
 
   /** The working directory RUN and COPY resolve against: the configured one, or {@code /}. */
@@ -171,18 +198,26 @@ final class StageContext {
 
   // ---- the stage's variables ----
 
-  /** Declares (or redeclares) a stage ARG; {@code value} null when it has none. */
+  /**
+   * Declares (or redeclares) a stage ARG; {@code value} null when it has none, which leaves the
+   * value the name has in the build environment.
+   */
   void declareArg(String name, String value) {
     args.put(name, value);
+    if (value != null) {
+      argEnv.put(name, value);
+    }
   }
 
-  /** ENV wins over an ARG of the same name. */
+  /** An ENV instruction set {@code name}: from now on the ENV value is the one in effect. */
+  void envSet(String name) {
+    argEnv.remove(name);
+  }
+
+  /** A name's value in the build environment: the latest of ENV and ARG that set it. */
   String lookup(String name) {
-    String env = config().envValue(name);
-    if (env != null) {
-      return env;
-    }
-    return args.get(name);
+    String arg = argEnv.get(name);
+    return arg != null ? arg : config().envValue(name);
   }
 
   private boolean declared(String name) {
@@ -197,7 +232,24 @@ final class StageContext {
     } catch (VariableExpander.ExpansionException e) {
       throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
     }
-    for (String name : r.undefined()) {
+    warnUndefined(r.undefined(), meta);
+    return r.value();
+  }
+
+  /** Expands a word and splits the result into words, as BuildKit does for EXPOSE. */
+  List<String> expandWords(String word, Meta meta) {
+    VariableExpander.Words r;
+    try {
+      r = dockerfile.expander().expandWords(word, this::lookup);
+    } catch (VariableExpander.ExpansionException e) {
+      throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
+    }
+    warnUndefined(r.undefined(), meta);
+    return r.words();
+  }
+
+  private void warnUndefined(Set<String> names, Meta meta) {
+    for (String name : names) {
       if (!declared(name) && !PROXY_ARGS.contains(name)) {
         warn(
             "UndefinedVar",
@@ -205,7 +257,6 @@ final class StageContext {
             meta);
       }
     }
-    return r.value();
   }
 
   /** Expands a word in the global scope (FROM), see {@link GlobalArgs#expand}. */
@@ -213,13 +264,37 @@ final class StageContext {
     return dockerfile.globals().expand(word, meta, rule);
   }
 
-  /** ARGs in scope with a value, in declaration order, excluding ENV-shadowed names. */
-  Map<String, String> argValues() {
+  /**
+   * The environment a RUN gets: the config's ENV with the ARG values that win over it replacing
+   * them in place, the rest after.
+   */
+  List<String> runEnv() {
+    Map<String, String> pending = new LinkedHashMap<>(argEnv);
+    List<String> env = new ArrayList<>();
+    for (String entry : config().env()) {
+      int eq = entry.indexOf('=');
+      String key = eq < 0 ? entry : entry.substring(0, eq);
+      String arg = pending.remove(key);
+      env.add(arg == null ? entry : key + "=" + arg);
+    }
+    pending.forEach((k, v) -> env.add(k + "=" + v));
+    return env;
+  }
+
+  /** Whether the build environment has {@code name}, from ENV or ARG. */
+  boolean inRunEnv(String name) {
+    return argEnv.containsKey(name) || config().envValue(name) != null;
+  }
+
+  /**
+   * The ARGs BuildKit lists in a RUN's history entry ({@code RUN |2 A=1 B=2 ...}): every declared
+   * one, with its value in the build environment (empty when it has none).
+   */
+  Map<String, String> argsForHistory() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, String> a : args.entrySet()) {
-      if (a.getValue() != null && config().envValue(a.getKey()) == null) {
-        out.put(a.getKey(), a.getValue());
-      }
+    for (String name : args.keySet()) {
+      String v = lookup(name);
+      out.put(name, v == null ? "" : v);
     }
     return out;
   }

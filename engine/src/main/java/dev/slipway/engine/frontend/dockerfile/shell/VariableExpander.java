@@ -1,6 +1,8 @@
 package dev.slipway.engine.frontend.dockerfile.shell;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -24,6 +26,9 @@ public final class VariableExpander {
   /** The expanded text and the names that were referenced but not defined. */
   public record Result(String value, Set<String> undefined) {}
 
+  /** The words of an expansion split the way BuildKit's EXPOSE splits them. */
+  public record Words(List<String> words, Set<String> undefined) {}
+
   private static final int MAX_NESTING = 64;
   private static final String SPECIAL_PARAMS = "*#@?-$!";
 
@@ -38,6 +43,17 @@ public final class VariableExpander {
     Scan s = new Scan(word, lookup, false);
     String value = s.until((char) 0, 0).text;
     return new Result(value, s.undefined);
+  }
+
+  /**
+   * Expands {@code word} and splits the result into words at whitespace that is neither quoted nor
+   * escaped, including whitespace a variable's value brings (BuildKit's ProcessWords).
+   */
+  public Words expandWords(String word, Function<String, String> lookup) {
+    Scan s = new Scan(word, lookup, false);
+    s.splitter = new WordSplitter();
+    s.until((char) 0, 0);
+    return new Words(s.splitter.words(), s.undefined);
   }
 
   /**
@@ -56,6 +72,12 @@ public final class VariableExpander {
     final boolean verbatim;
     final Set<String> undefined = new LinkedHashSet<>();
     int pos;
+
+    /** Keep escape characters (BuildKit does in patterns, so {@code \*} stays literal). */
+    boolean raw;
+
+    /** Collects the words of the top level when splitting (null otherwise). */
+    WordSplitter splitter;
 
     Scan(String in, Function<String, String> lookup, boolean verbatim) {
       this.in = in;
@@ -76,6 +98,8 @@ public final class VariableExpander {
           return new Part(out.toString(), true);
         }
         pos++;
+        WordSplitter words = depth == 0 ? splitter : null;
+        int before = out.length();
         if (ch == '\'') {
           int end = in.indexOf('\'', pos);
           if (end < 0) {
@@ -88,12 +112,26 @@ public final class VariableExpander {
           doubleQuoted(out, depth);
         } else if (ch == '$') {
           dollar(out, depth);
+          if (words != null) {
+            words.addSplitting(out.substring(before));
+          }
+          continue;
         } else if (ch == escape) {
+          if (raw) {
+            out.append(ch);
+          }
           if (pos < in.length()) {
             out.append(in.charAt(pos++));
           }
         } else {
           out.append(ch);
+          if (words != null) {
+            words.addSplitting(String.valueOf(ch));
+          }
+          continue;
+        }
+        if (words != null) {
+          words.addRaw(out.substring(before));
         }
       }
       return new Part(out.toString(), false);
@@ -114,6 +152,9 @@ public final class VariableExpander {
         if (ch == '$') {
           dollar(out, depth);
         } else if (ch == escape && pos < in.length()) {
+          if (raw) {
+            out.append(ch);
+          }
           char next = in.charAt(pos);
           if (next == '"' || next == '$' || next == escape) {
             out.append(next);
@@ -187,7 +228,7 @@ public final class VariableExpander {
       if (verbatim && current == null) {
         if (op != '}') {
           pos--;
-          word(depth);
+          word(depth, false);
         }
         return null;
       }
@@ -203,34 +244,37 @@ public final class VariableExpander {
                     + ":...}: use one of :- :+ :? after the variable name");
           }
           char mod = in.charAt(pos++);
-          String word = word(depth);
+          String word = word(depth, false);
           boolean set = current != null && !current.isEmpty();
           return modifier(name, mod, word, current, set);
         }
         case '-', '+', '?' -> {
-          String word = word(depth);
+          String word = word(depth, false);
           return modifier(name, op, word, current, current != null);
         }
         case '#', '%' -> {
-          boolean longest = pos < in.length() && in.charAt(pos) == op;
-          if (longest) {
-            pos++;
-          }
-          String pattern = word(depth);
-          String v = current == null ? value(name, "") : current;
-          return op == '#' ? trimPrefix(v, pattern, longest) : trimSuffix(v, pattern, longest);
+          return trim(name, op, current, depth);
         }
         case '/' -> {
           boolean all = pos < in.length() && in.charAt(pos) == '/';
           if (all) {
             pos++;
           }
+          boolean wasRaw = raw;
+          raw = true;
           Part pattern = until('/', depth + 1);
+          raw = wasRaw;
           String replacement = "";
           if (pattern.stopped) {
-            replacement = word(depth);
+            replacement = word(depth, true);
           } else {
-            throw new ExpansionException("missing '}' in ${" + name + "/...}");
+            // BuildKit, unlike bash, needs the second slash even for an empty replacement
+            throw new ExpansionException(
+                "missing '/' in ${"
+                    + name
+                    + "/pattern/replacement}: write ${"
+                    + name
+                    + "/pattern/} to remove the match");
           }
           String v = current == null ? value(name, "") : current;
           return replace(v, pattern.text, replacement, all);
@@ -245,12 +289,27 @@ public final class VariableExpander {
       }
     }
 
-    String word(int depth) {
+    /** The word up to the closing brace, keeping escape characters when {@code rawEscapes}. */
+    String word(int depth, boolean rawEscapes) {
+      boolean wasRaw = raw;
+      raw = rawEscapes;
       Part p = until('}', depth + 1);
+      raw = wasRaw;
       if (!p.stopped) {
         throw new ExpansionException("missing '}' to close a ${...} substitution");
       }
       return p.text;
+    }
+
+    /** {@code ${v#p}}, {@code ${v##p}}, {@code ${v%p}}, {@code ${v%%p}} (after the operator). */
+    String trim(String name, char op, String current, int depth) {
+      boolean longest = pos < in.length() && in.charAt(pos) == op;
+      if (longest) {
+        pos++;
+      }
+      Glob pattern = Glob.compile(word(depth, true));
+      String v = current == null ? value(name, "") : current;
+      return op == '#' ? trimPrefix(v, pattern, longest) : trimSuffix(v, pattern, longest);
     }
 
     String modifier(String name, char mod, String word, String current, boolean set) {
@@ -268,20 +327,21 @@ public final class VariableExpander {
     }
   }
 
+  /** Letters and digits of any script, as BuildKit's lexer reads names (not only ASCII). */
   static boolean isNameChar(char c) {
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return c == '_' || Character.isLetterOrDigit(c);
   }
 
-  private static String trimPrefix(String v, String pattern, boolean longest) {
+  private static String trimPrefix(String v, Glob pattern, boolean longest) {
     if (longest) {
       for (int i = v.length(); i >= 0; i--) {
-        if (Glob.matches(pattern, v.substring(0, i))) {
+        if (pattern.matches(v.substring(0, i))) {
           return v.substring(i);
         }
       }
     } else {
       for (int i = 0; i <= v.length(); i++) {
-        if (Glob.matches(pattern, v.substring(0, i))) {
+        if (pattern.matches(v.substring(0, i))) {
           return v.substring(i);
         }
       }
@@ -289,16 +349,16 @@ public final class VariableExpander {
     return v;
   }
 
-  private static String trimSuffix(String v, String pattern, boolean longest) {
+  private static String trimSuffix(String v, Glob pattern, boolean longest) {
     if (longest) {
       for (int i = 0; i <= v.length(); i++) {
-        if (Glob.matches(pattern, v.substring(i))) {
+        if (pattern.matches(v.substring(i))) {
           return v.substring(0, i);
         }
       }
     } else {
       for (int i = v.length(); i >= 0; i--) {
-        if (Glob.matches(pattern, v.substring(i))) {
+        if (pattern.matches(v.substring(i))) {
           return v.substring(0, i);
         }
       }
@@ -307,10 +367,11 @@ public final class VariableExpander {
   }
 
   /** Replaces the longest match of {@code pattern} starting at the leftmost position possible. */
-  private static String replace(String v, String pattern, String replacement, boolean all) {
-    if (pattern.isEmpty()) {
+  private static String replace(String v, String raw, String replacement, boolean all) {
+    if (raw.isEmpty()) {
       return v;
     }
+    Glob pattern = Glob.compile(raw);
     StringBuilder out = new StringBuilder();
     int i = 0;
     boolean replaced = false;
@@ -318,7 +379,7 @@ public final class VariableExpander {
       int matchEnd = -1;
       if (all || !replaced) {
         for (int end = v.length(); end > i; end--) {
-          if (Glob.matches(pattern, v.substring(i, end))) {
+          if (pattern.matches(v.substring(i, end))) {
             matchEnd = end;
             break;
           }
@@ -333,5 +394,39 @@ public final class VariableExpander {
       }
     }
     return out.toString();
+  }
+
+  /** BuildKit's word splitting: whitespace ends a word unless it was quoted or escaped. */
+  private static final class WordSplitter {
+    private final List<String> words = new ArrayList<>();
+    private final StringBuilder word = new StringBuilder();
+    private boolean inWord;
+
+    void addSplitting(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (!Character.isWhitespace(c)) {
+          word.append(c);
+          inWord = true;
+        } else if (inWord && !word.isEmpty()) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+      }
+    }
+
+    void addRaw(String s) {
+      word.append(s);
+      inWord = true;
+    }
+
+    List<String> words() {
+      if (!word.isEmpty()) {
+        words.add(word.toString());
+        word.setLength(0);
+      }
+      return List.copyOf(words);
+    }
   }
 }

@@ -55,6 +55,16 @@ class MetadataConversionTest extends ConversionTestSupport {
   }
 
   @Test
+  void exposeSplitsAVariablesValueIntoPortsButNotAQuotedOne() {
+    // differential case expand/expose-multiword-variable
+    ContainerConfig c = convert("FROM a\nARG P=\"80 443/udp\"\nEXPOSE $P 9000\n").image().config();
+    assertThat(c.exposedPorts()).containsOnlyKeys("80/tcp", "443/udp", "9000/tcp");
+    assertThatThrownBy(() -> convert("FROM a\nARG P=\"80 443\"\nEXPOSE \"$P\"\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("invalid port \"80 443\"");
+  }
+
+  @Test
   void invalidValuesAreTypedErrorsAtTheInstruction() {
     String[] bad = {
       "FROM a\nEXPOSE 99999\n",

@@ -93,4 +93,15 @@ class RunConversionTest extends ConversionTestSupport {
         .isInstanceOf(DockerfileException.class)
         .hasMessageContaining("network");
   }
+
+  @Test
+  void networkAndSecurityFlagsAreNotExpanded() {
+    // BuildKit checks both while parsing, before variables (differential case run-network-flag)
+    assertThatThrownBy(() -> convert("FROM a\nARG N=none\nRUN --network=$N true\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("unsupported network mode \"$N\"");
+    assertThatThrownBy(() -> convert("FROM a\nARG S=sandbox\nRUN --security=$S true\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("unsupported security mode \"$S\"");
+  }
 }

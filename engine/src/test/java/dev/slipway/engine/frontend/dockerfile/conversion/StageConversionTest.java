@@ -12,6 +12,7 @@ import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.image.HistoryEntry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** ARG and ENV scoping across stages, stage references, the target, ONBUILD, no-cache, warnings. */
@@ -51,11 +52,81 @@ class StageConversionTest extends ConversionTestSupport {
   }
 
   @Test
-  void envShadowsArgOfTheSameName() {
-    BuildDefinition d = convert("FROM a\nARG X=arg\nENV X=env\nARG X=again\nENV Y=$X\nRUN echo\n");
-    ExecOp run = exec(d.root());
-    assertThat(envOf(run, "X")).isEqualTo("env");
-    assertThat(d.image().config().envValue("Y")).isEqualTo("env");
+  void theLatestOfEnvAndArgWinsInTheBuildEnvironmentButOnlyEnvReachesTheConfig() {
+    // BuildKit 0.34 (differential case arg/arg-after-env): an ARG value replaces an ENV's in RUN
+    // and expansion until the next ENV; the config keeps the ENV value
+    BuildDefinition d =
+        convert("FROM a\nARG X=arg\nENV X=env\nRUN one\nARG X=again\nENV Y=$X\nRUN two\n");
+    ExecOp two = exec(d.root());
+    assertThat(envOf(exec(two.rootfs()), "X")).isEqualTo("env");
+    assertThat(two.env()).filteredOn(e -> e.startsWith("X=")).containsExactly("X=again");
+    assertThat(d.image().config().envValue("Y")).isEqualTo("again");
+    assertThat(d.image().config().envValue("X")).isEqualTo("env");
+  }
+
+  @Test
+  void anArgRedeclaredWithoutValueKeepsTheValueItHas() {
+    BuildDefinition d = convert("FROM a\nARG A=one\nARG A\nENV E=$A\nRUN r\n");
+    assertThat(envOf(exec(d.root()), "A")).isEqualTo("one");
+    assertThat(d.image().config().envValue("E")).isEqualTo("one");
+  }
+
+  @Test
+  void argsAndTheirValuesAreInheritedThroughFromStage() {
+    // differential cases arg/inherited-*: BuildKit's stage FROM another starts with its ARGs
+    BuildDefinition d =
+        DockerfileFrontend.convert(
+            request("FROM a AS base\nARG A=x\nARG B\nFROM base AS mid\nFROM mid\nRUN r\n")
+                .buildArg("B", "cli")
+                .build());
+    ExecOp r = exec(d.root());
+    assertThat(envOf(r, "A")).isEqualTo("x");
+    assertThat(envOf(r, "B")).isEqualTo("cli");
+    assertThat(d.image().config().envValue("A")).isNull();
+    assertThat(d.image().history())
+        .extracting(HistoryEntry::createdBy)
+        .contains("RUN |2 A=x B=cli /bin/sh -c r # buildkit");
+  }
+
+  @Test
+  void anInheritedArgLosesToTheConfigsEnvOfTheSameName() {
+    BuildDefinition d =
+        convert("FROM a AS base\nENV A=env\nARG A=arg\nRUN one\nFROM base\nRUN two\n");
+    ExecOp two = exec(d.root());
+    assertThat(envOf(two, "A")).isEqualTo("env");
+    assertThat(envOf(exec(two.rootfs()), "A")).isEqualTo("arg");
+  }
+
+  @Test
+  void aTriggerExpandsWithTheArgsTheChildInherits() {
+    BuildDefinition d = convert("FROM a AS p\nARG A=pa\nONBUILD LABEL a=$A\nFROM p\n");
+    assertThat(d.image().config().labels()).containsEntry("a", "pa");
+  }
+
+  @Test
+  void variablesInFromReferencesAreRefusedInEveryStage() {
+    // BuildKit links stages before ARGs have values: differential cases expand/*copy-from*
+    for (String df :
+        List.of(
+            "FROM a AS s\nFROM a\nARG S=s\nCOPY --from=$S /f /f\n",
+            "FROM a AS s\nFROM a\nCOPY --from=${S:-s} /f /f\n",
+            "FROM a AS s\nFROM a\nRUN --mount=from=$S,target=/m true\n",
+            "FROM a AS unused\nCOPY --from=$S /f /f\nFROM a AS wanted\nRUN true\n")) {
+      assertThatThrownBy(
+              () ->
+                  DockerfileFrontend.convert(
+                      request(df).target(df.contains("wanted") ? "wanted" : null).build()))
+          .as(df)
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageContaining("variable expansion is not supported in --")
+          .hasMessageContaining("AS <alias>");
+    }
+    assertThat(convert("FROM a AS s\nFROM a\nRUN --mount=from=s,target=/m true\n").root())
+        .isInstanceOf(ExecOp.class);
+    // the parser removes quotes from flags before, as BuildKit's does (case
+    // expand/copy-from-quoted)
+    assertThat(convert("FROM a AS s\nFROM a\nCOPY --from=\"s\" /f /f\n").root())
+        .isInstanceOf(FileOp.class);
   }
 
   @Test

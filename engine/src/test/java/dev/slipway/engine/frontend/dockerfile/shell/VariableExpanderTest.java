@@ -100,6 +100,49 @@ class VariableExpanderTest {
         .hasMessageContaining("unsupported modifier");
     assertThatThrownBy(() -> expand("${:-x}"))
         .isInstanceOf(VariableExpander.ExpansionException.class);
+    // differential case expand/replace-without-replacement
+    assertThatThrownBy(() -> expand("${x//-}"))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("missing '/'")
+        .hasMessageContaining("${x/pattern/}");
+    assertThat(expand("${x//-/}")).isEqualTo("abab");
+  }
+
+  @Test
+  void patternsAreBuildKitsStarAndQuestionMarkWithRawEscapes() {
+    // differential cases expand/pattern-*: no [...] classes; \\* is a literal star
+    Map<String, String> env = Map.of("s", "*star*", "b", "[a]bc", "p", "a/b/c", "d", "a-b");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expand("${s#\\*} ${s%\\*} ${s#*s}", env::get).value())
+        .isEqualTo("star* *star tar*");
+    assertThat(e.expand("${b#[a]} ${b#[ab]} ${b#?}", env::get).value()).isEqualTo("bc [a]bc a]bc");
+    assertThat(e.expand("${p//\\//_} ${p#a/} ${p%%/*}", env::get).value()).isEqualTo("a_b_c b/c a");
+    assertThatThrownBy(() -> e.expand("${p:#a/}", env::get))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("unsupported modifier");
+    assertThat(e.expand("${d/-/\\\\}", env::get).value()).isEqualTo("a\\\\b");
+    assertThatThrownBy(() -> e.expand("${s#\\a}", env::get))
+        .isInstanceOf(VariableExpander.ExpansionException.class)
+        .hasMessageContaining("invalid escape '\\a'");
+  }
+
+  @Test
+  void namesMayHoldLettersOfAnyScript() {
+    // differential cases arg/unicode-name, env/unicode-name
+    Map<String, String> env = Map.of("ÉTÉ", "summer", "ÄB", "1");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expand("[$ÉTÉ] [${ÉTÉ}] $ÄB-x", env::get).value())
+        .isEqualTo("[summer] [summer] 1-x");
+  }
+
+  @Test
+  void splitsWordsAtUnquotedWhitespaceIncludingWhatAValueBrings() {
+    Map<String, String> env = Map.of("p", "80  443/udp", "q", "x y");
+    VariableExpander e = new VariableExpander('\\');
+    assertThat(e.expandWords("$p", env::get).words()).containsExactly("80", "443/udp");
+    assertThat(e.expandWords("\"$q\" a\\ b '$q'", env::get).words())
+        .containsExactly("x y", "a b", "$q");
+    assertThat(e.expandWords("pre$q", env::get).words()).containsExactly("prex", "y");
   }
 
   @Test
