@@ -169,12 +169,13 @@ final class CopyConverter {
     return target.action(file, "/" + h.name(), false, false);
   }
 
-  /** An ADD of a URL: downloaded as the destination's file name, or the URL's. */
+  /**
+   * An ADD of a URL: downloaded under the URL's file name, then copied like a local file, so a
+   * destination that is an existing directory receives it under that name (BuildKit does the same).
+   */
   private FileAction.Copy httpAction(Target target, String src) {
     Instruction.Copy c = target.copy();
-    String dest = target.dest();
-    String filename =
-        dest.endsWith("/") ? urlFilename(src) : dest.substring(dest.lastIndexOf('/') + 1);
+    String filename = urlFilename(src);
     String checksum = c.checksum() == null ? null : ctx.expand(c.checksum(), c.meta());
     Vertex http =
         new SourceOp.Http(

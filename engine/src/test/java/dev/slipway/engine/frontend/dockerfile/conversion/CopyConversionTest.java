@@ -52,6 +52,16 @@ class CopyConversionTest extends ConversionTestSupport {
     assertThat(merge.name()).isEqualTo("[2/2] LINK COPY --link --chown=app:grp --chmod=0640 f /f");
   }
 
+  /** differential add/url-existing-dir-no-slash: an existing directory receives the URL's name. */
+  @Test
+  void addOfAUrlDownloadsUnderTheUrlNameAndCopiesToTheDestinationAsWritten() {
+    FileOp op = (FileOp) convert("FROM a\nADD http://h.example/d/hello.txt?x=1 /exists\n").root();
+    FileAction.Copy c = (FileAction.Copy) op.actions().get(0);
+    assertThat(((SourceOp.Http) c.source()).filename()).isEqualTo("hello.txt");
+    assertThat(c.sourcePaths()).containsExactly("/hello.txt");
+    assertThat(c.dest()).isEqualTo("/exists");
+  }
+
   @Test
   void addDownloadsUrlsClonesGitAndUnpacksLocalArchives() {
     BuildDefinition d =
