@@ -90,6 +90,17 @@ class StageConversionTest extends ConversionTestSupport {
     assertThat(byName.base()).isInstanceOf(SourceOp.Scratch.class);
   }
 
+  /** differential stage/from-uppercase-reference and stage/name-case-insensitive. */
+  @Test
+  void fromMatchesTheLowerCasedStageNameAsWritten() {
+    BuildDefinition d = convert("FROM a AS Builder\nRUN make\nFROM builder\nRUN more\n");
+    assertThat(exec(exec(d.root()).inputs().get(0)).args()).contains("make");
+    assertThat(resolved).containsExactly("docker.io/library/a:latest");
+    assertThatThrownBy(() -> convert("FROM a AS builder\nRUN make\nFROM BUILDER\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("BUILDER");
+  }
+
   @Test
   void onlyStagesTheTargetNeedsAreConverted() {
     BuildDefinition d =
