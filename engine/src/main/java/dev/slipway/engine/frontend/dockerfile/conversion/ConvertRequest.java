@@ -24,6 +24,8 @@ import java.util.Set;
  * @param noCacheStages stages whose results must not come from the cache
  * @param extraHosts extra /etc/hosts entries of RUN steps
  * @param insecure whether {@code RUN --security=insecure} may run privileged
+ * @param networkHost the request carries the {@code network.host} entitlement, which {@code RUN
+ *     --network=host} needs as it does on BuildKit
  */
 public record ConvertRequest(
     String dockerfile,
@@ -38,6 +40,7 @@ public record ConvertRequest(
     Set<String> noCacheStages,
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
+    boolean networkHost,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -73,6 +76,7 @@ public record ConvertRequest(
     private final Set<String> noCacheStages = new LinkedHashSet<>();
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
+    private boolean networkHost;
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -139,6 +143,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder networkHost(boolean v) {
+      networkHost = v;
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -153,6 +162,7 @@ public record ConvertRequest(
           noCacheStages,
           extraHosts,
           insecure,
+          networkHost,
           resolver);
     }
   }
