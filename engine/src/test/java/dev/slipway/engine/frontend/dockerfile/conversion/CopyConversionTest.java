@@ -62,6 +62,22 @@ class CopyConversionTest extends ConversionTestSupport {
     assertThat(c.dest()).isEqualTo("/exists");
   }
 
+  /** differential stage/copy-from-arg and stage/copy-from-global-arg. */
+  @Test
+  void copyFromRefusesVariablesEvenGlobalOnes() {
+    for (String df :
+        List.of(
+            "FROM a AS src\nFROM a\nARG S=src\nCOPY --from=$S /x /x\n",
+            "ARG S=src\nFROM a AS src\nFROM a\nCOPY --from=${S} /x /x\n")) {
+      assertThatThrownBy(() -> convert(df))
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageContaining("variable expansion is not supported for --from")
+          .hasMessageContaining("FROM $IMG AS src");
+    }
+    assertThat(convert("FROM a AS src\nRUN x\nFROM a\nCOPY --from=src /x /x\n").root())
+        .isInstanceOf(FileOp.class);
+  }
+
   @Test
   void addDownloadsUrlsClonesGitAndUnpacksLocalArchives() {
     BuildDefinition d =
