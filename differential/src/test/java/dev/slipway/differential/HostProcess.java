@@ -22,7 +22,7 @@ final class HostProcess {
     return run(null, command, env, log, timeoutSeconds);
   }
 
-  private static int run(
+  static int run(
       Path cwd, List<String> command, Map<String, String> env, Path log, long timeoutSeconds)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
