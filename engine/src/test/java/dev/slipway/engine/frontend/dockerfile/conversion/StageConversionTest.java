@@ -12,6 +12,7 @@ import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.image.HistoryEntry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** ARG and ENV scoping across stages, stage references, the target, ONBUILD, no-cache, warnings. */
@@ -88,6 +89,20 @@ class StageConversionTest extends ConversionTestSupport {
     assertThat(img.ref()).isEqualTo("busybox:1.36");
     assertThat(img.resolvedName()).isEqualTo("docker.io/library/busybox:1.36");
     assertThat(byName.base()).isInstanceOf(SourceOp.Scratch.class);
+  }
+
+  /** differential stage/copy-from-later-stage. */
+  @Test
+  void aStageCannotReadALaterOne() {
+    for (String df :
+        List.of(
+            "FROM a AS first\nCOPY --from=second /x /x\nFROM a AS second\nRUN x\n",
+            "FROM a AS first\nCOPY --from=1 /x /x\nFROM a AS second\nRUN x\n",
+            "FROM a AS first\nRUN --mount=from=second,target=/m true\nFROM a AS second\n")) {
+      assertThatThrownBy(() -> DockerfileFrontend.convert(request(df).target("first").build()))
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageContaining("needs to be defined before the current stage");
+    }
   }
 
   /** differential stage/from-uppercase-reference and stage/name-case-insensitive. */
