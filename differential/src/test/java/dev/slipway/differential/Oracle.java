@@ -154,6 +154,18 @@ final class Oracle implements AutoCloseable {
     unmountUnder(root);
   }
 
+  /**
+   * Runs {@code buildctl ARGS} against this daemon (e.g. a build with options the corpus has no key
+   * for).
+   *
+   * @return buildctl's exit status
+   */
+  int buildctl(List<String> args, Path log) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(buildctl(), "--addr", address()));
+    command.addAll(args);
+    return HostProcess.run(command, Map.of(), log, BUILD_TIMEOUT_SECONDS);
+  }
+
   private String buildctl() {
     return bin.resolve("buildctl").toString();
   }

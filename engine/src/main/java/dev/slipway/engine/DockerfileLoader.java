@@ -7,14 +7,19 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.SourceLocation;
 import dev.slipway.api.control.v1.SourceRange;
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
+import dev.slipway.engine.exec.HostLimits;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
 import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
+import dev.slipway.engine.frontend.dockerfile.conversion.ImageMetadataResolver;
 import dev.slipway.engine.frontend.dockerfile.conversion.InsecureEntitlement;
 import dev.slipway.engine.frontend.dockerfile.dockerignore.DockerIgnore;
+import dev.slipway.engine.image.BaseImagePins;
+import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.solver.BaseImages;
@@ -26,6 +31,7 @@ import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,6 +71,7 @@ final class DockerfileLoader {
       BuildSession session,
       BaseImages images,
       RegistryAccess registries,
+      BaseImagePins pins,
       ProgressEmitter progress)
       throws BuildFailedException {
     String text;
@@ -109,15 +116,30 @@ final class DockerfileLoader {
     ConvertRequest.Builder convert =
         ConvertRequest.builder(
                 text,
-                (ref, platform) -> {
-                  try {
-                    return images.resolve(ref, platform, request.getPull(), registries).config();
-                  } catch (BuildFailedException e) {
-                    throw new ResolveFailure(e);
-                  } catch (IOException e) {
-                    throw new ResolveFailure(
-                        BuildFailedException.of(
-                            ErrorKind.ERROR_KIND_REGISTRY, ref + ": " + e.getMessage()));
+                new ImageMetadataResolver() {
+                  @Override
+                  public ImageConfig resolve(String ref, Platform platform) {
+                    try {
+                      BaseImages.Pinned p =
+                          images.resolvePinned(ref, platform, request.getPull(), registries);
+                      pins.add(new BaseImagePins.Pin(ref, platform, p.digest().toString()));
+                      return p.image().config();
+                    } catch (BuildFailedException e) {
+                      throw new ResolveFailure(e);
+                    } catch (IOException e) {
+                      throw new ResolveFailure(
+                          BuildFailedException.of(
+                              ErrorKind.ERROR_KIND_REGISTRY, ref + ": " + e.getMessage()));
+                    }
+                  }
+
+                  @Override
+                  public String digest(String ref, Platform platform) {
+                    return pins.all().stream()
+                        .filter(p -> p.name().equals(ref) && p.platform().equals(platform))
+                        .map(BaseImagePins.Pin::digest)
+                        .findFirst()
+                        .orElse(null);
                   }
                 })
             .fileName(fileName)
@@ -130,6 +152,7 @@ final class DockerfileLoader {
                     request.getEntitlementsList().contains(InsecureEntitlement.NAME),
                     allowInsecureEntitlement))
             .networkHost(request.getEntitlementsList().contains(NETWORK_HOST));
+    convert.execLimits(execLimits(request));
     request.getLabelsMap().forEach(convert::label);
     request.getNoCacheFilterList().forEach(convert::noCacheStage);
     for (var host : request.getExtraHostsList()) {
@@ -219,6 +242,24 @@ final class DockerfileLoader {
     }
     try (InputStream in = files.open(path)) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** --shm-size and --ulimit as the client asked, refused beyond the builder's own bounds. */
+  private static ExecLimits execLimits(SolveRequest request) throws BuildFailedException {
+    if (request.getShmSizeBytes() == 0 && request.getUlimitsCount() == 0) {
+      return ExecLimits.NONE;
+    }
+    try {
+      List<ExecLimits.Ulimit> ulimits = new ArrayList<>();
+      for (var u : request.getUlimitsList()) {
+        ulimits.add(new ExecLimits.Ulimit(u.getName(), u.getSoft(), u.getHard()));
+      }
+      ExecLimits limits = new ExecLimits(request.getShmSizeBytes(), ulimits);
+      limits.checkWithin(HostLimits.current());
+      return limits;
+    } catch (IllegalArgumentException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
     }
   }
 }

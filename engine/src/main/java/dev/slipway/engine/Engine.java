@@ -22,6 +22,7 @@ import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
+import dev.slipway.engine.image.BaseImagePins;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
@@ -170,8 +171,10 @@ public final class Engine implements AutoCloseable {
       throws BuildFailedException {
     // One per build: what it obtains with its credentials serves no other build.
     RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
+    BaseImagePins pins = new BaseImagePins();
     BuildDefinition definition =
-        dockerfiles.convert(request, session, baseImages, registries, progress);
+        dockerfiles.convert(request, session, baseImages, registries, pins, progress);
     if (request.getCheckOnly()) {
       return BuildResult.newBuilder().setStepsTotal(definition.totalSteps()).build();
     }
@@ -181,7 +184,7 @@ public final class Engine implements AutoCloseable {
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, definition, lease);
+      return solve(request, session, registries, progress, cancellation, definition, pins, lease);
     }
   }
 
@@ -192,6 +195,7 @@ public final class Engine implements AutoCloseable {
       ProgressEmitter progress,
       BuildCancellation cancellation,
       BuildDefinition definition,
+      BaseImagePins pins,
       CacheLeases.BuildLease lease)
       throws BuildFailedException {
     ImportedCache imported =
@@ -221,7 +225,8 @@ public final class Engine implements AutoCloseable {
     Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
         solver.solve(definition.root(), job, request.getNoCache());
     try {
-      BuildResult result = exporter.export(request, definition, solved, session, access, progress);
+      BuildResult result =
+          exporter.export(request, definition, solved, session, access, pins, progress);
       exportCache(request, definition, solved, access, progress);
       return result;
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.slipway.api.mapping;
 
 import com.google.protobuf.Duration;
+import dev.slipway.api.control.v1.Annotation;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.DockerfileSource;
@@ -11,6 +12,8 @@ import dev.slipway.api.control.v1.ImageContext;
 import dev.slipway.api.control.v1.InlineContext;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.Ulimit;
+import dev.slipway.api.resource.AnnotationLevel;
 import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildOutput;
 import dev.slipway.api.resource.BuildRequestSpec;
@@ -20,8 +23,10 @@ import dev.slipway.api.resource.CacheType;
 import dev.slipway.api.resource.ClientContext;
 import dev.slipway.api.resource.Compression;
 import dev.slipway.api.resource.ExtraHost;
+import dev.slipway.api.resource.ImageAnnotation;
 import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.api.resource.OutputType;
+import dev.slipway.api.resource.RunUlimit;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
 import java.util.LinkedHashMap;
@@ -109,6 +114,13 @@ public final class BuildRequestMapping {
     spec.setExtraHosts(
         listOrNull(r.getExtraHostsList(), h -> new ExtraHost(h.getHost(), h.getIp())));
     spec.setEntitlements(listOrNull(r.getEntitlementsList(), Function.identity()));
+    spec.setShmSizeBytes(r.getShmSizeBytes() == 0 ? null : r.getShmSizeBytes());
+    spec.setUlimits(
+        listOrNull(r.getUlimitsList(), u -> new RunUlimit(u.getName(), u.getSoft(), u.getHard())));
+    spec.setAnnotations(
+        listOrNull(
+            r.getAnnotationsList(),
+            a -> new ImageAnnotation(level(a.getLevel()), a.getKey(), a.getValue())));
     if (r.getTimeout().getNanos() != 0) {
       throw new IllegalArgumentException("a BuildRequest's timeout is whole seconds");
     }
@@ -150,10 +162,47 @@ public final class BuildRequestMapping {
         .forEach(
             h -> r.addExtraHosts(HostEntry.newBuilder().setHost(h.getHost()).setIp(h.getIp())));
     r.addAllEntitlements(orEmpty(spec.getEntitlements()));
+    r.setShmSizeBytes(spec.getShmSizeBytes() == null ? 0 : spec.getShmSizeBytes());
+    orEmpty(spec.getUlimits())
+        .forEach(
+            u ->
+                r.addUlimits(
+                    Ulimit.newBuilder()
+                        .setName(u.getName())
+                        .setSoft(u.getSoft() == null ? 0 : u.getSoft())
+                        .setHard(u.getHard() == null ? 0 : u.getHard())));
+    orEmpty(spec.getAnnotations())
+        .forEach(
+            a ->
+                r.addAnnotations(
+                    Annotation.newBuilder()
+                        .setLevel(level(a.getLevel()))
+                        .setKey(a.getKey() == null ? "" : a.getKey())
+                        .setValue(a.getValue() == null ? "" : a.getValue())));
     r.setTimeout(
         Duration.newBuilder()
             .setSeconds(spec.getTimeoutSeconds() == null ? 0 : spec.getTimeoutSeconds()));
     return r.build();
+  }
+
+  private static AnnotationLevel level(dev.slipway.api.control.v1.AnnotationLevel level) {
+    return switch (level) {
+      case ANNOTATION_LEVEL_INDEX -> AnnotationLevel.INDEX;
+      case ANNOTATION_LEVEL_MANIFEST_DESCRIPTOR -> AnnotationLevel.MANIFEST_DESCRIPTOR;
+      case ANNOTATION_LEVEL_INDEX_DESCRIPTOR -> AnnotationLevel.INDEX_DESCRIPTOR;
+      default -> AnnotationLevel.MANIFEST;
+    };
+  }
+
+  private static dev.slipway.api.control.v1.AnnotationLevel level(AnnotationLevel level) {
+    return switch (level == null ? AnnotationLevel.MANIFEST : level) {
+      case MANIFEST -> dev.slipway.api.control.v1.AnnotationLevel.ANNOTATION_LEVEL_MANIFEST;
+      case INDEX -> dev.slipway.api.control.v1.AnnotationLevel.ANNOTATION_LEVEL_INDEX;
+      case MANIFEST_DESCRIPTOR ->
+          dev.slipway.api.control.v1.AnnotationLevel.ANNOTATION_LEVEL_MANIFEST_DESCRIPTOR;
+      case INDEX_DESCRIPTOR ->
+          dev.slipway.api.control.v1.AnnotationLevel.ANNOTATION_LEVEL_INDEX_DESCRIPTOR;
+    };
   }
 
   /** A spec's context as the builder fetches it; a configMap context is inline without files. */

@@ -115,6 +115,19 @@ public class BuildRequestSpec {
   @Size(max = 8)
   private List<String> entitlements;
 
+  @Min(0)
+  @JsonPropertyDescription(
+      "Size of /dev/shm in RUN steps, in bytes (docker buildx build --shm-size); unset: 64 MiB.")
+  private Long shmSizeBytes;
+
+  @JsonPropertyDescription("Resource limits of RUN processes (docker buildx build --ulimit).")
+  @Size(max = 16)
+  private List<RunUlimit> ulimits;
+
+  @JsonPropertyDescription("Annotations of the exported image (docker buildx build --annotation).")
+  @Size(max = 64)
+  private List<ImageAnnotation> annotations;
+
   @Default("3600")
   @Min(1)
   @JsonPropertyDescription("Fail the build after this many seconds. Default 3600.")
@@ -310,5 +323,29 @@ public class BuildRequestSpec {
 
   public void setCancel(Boolean cancel) {
     this.cancel = cancel;
+  }
+
+  public Long getShmSizeBytes() {
+    return shmSizeBytes;
+  }
+
+  public void setShmSizeBytes(Long shmSizeBytes) {
+    this.shmSizeBytes = shmSizeBytes;
+  }
+
+  public List<RunUlimit> getUlimits() {
+    return ulimits;
+  }
+
+  public void setUlimits(List<RunUlimit> ulimits) {
+    this.ulimits = ulimits;
+  }
+
+  public List<ImageAnnotation> getAnnotations() {
+    return annotations;
+  }
+
+  public void setAnnotations(List<ImageAnnotation> annotations) {
+    this.annotations = annotations;
   }
 }

@@ -9,6 +9,8 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
+import dev.slipway.api.control.v1.Annotation;
+import dev.slipway.api.control.v1.AnnotationLevel;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.ClientContext;
@@ -22,6 +24,7 @@ import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.Ulimit;
 import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.ConfigMapContext;
@@ -196,6 +199,32 @@ class BuildRequestMappingTest {
         .in(SolveRequest.Builder::addAllExtraHosts)
         .use(lists(text()))
         .in(SolveRequest.Builder::addAllEntitlements)
+        .use(Arbitraries.longs().between(0, 1L << 40))
+        .in(SolveRequest.Builder::setShmSizeBytes)
+        .use(
+            lists(
+                Builders.withBuilder(Ulimit::newBuilder)
+                    .use(name())
+                    .in(Ulimit.Builder::setName)
+                    .use(Arbitraries.longs().between(-1, 1L << 20))
+                    .in(Ulimit.Builder::setSoft)
+                    .use(Arbitraries.longs().between(-1, 1L << 20))
+                    .in(Ulimit.Builder::setHard)
+                    .build(Ulimit.Builder::build)))
+        .in(SolveRequest.Builder::addAllUlimits)
+        .use(
+            lists(
+                Builders.withBuilder(Annotation::newBuilder)
+                    .use(
+                        Arbitraries.of(AnnotationLevel.class)
+                            .filter(l -> l != AnnotationLevel.UNRECOGNIZED))
+                    .in(Annotation.Builder::setLevel)
+                    .use(name())
+                    .in(Annotation.Builder::setKey)
+                    .use(text())
+                    .in(Annotation.Builder::setValue)
+                    .build(Annotation.Builder::build)))
+        .in(SolveRequest.Builder::addAllAnnotations)
         .use(Arbitraries.longs().between(0, 1_000_000))
         .in((b, s) -> b.setTimeout(Duration.newBuilder().setSeconds(s)))
         .build(SolveRequest.Builder::build);

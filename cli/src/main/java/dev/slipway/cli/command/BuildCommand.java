@@ -1,10 +1,13 @@
 package dev.slipway.cli.command;
 
 import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.backend.BuildBackend;
 import dev.slipway.cli.backend.BuildMode;
 import dev.slipway.cli.invocation.Invocation;
+import dev.slipway.cli.load.ImageLoadTarget;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.request.BuildFlags;
@@ -18,6 +21,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,6 +72,46 @@ public final class BuildCommand implements Callable<Integer> {
     }
     ContextPaths paths = flags.paths();
     SolveRequest request = flags.toRequest(paths, env);
+    ImageLoadTarget loadTarget = null;
+    Path loadDir = null;
+    if (flags.load() && !flags.checkOnly()) {
+      loadTarget = ImageLoadTarget.find(env);
+      // buildx: --load is --output type=docker, here into a private file on this machine
+      loadDir = Files.createTempDirectory("slipway-load-");
+      request =
+          request.toBuilder()
+              .addOutputs(
+                  Output.newBuilder()
+                      .setType(OutputType.OUTPUT_TYPE_DOCKER)
+                      .setDest(loadDir.resolve("image.tar").toString())
+                      .addAllNames(
+                          request.getOutputsList().stream()
+                              .flatMap(o -> o.getNamesList().stream())
+                              .distinct()
+                              .toList())
+                      .addAllNames(flags.tags()))
+              .build();
+    }
+    try {
+      return build(invocation, err, mode, paths, request, env, loadTarget, loadDir);
+    } finally {
+      if (loadDir != null) {
+        Files.deleteIfExists(loadDir.resolve("image.tar"));
+        Files.deleteIfExists(loadDir);
+      }
+    }
+  }
+
+  private int build(
+      Invocation invocation,
+      PrintStream err,
+      BuildMode mode,
+      ContextPaths paths,
+      SolveRequest request,
+      Map<String, String> env,
+      ImageLoadTarget loadTarget,
+      Path loadDir)
+      throws Exception {
     LocalSession session = flags.toSession(paths, env);
     BuildCancellation cancellation = new BuildCancellation();
     try (AutoCloseable interrupted =
@@ -86,7 +130,19 @@ public final class BuildCommand implements Callable<Integer> {
       } finally {
         printer.finish();
       }
-      writeResultFiles(invocation, result);
+      if (loadTarget != null) {
+        loadTarget.load(loadDir.resolve("image.tar"));
+      }
+      writeResultFiles(invocation, result, request, mode);
+      if (flags.quiet() && !flags.checkOnly()) {
+        // as buildx: the config digest when there is one, else the manifest's
+        invocation
+            .stdout()
+            .println(
+                result.getConfigDigest().isEmpty()
+                    ? result.getImageDigest()
+                    : result.getConfigDigest());
+      }
       if (request.getOutputsCount() == 0 && !flags.checkOnly()) {
         err.println(
             "WARNING: No output specified; the build result only remains in the build cache."
@@ -111,14 +167,16 @@ public final class BuildCommand implements Callable<Integer> {
         : err;
   }
 
-  private void writeResultFiles(Invocation invocation, BuildResult result) throws IOException {
+  private void writeResultFiles(
+      Invocation invocation, BuildResult result, SolveRequest request, BuildMode mode)
+      throws IOException {
     if (flags.iidFile() != null && !result.getConfigDigest().isEmpty()) {
       Files.writeString(invocation.resolve(flags.iidFile()), result.getConfigDigest());
     }
     if (flags.metadataFile() != null) {
       Files.writeString(
           invocation.resolve(flags.metadataFile()),
-          BuildMetadata.toJson(result),
+          BuildMetadata.toJson(result, BuildMetadata.buildRef(mode, request.getBuildId())),
           StandardCharsets.UTF_8);
     }
   }

@@ -155,9 +155,56 @@ public final class BuildFlags {
   @Option(names = "--check", description = "Run the Dockerfile checks only; build nothing.")
   boolean check;
 
-  /** The --progress mode. */
+  @Option(
+      names = "--load",
+      description =
+          "Shorthand for --output=type=docker: load the image into the local docker daemon"
+              + " ($DOCKER_HOST) or, when there is none, containerd ($CONTAINERD_ADDRESS).")
+  boolean load;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Suppress the build output and print the image ID on success.")
+  boolean quiet;
+
+  @Option(
+      names = "--annotation",
+      paramLabel = "[TYPE:]KEY=VALUE",
+      description =
+          "Add an annotation to the image (repeatable); TYPE is manifest (default),"
+              + " manifest-descriptor, index or index-descriptor.")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(
+      names = "--shm-size",
+      paramLabel = "BYTES",
+      description = "Size of /dev/shm in RUN steps, e.g. 128m (default 64m).")
+  String shmSize;
+
+  @Option(
+      names = "--ulimit",
+      paramLabel = "NAME=SOFT[:HARD]",
+      description = "Resource limit of RUN processes (repeatable), e.g. nofile=1024:2048.")
+  List<String> ulimits = new ArrayList<>();
+
+  /** The -t names. */
+  public List<String> tags() {
+    return List.copyOf(tags);
+  }
+
+  /** Whether --load was given: the image goes into the local docker or containerd. */
+  public boolean load() {
+    return load;
+  }
+
+  /** Whether -q/--quiet was given: no progress, the image ID on standard output. */
+  public boolean quiet() {
+    return quiet;
+  }
+
+  /** The --progress mode; quiet with -q. */
   public String progress() {
-    return progress;
+    return quiet ? "quiet" : progress;
   }
 
   public Path iidFile() {
@@ -215,7 +262,7 @@ public final class BuildFlags {
     if (push) {
       r.addOutputs(OutputSpec.parse("type=registry", tags));
     }
-    if (outputs.isEmpty() && !push && !tags.isEmpty()) {
+    if (outputs.isEmpty() && !push && !load && !tags.isEmpty()) {
       // Like buildx with a container driver: -t alone keeps the image in the local store.
       r.addOutputs(OutputSpec.parse("type=image,push=false", tags));
     }
@@ -241,6 +288,9 @@ public final class BuildFlags {
     }
     // the builder checks the names: it knows which entitlements it has
     r.addAllEntitlements(allow);
+    r.setShmSizeBytes(RunLimitFlags.shmSize(shmSize));
+    r.addAllUlimits(RunLimitFlags.ulimits(ulimits));
+    annotations.forEach(a -> r.addAllAnnotations(AnnotationFlag.parse(a)));
     r.setTimeout(Duration.getDefaultInstance());
     return r.build();
   }

@@ -2,8 +2,6 @@ package dev.slipway.engine.cache;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.InvalidContentException;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The exported form of a build's cache: an OCI manifest whose layers are the step layer blobs and
@@ -46,39 +43,6 @@ public final class CacheManifest {
   public static List<Entry> parseConfig(byte[] json, String where) throws InvalidContentException {
     Config c = CanonicalJson.read(json, Config.class, "cache config in " + where);
     return c.records() == null ? List.of() : c.records();
-  }
-
-  /**
-   * The image config field that carries an inline cache ({@code --cache-to type=inline}): the same
-   * records, whose layers are the image's own.
-   */
-  public static final String INLINE_FIELD = "slipway.cache.v1";
-
-  /** An image config document with {@code entries} added as its inline cache. */
-  public static byte[] withInlineCache(byte[] imageConfig, List<Entry> entries)
-      throws InvalidContentException {
-    try {
-      ObjectNode node = (ObjectNode) CanonicalJson.mapper().readTree(imageConfig);
-      node.set(INLINE_FIELD, CanonicalJson.mapper().valueToTree(new Config(entries)));
-      return CanonicalJson.write(node);
-    } catch (java.io.IOException | ClassCastException e) {
-      throw new InvalidContentException("cannot add an inline cache to the image config", e);
-    }
-  }
-
-  /** The inline cache of an image config, or empty when it carries none. */
-  public static Optional<List<Entry>> inlineCache(byte[] imageConfig, String where)
-      throws InvalidContentException {
-    try {
-      JsonNode field = CanonicalJson.mapper().readTree(imageConfig).get(INLINE_FIELD);
-      if (field == null) {
-        return Optional.empty();
-      }
-      Config c = CanonicalJson.mapper().treeToValue(field, Config.class);
-      return Optional.of(c.records() == null ? List.of() : c.records());
-    } catch (java.io.IOException e) {
-      throw new InvalidContentException("the inline cache in " + where + " is not valid", e);
-    }
   }
 
   /** The manifest for a config blob and its entries' distinct layers. */

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param timeout null for none; when it passes the step is cancelled like a cancelled build
  * @param privileged {@code RUN --security=insecure}: every capability, no seccomp filter, no masked
  *     paths; the frontend allows it only with the {@code security.insecure} entitlement
+ * @param limits the build's /dev/shm size and rlimits (checked against the builder's own)
  */
 public record ExecSpec(
     Path rootfs,
@@ -28,7 +29,8 @@ public record ExecSpec(
     List<HostEntry> extraHosts,
     List<ExecMount> mounts,
     Duration timeout,
-    boolean privileged) {
+    boolean privileged,
+    ExecLimits limits) {
 
   static final String DEFAULT_PATH =
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -51,6 +53,7 @@ public record ExecSpec(
     network = network == null || network == NetworkMode.DEFAULT ? NetworkMode.HOST : network;
     extraHosts = List.copyOf(extraHosts);
     mounts = List.copyOf(mounts);
+    limits = limits == null ? ExecLimits.NONE : limits;
   }
 
   public static Builder builder(Path rootfs, List<String> args) {
@@ -70,6 +73,7 @@ public record ExecSpec(
     private final List<ExecMount> mounts = new ArrayList<>();
     private Duration timeout;
     private boolean privileged;
+    private ExecLimits limits = ExecLimits.NONE;
 
     private Builder(Path rootfs, List<String> args) {
       this.rootfs = rootfs;
@@ -130,9 +134,25 @@ public record ExecSpec(
       return this;
     }
 
+    public Builder limits(ExecLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
     public ExecSpec build() {
       return new ExecSpec(
-          rootfs, args, env, cwd, user, hostname, network, extraHosts, mounts, timeout, privileged);
+          rootfs,
+          args,
+          env,
+          cwd,
+          user,
+          hostname,
+          network,
+          extraHosts,
+          mounts,
+          timeout,
+          privileged,
+          limits);
     }
   }
 }

@@ -152,7 +152,7 @@ public final class RuntimeSpecBuilder {
     rootNode.put("readonly", false);
     root.put("hostname", spec.hostname());
     ArrayNode mounts = root.putArray("mounts");
-    for (OciMount m : standardMounts(spec.privileged())) {
+    for (OciMount m : standardMounts(spec.privileged(), spec.limits().effectiveShmBytes())) {
       mounts.add(mount(m));
     }
     for (OciMount m : runMounts) {
@@ -192,7 +192,23 @@ public final class RuntimeSpecBuilder {
       (spec.privileged() ? HostCapabilities.BOUNDING : DEFAULT_CAPABILITIES).forEach(a::add);
     }
     p.put("noNewPrivileges", !spec.privileged());
+    if (!spec.limits().ulimits().isEmpty()) {
+      ArrayNode rlimits = p.putArray("rlimits");
+      for (ExecLimits.Ulimit limit : spec.limits().ulimits()) {
+        // the spec's limits are unsigned: -1 is RLIM_INFINITY
+        rlimits
+            .addObject()
+            .put("type", limit.rlimitType())
+            .put("hard", new java.math.BigInteger(Long.toUnsignedString(limit.hard())))
+            .put("soft", new java.math.BigInteger(Long.toUnsignedString(limit.soft())));
+      }
+    }
     return p;
+  }
+
+  /** A tmpfs size option: in KiB when it divides evenly, as BuildKit writes the default. */
+  static String shmSize(long bytes) {
+    return bytes % 1024 == 0 ? bytes / 1024 + "k" : Long.toString(bytes);
   }
 
   /** The step's env with BuildKit's default PATH when it has none; mount variables override. */
@@ -211,7 +227,7 @@ public final class RuntimeSpecBuilder {
     return env;
   }
 
-  private static List<OciMount> standardMounts(boolean privileged) {
+  private static List<OciMount> standardMounts(boolean privileged, long shmBytes) {
     String sysAccess = privileged ? "rw" : "ro";
     return List.of(
         new OciMount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
@@ -226,7 +242,7 @@ public final class RuntimeSpecBuilder {
             "/dev/shm",
             "tmpfs",
             "shm",
-            List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
+            List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize(shmBytes))),
         new OciMount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
         new OciMount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", sysAccess)),
         new OciMount(

@@ -5,7 +5,7 @@ import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.VertexState;
-import dev.slipway.engine.cache.CacheManifest;
+import dev.slipway.engine.cache.InlineCache;
 import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
@@ -13,6 +13,7 @@ import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.graph.CacheKey;
+import dev.slipway.engine.image.BaseImagePins;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
@@ -31,6 +32,7 @@ import dev.slipway.session.OutputDestination;
 import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -75,6 +77,7 @@ public final class BuildExporter {
       Map<CacheKey, SolvedVertex> solved,
       BuildSession session,
       RegistryAccess registries,
+      BaseImagePins pins,
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
     long cached = solved.values().stream().filter(SolvedVertex::fromCache).count();
@@ -90,7 +93,8 @@ public final class BuildExporter {
     progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_STARTED, started, null);
     try {
       Optional<Instant> epoch = sourceDateEpoch(request);
-      Image image = assemble(request, definition, solved, epoch);
+      ImageAnnotations annotations = annotations(request);
+      Image image = assemble(request, definition, solved, epoch, annotations);
       List<String> refs = new ArrayList<>();
       for (int i = 0; i < request.getOutputsCount(); i++) {
         write(
@@ -102,6 +106,7 @@ public final class BuildExporter {
             session,
             registries,
             epoch,
+            annotations,
             refs,
             progress);
       }
@@ -113,8 +118,19 @@ public final class BuildExporter {
           .addAllRefs(refs)
           .setSizeBytes(size)
           .putMetadata("containerimage.digest", image.descriptor().digest().toString())
+          .putMetadata("containerimage.config.digest", image.configDescriptor().digest().toString())
+          // as buildx: the manifest's descriptor, with its platform
           .putMetadata(
-              "containerimage.config.digest", image.configDescriptor().digest().toString());
+              "containerimage.descriptor",
+              new String(CanonicalJson.write(image.descriptor()), StandardCharsets.UTF_8))
+          .putMetadata(
+              "buildx.build.provenance",
+              BuildProvenance.json(
+                  pins,
+                  image.platform(),
+                  request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
+                      ? request.getDockerfile().getPath()
+                      : "Dockerfile"));
       List<String> names =
           request.getOutputsList().stream()
               .flatMap(o -> o.getNamesList().stream())
@@ -135,7 +151,8 @@ public final class BuildExporter {
       SolveRequest request,
       BuildDefinition definition,
       Map<CacheKey, SolvedVertex> solved,
-      Optional<Instant> epoch)
+      Optional<Instant> epoch,
+      ImageAnnotations annotations)
       throws IOException {
     String compression = request.getOutputs(0).getAttrsOrDefault("compression", "gzip");
     List<ResultLayers.Layer> built =
@@ -165,7 +182,10 @@ public final class BuildExporter {
     List<dev.slipway.engine.content.Descriptor> blobs =
         built.stream().map(ResultLayers.Layer::blob).toList();
     if (request.getCacheToList().stream().noneMatch(c -> c.getType().equals("inline"))) {
-      return images.create(config, blobs);
+      byte[] json = CanonicalJson.write(config);
+      content.ingest(json);
+      return images.create(
+          Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs, annotations.manifest());
     }
     // --cache-to type=inline: the result's steps, restricted to layers this very image carries
     // (with SOURCE_DATE_EPOCH the image's layers are rewritten and are not the cached ones).
@@ -173,9 +193,10 @@ public final class BuildExporter {
         layers.cacheEntries(definition.root(), solved, compression(compression), false).stream()
             .filter(e -> blobs.contains(e.layer()))
             .toList();
-    byte[] json = CacheManifest.withInlineCache(CanonicalJson.write(config), entries);
+    byte[] json = InlineCache.write(CanonicalJson.write(config), blobs, entries);
     content.ingest(json);
-    return images.create(Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs);
+    return images.create(
+        Descriptor.of(MediaTypes.OCI_CONFIG, json), config, blobs, annotations.manifest());
   }
 
   /** How many trailing history entries the build added (all entries after the base's). */
@@ -201,6 +222,7 @@ public final class BuildExporter {
       BuildSession session,
       RegistryAccess registries,
       Optional<Instant> epoch,
+      ImageAnnotations annotations,
       List<String> refs,
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
@@ -232,7 +254,9 @@ public final class BuildExporter {
         writeTo(
             output.getDest(),
             session,
-            out -> new OciArchiveExporter(content).export(image.descriptor(), names, out));
+            out ->
+                new OciArchiveExporter(content)
+                    .export(image.descriptor(), names, annotations.manifestDescriptor(), out));
       }
       case OUTPUT_TYPE_DOCKER -> {
         writeTo(
@@ -294,6 +318,15 @@ public final class BuildExporter {
       case "uncompressed" -> LayerCompression.none();
       default -> LayerCompression.parallelGzip(6);
     };
+  }
+
+  /** The request's --annotation values, checked. */
+  public static ImageAnnotations annotations(SolveRequest request) throws BuildFailedException {
+    try {
+      return ImageAnnotations.of(request.getAnnotationsList());
+    } catch (IllegalArgumentException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
+    }
   }
 
   private static Optional<Instant> sourceDateEpoch(SolveRequest request)

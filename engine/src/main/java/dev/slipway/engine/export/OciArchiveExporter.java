@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes an image as an OCI image layout tar ({@code --output type=oci}): {@code oci-layout}, an
@@ -22,16 +23,31 @@ public final class OciArchiveExporter {
 
   /** Streams the archive to {@code out} (e.g. stdout for {@code dest=-}); does not close it. */
   public void export(Descriptor root, List<String> names, OutputStream out) throws IOException {
-    archive(root, names).writeTo(out);
+    export(root, names, Map.of(), out);
+  }
+
+  /**
+   * Streams the archive, the index entries carrying {@code descriptorAnnotations}; does not close
+   * {@code out}.
+   */
+  public void export(
+      Descriptor root,
+      List<String> names,
+      Map<String, String> descriptorAnnotations,
+      OutputStream out)
+      throws IOException {
+    archive(root, names, descriptorAnnotations).writeTo(out);
   }
 
   /** Writes the archive to {@code dest}, which appears only once complete. */
   public void export(Descriptor root, List<String> names, Path dest) throws IOException {
-    DeterministicTar tar = archive(root, names);
+    DeterministicTar tar = archive(root, names, Map.of());
     AtomicFile.write(dest, tar::writeTo);
   }
 
-  private DeterministicTar archive(Descriptor root, List<String> names) throws IOException {
+  private DeterministicTar archive(
+      Descriptor root, List<String> names, Map<String, String> descriptorAnnotations)
+      throws IOException {
     DeterministicTar tar = new DeterministicTar();
     for (Descriptor blob : ImageBlobs.of(content, root)) {
       tar.add(
@@ -39,7 +55,7 @@ public final class OciArchiveExporter {
           content.size(blob.digest()),
           () -> content.open(blob.digest()));
     }
-    tar.add("index.json", OciLayout.index(OciLayout.entries(root, names)));
+    tar.add("index.json", OciLayout.index(OciLayout.entries(root, names, descriptorAnnotations)));
     tar.add("oci-layout", OciLayout.LAYOUT_FILE);
     return tar;
   }

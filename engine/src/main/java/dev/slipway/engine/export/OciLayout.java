@@ -6,6 +6,7 @@ import dev.slipway.engine.image.ImageIndex;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The fixed parts of an OCI image layout: {@code oci-layout} and the top-level index. */
 final class OciLayout {
@@ -19,7 +20,13 @@ final class OciLayout {
    * for containerd/docker); a single unannotated entry when there are no names.
    */
   static List<Descriptor> entries(Descriptor root, List<String> names) {
-    Descriptor plain = root.withAnnotations(null);
+    return entries(root, names, Map.of());
+  }
+
+  /** The entries, each also carrying {@code annotations} (buildx manifest-descriptor:). */
+  static List<Descriptor> entries(
+      Descriptor root, List<String> names, Map<String, String> annotations) {
+    Descriptor plain = root.withAnnotations(annotations.isEmpty() ? null : annotations);
     if (names.isEmpty()) {
       return List.of(plain);
     }

@@ -1,6 +1,7 @@
 package dev.slipway.engine.graph;
 
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.exec.NetworkMode;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param args argv, e.g. {@code [/bin/sh, -c, make]}
  * @param env {@code KEY=value} entries in order
  * @param user as written ({@code uid[:gid]} or names), empty for root
+ * @param limits the build's /dev/shm size and rlimits: they change what the command may do, so they
+ *     are part of the key (only when set, so keys of builds without them stay as they were)
  */
 public record ExecOp(
     Vertex rootfs,
@@ -29,6 +32,7 @@ public record ExecOp(
     List<HostEntry> extraHosts,
     List<Mount> mounts,
     Platform platform,
+    ExecLimits limits,
     VertexInfo info,
     CacheKey cacheKey)
     implements Vertex {
@@ -50,7 +54,49 @@ public record ExecOp(
       List<Mount> mounts,
       Platform platform,
       VertexInfo info) {
-    this(rootfs, args, env, cwd, user, network, security, extraHosts, mounts, platform, info, null);
+    this(
+        rootfs,
+        args,
+        env,
+        cwd,
+        user,
+        network,
+        security,
+        extraHosts,
+        mounts,
+        platform,
+        ExecLimits.NONE,
+        info,
+        null);
+  }
+
+  public ExecOp(
+      Vertex rootfs,
+      List<String> args,
+      List<String> env,
+      String cwd,
+      String user,
+      NetworkMode network,
+      SecurityMode security,
+      List<HostEntry> extraHosts,
+      List<Mount> mounts,
+      Platform platform,
+      ExecLimits limits,
+      VertexInfo info) {
+    this(
+        rootfs,
+        args,
+        env,
+        cwd,
+        user,
+        network,
+        security,
+        extraHosts,
+        mounts,
+        platform,
+        limits,
+        info,
+        null);
   }
 
   public ExecOp {
@@ -59,6 +105,7 @@ public record ExecOp(
     env = List.copyOf(env);
     extraHosts = List.copyOf(extraHosts);
     mounts = List.copyOf(mounts);
+    limits = limits == null ? ExecLimits.NONE : limits;
     KeyEncoder k =
         new KeyEncoder("exec")
             .key(rootfs)
@@ -74,6 +121,11 @@ public record ExecOp(
             .num(mounts.size());
     for (Mount m : mounts) {
       m.encode(k);
+    }
+    if (!limits.isDefault()) {
+      k.str("limits")
+          .num(limits.shmBytes())
+          .strs(limits.ulimits().stream().map(Object::toString).toList());
     }
     cacheKey = k.finish();
   }

@@ -223,6 +223,16 @@ public final class ImageStore {
    */
   public Image create(Descriptor configBlob, ImageConfig config, List<Descriptor> layers)
       throws IOException {
+    return create(configBlob, config, layers, Map.of());
+  }
+
+  /** As {@link #create(Descriptor, ImageConfig, List)}, with annotations on the manifest. */
+  public Image create(
+      Descriptor configBlob,
+      ImageConfig config,
+      List<Descriptor> layers,
+      Map<String, String> annotations)
+      throws IOException {
     if (!content.exists(configBlob.digest())) {
       throw new BlobNotFoundException(configBlob.digest(), "content store " + content.root());
     }
@@ -231,7 +241,8 @@ public final class ImageStore {
         throw new BlobNotFoundException(layer.digest(), "content store " + content.root());
       }
     }
-    Manifest manifest = Manifest.oci(configBlob, layers);
+    Manifest manifest =
+        new Manifest(2, MediaTypes.OCI_MANIFEST, null, configBlob, layers, null, annotations);
     byte[] manifestJson = manifest.toJson();
     content.ingest(manifestJson);
     Descriptor descriptor =

@@ -1,5 +1,6 @@
 package dev.slipway.engine.solver;
 
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.job.BuildFailedException;
@@ -21,4 +22,18 @@ public interface BaseImages {
    */
   Image resolve(String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException;
+
+  /**
+   * The image named {@code name} for {@code platform}, with the digest the name resolved to: the
+   * index of a multi-platform image, else the manifest (what BuildKit pins a FROM to).
+   */
+  default Pinned resolvePinned(
+      String name, Platform platform, boolean pull, RegistryAccess registries)
+      throws BuildFailedException, IOException {
+    Image image = resolve(name, platform, pull, registries);
+    return new Pinned(image.descriptor().digest(), image);
+  }
+
+  /** An image and the digest its name resolved to. */
+  record Pinned(Digest digest, Image image) {}
 }

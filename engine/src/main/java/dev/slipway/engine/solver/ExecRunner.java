@@ -74,7 +74,8 @@ final class ExecRunner implements OpRunner<ExecOp> {
               .user(v.user() == null || v.user().isEmpty() ? "root" : v.user())
               .network(network(v, job))
               // the frontend lets INSECURE through only with the security.insecure entitlement
-              .privileged(v.security() == ExecOp.SecurityMode.INSECURE);
+              .privileged(v.security() == ExecOp.SecurityMode.INSECURE)
+              .limits(v.limits());
       v.extraHosts().forEach(spec::extraHost);
       for (ExecOp.Mount m : v.mounts()) {
         mount(m, v, inputs, job, resources).ifPresent(spec::mount);

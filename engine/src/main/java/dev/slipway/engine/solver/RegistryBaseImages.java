@@ -39,15 +39,22 @@ public final class RegistryBaseImages implements BaseImages {
   @Override
   public Image resolve(String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
+    return resolvePinned(name, platform, pull, registries).image();
+  }
+
+  @Override
+  public Pinned resolvePinned(
+      String name, Platform platform, boolean pull, RegistryAccess registries)
+      throws BuildFailedException, IOException {
     Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
     if (local.isPresent() && local.get().usableWithoutCheckBy(registries.owner())) {
-      return images.resolve(local.get().target(), platform);
+      return pinned(local.get().target(), platform);
     }
     ImageName ref = parse(name);
     try {
       if (local.isPresent()) {
         if (resolveDigest(name, ref, registries).equals(local.get().target().digest())) {
-          return images.resolve(local.get().target(), platform);
+          return pinned(local.get().target(), platform);
         }
         // the tag moved, or another build named its own output so: take what the registry has
       }
@@ -59,11 +66,15 @@ public final class RegistryBaseImages implements BaseImages {
               ? ImageOrigin.PULLED_WITH_CREDENTIALS
               : ImageOrigin.PULLED_ANONYMOUSLY,
           registries.owner());
-      return images.resolve(top, platform);
+      return pinned(top, platform);
     } catch (RegistryException e) {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_REGISTRY, "failed to resolve " + name + ": " + e.getMessage());
     }
+  }
+
+  private Pinned pinned(Descriptor top, Platform platform) throws IOException {
+    return new Pinned(top.digest(), images.resolve(top, platform));
   }
 
   /** What the registry says the name is for this build; refuses another build's copy otherwise. */

@@ -4,6 +4,7 @@ import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.ImportedCache;
+import dev.slipway.engine.cache.InlineCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.MediaTypes;
@@ -142,7 +143,7 @@ public final class RemoteCache {
     List<CacheManifest.Entry> entries;
     if (image) {
       Optional<List<CacheManifest.Entry>> inline =
-          CacheManifest.inlineCache(config, name.toString());
+          InlineCache.read(config, manifest.layers(), name.toString());
       if (inline.isEmpty()) {
         warn.accept(name + " is an image without an inline cache (--cache-to type=inline)");
         return;

@@ -2,6 +2,7 @@ package dev.slipway.engine.frontend.dockerfile.conversion;
 
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param insecure whether {@code RUN --security=insecure} may run privileged
  * @param networkHost the request carries the {@code network.host} entitlement, which {@code RUN
  *     --network=host} needs as it does on BuildKit
+ * @param execLimits /dev/shm size and rlimits of every RUN step (--shm-size, --ulimit)
  */
 public record ConvertRequest(
     String dockerfile,
@@ -41,6 +43,7 @@ public record ConvertRequest(
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
     boolean networkHost,
+    ExecLimits execLimits,
     ImageMetadataResolver resolver) {
 
   public ConvertRequest {
@@ -55,6 +58,7 @@ public record ConvertRequest(
     noCacheStages = Set.copyOf(noCacheStages);
     extraHosts = List.copyOf(extraHosts);
     insecure = insecure == null ? InsecureEntitlement.DENIED : insecure;
+    execLimits = execLimits == null ? ExecLimits.NONE : execLimits;
   }
 
   public static Builder builder(String dockerfile, ImageMetadataResolver resolver) {
@@ -77,6 +81,7 @@ public record ConvertRequest(
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
     private boolean networkHost;
+    private ExecLimits execLimits = ExecLimits.NONE;
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -148,6 +153,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder execLimits(ExecLimits v) {
+      execLimits = v;
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -163,6 +173,7 @@ public record ConvertRequest(
           extraHosts,
           insecure,
           networkHost,
+          execLimits,
           resolver);
     }
   }

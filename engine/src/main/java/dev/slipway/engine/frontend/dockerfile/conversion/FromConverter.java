@@ -73,12 +73,18 @@ final class FromConverter {
     }
     ctx.announceSteps(total);
     if (resolvedImage != null) {
+      // BuildKit shows the name pinned to the digest it resolved to
+      String digest = ctx.request().resolver().digest(resolvedImage, ctx.platform());
+      String shown =
+          digest == null || resolvedImage.contains("@")
+              ? resolvedImage
+              : resolvedImage + "@" + digest;
       ctx.vertex(
           new SourceOp.Image(
               ref,
               resolvedImage,
               ctx.platform(),
-              ctx.info(meta, ctx.nextStep() + "FROM " + resolvedImage)));
+              ctx.info(meta, ctx.nextStep() + "FROM " + shown)));
     }
     return triggers;
   }

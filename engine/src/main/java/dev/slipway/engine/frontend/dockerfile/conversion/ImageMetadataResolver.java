@@ -15,4 +15,12 @@ public interface ImageMetadataResolver {
    * {@code platform}. Implementations throw their own exception when the image cannot be found.
    */
   ImageConfig resolve(String ref, Platform platform);
+
+  /**
+   * The digest {@code ref} resolved to in {@link #resolve} (e.g. {@code sha256:…}), or null when
+   * the resolver does not know it; the FROM step is then shown with the name alone.
+   */
+  default String digest(String ref, Platform platform) {
+    return null;
+  }
 }

@@ -77,6 +77,7 @@ final class RunConverter {
             ctx.request().extraHosts(),
             mounts,
             ctx.platform(),
+            ctx.request().execLimits(),
             ctx.info(meta, ctx.nextStep() + text)));
     StringBuilder createdBy = new StringBuilder("RUN ");
     Map<String, String> shown = new LinkedHashMap<>(argValues);
