@@ -63,9 +63,11 @@ final class Oracle implements AutoCloseable {
             "--oci-worker-snapshotter=native",
             // the corpus' http cases fetch from a server on loopback
             "--oci-worker-net=host",
-            // granted only to the cases whose case.json lists it under "allow"
+            // granted only to the cases whose case.json lists them under "allow"
             "--allow-insecure-entitlement",
-            "security.insecure");
+            "security.insecure",
+            "--allow-insecure-entitlement",
+            "network.host");
     Path log = dir.resolve("buildkitd.log");
     Process daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

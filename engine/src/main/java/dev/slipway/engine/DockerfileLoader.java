@@ -55,12 +55,12 @@ final class DockerfileLoader {
     }
   }
 
-  /**
-   * What a request may ask for; network.host is accepted as buildx sends it, and needs nothing: a
-   * step's default network is the builder's already.
-   */
+  /** The entitlement {@code RUN --network=host} needs (a step's default network is the host's). */
+  private static final String NETWORK_HOST = "network.host";
+
+  /** What a request may ask for. */
   private static final List<String> KNOWN_ENTITLEMENTS =
-      List.of(InsecureEntitlement.NAME, "network.host");
+      List.of(InsecureEntitlement.NAME, NETWORK_HOST);
 
   /** The engine's half of the security.insecure entitlement; the request brings the other. */
   private final boolean allowInsecureEntitlement;
@@ -153,7 +153,8 @@ final class DockerfileLoader {
             .insecure(
                 new InsecureEntitlement(
                     request.getEntitlementsList().contains(InsecureEntitlement.NAME),
-                    allowInsecureEntitlement));
+                    allowInsecureEntitlement))
+            .networkHost(request.getEntitlementsList().contains(NETWORK_HOST));
     convert.execLimits(execLimits(request));
     namedContexts(request, session, convert);
     request.getLabelsMap().forEach(convert::label);

@@ -129,7 +129,8 @@ public final class BuildFlags {
       split = ",",
       description =
           "Extra privileges for the build (repeatable): security.insecure lets RUN"
-              + " --security=insecure run privileged where the builder allows it (--local does).")
+              + " --security=insecure run privileged where the builder allows it (--local does);"
+              + " network.host lets RUN --network=host run.")
   List<String> allow = new ArrayList<>();
 
   @Option(

@@ -66,12 +66,12 @@ final class ExecSandbox {
         case ExecMount.Bind b -> {
           Path source = RootedPaths.resolve(b.source().toRealPath(), b.subpath());
           if (!Files.exists(source)) {
+            // The message names paths as the Dockerfile does; the snapshot's host path stays out.
             throw new ExecException(
                 "bind mount source '"
                     + b.subpath()
-                    + "' does not exist in "
-                    + b.source()
-                    + " (RUN --mount target "
+                    + "' does not exist in the mounted context, stage or image (RUN --mount"
+                    + " target "
                     + b.target()
                     + "); check the mount's source path");
           }

@@ -174,10 +174,11 @@ public final class FileActionApplier {
     }
     TreeCopier copier =
         new TreeCopier(src, owner, chmod, excludes, c.alwaysReplaceExisting(), srcRoot, links);
+    int dirMode = createdDirMode(chmod);
 
     if (c.parents()) {
       Path destDir = RootedPaths.resolve(destRoot, dest);
-      HostDirs.mkdirs(destRoot, destDir, DEFAULT_DIR_MODE, owner, dest);
+      HostDirs.mkdirs(destRoot, destDir, dirMode, owner, dest);
       String rel = relativeTo(pivot, source);
       Path target = destDir;
       if (!rel.isEmpty()) {
@@ -202,8 +203,7 @@ public final class FileActionApplier {
       }
     } else {
       String ensure = dest.endsWith("/") ? dest : parentOf(RootedPaths.clean(dest));
-      HostDirs.mkdirs(
-          destRoot, RootedPaths.resolve(destRoot, ensure), DEFAULT_DIR_MODE, owner, dest);
+      HostDirs.mkdirs(destRoot, RootedPaths.resolve(destRoot, ensure), dirMode, owner, dest);
     }
     Path destPath = RootedPaths.resolve(destRoot, dest);
     boolean destExists = Files.exists(destPath, LinkOption.NOFOLLOW_LINKS);
@@ -216,8 +216,17 @@ public final class FileActionApplier {
       target = destPath.resolve(base);
     }
     Path parent = c.copyDirContents() && srcIsDir && !destExists ? target : target.getParent();
-    HostDirs.mkdirs(destRoot, parent, DEFAULT_DIR_MODE, owner, dest);
+    HostDirs.mkdirs(destRoot, parent, dirMode, owner, dest);
     copier.copyTop(src, target);
+  }
+
+  /**
+   * The mode of the directories a copy creates: an octal {@code --chmod}'s, as BuildKit gives them
+   * (even without x, so {@code --chmod=0640} makes an untraversable parent); 0755 otherwise, since
+   * a symbolic mode has no entry of its own to be relative to.
+   */
+  private static int createdDirMode(ChmodSpec chmod) {
+    return chmod != null && chmod.octal() != null ? chmod.octal() : DEFAULT_DIR_MODE;
   }
 
   // ---- WORKDIR, heredoc files, removal, links -------------------------------------------------

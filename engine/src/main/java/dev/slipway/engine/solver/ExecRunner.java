@@ -168,13 +168,20 @@ final class ExecRunner implements OpRunner<ExecOp> {
             new ExecMount.Bind(scratch.rootfs(), subpath(m.sourcePath()), m.target(), true));
       }
       case CACHE -> {
+        String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
+        SolvedVertex seed = m.source() == null ? null : inputOf(m.source(), v, inputs);
+        if (seed != null) {
+          id = CacheSeed.id(id, seed.snapshotKey(), subpath(m.sourcePath()));
+        }
         CacheMounts.Lease lease =
             cacheMounts.acquire(
-                Principals.tenant(job.session().ownerKey()),
-                m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId(),
-                m.sharing(),
-                job.lease());
+                Principals.tenant(job.session().ownerKey()), id, m.sharing(), job.lease());
         resources.add(lease);
+        if (seed != null) {
+          try (SnapshotView view = snapshots.view(seed.snapshotKey())) {
+            CacheSeed.seedIfNew(lease.directory(), view.rootfs(), subpath(m.sourcePath()));
+          }
+        }
         return Optional.of(
             new ExecMount.Cache(
                 lease.directory(),

@@ -1,6 +1,7 @@
 package dev.slipway.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -123,6 +124,19 @@ class ProcessExecutorMountTest extends ExecutorFixture {
     assertThat(rw.exitCode()).isZero();
     assertThat(copy.resolve("f")).hasContent("changed\n");
     assertThat(source.resolve("f")).hasContent("original");
+  }
+
+  /** differential run/mount-bind-missing-source: the error shows no host path. */
+  @Test
+  void aMissingBindSourceIsAnErrorNamingItWithoutTheHostPath() throws IOException {
+    Path context = Files.createDirectories(temp.resolve("context"));
+    assertThatThrownBy(
+            () ->
+                run(sh("true").mount(new ExecMount.Bind(context, "nope", "/mnt/x", false)).build()))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("'nope'")
+        .hasMessageContaining("/mnt/x")
+        .hasMessageNotContaining(temp.toString());
   }
 
   @Test

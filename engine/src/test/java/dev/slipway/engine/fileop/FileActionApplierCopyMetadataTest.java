@@ -80,6 +80,31 @@ class FileActionApplierCopyMetadataTest extends CopyFixture {
     assertEntry(stat(root, "both.txt"), 0640, 1, 1);
   }
 
+  /** differential copy/chmod-created-parents, chmod-octal-dir, chmod-symbolic-created-parents. */
+  @Test
+  void octalChmodAlsoGivesTheDirectoriesTheCopyCreatesItsMode() throws IOException {
+    file(ctx, "f.txt", "f\n", 0644);
+    file(ctx, "tree/sub/s.txt", "s\n", 0644);
+    dir(root, "existing");
+    PosixAttrs.chmod(root.resolve("existing"), 0711);
+
+    apply(copy(List.of("/f.txt"), "/q1/q2/f", "7", "8", "0751"));
+    apply(copy(List.of("/tree"), "/made/", null, null, "0700"));
+    apply(copy(List.of("/f.txt"), "/existing/f", null, null, "0600"));
+    apply(copy(List.of("/f.txt"), "/sym1/sym2/f", null, null, "a+x"));
+
+    assertEntry(stat(root, "q1"), 0751, 7, 8);
+    assertEntry(stat(root, "q1/q2"), 0751, 7, 8);
+    assertEntry(stat(root, "q1/q2/f"), 0751, 7, 8);
+    assertEntry(stat(root, "made"), 0700, 0, 0);
+    assertEntry(stat(root, "made/sub"), 0700, 0, 0);
+    assertEntry(stat(root, "existing"), 0711, 0, 0);
+    assertEntry(stat(root, "existing/f"), 0600, 0, 0);
+    assertEntry(stat(root, "sym1"), 0755, 0, 0);
+    assertEntry(stat(root, "sym1/sym2"), 0755, 0, 0);
+    assertEntry(stat(root, "sym1/sym2/f"), 0755, 0, 0);
+  }
+
   @Test
   void symbolicChmodIsRelativeToEachEntry() throws IOException {
     file(ctx, "d/exec", "x", 0700);

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param noCacheStages stages whose results must not come from the cache
  * @param extraHosts extra /etc/hosts entries of RUN steps
  * @param insecure whether {@code RUN --security=insecure} may run privileged
+ * @param networkHost the request carries the {@code network.host} entitlement, which {@code RUN
+ *     --network=host} needs as it does on BuildKit
  * @param execLimits /dev/shm size and rlimits of every RUN step (--shm-size, --ulimit)
  * @param namedContexts named contexts by their {@link ContextName#familiar} name
  */
@@ -41,6 +43,7 @@ public record ConvertRequest(
     Set<String> noCacheStages,
     List<HostEntry> extraHosts,
     InsecureEntitlement insecure,
+    boolean networkHost,
     ExecLimits execLimits,
     Map<String, NamedSource> namedContexts,
     ImageMetadataResolver resolver) {
@@ -80,6 +83,7 @@ public record ConvertRequest(
     private final Set<String> noCacheStages = new LinkedHashSet<>();
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private InsecureEntitlement insecure = InsecureEntitlement.DENIED;
+    private boolean networkHost;
     private ExecLimits execLimits = ExecLimits.NONE;
     private final Map<String, NamedSource> namedContexts = new LinkedHashMap<>();
 
@@ -148,6 +152,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder networkHost(boolean v) {
+      networkHost = v;
+      return this;
+    }
+
     public Builder execLimits(ExecLimits v) {
       execLimits = v;
       return this;
@@ -173,6 +182,7 @@ public record ConvertRequest(
           noCacheStages,
           extraHosts,
           insecure,
+          networkHost,
           execLimits,
           namedContexts,
           resolver);

@@ -6,6 +6,7 @@ import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.frontend.dockerfile.parser.DockerfileLexer;
 import dev.slipway.engine.frontend.dockerfile.parser.Heredoc;
+import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
 import dev.slipway.engine.graph.FileAction;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.MergeOp;
@@ -96,6 +97,14 @@ final class CopyConverter {
       dest = dest.endsWith("/") ? dest : dest + "/";
     }
     Target target = new Target(c, dest, owner, chmod, excludes);
+    if (c.from() != null && referencesVariables(c.from())) {
+      throw new DockerfileException(
+          meta.position(),
+          "variable expansion is not supported for --from (\""
+              + c.from()
+              + "\"): define a stage with FROM using an ARG from the global scope, e.g. ARG"
+              + " IMG=... before the first FROM, FROM $IMG AS src, then COPY --from=src");
+    }
     Vertex fromVertex = c.from() == null ? null : ctx.readFrom(c.from(), meta);
     Map<String, Heredoc> heredocs = new HashMap<>();
     for (Heredoc h : c.heredocs()) {
@@ -173,12 +182,13 @@ final class CopyConverter {
     return target.action(file, "/" + h.name(), false, false);
   }
 
-  /** An ADD of a URL: downloaded as the destination's file name, or the URL's. */
+  /**
+   * An ADD of a URL: downloaded under the URL's file name, then copied like a local file, so a
+   * destination that is an existing directory receives it under that name (BuildKit does the same).
+   */
   private FileAction.Copy httpAction(Target target, String src) {
     Instruction.Copy c = target.copy();
-    String dest = target.dest();
-    String filename =
-        dest.endsWith("/") ? urlFilename(src) : dest.substring(dest.lastIndexOf('/') + 1);
+    String filename = urlFilename(src);
     String checksum = c.checksum() == null ? null : ctx.expand(c.checksum(), c.meta());
     Vertex http =
         new SourceOp.Http(
@@ -219,6 +229,16 @@ final class CopyConverter {
       return GitUrl.parse(src);
     } catch (IllegalArgumentException e) {
       throw new DockerfileException(meta.position(), e.getMessage());
+    }
+  }
+
+  /** BuildKit picks the stages a build needs before any ARG is known, so --from takes none. */
+  private boolean referencesVariables(String word) {
+    try {
+      VariableExpander.Result r = ctx.dockerfile().expander().expand(word, name -> null);
+      return !r.undefined().isEmpty() || !r.value().equals(word);
+    } catch (VariableExpander.ExpansionException e) {
+      return true;
     }
   }
 

@@ -174,6 +174,14 @@ final class DockerfileConverter {
     return stageByName.get(name.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The index of the stage a FROM names, or null. Unlike {@code --from}, BuildKit matches FROM's
+   * name as written against the lower-cased stage names, so {@code FROM Builder} names an image.
+   */
+  Integer stageNamedInFrom(String name) {
+    return stageByName.get(name);
+  }
+
   /** A stage named (case-insensitive) or numbered {@code ref}, or -1 for an image reference. */
   int stageIndex(String ref, Meta meta) {
     Integer byName = stageNamed(ref);

@@ -39,7 +39,7 @@ final class FromConverter {
     }
     ctx.platform(platform(from));
     String resolvedImage = null;
-    Integer baseStage = ctx.dockerfile().stageNamed(ref);
+    Integer baseStage = ctx.dockerfile().stageNamedInFrom(ref);
     if (baseStage != null && baseStage != stage.index()) {
       ConvertedStage base = ctx.dockerfile().stage(baseStage);
       ctx.vertex(base.vertex());

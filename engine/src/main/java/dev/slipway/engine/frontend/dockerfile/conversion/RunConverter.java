@@ -131,7 +131,18 @@ final class RunConverter {
     return switch (r.network()) {
       case "default" -> NetworkMode.DEFAULT;
       case "none" -> NetworkMode.NONE;
-      case "host" -> NetworkMode.HOST;
+      case "host" -> {
+        // The default network is the builder's own already; still, like BuildKit, a Dockerfile
+        // alone cannot ask for the host's: the build must carry the entitlement.
+        if (!ctx.request().networkHost()) {
+          throw new DockerfileException(
+              r.meta().position(),
+              "RUN --network=host needs the network.host entitlement: build with --allow"
+                  + " network.host (spec.entitlements: [network.host] in a BuildRequest), or drop"
+                  + " --network=host");
+        }
+        yield NetworkMode.HOST;
+      }
       default ->
           throw new DockerfileException(
               r.meta().position(),

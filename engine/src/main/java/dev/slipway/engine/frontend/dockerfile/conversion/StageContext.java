@@ -357,6 +357,16 @@ final class StageContext {
           meta.position(),
           "circular dependency: stage " + stage.label() + " cannot read itself with --from");
     }
+    if (idx > stage.index()) {
+      // BuildKit reads only stages already defined, so a build never depends on a later one
+      throw new DockerfileException(
+          meta.position(),
+          "cannot read from stage \""
+              + from
+              + "\": it needs to be defined before the current stage "
+              + stage.label()
+              + "; move it above this FROM");
+    }
     if (idx >= 0) {
       return dockerfile.stage(idx).vertex();
     }

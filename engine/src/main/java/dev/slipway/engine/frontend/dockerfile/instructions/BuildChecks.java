@@ -91,6 +91,13 @@ final class BuildChecks {
     }
   }
 
+  void duplicateStageName(String name, SourcePosition at) {
+    warn(
+        "DuplicateStageName",
+        "Duplicate stage name \"" + name + "\", stage names should be unique",
+        at);
+  }
+
   void secretName(String name, String kw, SourcePosition at) {
     if (SECRET_NAME.matcher(name).find()
         && SECRET_NAME_ALLOWED.stream().noneMatch(name.toLowerCase(Locale.ROOT)::contains)) {

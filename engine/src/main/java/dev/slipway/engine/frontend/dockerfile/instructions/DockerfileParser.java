@@ -5,10 +5,10 @@ import dev.slipway.engine.frontend.dockerfile.SourcePosition;
 import dev.slipway.engine.frontend.dockerfile.parser.DockerfileLexer;
 import dev.slipway.engine.frontend.dockerfile.parser.RawInstruction;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the instruction model of a whole Dockerfile from the lexer's output: each instruction
@@ -26,7 +26,7 @@ final class DockerfileParser {
     InstructionParser parser = new InstructionParser(file, lexed.directives().escape(), checks);
     List<Instruction.Arg> metaArgs = new ArrayList<>();
     List<Stage> stages = new ArrayList<>();
-    Map<String, Integer> names = new HashMap<>();
+    Set<String> names = new HashSet<>();
     Instruction.From from = null;
     List<Instruction> commands = new ArrayList<>();
     boolean preferLower = BuildChecks.mostlyLowerCase(lexed.instructions());
@@ -37,17 +37,9 @@ final class DockerfileParser {
         if (from != null) {
           stages.add(new Stage(stages.size(), from.stageName(), from, commands));
         }
-        if (f.stageName() != null) {
-          Integer previous = names.putIfAbsent(f.stageName(), stages.size());
-          if (previous != null) {
-            throw new DockerfileException(
-                raw.position(),
-                "duplicate stage name \""
-                    + f.stageName()
-                    + "\" (also used by stage "
-                    + previous
-                    + "): give each stage a unique name");
-          }
+        if (f.stageName() != null && !names.add(f.stageName())) {
+          // BuildKit only warns; a later reference then reads the last stage of that name
+          checks.duplicateStageName(f.stageName(), raw.position());
         }
         from = f;
         commands = new ArrayList<>();

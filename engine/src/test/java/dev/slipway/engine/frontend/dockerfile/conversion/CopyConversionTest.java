@@ -52,6 +52,32 @@ class CopyConversionTest extends ConversionTestSupport {
     assertThat(merge.name()).isEqualTo("[2/2] LINK COPY --link --chown=app:grp --chmod=0640 f /f");
   }
 
+  /** differential add/url-existing-dir-no-slash: an existing directory receives the URL's name. */
+  @Test
+  void addOfAUrlDownloadsUnderTheUrlNameAndCopiesToTheDestinationAsWritten() {
+    FileOp op = (FileOp) convert("FROM a\nADD http://h.example/d/hello.txt?x=1 /exists\n").root();
+    FileAction.Copy c = (FileAction.Copy) op.actions().get(0);
+    assertThat(((SourceOp.Http) c.source()).filename()).isEqualTo("hello.txt");
+    assertThat(c.sourcePaths()).containsExactly("/hello.txt");
+    assertThat(c.dest()).isEqualTo("/exists");
+  }
+
+  /** differential stage/copy-from-arg and stage/copy-from-global-arg. */
+  @Test
+  void copyFromRefusesVariablesEvenGlobalOnes() {
+    for (String df :
+        List.of(
+            "FROM a AS src\nFROM a\nARG S=src\nCOPY --from=$S /x /x\n",
+            "ARG S=src\nFROM a AS src\nFROM a\nCOPY --from=${S} /x /x\n")) {
+      assertThatThrownBy(() -> convert(df))
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageContaining("variable expansion is not supported for --from")
+          .hasMessageContaining("FROM $IMG AS src");
+    }
+    assertThat(convert("FROM a AS src\nRUN x\nFROM a\nCOPY --from=src /x /x\n").root())
+        .isInstanceOf(FileOp.class);
+  }
+
   @Test
   void addDownloadsUrlsClonesGitAndUnpacksLocalArchives() {
     BuildDefinition d =

@@ -31,7 +31,24 @@ class RunConversionTest extends ConversionTestSupport {
 
   private BuildDefinition convertEntitled(String dockerfile) {
     return DockerfileFrontend.convert(
-        request(dockerfile).insecure(new InsecureEntitlement(true, true)).build());
+        request(dockerfile)
+            .insecure(new InsecureEntitlement(true, true))
+            .networkHost(true)
+            .build());
+  }
+
+  /** differential run/network-host-not-allowed and run/network-host-allowed. */
+  @Test
+  void networkHostNeedsTheEntitlementAtItsLine() {
+    assertThatThrownBy(() -> convert("FROM a\nRUN true\nRUN --network=host true\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("Dockerfile:3")
+        .hasMessageContaining("network.host entitlement")
+        .hasMessageContaining("--allow network.host");
+    assertThat(exec(convert("FROM a\nRUN --network=none true\n").root()).network())
+        .isEqualTo(NetworkMode.NONE);
+    assertThat(exec(convertEntitled("FROM a\nRUN --network=host true\n").root()).network())
+        .isEqualTo(NetworkMode.HOST);
   }
 
   @Test

@@ -161,6 +161,31 @@ class StageConversionTest extends ConversionTestSupport {
     assertThat(byName.base()).isInstanceOf(SourceOp.Scratch.class);
   }
 
+  /** differential stage/copy-from-later-stage. */
+  @Test
+  void aStageCannotReadALaterOne() {
+    for (String df :
+        List.of(
+            "FROM a AS first\nCOPY --from=second /x /x\nFROM a AS second\nRUN x\n",
+            "FROM a AS first\nCOPY --from=1 /x /x\nFROM a AS second\nRUN x\n",
+            "FROM a AS first\nRUN --mount=from=second,target=/m true\nFROM a AS second\n")) {
+      assertThatThrownBy(() -> DockerfileFrontend.convert(request(df).target("first").build()))
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageContaining("needs to be defined before the current stage");
+    }
+  }
+
+  /** differential stage/from-uppercase-reference and stage/name-case-insensitive. */
+  @Test
+  void fromMatchesTheLowerCasedStageNameAsWritten() {
+    BuildDefinition d = convert("FROM a AS Builder\nRUN make\nFROM builder\nRUN more\n");
+    assertThat(exec(exec(d.root()).inputs().get(0)).args()).contains("make");
+    assertThat(resolved).containsExactly("docker.io/library/a:latest");
+    assertThatThrownBy(() -> convert("FROM a AS builder\nRUN make\nFROM BUILDER\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("BUILDER");
+  }
+
   @Test
   void onlyStagesTheTargetNeedsAreConverted() {
     BuildDefinition d =

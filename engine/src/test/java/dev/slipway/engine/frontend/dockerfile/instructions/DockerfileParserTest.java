@@ -209,6 +209,18 @@ class DockerfileParserTest {
     assertThat(df.warnings()).extracting(BuildWarning::rule).contains("StageNameCasing");
   }
 
+  /** differential stage/name-reused*: BuildKit warns and keeps both stages. */
+  @Test
+  void aReusedStageNameIsAWarningNotAnError() {
+    Dockerfile df = parse("FROM a AS x\nFROM b AS X\n");
+    assertThat(df.stages()).hasSize(2);
+    assertThat(df.warnings())
+        .filteredOn(w -> w.rule().equals("DuplicateStageName"))
+        .singleElement()
+        .satisfies(w -> assertThat(w.position().line()).isEqualTo(2))
+        .satisfies(w -> assertThat(w.message()).contains("\"x\""));
+  }
+
   @Test
   void structuralErrorsHavePositions() {
     DockerfileException e = error("FROM scratch\n  BOGUS x\n");
@@ -219,7 +231,6 @@ class DockerfileParserTest {
     assertThat(error("").getMessage()).contains("no build stage");
     assertThat(error("FROM a b\n").getMessage()).contains("one or three arguments");
     assertThat(error("FROM a AS 1x\n").getMessage()).contains("invalid name for build stage");
-    assertThat(error("FROM a AS x\nFROM b AS X\n").getMessage()).contains("duplicate stage name");
     assertThat(error("FROM a\nSHELL sh -c\n").getMessage()).contains("JSON form");
     assertThat(error("FROM a\nCOPY onlyone\n").getMessage()).contains("at least two arguments");
     assertThat(error("FROM a\nONBUILD ONBUILD RUN x\n").getMessage()).contains("ONBUILD ONBUILD");
