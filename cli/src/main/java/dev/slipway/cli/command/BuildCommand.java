@@ -8,6 +8,7 @@ import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.request.BuildFlags;
+import dev.slipway.cli.request.CallFlag;
 import dev.slipway.cli.request.ContextPaths;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.job.BuildCancellation;
@@ -63,7 +64,14 @@ public final class BuildCommand implements Callable<Integer> {
               + String.join(", ", ProgressPrinter.MODES));
     }
     BuildMode mode = backend.mode();
-    if (mode == BuildMode.CLUSTER && !flags.checkOnly() && invocation.handOverToOwnProcess()) {
+    CallFlag call;
+    try {
+      call = flags.call();
+    } catch (UsageException e) {
+      err.println("ERROR: " + e.getMessage());
+      return 2;
+    }
+    if (mode == BuildMode.CLUSTER && !call.callsFrontend() && invocation.handOverToOwnProcess()) {
       return 0; // the daemon does not serve cluster builds; the launcher runs this one itself
     }
     ContextPaths paths = flags.paths();
@@ -73,7 +81,7 @@ public final class BuildCommand implements Callable<Integer> {
     try (AutoCloseable interrupted =
             invocation.cancels().onCancel(() -> cancellation.cancel("interrupted"));
         BuildBackend builds =
-            backend.open(mode, flags.checkOnly(), paths.contextDir(), notices(err));
+            backend.open(mode, call.callsFrontend(), paths.contextDir(), notices(err));
         session) {
       BuildResult result;
       // Made once the backend is open, and always finished: a tty printer's redraw thread would
@@ -86,8 +94,11 @@ public final class BuildCommand implements Callable<Integer> {
       } finally {
         printer.finish();
       }
+      if (call.callsFrontend()) {
+        return CallOutput.print(invocation.stdout(), err, call, result.getCall());
+      }
       writeResultFiles(invocation, result);
-      if (request.getOutputsCount() == 0 && !flags.checkOnly()) {
+      if (request.getOutputsCount() == 0) {
         err.println(
             "WARNING: No output specified; the build result only remains in the build cache."
                 + " Use --output or --push to keep it.");

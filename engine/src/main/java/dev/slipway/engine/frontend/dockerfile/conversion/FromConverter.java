@@ -53,7 +53,7 @@ final class FromConverter {
               image.config().withWorkingDir("/").withEnv(List.of("PATH=" + DEFAULT_PATH))));
     } else {
       resolvedImage = ImageReference.normalize(ref, meta);
-      ctx.image(baseImage(resolvedImage));
+      ctx.image(baseImage(ref, resolvedImage, meta));
     }
     // BuildKit announces a step for the FROM of an image, each RUN, COPY, ADD and WORKDIR, and
     // every ONBUILD trigger whatever it is, though a WORKDIR / or trigger such as ENV names none
@@ -99,22 +99,44 @@ final class FromConverter {
     if (!from.platform().contains("$")) {
       ctx.warn(
           "FromPlatformFlagConstDisallowed",
-          "FROM --platform flag should not use a constant value (" + from.platform() + ")",
+          "FROM --platform flag should not use constant value \"" + from.platform() + "\"",
           meta);
     } else if (from.platform().matches("\\$\\{?TARGETPLATFORM}?")) {
       ctx.warn(
           "RedundantTargetPlatform",
-          "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is"
-              + " the default behavior",
+          "Setting platform to predefined "
+              + from.platform()
+              + " in FROM is redundant as this is the default behavior",
           meta);
     }
     return platform;
   }
 
   /** The resolved image's config, for the stage's platform, as the stage's starting image. */
-  private ImageConfig baseImage(String resolved) {
+  private ImageConfig baseImage(String ref, String resolved, Meta meta) {
     Platform platform = ctx.platform();
     ImageConfig base = ctx.request().resolver().resolve(resolved, platform);
+    if (base.os() != null
+        && !base.os().isEmpty()
+        && base.architecture() != null
+        && !base.architecture().isEmpty()) {
+      Platform pulled =
+          new Platform(
+              base.os(), base.architecture(), base.variant() == null ? "" : base.variant());
+      if (!pulled.os().equals(platform.os())
+          || !pulled.architecture().equals(platform.architecture())) {
+        ctx.warn(
+            "InvalidBaseImagePlatform",
+            "Base image "
+                + ref
+                + " was pulled with platform \""
+                + pulled
+                + "\", expected \""
+                + platform
+                + "\" for current build",
+            meta);
+      }
+    }
     return new ImageConfig(
         null,
         base.author(),

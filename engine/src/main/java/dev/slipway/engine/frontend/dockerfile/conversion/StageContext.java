@@ -199,10 +199,7 @@ final class StageContext {
     }
     for (String name : r.undefined()) {
       if (!declared(name) && !PROXY_ARGS.contains(name)) {
-        warn(
-            "UndefinedVar",
-            "Usage of undefined variable '$" + name + "': declare it with ARG or ENV",
-            meta);
+        warn("UndefinedVar", "Usage of undefined variable '$" + name + "'", meta);
       }
     }
     return r.value();

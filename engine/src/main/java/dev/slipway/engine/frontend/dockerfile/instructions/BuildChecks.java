@@ -96,11 +96,7 @@ final class BuildChecks {
         && SECRET_NAME_ALLOWED.stream().noneMatch(name.toLowerCase(Locale.ROOT)::contains)) {
       warn(
           "SecretsUsedInArgOrEnv",
-          "Do not use ARG or ENV instructions for sensitive data ("
-              + kw
-              + " \""
-              + name
-              + "\"): use RUN --mount=type=secret instead",
+          "Do not use ARG or ENV instructions for sensitive data (" + kw + " \"" + name + "\")",
           at);
     }
   }
@@ -111,10 +107,7 @@ final class BuildChecks {
           "JSONArgsRecommended",
           "JSON arguments recommended for "
               + kw
-              + " to prevent unintended behavior related to OS"
-              + " signals: write "
-              + kw
-              + " [\"executable\", \"arg\"]",
+              + " to prevent unintended behavior related to OS signals",
           at);
     }
     return c;
@@ -122,15 +115,20 @@ final class BuildChecks {
 
   void maintainerDeprecated(SourcePosition at) {
     warn(
-        "MaintainerDeprecated",
-        "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=\"...\"",
-        at);
+        "MaintainerDeprecated", "Maintainer instruction is deprecated in favor of using label", at);
   }
 
   void legacyKeyValueFormat(String kw, SourcePosition at) {
     warn(
         "LegacyKeyValueFormat",
-        "\"" + kw + " key value\" should be used as \"" + kw + " key=value\"",
+        "\"" + kw + " key=value\" should be used instead of legacy \"" + kw + " key value\" format",
+        at);
+  }
+
+  void duplicateStageName(String name, SourcePosition at) {
+    warn(
+        "DuplicateStageName",
+        "Duplicate stage name \"" + name + "\", stage names should be unique",
         at);
   }
 
@@ -150,7 +148,7 @@ final class BuildChecks {
     if (name.equals("scratch") || name.equals("context")) {
       warn(
           "ReservedStageName",
-          "'" + name + "' is reserved and should not be used as a stage name",
+          "Stage name should not use the same name as reserved stage \"" + name + "\"",
           at);
     }
   }

@@ -31,22 +31,17 @@ final class DockerfileParser {
     List<Instruction> commands = new ArrayList<>();
     boolean preferLower = BuildChecks.mostlyLowerCase(lexed.instructions());
     for (RawInstruction raw : lexed.instructions()) {
-      checks.casing(raw, preferLower);
       Instruction instruction = parser.instruction(raw);
+      // after the instruction's own checks, in BuildKit's order
+      checks.casing(raw, preferLower);
       if (instruction instanceof Instruction.From f) {
         if (from != null) {
           stages.add(new Stage(stages.size(), from.stageName(), from, commands));
         }
         if (f.stageName() != null) {
-          Integer previous = names.putIfAbsent(f.stageName(), stages.size());
-          if (previous != null) {
-            throw new DockerfileException(
-                raw.position(),
-                "duplicate stage name \""
-                    + f.stageName()
-                    + "\" (also used by stage "
-                    + previous
-                    + "): give each stage a unique name");
+          // as BuildKit: a warning, and the later stage is the one the name refers to
+          if (names.put(f.stageName(), stages.size()) != null) {
+            checks.duplicateStageName(f.stageName(), raw.position());
           }
         }
         from = f;
