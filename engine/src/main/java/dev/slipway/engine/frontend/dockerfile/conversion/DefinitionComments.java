@@ -13,9 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * The descriptions that {@code --call=outline} and {@code --call=targets} show: the comment lines
- * directly above an ARG or a named FROM, written {@code # NAME description} as in BuildKit; a
- * comment that does not start with the name is no description (experimental check
- * InvalidDefinitionDescription).
+ * above an ARG or a named FROM, written {@code # NAME description} as in BuildKit; a comment that
+ * does not start with the name is no description (experimental check InvalidDefinitionDescription).
  */
 final class DefinitionComments {
 
@@ -38,7 +37,7 @@ final class DefinitionComments {
     }
     for (Stage s : df.stages()) {
       if (s.name() != null) {
-        c.describe(s.from().meta(), s.from().stageName(), "build stage", s.index(), false);
+        c.describe(s.from().meta(), s.from().stageName(), "FROM", s.index(), false);
       }
       for (Instruction i : s.commands()) {
         if (i instanceof Instruction.Arg a) {
@@ -75,11 +74,17 @@ final class DefinitionComments {
     (isArg ? argDescriptions : stageDescriptions).put(key, description);
   }
 
-  /** The comment lines (without {@code #}) directly above {@code line}, top first. */
+  /**
+   * The comment lines (without {@code #}) above {@code line} up to the previous instruction, top
+   * first; as in BuildKit 0.34, empty lines between do not end them.
+   */
   private List<String> commentAbove(int line) {
     List<String> out = new ArrayList<>();
     for (int i = line - 2; i >= 0; i--) {
       String l = lines[i].strip();
+      if (l.isEmpty()) {
+        continue;
+      }
       if (!l.startsWith("#") || DIRECTIVE.matcher(l).matches()) {
         break;
       }

@@ -162,7 +162,7 @@ public final class FrontendCalls {
     text.append('\n');
   }
 
-  /** Every stage one can build by name, and the default one. */
+  /** Every stage, named or not (as BuildKit lists them), and which one builds by default. */
   public static CallAnswer targets(ConvertRequest req) {
     Dockerfile df = Dockerfile.parse(req.fileName(), req.dockerfile());
     DefinitionComments comments = DefinitionComments.of(req.dockerfile(), df);
@@ -171,9 +171,6 @@ public final class FrontendCalls {
     int last = df.stages().size() - 1;
     for (Stage s : df.stages()) {
       boolean isDefault = s.index() == last;
-      if (s.name() == null && !isDefault) {
-        continue;
-      }
       Instruction.From from = s.from();
       Map<String, Object> o = new LinkedHashMap<>();
       String name = s.name() == null ? "" : from.stageName();

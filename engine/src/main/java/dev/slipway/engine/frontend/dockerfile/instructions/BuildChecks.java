@@ -21,7 +21,7 @@ final class BuildChecks {
 
   private static final Pattern SECRET_NAME =
       Pattern.compile(
-          "(?i)(^|_)(api_?key|auth|credential|passwd|password|pword|secret|token)($|_)");
+          "(?i)(^|_)(api_?key|auth|credentials?|key|passwd|password|pword|secret|token)($|_)");
   private static final Set<String> SECRET_NAME_ALLOWED = Set.of("public", "tokenizer");
 
   private final List<BuildWarning> warnings = new ArrayList<>();
