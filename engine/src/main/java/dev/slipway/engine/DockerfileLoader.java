@@ -10,6 +10,7 @@ import dev.slipway.api.control.v1.SourceRange;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
+import dev.slipway.engine.frontend.dockerfile.CheckRule;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.frontend.dockerfile.conversion.CallAnswer;
@@ -80,7 +81,7 @@ final class DockerfileLoader {
       progress.warning(
           w.rule(),
           w.message(),
-          null,
+          CheckRule.named(w.rule()).map(CheckRule::url).filter(u -> !u.isEmpty()).orElse(null),
           w.position() == null
               ? null
               : location(w.position().file(), w.position().line(), loaded.text()));
