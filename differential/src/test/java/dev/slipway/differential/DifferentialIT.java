@@ -62,10 +62,14 @@ class DifferentialIT {
     long started = System.nanoTime();
     String version;
     HttpServer http = null;
+    CorpusGitServer git = null;
     try (Oracle oracle = Oracle.start(REPO, WORK.resolve("buildkit"))) {
       version = oracle.version;
       if (cases.stream().anyMatch(ConformanceCase::needsHttp)) {
         http = serveHttpRoot();
+      }
+      if (Files.isDirectory(OWN_CORPUS.resolve("git-repos"))) {
+        git = CorpusGitServer.start(OWN_CORPUS.resolve("git-repos"), WORK.resolve("git"));
       }
       for (ConformanceCase c : cases) {
         List<String> diffs = compare(c, oracle);
@@ -81,6 +85,9 @@ class DifferentialIT {
     } finally {
       if (http != null) {
         http.stop(0);
+      }
+      if (git != null) {
+        git.close();
       }
     }
     String summary =

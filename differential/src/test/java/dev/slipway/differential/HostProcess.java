@@ -34,7 +34,7 @@ final class HostProcess {
     return run(builder, env, err, timeoutSeconds);
   }
 
-  private static int run(
+  static int run(
       Path cwd, List<String> command, Map<String, String> env, Path log, long timeoutSeconds)
       throws IOException, InterruptedException {
     ProcessBuilder builder =

@@ -85,18 +85,44 @@ public sealed interface SourceOp extends Vertex {
     }
   }
 
-  /** A git repository checkout; {@code ref} is a branch, tag or commit, empty for the default. */
+  /**
+   * A git repository checkout; {@code ref} is a branch, tag or commit, empty for the default;
+   * {@code checksum} the commit (or its prefix) the checkout must be, empty for any.
+   */
   record Git(
-      String url, String ref, String subdir, boolean keepGitDir, VertexInfo info, CacheKey cacheKey)
+      String url,
+      String ref,
+      String subdir,
+      boolean keepGitDir,
+      String checksum,
+      boolean submodules,
+      VertexInfo info,
+      CacheKey cacheKey)
       implements SourceOp {
-    public Git(String url, String ref, String subdir, boolean keepGitDir, VertexInfo info) {
-      this(url, ref, subdir, keepGitDir, info, null);
+    public Git(
+        String url,
+        String ref,
+        String subdir,
+        boolean keepGitDir,
+        String checksum,
+        boolean submodules,
+        VertexInfo info) {
+      this(url, ref, subdir, keepGitDir, checksum, submodules, info, null);
     }
 
     public Git {
       ref = ref == null ? "" : ref;
       subdir = subdir == null ? "" : subdir;
-      cacheKey = new KeyEncoder("git").str(url).str(ref).str(subdir).bool(keepGitDir).finish();
+      checksum = checksum == null ? "" : checksum;
+      cacheKey =
+          new KeyEncoder("git")
+              .str(url)
+              .str(ref)
+              .str(subdir)
+              .bool(keepGitDir)
+              .str(checksum)
+              .bool(submodules)
+              .finish();
     }
   }
 

@@ -6,6 +6,7 @@ import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,14 +70,7 @@ abstract class FetchedSourceRunner<V extends SourceOp> implements OpRunner<V> {
     }
     ActiveSnapshot active = snapshots.prepare("fetched-" + UUID.randomUUID(), null);
     try {
-      try (var entries = Files.list(f.root())) {
-        for (Path entry : entries.toList()) {
-          Files.move(
-              entry,
-              active.rootfs().resolve(entry.getFileName().toString()),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      moveEntries(f.root(), active.rootfs());
       snapshots.commit(active, OpRunner.snapshotKey(key));
     } catch (IOException | RuntimeException e) {
       active.close();
@@ -85,6 +79,28 @@ abstract class FetchedSourceRunner<V extends SourceOp> implements OpRunner<V> {
       FileTrees.deleteRecursively(f.dir());
     }
     return new SolvedVertex(key, OpRunner.snapshotKey(key), null, false);
+  }
+
+  /**
+   * Moves what {@code from} holds into {@code to}. Where the two are on different file systems (an
+   * overlay rootfs) a directory cannot be renamed, so it is made anew and its entries moved one by
+   * one; links are moved as links, never followed.
+   */
+  private static void moveEntries(Path from, Path to) throws IOException {
+    try (var entries = Files.list(from)) {
+      for (Path entry : entries.toList()) {
+        Path target = to.resolve(entry.getFileName().toString());
+        try {
+          Files.move(entry, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (DirectoryNotEmptyException crossDevice) {
+          Files.createDirectory(target);
+          moveEntries(entry, target);
+          Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(entry));
+          Files.setLastModifiedTime(target, Files.getLastModifiedTime(entry));
+          Files.delete(entry);
+        }
+      }
+    }
   }
 
   private Fetched fetchInto(V v, SolveJob job) throws BuildFailedException, IOException {

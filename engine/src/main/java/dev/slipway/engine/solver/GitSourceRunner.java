@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code ADD https://…/repo.git#ref:subdir}: checks the ref out and keys the result by the commit
- * it resolved to, so a moved branch is a cache miss and an unchanged one a hit.
+ * {@code ADD https://…/repo.git#ref:subdir} (or {@code ?ref=…&subdir=…}): checks the ref out,
+ * refuses a commit other than the checksum asks for, and keys the result by the commit it resolved
+ * to, so a moved branch is a cache miss and an unchanged one a hit.
  */
 final class GitSourceRunner extends FetchedSourceRunner<SourceOp.Git> {
 
@@ -28,7 +29,8 @@ final class GitSourceRunner extends FetchedSourceRunner<SourceOp.Git> {
       String commit =
           GitCheckout.checkout(
               new GitCheckout.Request(
-                  v.url(), v.ref(), v.keepGitDir(), Optional.empty(), Optional.empty()),
+                      v.url(), v.ref(), v.keepGitDir(), Optional.empty(), Optional.empty())
+                  .pinned(v.checksum(), v.submodules()),
               dir);
       Path root = v.subdir().isEmpty() ? dir : RootedPaths.resolve(dir, "/" + v.subdir());
       return new Fetched(dir, root, commit);

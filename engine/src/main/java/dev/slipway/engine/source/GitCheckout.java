@@ -37,6 +37,9 @@ public final class GitCheckout {
    * @param token http(s) token, or empty
    * @param sshAgent ssh-agent socket for ssh remotes, or empty
    * @param timeout the most the whole checkout (fetch, checkout, submodules) may take
+   * @param checksum the commit id (or a prefix of it) the ref must resolve to, or empty for any; an
+   *     annotated tag's own id counts too, as in BuildKit
+   * @param submodules whether submodules are checked out too
    */
   public record Request(
       String url,
@@ -44,7 +47,9 @@ public final class GitCheckout {
       boolean keepGitDir,
       Optional<byte[]> token,
       Optional<Path> sshAgent,
-      Duration timeout) {
+      Duration timeout,
+      String checksum,
+      boolean submodules) {
     public Request(
         String url,
         String ref,
@@ -52,6 +57,25 @@ public final class GitCheckout {
         Optional<byte[]> token,
         Optional<Path> sshAgent) {
       this(url, ref, keepGitDir, token, sshAgent, DEFAULT_TIMEOUT);
+    }
+
+    public Request(
+        String url,
+        String ref,
+        boolean keepGitDir,
+        Optional<byte[]> token,
+        Optional<Path> sshAgent,
+        Duration timeout) {
+      this(url, ref, keepGitDir, token, sshAgent, timeout, "", true);
+    }
+
+    public Request {
+      checksum = checksum == null ? "" : checksum;
+    }
+
+    /** This request, pinned to {@code checksum} and with or without submodules. */
+    public Request pinned(String checksum, boolean submodules) {
+      return new Request(url, ref, keepGitDir, token, sshAgent, timeout, checksum, submodules);
     }
 
     @Override
@@ -70,6 +94,17 @@ public final class GitCheckout {
     this.request = request;
     this.remote = GitRemote.parse(request.url());
     this.ref = GitRemote.checkRef(request.ref(), request.url());
+    if (!request.checksum().matches("[0-9a-fA-F]*")) {
+      throw new SourceFetchException(
+          "invalid checksum "
+              + request.checksum()
+              + " for git source "
+              + remote.shown()
+              + ": give the commit id (hex, or a prefix of it)");
+    }
+    if (ref.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      checkChecksum(ref, ref); // a commit named by its id: no need to fetch to know it differs
+    }
     this.home = home;
     this.deadline = System.nanoTime() + request.timeout().toNanos();
   }
@@ -94,7 +129,26 @@ public final class GitCheckout {
     git(dir, "init", "-q");
     git(dir, "remote", "add", "--end-of-options", "origin", remote.recorded());
     String wanted = ref.isEmpty() ? "HEAD" : ref;
-    Result shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
+    Result shallow = null;
+    if (!ref.isEmpty() && !ref.startsWith("refs/") && !ref.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      // A name that is both a branch and a tag means the branch, as in BuildKit (git itself
+      // would pick the tag); a name that is no branch falls through to git's own lookup.
+      Result branch =
+          run(
+              dir,
+              "fetch",
+              "-q",
+              "--depth",
+              "1",
+              "--end-of-options",
+              "origin",
+              "refs/heads/" + ref);
+      shallow = branch.exit() == 0 ? branch : null;
+    }
+    if (shallow == null) {
+      shallow = run(dir, "fetch", "-q", "--depth", "1", "--end-of-options", "origin", wanted);
+    }
+    String fetched = "";
     if (shallow.exit() != 0) {
       // Some servers refuse shallow fetches of a commit id: fetch everything, then pick it.
       Result full = run(dir, "fetch", "-q", "--tags", "--end-of-options", "origin");
@@ -103,20 +157,47 @@ public final class GitCheckout {
       }
       git(dir, "checkout", "-q", "--detach", resolve(dir, wanted, shallow));
     } else {
+      // what the ref names: an annotated tag's own id, else the commit
+      fetched = run(dir, "rev-parse", "FETCH_HEAD").output().trim();
       git(dir, "checkout", "-q", "--detach", "FETCH_HEAD");
     }
     Result head = run(dir, "rev-parse", "HEAD");
-    git(dir, "submodule", "update", "-q", "--init", "--recursive", "--depth", "1");
+    checkChecksum(head.output().trim(), fetched);
+    if (request.submodules()) {
+      git(dir, "submodule", "update", "-q", "--init", "--recursive", "--depth", "1");
+    }
     if (!request.keepGitDir()) {
       FileTrees.deleteRecursively(dir.resolve(".git"));
     }
     return head.output().trim();
   }
 
+  /**
+   * Fails unless the requested checksum is a prefix of the commit checked out or of the object the
+   * ref named (an annotated tag); the message names the source and both ids.
+   */
+  private void checkChecksum(String commit, String named) {
+    String expected = request.checksum();
+    if (expected.isEmpty()
+        || commit.startsWith(expected)
+        || (!named.isEmpty() && named.startsWith(expected))) {
+      return;
+    }
+    throw new SourceFetchException(
+        "git source "
+            + remote.shown()
+            + (ref.isEmpty() ? "" : " at " + ref)
+            + " is commit "
+            + commit
+            + ", but the checksum expects "
+            + expected
+            + "; check the ref, or update --checksum to the commit you trust");
+  }
+
   /** The commit a ref names after a full fetch: a tag or commit as is, a branch on origin. */
   private String resolve(Path dir, String wanted, Result shallow)
       throws IOException, InterruptedException {
-    for (String candidate : List.of(wanted, "origin/" + wanted)) {
+    for (String candidate : List.of("origin/" + wanted, wanted)) { // a branch before a tag
       Result r =
           run(dir, "rev-parse", "--verify", "-q", "--end-of-options", candidate + "^{commit}");
       if (r.exit() == 0) {

@@ -12,11 +12,13 @@ import dev.slipway.engine.graph.MergeOp;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.graph.Vertex;
 import dev.slipway.engine.graph.VertexInfo;
+import dev.slipway.engine.source.GitUrl;
 import dev.slipway.engine.source.UrlCredentials;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -102,7 +104,7 @@ final class CopyConverter {
     List<FileAction> actions = new ArrayList<>();
     List<String> local = new ArrayList<>();
     List<String> shown = new ArrayList<>();
-    boolean anyHttp = false;
+    boolean anyRemote = false;
     for (String raw : c.sources()) {
       DockerfileLexer.Marker marker = DockerfileLexer.marker(raw);
       if (marker != null && heredocs.containsKey(marker.name())) {
@@ -117,25 +119,27 @@ final class CopyConverter {
       shown.add(src);
       if (fromVertex != null) {
         actions.add(target.action(fromVertex, Paths.clean("/" + src), true, false));
-      } else if (isGit(src)) {
+      } else if (gitUrl(src, meta).isPresent()) {
         if (!c.add()) {
           throw new DockerfileException(
               meta.position(), "COPY cannot read a git repository: use ADD " + src);
         }
-        actions.add(target.action(gitSource(src, c), "/", false, false));
+        anyRemote = true;
+        actions.add(target.action(gitSource(gitUrl(src, meta).get(), c), "/", false, false));
       } else if (src.startsWith("http://") || src.startsWith("https://")) {
         if (!c.add()) {
           throw new DockerfileException(
               meta.position(), "source can't be a URL for COPY: use ADD " + src + " (or RUN curl)");
         }
-        anyHttp = true;
+        anyRemote = true;
         actions.add(httpAction(target, src));
       } else {
         local.add(src);
       }
     }
-    if (c.checksum() != null && (!anyHttp || c.sources().size() != 1)) {
-      throw new DockerfileException(meta.position(), "--checksum needs exactly one http(s) source");
+    if (c.checksum() != null && (!anyRemote || c.sources().size() != 1)) {
+      throw new DockerfileException(
+          meta.position(), "--checksum needs exactly one http(s) or git source");
     }
     if (!local.isEmpty()) {
       actions.addAll(contextActions(target, local));
@@ -183,7 +187,8 @@ final class CopyConverter {
             filename,
             target.octalMode(),
             VertexInfo.named("[internal] load " + UrlCredentials.redact(src)));
-    return target.action(http, "/" + filename, false, false);
+    // a remote archive stays a file unless --unpack=true asks for its contents
+    return target.action(http, "/" + filename, false, Boolean.TRUE.equals(c.unpack()));
   }
 
   /**
@@ -201,43 +206,70 @@ final class CopyConverter {
     Vertex context = ctx.context(all ? List.of() : include, target.excludes());
     List<FileAction> actions = new ArrayList<>();
     for (String src : local) {
-      actions.add(target.action(context, Paths.clean("/" + src), true, target.copy().add()));
+      // ADD unpacks a local archive unless --unpack=false keeps it a file
+      boolean unpack = target.copy().add() && !Boolean.FALSE.equals(target.copy().unpack());
+      actions.add(target.action(context, Paths.clean("/" + src), true, unpack));
     }
     return actions;
   }
 
-  private Vertex gitSource(String src, Instruction.Copy c) {
-    String url = src;
-    String ref = "";
-    String subdir = "";
-    int hash = src.indexOf('#');
-    if (hash >= 0) {
-      url = src.substring(0, hash);
-      String fragment = src.substring(hash + 1);
-      int colon = fragment.indexOf(':');
-      ref = colon < 0 ? fragment : fragment.substring(0, colon);
-      subdir = colon < 0 ? "" : fragment.substring(colon + 1);
+  /** The git source {@code src} names, if it is one; its bad options are errors at this line. */
+  private static Optional<GitUrl> gitUrl(String src, Meta meta) {
+    try {
+      return GitUrl.parse(src);
+    } catch (IllegalArgumentException e) {
+      throw new DockerfileException(meta.position(), e.getMessage());
     }
-    if (c.checksum() != null) {
-      ref = ctx.expand(c.checksum(), c.meta());
-    }
-    return new SourceOp.Git(
-        url,
-        ref,
-        subdir,
-        c.keepGitDir(),
-        VertexInfo.named("[internal] load git source " + UrlCredentials.redact(url)));
   }
 
-  private static boolean isGit(String src) {
-    if (src.startsWith("git@") || src.startsWith("git://") || src.startsWith("ssh://")) {
-      return true;
+  /**
+   * A git checkout: the URL's options merged with ADD's flags, which must agree with them where
+   * both are given (as BuildKit's frontend requires).
+   */
+  private Vertex gitSource(GitUrl git, Instruction.Copy c) {
+    Meta meta = c.meta();
+    if (c.keepGitDir() != null
+        && git.keepGitDir() != null
+        && !c.keepGitDir().equals(git.keepGitDir())) {
+      throw new DockerfileException(
+          meta.position(),
+          "--keep-git-dir="
+              + c.keepGitDir()
+              + " conflicts with keep-git-dir="
+              + git.keepGitDir()
+              + " in the URL; give it in one place");
     }
-    if (src.startsWith("http://") || src.startsWith("https://")) {
-      String noFragment = src.contains("#") ? src.substring(0, src.indexOf('#')) : src;
-      return noFragment.endsWith(".git");
+    String checksum = git.checksum();
+    if (c.checksum() != null) {
+      String flag = ctx.expand(c.checksum(), meta);
+      if (!checksum.isEmpty() && !checksum.equals(flag)) {
+        throw new DockerfileException(
+            meta.position(),
+            "checksum mismatch: --checksum="
+                + flag
+                + " but checksum="
+                + checksum
+                + " in the URL; give it in one place");
+      }
+      checksum = flag;
     }
-    return false;
+    if (!checksum.isEmpty() && !checksum.matches("[0-9a-fA-F]+")) {
+      throw new DockerfileException(
+          meta.position(),
+          "invalid checksum "
+              + checksum
+              + " for a git source: give the commit id (hex, or a prefix of it)");
+    }
+    boolean keepGitDir =
+        Boolean.TRUE.equals(git.keepGitDir() != null ? git.keepGitDir() : c.keepGitDir());
+    return new SourceOp.Git(
+        git.remote(),
+        git.ref(),
+        git.subdir(),
+        keepGitDir,
+        checksum,
+        !Boolean.FALSE.equals(git.submodules()),
+        VertexInfo.named("[internal] load git source " + UrlCredentials.redact(git.remote())));
   }
 
   /** The file name a URL downloads to: its last path element, {@code __unnamed__} if none. */

@@ -22,7 +22,7 @@ final class Flags {
           "from", Set.of("platform"),
           "run", Set.of("mount", "network", "security"),
           "copy", Set.of("from", "chown", "chmod", "link", "parents", "exclude"),
-          "add", Set.of("chown", "chmod", "link", "checksum", "keep-git-dir", "exclude"),
+          "add", Set.of("chown", "chmod", "link", "checksum", "keep-git-dir", "unpack", "exclude"),
           "healthcheck",
               Set.of("interval", "timeout", "start-period", "start-interval", "retries"));
 
@@ -92,10 +92,15 @@ final class Flags {
 
   /** A boolean flag: {@code --link}, {@code --link=true} or {@code --link=false}. */
   boolean bool(String name) {
+    return Boolean.TRUE.equals(optionalBool(name));
+  }
+
+  /** A boolean flag, or null when absent (where "not given" differs from false). */
+  Boolean optionalBool(String name) {
     used.add(name);
     List<String> v = values.get(name);
     if (v == null) {
-      return false;
+      return null;
     }
     if (v.size() > 1) {
       throw new DockerfileException(

@@ -50,7 +50,10 @@ public sealed interface Instruction {
 
   record Expose(Meta meta, List<String> ports) implements Instruction {}
 
-  /** COPY, or ADD when {@code add}; {@code checksum} and {@code keepGitDir} are ADD-only. */
+  /**
+   * COPY, or ADD when {@code add}; {@code checksum}, {@code keepGitDir} and {@code unpack} are
+   * ADD-only, the last two null when not given.
+   */
   record Copy(
       Meta meta,
       boolean add,
@@ -64,7 +67,8 @@ public sealed interface Instruction {
       boolean parents,
       List<String> excludes,
       String checksum,
-      boolean keepGitDir)
+      Boolean keepGitDir,
+      Boolean unpack)
       implements Instruction {}
 
   record Volume(Meta meta, List<String> paths) implements Instruction {}

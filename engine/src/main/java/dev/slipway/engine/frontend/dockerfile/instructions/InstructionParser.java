@@ -158,7 +158,8 @@ final class InstructionParser {
     }
     String from = add ? null : flags.string("from");
     String checksum = add ? flags.string("checksum") : null;
-    boolean keepGitDir = add && flags.bool("keep-git-dir");
+    Boolean keepGitDir = add ? flags.optionalBool("keep-git-dir") : null;
+    Boolean unpack = add ? flags.optionalBool("unpack") : null;
     return new Instruction.Copy(
         meta,
         add,
@@ -172,7 +173,8 @@ final class InstructionParser {
         flags.bool("parents"),
         flags.multi("exclude"),
         checksum,
-        keepGitDir);
+        keepGitDir,
+        unpack);
   }
 
   private Instruction arg(Meta meta, String args, SourcePosition at) {

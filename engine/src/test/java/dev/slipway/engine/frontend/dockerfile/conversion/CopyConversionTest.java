@@ -79,6 +79,59 @@ class CopyConversionTest extends ConversionTestSupport {
   }
 
   @Test
+  void addReadsGitQueryUrlsAndMergesThemWithItsFlags() {
+    BuildDefinition d =
+        convert(
+            "FROM a\nARG C=abc123\nADD --checksum=$C https://h.example/r.git?tag=v1&subdir=s"
+                + "&submodules=false /src\n");
+    FileOp add = (FileOp) d.root();
+    SourceOp.Git g = (SourceOp.Git) ((FileAction.Copy) add.actions().get(0)).source();
+    assertThat(g.url()).isEqualTo("https://h.example/r.git");
+    assertThat(g.ref()).isEqualTo("refs/tags/v1");
+    assertThat(g.subdir()).isEqualTo("s");
+    assertThat(g.checksum()).isEqualTo("abc123");
+    assertThat(g.submodules()).isFalse();
+    assertThat(g.keepGitDir()).isFalse();
+    SourceOp.Git kept =
+        (SourceOp.Git)
+            ((FileAction.Copy)
+                    ((FileOp)
+                            convert("FROM a\nADD --keep-git-dir https://h.example/r.git#main /s\n")
+                                .root())
+                        .actions()
+                        .get(0))
+                .source();
+    assertThat(kept.keepGitDir()).isTrue();
+    assertThat(kept.checksum()).as("no checksum: any commit").isEmpty();
+    assertThatThrownBy(() -> convert("FROM a\nCOPY https://h.example/r.git?ref=v1 /s\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("COPY cannot read a git repository");
+    assertThatThrownBy(() -> convert("FROM a\nADD https://h.example/r.git?ref=a#b /s\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("Dockerfile:2")
+        .hasMessageContaining("ref conflicts");
+  }
+
+  @Test
+  void unpackDecidesForLocalArchivesAndUrls() {
+    FileOp d =
+        (FileOp)
+            convert(
+                    "FROM a\nADD --unpack=true https://h.example/a.tgz /u/\n"
+                        + "ADD --unpack=false a.tgz /l/\n")
+                .root();
+    assertThat(((FileAction.Copy) d.actions().get(0)).attemptUnpack()).isFalse();
+    FileOp url = (FileOp) d.base();
+    assertThat(((FileAction.Copy) url.actions().get(0)).attemptUnpack()).isTrue();
+    assertThatThrownBy(() -> convert("FROM a\nCOPY --unpack=true a.tgz /l/\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("unknown flag: --unpack");
+    assertThatThrownBy(() -> convert("FROM a\nADD --unpack=maybe a.tgz /l/\n"))
+        .isInstanceOf(DockerfileException.class)
+        .hasMessageContaining("expecting boolean value for flag --unpack");
+  }
+
+  @Test
   void heredocCopyExpandsUnlessTheDelimiterIsQuoted() {
     BuildDefinition d =
         convert(
