@@ -150,7 +150,11 @@ class CallsIT {
     for (String block : oracleWarnings) {
       String[] l = block.split("\n");
       fromText.add(
-          l[0].replaceFirst("^WARNING: ", "").replaceFirst(" - .*", "") + " | " + l[1] + " | " + l[2]);
+          l[0].replaceFirst("^WARNING: ", "").replaceFirst(" - .*", "")
+              + " | "
+              + l[1]
+              + " | "
+              + l[2]);
     }
     List<String> fromJson = new ArrayList<>();
     for (JsonNode w : MAPPER.readTree(read(dir.resolve("slipway-json.out"))).get("warnings")) {
