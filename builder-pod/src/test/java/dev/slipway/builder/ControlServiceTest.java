@@ -11,6 +11,7 @@ import dev.slipway.api.control.v1.CancelRequest;
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.DiskUsageRequest;
 import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.FrontendCall;
 import dev.slipway.api.control.v1.InfoRequest;
 import dev.slipway.api.control.v1.InfoResponse;
 import dev.slipway.api.control.v1.InlineContext;
@@ -125,6 +126,43 @@ class ControlServiceTest {
     assertThat(control.cancel(CancelRequest.newBuilder().setBuildId("ok-1").build()).getCancelled())
         .as("a finished build cannot be cancelled")
         .isFalse();
+  }
+
+  @Test
+  void aFrontendCallIsAnsweredInTheResultWithoutRunningAStep() throws Exception {
+    String dockerfile =
+        "# base the first stage\nFROM scratch AS base\n# V the version\nARG V=1\n"
+            + "COPY a.txt /\nmaintainer me\n";
+    SolveEvent check =
+        solve(
+                build("call-1", "", dockerfile).toBuilder()
+                    .setCall(FrontendCall.FRONTEND_CALL_CHECK)
+                    .build())
+            .getLast();
+    assertThat(check.getResult().getCall().getStatusCode()).isEqualTo(1);
+    assertThat(check.getResult().getCall().getJson())
+        .contains("\"ruleName\": \"MaintainerDeprecated\"");
+    assertThat(check.getResult().getCall().getText())
+        .contains("WARNING: MaintainerDeprecated - https://docs.docker.com/go/dockerfile/rule/");
+    SolveEvent outline =
+        solve(
+                build("call-2", "", dockerfile).toBuilder()
+                    .setCall(FrontendCall.FRONTEND_CALL_OUTLINE)
+                    .build())
+            .getLast();
+    assertThat(outline.getResult().getCall().getText())
+        .isEqualTo(
+            "TARGET:      base\nDESCRIPTION: the first stage\n\n"
+                + "BUILD ARG   VALUE   DESCRIPTION\nV           1       the version\n\n");
+    List<SolveEvent> targets =
+        solve(
+            build("call-3", "", dockerfile).toBuilder()
+                .setCall(FrontendCall.FRONTEND_CALL_TARGETS)
+                .build());
+    assertThat(targets.getLast().getResult().getCall().getText())
+        .isEqualTo("TARGET         DESCRIPTION\nbase (default) the first stage\n");
+    assertThat(targets).noneMatch(SolveEvent::hasVertex);
+    assertThat(summary("call-3").getState()).isEqualTo(BuildState.BUILD_STATE_SUCCEEDED);
   }
 
   @Test

@@ -22,6 +22,18 @@ final class HostProcess {
     return run(null, command, env, log, timeoutSeconds);
   }
 
+  /**
+   * As {@link #run(List, Map, Path, long)}, standard output apart from standard error (for a
+   * program whose answer is its standard output).
+   */
+  static int run(
+      List<String> command, Map<String, String> env, Path out, Path err, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    return run(builder, env, err, timeoutSeconds);
+  }
+
   static int run(
       Path cwd, List<String> command, Map<String, String> env, Path log, long timeoutSeconds)
       throws IOException, InterruptedException {
@@ -30,6 +42,12 @@ final class HostProcess {
     if (cwd != null) {
       builder.directory(cwd.toFile());
     }
+    return run(builder, env, log, timeoutSeconds);
+  }
+
+  private static int run(
+      ProcessBuilder builder, Map<String, String> env, Path log, long timeoutSeconds)
+      throws IOException, InterruptedException {
     env.forEach(
         (k, v) -> {
           if (v == null) {

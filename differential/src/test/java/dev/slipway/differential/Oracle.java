@@ -144,6 +144,45 @@ final class Oracle implements AutoCloseable {
     return HostProcess.run(command, Map.of(), log, BUILD_TIMEOUT_SECONDS);
   }
 
+  /**
+   * Asks BuildKit's Dockerfile frontend a subrequest ({@code frontend.lint}, {@code
+   * frontend.outline}, {@code frontend.targets}) about {@code context}'s Dockerfile. buildctl
+   * prints the answer's result.txt (the text buildx shows) on standard output, into {@code out}.
+   *
+   * @return buildctl's exit status
+   */
+  int call(
+      String request,
+      Path context,
+      Map<String, String> buildArgs,
+      String target,
+      Path out,
+      Path err)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                buildctl(),
+                "--addr",
+                address(),
+                "build",
+                "--progress",
+                "plain",
+                "--frontend",
+                "dockerfile.v0",
+                "--local",
+                "context=" + context,
+                "--local",
+                "dockerfile=" + context,
+                "--opt",
+                "requestid=" + request));
+    buildArgs.forEach((k, v) -> command.addAll(List.of("--opt", "build-arg:" + k + "=" + v)));
+    if (target != null) {
+      command.addAll(List.of("--opt", "target=" + target));
+    }
+    return HostProcess.run(command, Map.of(), out, err, BUILD_TIMEOUT_SECONDS);
+  }
+
   /** Stops the daemon this test started (by its PID only) and unmounts what it left mounted. */
   @Override
   public void close() throws IOException, InterruptedException {

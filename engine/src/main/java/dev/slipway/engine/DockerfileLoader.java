@@ -2,6 +2,7 @@ package dev.slipway.engine;
 
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.control.v1.BuildError;
+import dev.slipway.api.control.v1.CallResult;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.NamedContext;
 import dev.slipway.api.control.v1.SolveRequest;
@@ -12,11 +13,14 @@ import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
 import dev.slipway.engine.exec.HostLimits;
 import dev.slipway.engine.frontend.dockerfile.BuildWarning;
+import dev.slipway.engine.frontend.dockerfile.CheckRule;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
+import dev.slipway.engine.frontend.dockerfile.conversion.CallAnswer;
 import dev.slipway.engine.frontend.dockerfile.conversion.ContextName;
 import dev.slipway.engine.frontend.dockerfile.conversion.ConvertRequest;
 import dev.slipway.engine.frontend.dockerfile.conversion.DockerfileFrontend;
+import dev.slipway.engine.frontend.dockerfile.conversion.FrontendCalls;
 import dev.slipway.engine.frontend.dockerfile.conversion.ImageMetadataResolver;
 import dev.slipway.engine.frontend.dockerfile.conversion.InsecureEntitlement;
 import dev.slipway.engine.frontend.dockerfile.conversion.NamedSource;
@@ -37,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads a build's Dockerfile and .dockerignore through the session (only those two files) and
@@ -69,6 +74,9 @@ final class DockerfileLoader {
     this.allowInsecureEntitlement = allowInsecureEntitlement;
   }
 
+  /** The Dockerfile read and the frontend's options, ready to convert. */
+  private record Loaded(ConvertRequest request, String text) {}
+
   BuildDefinition convert(
       SolveRequest request,
       BuildSession session,
@@ -76,6 +84,70 @@ final class DockerfileLoader {
       RegistryAccess registries,
       BaseImagePins pins,
       ProgressEmitter progress)
+      throws BuildFailedException {
+    Loaded loaded = load(request, session, images, registries, pins);
+    BuildDefinition definition = frontend(loaded, DockerfileFrontend::convert);
+    for (BuildWarning w : definition.warnings()) {
+      progress.warning(
+          w.rule(),
+          w.message(),
+          CheckRule.named(w.rule()).map(CheckRule::url).filter(u -> !u.isEmpty()).orElse(null),
+          w.position() == null
+              ? null
+              : location(w.position().file(), w.position().line(), loaded.text()));
+    }
+    return definition;
+  }
+
+  /** Answers a frontend call (check, outline, targets): the Dockerfile evaluated, nothing run. */
+  CallResult call(
+      SolveRequest request, BuildSession session, BaseImages images, RegistryAccess registries)
+      throws BuildFailedException {
+    Loaded loaded = load(request, session, images, registries, new BaseImagePins());
+    Function<ConvertRequest, CallAnswer> call =
+        switch (request.getCall()) {
+          case FRONTEND_CALL_CHECK -> FrontendCalls::check;
+          case FRONTEND_CALL_OUTLINE -> FrontendCalls::outline;
+          case FRONTEND_CALL_TARGETS -> FrontendCalls::targets;
+          default ->
+              throw BuildFailedException.of(
+                  ErrorKind.ERROR_KIND_INVALID_INPUT,
+                  "unknown frontend call "
+                      + request.getCallValue()
+                      + ": use check, outline or targets");
+        };
+    CallAnswer answer = frontend(loaded, call);
+    return CallResult.newBuilder()
+        .setJson(answer.json())
+        .setText(answer.text())
+        .setStatusCode(answer.statusCode())
+        .setError(answer.error())
+        .build();
+  }
+
+  /** Runs the frontend, turning its errors into build errors at their Dockerfile location. */
+  private static <T> T frontend(Loaded loaded, Function<ConvertRequest, T> run)
+      throws BuildFailedException {
+    try {
+      return run.apply(loaded.request());
+    } catch (ResolveFailure e) {
+      throw e.failure;
+    } catch (DockerfileException e) {
+      throw new BuildFailedException(
+          BuildError.newBuilder()
+              .setKind(ErrorKind.ERROR_KIND_INVALID_INPUT)
+              .setMessage(e.getMessage())
+              .setLocation(location(e.position().file(), e.position().line(), loaded.text()))
+              .build());
+    }
+  }
+
+  private Loaded load(
+      SolveRequest request,
+      BuildSession session,
+      BaseImages images,
+      RegistryAccess registries,
+      BaseImagePins pins)
       throws BuildFailedException {
     String text;
     String fileName;
@@ -173,27 +245,7 @@ final class DockerfileLoader {
         throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
       }
     }
-    BuildDefinition definition;
-    try {
-      definition = DockerfileFrontend.convert(convert.build());
-    } catch (ResolveFailure e) {
-      throw e.failure;
-    } catch (DockerfileException e) {
-      throw new BuildFailedException(
-          BuildError.newBuilder()
-              .setKind(ErrorKind.ERROR_KIND_INVALID_INPUT)
-              .setMessage(e.getMessage())
-              .setLocation(location(e.position().file(), e.position().line(), text))
-              .build());
-    }
-    for (BuildWarning w : definition.warnings()) {
-      progress.warning(
-          w.rule(),
-          w.message(),
-          null,
-          w.position() == null ? null : location(w.position().file(), w.position().line(), text));
-    }
-    return definition;
+    return new Loaded(convert.build(), text);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.slipway.engine;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.DiskUsageResponse;
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.FrontendCall;
 import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
@@ -171,13 +172,15 @@ public final class Engine implements AutoCloseable {
       throws BuildFailedException {
     // One per build: what it obtains with its credentials serves no other build.
     RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    if (request.getCall() != FrontendCall.FRONTEND_CALL_BUILD) {
+      return BuildResult.newBuilder()
+          .setCall(dockerfiles.call(request, session, baseImages, registries))
+          .build();
+    }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
     BaseImagePins pins = new BaseImagePins();
     BuildDefinition definition =
         dockerfiles.convert(request, session, baseImages, registries, pins, progress);
-    if (request.getCheckOnly()) {
-      return BuildResult.newBuilder().setStepsTotal(definition.totalSteps()).build();
-    }
     progress.emit(
         SolveEvent.newBuilder()
             .setAccepted(

@@ -91,8 +91,8 @@ public final class BuildRequestMapping {
   /** SolveRequest fields that a BuildRequest does not carry, each with the reason. */
   public static final Map<String, String> NOT_IN_SPEC =
       Map.of(
-          "slipway.control.v1.SolveRequest.check_only",
-          "the Dockerfile checks (--check) run in the CLI's own process; a BuildRequest never"
+          "slipway.control.v1.SolveRequest.call",
+          "frontend calls (--call, --check) run in the CLI's own process; a BuildRequest never"
               + " carries them");
 
   private BuildRequestMapping() {}

@@ -64,16 +64,17 @@ public final class BackendFlags {
   }
 
   /**
-   * Opens the backend of {@code mode}. A --check only reads the Dockerfile, so the engine in this
-   * process runs it whatever the mode.
+   * Opens the backend of {@code mode}. A frontend call (--call, --check) only reads the Dockerfile,
+   * so on a cluster the engine in this process answers it rather than a BuildRequest; a builder
+   * process answers it itself.
    *
    * @param contextDir the build context (null for a Dockerfile from stdin), for cache affinity
    * @param notices where a cluster build reports on its BuildRequest
    */
-  BuildBackend open(BuildMode mode, boolean checkOnly, Path contextDir, PrintStream notices)
+  BuildBackend open(BuildMode mode, boolean callOnly, Path contextDir, PrintStream notices)
       throws IOException {
     Invocation invocation = Invocation.current();
-    return switch (checkOnly ? BuildMode.LOCAL : mode) {
+    return switch (callOnly && mode == BuildMode.CLUSTER ? BuildMode.LOCAL : mode) {
       case LOCAL -> new LocalEngineBackend(invocation.engines().open(state.path()));
       case DIRECT ->
           BuilderProcessBackend.connect(

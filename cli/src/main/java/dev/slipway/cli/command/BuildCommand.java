@@ -11,6 +11,7 @@ import dev.slipway.cli.load.ImageLoadTarget;
 import dev.slipway.cli.progress.FailureReport;
 import dev.slipway.cli.progress.ProgressPrinter;
 import dev.slipway.cli.request.BuildFlags;
+import dev.slipway.cli.request.CallFlag;
 import dev.slipway.cli.request.ContextPaths;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.job.BuildCancellation;
@@ -67,14 +68,21 @@ public final class BuildCommand implements Callable<Integer> {
               + String.join(", ", ProgressPrinter.MODES));
     }
     BuildMode mode = backend.mode();
-    if (mode == BuildMode.CLUSTER && !flags.checkOnly() && invocation.handOverToOwnProcess()) {
+    CallFlag call;
+    try {
+      call = flags.call();
+    } catch (UsageException e) {
+      err.println("ERROR: " + e.getMessage());
+      return 2;
+    }
+    if (mode == BuildMode.CLUSTER && !call.callsFrontend() && invocation.handOverToOwnProcess()) {
       return 0; // the daemon does not serve cluster builds; the launcher runs this one itself
     }
     ContextPaths paths = flags.paths();
     SolveRequest request = flags.toRequest(paths, env);
     ImageLoadTarget loadTarget = null;
     Path loadDir = null;
-    if (flags.load() && !flags.checkOnly()) {
+    if (flags.load() && !call.callsFrontend()) {
       loadTarget = ImageLoadTarget.find(env);
       // buildx: --load is --output type=docker, here into a private file on this machine
       loadDir = Files.createTempDirectory("slipway-load-");
@@ -93,7 +101,7 @@ public final class BuildCommand implements Callable<Integer> {
               .build();
     }
     try {
-      return build(invocation, err, mode, paths, request, env, loadTarget, loadDir);
+      return build(invocation, err, mode, call, paths, request, env, loadTarget, loadDir);
     } finally {
       if (loadDir != null) {
         Files.deleteIfExists(loadDir.resolve("image.tar"));
@@ -106,6 +114,7 @@ public final class BuildCommand implements Callable<Integer> {
       Invocation invocation,
       PrintStream err,
       BuildMode mode,
+      CallFlag call,
       ContextPaths paths,
       SolveRequest request,
       Map<String, String> env,
@@ -117,7 +126,7 @@ public final class BuildCommand implements Callable<Integer> {
     try (AutoCloseable interrupted =
             invocation.cancels().onCancel(() -> cancellation.cancel("interrupted"));
         BuildBackend builds =
-            backend.open(mode, flags.checkOnly(), paths.contextDir(), notices(err));
+            backend.open(mode, call.callsFrontend(), paths.contextDir(), notices(err));
         session) {
       BuildResult result;
       // Made once the backend is open, and always finished: a tty printer's redraw thread would
@@ -130,11 +139,14 @@ public final class BuildCommand implements Callable<Integer> {
       } finally {
         printer.finish();
       }
+      if (call.callsFrontend()) {
+        return CallOutput.print(invocation.stdout(), err, call, result.getCall());
+      }
       if (loadTarget != null) {
         loadTarget.load(loadDir.resolve("image.tar"));
       }
       writeResultFiles(invocation, result, request, mode);
-      if (flags.quiet() && !flags.checkOnly()) {
+      if (flags.quiet()) {
         // as buildx: the config digest when there is one, else the manifest's
         invocation
             .stdout()
@@ -143,7 +155,7 @@ public final class BuildCommand implements Callable<Integer> {
                     ? result.getImageDigest()
                     : result.getConfigDigest());
       }
-      if (request.getOutputsCount() == 0 && !flags.checkOnly()) {
+      if (request.getOutputsCount() == 0) {
         err.println(
             "WARNING: No output specified; the build result only remains in the build cache."
                 + " Use --output or --push to keep it.");

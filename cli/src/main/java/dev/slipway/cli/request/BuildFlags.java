@@ -161,7 +161,15 @@ public final class BuildFlags {
       description = "Write build result metadata (JSON, buildx keys) to FILE.")
   Path metadataFile;
 
-  @Option(names = "--check", description = "Run the Dockerfile checks only; build nothing.")
+  @Option(
+      names = "--call",
+      paramLabel = "NAME[,format=json]",
+      description =
+          "Ask the frontend instead of building: check (the build checks), outline (build args,"
+              + " secrets, ssh of the target), targets (the stages), or build (the default).")
+  String call;
+
+  @Option(names = "--check", description = "Shorthand for --call=check.")
   boolean check;
 
   @Option(
@@ -224,9 +232,12 @@ public final class BuildFlags {
     return metadataFile;
   }
 
-  /** Whether --check was given: the Dockerfile is checked, nothing built. */
-  public boolean checkOnly() {
-    return check;
+  /** The frontend call of --call or --check; {@link CallFlag#BUILD} to build. */
+  public CallFlag call() {
+    if (check && call != null) {
+      throw new UsageException("--check is --call=check; give one of them");
+    }
+    return check ? CallFlag.parse("check") : call == null ? CallFlag.BUILD : CallFlag.parse(call);
   }
 
   private ContextPaths paths;
@@ -277,7 +288,7 @@ public final class BuildFlags {
     }
     cacheFrom.forEach(c -> r.addCacheFrom(CacheFlag.parse("--cache-from", c)));
     cacheTo.forEach(c -> r.addCacheTo(CacheFlag.parse("--cache-to", c)));
-    r.setNoCache(noCache).addAllNoCacheFilter(noCacheFilter).setPull(pull).setCheckOnly(check);
+    r.setNoCache(noCache).addAllNoCacheFilter(noCacheFilter).setPull(pull).setCall(call().call());
     r.setNetwork(
         switch (network) {
           case "default" -> NetworkMode.NETWORK_MODE_UNSPECIFIED; // the builder's (host)

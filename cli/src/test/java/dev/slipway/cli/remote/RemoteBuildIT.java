@@ -99,6 +99,20 @@ class RemoteBuildIT {
   }
 
   @Test
+  void theBuilderAnswersAFrontendCall() throws Exception {
+    Path context = Files.createDirectories(work.resolve("call"));
+    Files.writeString(
+        context.resolve("Dockerfile"), "# app the app\nFROM " + BASE + " AS app\nCMD echo\n");
+
+    Command.Running targets = build(context, List.of("--call=targets"));
+    assertThat(targets.await()).as(targets.output()).isZero();
+    assertThat(targets.output()).contains("TARGET        DESCRIPTION\napp (default) the app\n");
+    Command.Running check = build(context, List.of("--call=check,format=json"));
+    assertThat(check.await()).as("a check with findings exits 1").isEqualTo(1);
+    assertThat(check.output()).contains("\"ruleName\": \"JSONArgsRecommended\"");
+  }
+
+  @Test
   void transfersOnlyTheCopiedDirectoryAndThenOnlyTheChangedFile() throws Exception {
     Path context = work.resolve("big");
     long copiedBytes = bigContext(context);

@@ -7,6 +7,7 @@ import dev.slipway.engine.frontend.dockerfile.instructions.Dockerfile;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.frontend.dockerfile.instructions.Stage;
+import dev.slipway.engine.frontend.dockerfile.parser.CheckConfig;
 import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
 import dev.slipway.engine.graph.Graph;
 import dev.slipway.engine.graph.SourceOp;
@@ -80,20 +81,35 @@ final class DockerfileConverter {
   }
 
   BuildDefinition convert() {
+    return convert(true, false);
+  }
+
+  /**
+   * Converts the target and the stages it reads. With {@code failOnFindings} (a build) the {@code
+   * error=true} check option turns the first finding into an error; with {@code allStages} (a
+   * check, as BuildKit's lint) the other stages are converted too, for their findings.
+   */
+  BuildDefinition convert(boolean failOnFindings, boolean allStages) {
     warnings.addAll(df.warnings());
     globals.declare(df.metaArgs(), req.buildArgs());
+    invalidDefaultArgsInFrom();
+    baseNames();
+    warnings.addAll(DefinitionComments.of(req.dockerfile(), df).warnings());
     // BuildKit links every stage's sources first, so a bad --from fails even in unused stages
     for (Stage s : df.stages()) {
       s.commands().forEach(i -> FromReferences.check(i, expander));
     }
     ConvertedStage result = stage(targetStage());
+    if (allStages) {
+      df.stages().forEach(s -> stage(s.index()));
+    }
     ImageConfig image = result.image();
     if (!req.labels().isEmpty()) {
       Map<String, String> labels = new TreeMap<>(image.config().labels());
       labels.putAll(req.labels());
       image = image.withConfig(image.config().withLabels(labels));
     }
-    List<BuildWarning> kept = enabledWarnings();
+    List<BuildWarning> kept = enabledWarnings(failOnFindings);
     int steps =
         (int)
             Graph.topologicalOrder(result.vertex()).stream()
@@ -102,8 +118,68 @@ final class DockerfileConverter {
     return new BuildDefinition(result.vertex(), image, kept, steps);
   }
 
+  /**
+   * BuildKit's InvalidDefaultArgInFrom: a FROM whose image, expanded with the global ARGs' defaults
+   * alone (no build args), is empty or no valid reference; checked for every stage.
+   */
+  private void invalidDefaultArgsInFrom() {
+    GlobalArgs defaults = new GlobalArgs(req, expander, w -> {});
+    defaults.declare(df.metaArgs(), Map.of());
+    for (Stage s : df.stages()) {
+      String image = s.from().image();
+      if (!image.contains("$")) {
+        continue;
+      }
+      String name;
+      try {
+        name = defaults.expand(image, s.from().meta(), "UndefinedArgInFrom");
+      } catch (DockerfileException e) {
+        continue; // the conversion reports a malformed word where it matters
+      }
+      boolean valid = !name.isEmpty();
+      if (valid && stageNamed(name) == null && !name.equalsIgnoreCase("scratch")) {
+        try {
+          ImageReference.normalize(name);
+        } catch (IllegalArgumentException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        warnings.add(
+            new BuildWarning(
+                "InvalidDefaultArgInFrom",
+                "Default value for ARG " + image + " results in empty or invalid base image name",
+                s.from().meta().position()));
+      }
+    }
+  }
+
+  /**
+   * Every stage's base name, expanded as BuildKit does before it picks the stages to build: an
+   * undeclared ARG there is reported and a blank name fails even in a stage the target never reads.
+   */
+  private void baseNames() {
+    for (Stage s : df.stages()) {
+      Meta meta = s.from().meta();
+      if (globals.expand(s.from().image(), meta, "UndefinedArgInFrom").isEmpty()) {
+        throw new DockerfileException(
+            meta.position(), "base name (" + s.from().image() + ") should not be blank");
+      }
+    }
+  }
+
+  /** The findings the check options keep, also after the conversion failed half-way. */
+  List<BuildWarning> findings() {
+    return enabledWarnings(false);
+  }
+
+  /** The stages converted so far: after {@link #convert}, the target and what it reads. */
+  Set<Integer> convertedStages() {
+    return converted.keySet();
+  }
+
   /** The requested target stage, or the last one. */
-  private int targetStage() {
+  int targetStage() {
     if (req.target() == null || req.target().isEmpty()) {
       return df.stages().size() - 1;
     }
@@ -122,24 +198,42 @@ final class DockerfileConverter {
     return idx;
   }
 
-  /** The warnings the check directive keeps; with {@code error=true} the first one fails. */
-  private List<BuildWarning> enabledWarnings() {
+  /**
+   * The warnings the check options keep: those of the BUILDKIT_DOCKERFILE_CHECK build arg, else of
+   * the directive. With {@code error=true} the first one fails a build.
+   */
+  private List<BuildWarning> enabledWarnings(boolean failOnFindings) {
+    CheckConfig config = checkConfig();
     List<BuildWarning> kept = new ArrayList<>();
     for (BuildWarning w : warnings) {
-      if (df.directives().checkEnabled(w.rule())) {
+      if (config.enabled(w.rule()) && !kept.contains(w)) {
         kept.add(w);
       }
     }
-    if (df.directives().checksAreErrors() && !kept.isEmpty()) {
+    if (failOnFindings && config.errors() && !kept.isEmpty()) {
       BuildWarning first = kept.get(0);
       throw new DockerfileException(
           first.position(),
           first.rule()
               + ": "
               + first.message()
-              + " (an error because of the check=error=true directive)");
+              + " (an error because of the check option error=true)");
     }
     return kept;
+  }
+
+  private CheckConfig checkConfig() {
+    String arg = req.buildArgs().get(CheckConfig.BUILD_ARG);
+    if (arg == null) {
+      return df.directives().checks();
+    }
+    try {
+      return CheckConfig.parse(arg);
+    } catch (IllegalArgumentException e) {
+      throw new DockerfileException(
+          new SourcePosition(df.fileName(), 1, 1),
+          "invalid build arg " + CheckConfig.BUILD_ARG + ": " + e.getMessage());
+    }
   }
 
   /** Stage {@code index}, converted on first use. */

@@ -55,7 +55,9 @@ final class FromConverter {
       ctx.image(base.image());
     } else {
       resolvedImage = ImageReference.normalize(ref, meta);
-      ctx.image(baseImage(ctx.request(), resolvedImage, ctx.platform()));
+      ImageConfig pulled = ctx.request().resolver().resolve(resolvedImage, ctx.platform());
+      checkPlatform(ref, pulled, meta);
+      ctx.image(asStageBase(pulled, ctx.platform()));
     }
     // BuildKit announces a step for the FROM of an image, each RUN, COPY, ADD and WORKDIR, and
     // every ONBUILD trigger whatever it is, though a WORKDIR / or trigger such as ENV names none
@@ -108,13 +110,14 @@ final class FromConverter {
     if (!from.platform().contains("$")) {
       ctx.warn(
           "FromPlatformFlagConstDisallowed",
-          "FROM --platform flag should not use a constant value (" + from.platform() + ")",
+          "FROM --platform flag should not use constant value \"" + from.platform() + "\"",
           meta);
     } else if (from.platform().matches("\\$\\{?TARGETPLATFORM}?")) {
       ctx.warn(
           "RedundantTargetPlatform",
-          "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is"
-              + " the default behavior",
+          "Setting platform to predefined "
+              + from.platform()
+              + " in FROM is redundant as this is the default behavior",
           meta);
     }
     return platform;
@@ -129,7 +132,37 @@ final class FromConverter {
 
   /** The resolved image's config, for the stage's platform, as the stage's starting image. */
   static ImageConfig baseImage(ConvertRequest req, String resolved, Platform platform) {
-    ImageConfig base = req.resolver().resolve(resolved, platform);
+    return asStageBase(req.resolver().resolve(resolved, platform), platform);
+  }
+
+  /** Warns, as BuildKit's InvalidBaseImagePlatform, when the base was pulled for another platform. */
+  private void checkPlatform(String ref, ImageConfig base, Meta meta) {
+    Platform platform = ctx.platform();
+    if (base.os() != null
+        && !base.os().isEmpty()
+        && base.architecture() != null
+        && !base.architecture().isEmpty()) {
+      Platform pulled =
+          new Platform(
+              base.os(), base.architecture(), base.variant() == null ? "" : base.variant());
+      if (!pulled.os().equals(platform.os())
+          || !pulled.architecture().equals(platform.architecture())) {
+        ctx.warn(
+            "InvalidBaseImagePlatform",
+            "Base image "
+                + ref
+                + " was pulled with platform \""
+                + pulled
+                + "\", expected \""
+                + platform
+                + "\" for current build",
+            meta);
+      }
+    }
+  }
+
+  /** The pulled image's config as a stage's starting image, on the stage's platform. */
+  private static ImageConfig asStageBase(ImageConfig base, Platform platform) {
     return new ImageConfig(
         null,
         base.author(),

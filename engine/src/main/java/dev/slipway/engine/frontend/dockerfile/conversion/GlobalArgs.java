@@ -79,12 +79,15 @@ final class GlobalArgs {
       throw new DockerfileException(meta.position(), e.getMessage() + " in \"" + word + "\"");
     }
     for (String name : r.undefined()) {
+      if (declared.containsKey(name)) {
+        continue; // declared without a value: empty, and not reported (as BuildKit)
+      }
       warnings.accept(
           new BuildWarning(
               rule,
               rule.equals("UndefinedArgInFrom")
-                  ? "FROM argument '" + name + "' is not declared: add ARG " + name + " before FROM"
-                  : "Usage of undefined variable '$" + name + "': declare it with ARG",
+                  ? "FROM argument '" + name + "' is not declared"
+                  : "Usage of undefined variable '$" + name + "'",
               meta.position()));
     }
     return r.value();

@@ -113,7 +113,9 @@ final class MetadataConverter {
       words.addAll(ctx.expandWords(raw, e.meta()));
     }
     for (String p : words) {
-      var m = PORT.matcher(p);
+      exposeChecks(p, e.meta());
+      // as BuildKit: of docker run's IP:HOST:CONTAINER only the container port counts
+      var m = PORT.matcher(p.substring(p.lastIndexOf(':') + 1));
       if (!m.matches()) {
         throw new DockerfileException(
             e.meta().position(), "invalid port \"" + p + "\": use PORT[-END][/tcp|udp|sctp]");
@@ -140,6 +142,28 @@ final class MetadataConverter {
     ctx.config(ctx.config().withExposedPorts(ports));
     ctx.history(
         "EXPOSE map[" + String.join(" ", added.stream().map(s -> s + ":{}").toList()) + "]", true);
+  }
+
+  /** BuildKit's ExposeInvalidFormat and ExposeProtoCasing, for one port as expanded. */
+  private void exposeChecks(String port, Instruction.Meta meta) {
+    if (port.contains(":")) {
+      ctx.warn(
+          "ExposeInvalidFormat",
+          "EXPOSE instruction should not define an IP address or host-port mapping, found '"
+              + port
+              + "'",
+          meta);
+    }
+    int slash = port.indexOf('/');
+    if (slash >= 0) {
+      String proto = port.substring(slash + 1);
+      if (!proto.equals(proto.toLowerCase(Locale.ROOT))) {
+        ctx.warn(
+            "ExposeProtoCasing",
+            "Defined protocol '" + port + "' in EXPOSE instruction should be lowercase",
+            meta);
+      }
+    }
   }
 
   void volume(Instruction.Volume v) {
@@ -245,10 +269,7 @@ final class MetadataConverter {
     if (!p.startsWith("/") && !workdirSet) {
       ctx.warn(
           "WorkdirRelativePath",
-          "Relative workdir \""
-              + p
-              + "\" can have unexpected results if the base image"
-              + " changes: use an absolute path",
+          "Relative workdir \"" + p + "\" can have unexpected results if the base image changes",
           w.meta());
     }
     String dir = p.startsWith("/") ? Paths.clean(p) : Paths.join(ctx.config().workingDir(), p);

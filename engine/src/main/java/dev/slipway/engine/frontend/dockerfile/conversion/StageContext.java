@@ -251,10 +251,7 @@ final class StageContext {
   private void warnUndefined(Set<String> names, Meta meta) {
     for (String name : names) {
       if (!declared(name) && !PROXY_ARGS.contains(name)) {
-        warn(
-            "UndefinedVar",
-            "Usage of undefined variable '$" + name + "': declare it with ARG or ENV",
-            meta);
+        warn("UndefinedVar", "Usage of undefined variable '$" + name + "'", meta);
       }
     }
   }

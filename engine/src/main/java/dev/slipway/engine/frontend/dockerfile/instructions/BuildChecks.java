@@ -21,7 +21,7 @@ final class BuildChecks {
 
   private static final Pattern SECRET_NAME =
       Pattern.compile(
-          "(?i)(^|_)(api_?key|auth|credential|passwd|password|pword|secret|token)($|_)");
+          "(?i)(^|_)(api_?key|auth|credentials?|key|passwd|password|pword|secret|token)($|_)");
   private static final Set<String> SECRET_NAME_ALLOWED = Set.of("public", "tokenizer");
 
   private final List<BuildWarning> warnings = new ArrayList<>();
@@ -103,11 +103,7 @@ final class BuildChecks {
         && SECRET_NAME_ALLOWED.stream().noneMatch(name.toLowerCase(Locale.ROOT)::contains)) {
       warn(
           "SecretsUsedInArgOrEnv",
-          "Do not use ARG or ENV instructions for sensitive data ("
-              + kw
-              + " \""
-              + name
-              + "\"): use RUN --mount=type=secret instead",
+          "Do not use ARG or ENV instructions for sensitive data (" + kw + " \"" + name + "\")",
           at);
     }
   }
@@ -118,10 +114,7 @@ final class BuildChecks {
           "JSONArgsRecommended",
           "JSON arguments recommended for "
               + kw
-              + " to prevent unintended behavior related to OS"
-              + " signals: write "
-              + kw
-              + " [\"executable\", \"arg\"]",
+              + " to prevent unintended behavior related to OS signals",
           at);
     }
     return c;
@@ -129,15 +122,20 @@ final class BuildChecks {
 
   void maintainerDeprecated(SourcePosition at) {
     warn(
-        "MaintainerDeprecated",
-        "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=\"...\"",
-        at);
+        "MaintainerDeprecated", "Maintainer instruction is deprecated in favor of using label", at);
   }
 
   void legacyKeyValueFormat(String kw, SourcePosition at) {
     warn(
         "LegacyKeyValueFormat",
-        "\"" + kw + " key value\" should be used as \"" + kw + " key=value\"",
+        "\"" + kw + " key=value\" should be used instead of legacy \"" + kw + " key value\" format",
+        at);
+  }
+
+  void duplicateStageName(String name, SourcePosition at) {
+    warn(
+        "DuplicateStageName",
+        "Duplicate stage name \"" + name + "\", stage names should be unique",
         at);
   }
 
@@ -157,7 +155,7 @@ final class BuildChecks {
     if (name.equals("scratch") || name.equals("context")) {
       warn(
           "ReservedStageName",
-          "'" + name + "' is reserved and should not be used as a stage name",
+          "Stage name should not use the same name as reserved stage \"" + name + "\"",
           at);
     }
   }

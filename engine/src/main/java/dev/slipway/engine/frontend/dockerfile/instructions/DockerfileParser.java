@@ -31,8 +31,9 @@ final class DockerfileParser {
     List<Instruction> commands = new ArrayList<>();
     boolean preferLower = BuildChecks.mostlyLowerCase(lexed.instructions());
     for (RawInstruction raw : lexed.instructions()) {
-      checks.casing(raw, preferLower);
       Instruction instruction = parser.instruction(raw);
+      // after the instruction's own checks, in BuildKit's order
+      checks.casing(raw, preferLower);
       if (instruction instanceof Instruction.From f) {
         if (from != null) {
           stages.add(new Stage(stages.size(), from.stageName(), from, commands));

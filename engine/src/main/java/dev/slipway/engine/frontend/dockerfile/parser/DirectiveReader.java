@@ -3,7 +3,6 @@ package dev.slipway.engine.frontend.dockerfile.parser;
 import dev.slipway.engine.frontend.dockerfile.DockerfileException;
 import dev.slipway.engine.frontend.dockerfile.SourcePosition;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -67,40 +66,16 @@ final class DirectiveReader {
       }
       next++;
     }
-    Set<String> skipped = new LinkedHashSet<>();
-    boolean errors = false;
+    CheckConfig checks = CheckConfig.DEFAULT;
     if (check != null) {
-      for (String part : check.split(";")) {
-        String p = part.trim();
-        if (p.isEmpty()) {
-          continue;
-        }
-        int eq = p.indexOf('=');
-        String k = eq < 0 ? p : p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-        String v = eq < 0 ? "" : p.substring(eq + 1).trim();
-        switch (k) {
-          case "skip" -> {
-            for (String rule : v.split(",")) {
-              if (!rule.isBlank()) {
-                skipped.add(rule.trim().toLowerCase(Locale.ROOT));
-              }
-            }
-          }
-          case "error" -> {
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-              throw new DockerfileException(
-                  new SourcePosition(file, checkLine + 1, 1),
-                  "invalid check directive: error=" + v + " (use true or false)");
-            }
-            errors = v.equalsIgnoreCase("true");
-          }
-          default ->
-              throw new DockerfileException(
-                  new SourcePosition(file, checkLine + 1, 1),
-                  "invalid check directive option '" + k + "': use skip=RULE,... or error=true");
-        }
+      try {
+        checks = CheckConfig.parse(check);
+      } catch (IllegalArgumentException e) {
+        throw new DockerfileException(
+            new SourcePosition(file, checkLine + 1, 1),
+            "invalid check directive: " + e.getMessage());
       }
     }
-    return new Block(new Directives(syntax, escape == null ? '\\' : escape, skipped, errors), next);
+    return new Block(new Directives(syntax, escape == null ? '\\' : escape, checks), next);
   }
 }

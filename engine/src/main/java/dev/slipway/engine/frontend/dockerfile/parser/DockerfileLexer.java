@@ -144,12 +144,9 @@ public final class DockerfileLexer {
       }
       SourcePosition position = at(startIndex, column);
       if (emptyContinuation) {
+        // BuildKit reports it at the instruction's last line
         warnings.add(
-            new BuildWarning(
-                "NoEmptyContinuation",
-                "Empty continuation line: remove it, or end the previous line without the escape"
-                    + " character (empty continuation lines will become errors)",
-                position));
+            new BuildWarning("NoEmptyContinuation", "Empty continuation line", at(next - 1, 1)));
       }
       out.add(instruction(joined.toString().strip(), position));
     }

@@ -35,8 +35,8 @@ class DockerfileParserTest {
             "# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=JSONArgsRecommended;error=true\nFROM scratch\n");
     assertThat(df.directives().syntax()).isEqualTo("docker/dockerfile:1");
     assertThat(df.directives().escape()).isEqualTo('`');
-    assertThat(df.directives().skippedChecks()).containsExactly("jsonargsrecommended");
-    assertThat(df.directives().checksAreErrors()).isTrue();
+    assertThat(df.directives().checks().skipped()).containsExactly("jsonargsrecommended");
+    assertThat(df.directives().checks().errors()).isTrue();
   }
 
   @Test
@@ -257,6 +257,20 @@ class DockerfileParserTest {
             "SecretsUsedInArgOrEnv",
             "LegacyKeyValueFormat",
             "ReservedStageName");
+  }
+
+  @Test
+  void aDuplicateStageNameIsAWarningAndTheLaterStageOwnsTheName() {
+    Dockerfile df = parse("FROM a AS x\nFROM b AS X\n");
+    assertThat(df.warnings())
+        .filteredOn(w -> w.rule().equals("DuplicateStageName"))
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.message())
+                  .isEqualTo("Duplicate stage name \"x\", stage names should be unique");
+              assertThat(w.position().line()).isEqualTo(2);
+            });
     assertThat(df.warnings()).allSatisfy(w -> assertThat(w.position().line()).isPositive());
   }
 }
