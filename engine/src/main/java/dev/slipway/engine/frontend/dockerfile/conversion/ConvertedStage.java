@@ -15,4 +15,10 @@ record ConvertedStage(
     ImageConfig image,
     Platform platform,
     Map<String, String> args,
-    Map<String, String> argEnv) {}
+    Map<String, String> argEnv) {
+
+  /** A base that is not a stage (scratch, a named context): it passes on no ARGs. */
+  ConvertedStage(Vertex vertex, ImageConfig image, Platform platform) {
+    this(vertex, image, platform, Map.of(), Map.of());
+  }
+}

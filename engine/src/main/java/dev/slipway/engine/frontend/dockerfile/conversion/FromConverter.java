@@ -135,7 +135,9 @@ final class FromConverter {
     return asStageBase(req.resolver().resolve(resolved, platform), platform);
   }
 
-  /** Warns, as BuildKit's InvalidBaseImagePlatform, when the base was pulled for another platform. */
+  /**
+   * Warns, as BuildKit's InvalidBaseImagePlatform, when the base was pulled for another platform.
+   */
   private void checkPlatform(String ref, ImageConfig base, Meta meta) {
     Platform platform = ctx.platform();
     if (base.os() != null

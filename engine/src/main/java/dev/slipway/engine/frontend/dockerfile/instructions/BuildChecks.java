@@ -132,13 +132,6 @@ final class BuildChecks {
         at);
   }
 
-  void duplicateStageName(String name, SourcePosition at) {
-    warn(
-        "DuplicateStageName",
-        "Duplicate stage name \"" + name + "\", stage names should be unique",
-        at);
-  }
-
   /** The stage name's casing, the AS keyword's casing, and names BuildKit reserves. */
   void stageName(String written, String name, String fromWord, String asWord, SourcePosition at) {
     if (!written.equals(name)) {
