@@ -6,7 +6,6 @@ import dev.slipway.engine.frontend.dockerfile.instructions.Instruction;
 import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.frontend.dockerfile.parser.DockerfileLexer;
 import dev.slipway.engine.frontend.dockerfile.parser.Heredoc;
-import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
 import dev.slipway.engine.graph.FileAction;
 import dev.slipway.engine.graph.FileOp;
 import dev.slipway.engine.graph.MergeOp;
@@ -97,14 +96,6 @@ final class CopyConverter {
       dest = dest.endsWith("/") ? dest : dest + "/";
     }
     Target target = new Target(c, dest, owner, chmod, excludes);
-    if (c.from() != null && referencesVariables(c.from())) {
-      throw new DockerfileException(
-          meta.position(),
-          "variable expansion is not supported for --from (\""
-              + c.from()
-              + "\"): define a stage with FROM using an ARG from the global scope, e.g. ARG"
-              + " IMG=... before the first FROM, FROM $IMG AS src, then COPY --from=src");
-    }
     Vertex fromVertex = c.from() == null ? null : ctx.readFrom(c.from(), meta);
     Map<String, Heredoc> heredocs = new HashMap<>();
     for (Heredoc h : c.heredocs()) {
@@ -233,14 +224,6 @@ final class CopyConverter {
   }
 
   /** BuildKit picks the stages a build needs before any ARG is known, so --from takes none. */
-  private boolean referencesVariables(String word) {
-    try {
-      VariableExpander.Result r = ctx.dockerfile().expander().expand(word, name -> null);
-      return !r.undefined().isEmpty() || !r.value().equals(word);
-    } catch (VariableExpander.ExpansionException e) {
-      return true;
-    }
-  }
 
   /**
    * A git checkout: the URL's options merged with ADD's flags, which must agree with them where
