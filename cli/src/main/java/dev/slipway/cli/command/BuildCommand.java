@@ -71,6 +71,7 @@ public final class BuildCommand implements Callable<Integer> {
     CallFlag call;
     try {
       call = flags.call();
+      flags.checkCombinations();
     } catch (UsageException e) {
       err.println("ERROR: " + e.getMessage());
       return 2;

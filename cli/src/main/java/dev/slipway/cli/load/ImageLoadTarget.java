@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where {@code --load} puts the image: the local docker daemon or, when there is none, containerd,
@@ -140,39 +138,6 @@ public sealed interface ImageLoadTarget {
 
   /** Loads {@code archive} (a docker archive) with the target's own client. */
   default void load(Path archive) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command(archive)));
-    pb.redirectErrorStream(true);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot run "
-              + command(archive).get(0)
-              + " to load the image into "
-              + describe()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    p.getOutputStream().close();
-    byte[] output = p.getInputStream().readAllBytes();
-    try {
-      if (!p.waitFor(LOAD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException("loading the image into " + describe() + " did not finish");
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while loading the image into " + describe());
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(
-          "loading the image into "
-              + describe()
-              + " failed: "
-              + new String(output, StandardCharsets.UTF_8).strip());
-    }
+    LoadProcess.run(command(archive), Duration.ofMinutes(LOAD_TIMEOUT_MINUTES), describe());
   }
 }

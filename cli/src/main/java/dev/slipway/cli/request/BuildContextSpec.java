@@ -7,6 +7,7 @@ import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
 import dev.slipway.engine.frontend.dockerfile.conversion.ContextName;
 import dev.slipway.engine.source.GitUrl;
+import dev.slipway.engine.source.UrlCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,7 +33,7 @@ record BuildContextSpec(String name, NamedContext context, Path dir) {
     if (eq <= 0) {
       throw new UsageException(
           "--build-context \""
-              + text
+              + UrlCredentials.redact(text)
               + "\": expected NAME=VALUE, e.g. base=docker-image://alpine:3 or src=../src");
     }
     String raw = text.substring(0, eq);
@@ -43,13 +44,15 @@ record BuildContextSpec(String name, NamedContext context, Path dir) {
     } catch (IllegalArgumentException e) {
       throw new UsageException(
           "--build-context "
-              + raw
+              + UrlCredentials.redact(raw)
               + "=...: invalid context name: "
               + e.getMessage()
               + "; name it as FROM names an image (lower case, e.g. base or"
               + " registry.example.com/base)");
     }
-    String where = "--build-context " + raw + "=" + value;
+    // Messages show the value with a URL's user-info redacted: they reach terminals and CI logs.
+    String where =
+        "--build-context " + UrlCredentials.redact(raw) + "=" + UrlCredentials.redact(value);
     if (value.isEmpty()) {
       throw new UsageException(where + ": the value is empty; " + KINDS);
     }
@@ -104,7 +107,7 @@ record BuildContextSpec(String name, NamedContext context, Path dir) {
     try {
       return GitUrl.parse(value).isPresent();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(where + ": " + e.getMessage());
+      throw new UsageException(where + ": " + UrlCredentials.redact(e.getMessage()));
     }
   }
 }

@@ -240,6 +240,27 @@ public final class BuildFlags {
     return check ? CallFlag.parse("check") : call == null ? CallFlag.BUILD : CallFlag.parse(call);
   }
 
+  /** Refuses the flags buildx refuses together; a UsageException says which and how to fix. */
+  public void checkCombinations() {
+    if (quiet && !progress.equals("auto") && !progress.equals("quiet")) {
+      throw new UsageException(
+          "-q/--quiet and --progress "
+              + progress
+              + " cannot be used together: -q means --progress quiet; drop one of them");
+    }
+    if (quiet && outputs.stream().anyMatch(o -> OutputSpec.parse(o, tags).getDest().equals("-"))) {
+      throw new UsageException(
+          "-q/--quiet and an --output to standard output (dest=-) cannot be used together: -q"
+              + " prints the image ID there; write the output to a file (dest=PATH) or drop -q");
+    }
+    if (load && call().callsFrontend()) {
+      throw new UsageException(
+          "--load and "
+              + (check ? "--check" : "--call " + call)
+              + " cannot be used together: a frontend call builds no image to load; drop --load");
+    }
+  }
+
   private ContextPaths paths;
 
   /**

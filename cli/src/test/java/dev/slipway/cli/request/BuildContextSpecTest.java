@@ -61,4 +61,23 @@ class BuildContextSpecTest {
           .hasMessageContaining(c[1]);
     }
   }
+
+  @Test
+  void refusalsNeverShowTheCredentialsAUrlCarries() {
+    for (String bad :
+        new String[] {
+          "https://user:s3cret@host/x.git",
+          "src=ftp://user:s3cret@host/x",
+          "src=oci-layout://tok3n-s3cret@host/x",
+          "src=target:https://user:s3cret@host/x",
+        }) {
+      assertThatThrownBy(() -> BuildContextSpec.parse(bad))
+          .as(bad)
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("--build-context")
+          .hasMessageNotContaining("s3cret");
+    }
+    assertThatThrownBy(() -> BuildContextSpec.parse("src=ftp://user:s3cret@host/x"))
+        .hasMessageContaining("ftp://user:xxxxx@host/x");
+  }
 }

@@ -50,11 +50,13 @@ public final class VolumeWriterPod {
   private final KubernetesClient kube;
   private final String namespace;
   private final String name;
+  private final String owner;
 
-  private VolumeWriterPod(KubernetesClient kube, String namespace, String name) {
+  private VolumeWriterPod(KubernetesClient kube, String namespace, String name, String owner) {
     this.kube = kube;
     this.namespace = namespace;
     this.name = name;
+    this.owner = owner;
   }
 
   /** The pod's name for the request's attempt (a retry gets a fresh pod). */
@@ -158,14 +160,20 @@ public final class VolumeWriterPod {
         .build();
   }
 
-  /** Creates the pod (kept if it exists: an operator restarted mid-build created it). */
+  /**
+   * Creates the pod (kept if it exists: an operator restarted mid-build created it; {@link #open}
+   * refuses one the request does not own, which anyone who may create pods could have planted).
+   */
   public static VolumeWriterPod create(KubernetesClient kube, Pod desired) {
     var pods = kube.pods().inNamespace(desired.getMetadata().getNamespace());
     if (pods.withName(desired.getMetadata().getName()).get() == null) {
       pods.resource(desired).create();
     }
     return new VolumeWriterPod(
-        kube, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+        kube,
+        desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName(),
+        desired.getMetadata().getLabels().get(WRITER_OF));
   }
 
   public String name() {
@@ -179,7 +187,8 @@ public final class VolumeWriterPod {
    *     bound keeps it pending)
    */
   public VolumeStream open(VolumeTarget target, Duration patience) throws IOException {
-    awaitReady(patience);
+    ours(kube.pods().inNamespace(namespace).withName(name).get());
+    ours(awaitReady(patience));
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     ExecWatch exec =
         kube.pods()
@@ -202,7 +211,30 @@ public final class VolumeWriterPod {
     return new ExecStream(exec, stderr);
   }
 
-  private void awaitReady(Duration patience) throws IOException {
+  /** Refuses a pod of the writer's name that this request does not own: never exec into it. */
+  private void ours(Pod pod) throws IOException {
+    if (pod == null) {
+      return;
+    }
+    var refs = pod.getMetadata().getOwnerReferences();
+    var labels = pod.getMetadata().getLabels();
+    boolean owned = refs != null && refs.stream().anyMatch(r -> owner.equals(r.getUid()));
+    if (!owned || labels == null || !owner.equals(labels.get(WRITER_OF))) {
+      throw new IOException(
+          "the pod "
+              + namespace
+              + "/"
+              + name
+              + " has the output writer's name but this BuildRequest does not own it, so the"
+              + " operator will not write into it; delete it (kubectl delete pod -n "
+              + namespace
+              + " "
+              + name
+              + ") and build again");
+    }
+  }
+
+  private Pod awaitReady(Duration patience) throws IOException {
     var pod = kube.pods().inNamespace(namespace).withName(name);
     try {
       pod.waitUntilCondition(
@@ -229,6 +261,7 @@ public final class VolumeWriterPod {
               + name
               + ")");
     }
+    return now;
   }
 
   private static boolean isOver(Pod p) {

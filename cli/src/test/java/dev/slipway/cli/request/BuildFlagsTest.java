@@ -1,0 +1,56 @@
+package dev.slipway.cli.request;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.cli.usage.UsageException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Flags buildx refuses together are usage errors that say which and how to fix them. */
+class BuildFlagsTest {
+
+  private static BuildFlags flags(String... args) {
+    BuildFlags flags = new BuildFlags();
+    new CommandLine(flags).parseArgs(args);
+    return flags;
+  }
+
+  @Test
+  void quietWithAnotherProgressModeIsRefused() {
+    assertThatThrownBy(() -> flags("-q", "--progress", "plain", ".").checkCombinations())
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("-q/--quiet and --progress plain cannot be used together")
+        .hasMessageContaining("drop one of them");
+    assertThatCode(() -> flags("-q", "--progress", "quiet", ".").checkCombinations())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> flags("-q", ".").checkCombinations()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void quietWithAnOutputToStandardOutputIsRefused() {
+    for (String output : new String[] {"-", "type=tar,dest=-", "type=oci,dest=-"}) {
+      assertThatThrownBy(() -> flags("-q", "-o", output, ".").checkCombinations())
+          .as(output)
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("dest=-")
+          .hasMessageContaining("drop -q");
+    }
+    assertThatCode(() -> flags("-q", "-o", "type=tar,dest=out.tar", ".").checkCombinations())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> flags("-o", "-", ".").checkCombinations()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void loadWithAFrontendCallIsRefused() {
+    assertThatThrownBy(() -> flags("--load", "--check", ".").checkCombinations())
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--load and --check cannot be used together");
+    assertThatThrownBy(() -> flags("--load", "--call", "outline", ".").checkCombinations())
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--load and --call outline cannot be used together");
+    assertThatCode(() -> flags("--load", "--call", "build", ".").checkCombinations())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> flags("--load", ".").checkCombinations()).doesNotThrowAnyException();
+  }
+}
