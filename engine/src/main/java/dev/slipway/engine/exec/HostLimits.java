@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * The builder's own resource bounds, which a build's {@link ExecLimits} may not exceed: its hard
- * rlimits ({@code /proc/self/limits}) and its memory ({@code /proc/meminfo}).
+ * rlimits ({@code /proc/self/limits}) and its memory: the machine's ({@code /proc/meminfo}), or its
+ * cgroup's limit when lower, since a /dev/shm the pod cannot hold would get the shared builder
+ * OOM-killed with every build on it.
  */
 public record HostLimits(Map<String, Long> hardLimits, long memoryBytes) {
 
@@ -39,12 +41,34 @@ public record HostLimits(Map<String, Long> hardLimits, long memoryBytes) {
   /** This process's bounds. */
   public static HostLimits current() {
     try {
-      return parse(
-          Files.readAllLines(Path.of("/proc/self/limits")),
-          Files.readAllLines(Path.of("/proc/meminfo")));
+      HostLimits host =
+          parse(
+              Files.readAllLines(Path.of("/proc/self/limits")),
+              Files.readAllLines(Path.of("/proc/meminfo")));
+      for (Path cgroupLimit : CGROUP_MEMORY_LIMITS) {
+        if (Files.isReadable(cgroupLimit)) {
+          long cap = cgroupCap(Files.readString(cgroupLimit));
+          return new HostLimits(host.hardLimits(), Math.min(host.memoryBytes(), cap));
+        }
+      }
+      return host;
     } catch (IOException e) {
       throw new IllegalStateException("cannot read this process's limits: " + e.getMessage(), e);
     }
+  }
+
+  /** The memory limit of this process's cgroup as a pod sees it: v2, else v1. */
+  private static final List<Path> CGROUP_MEMORY_LIMITS =
+      List.of(
+          Path.of("/sys/fs/cgroup/memory.max"),
+          Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+
+  /** A cgroup memory limit file's value; {@code max} (v2) or v1's huge "none" mean no cap. */
+  static long cgroupCap(String text) {
+    String value = text.strip();
+    return value.isEmpty() || !value.chars().allMatch(Character::isDigit)
+        ? Long.MAX_VALUE
+        : Long.parseLong(value);
   }
 
   static HostLimits parse(List<String> limits, List<String> meminfo) {
