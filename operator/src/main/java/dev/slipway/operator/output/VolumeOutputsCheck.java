@@ -5,7 +5,10 @@ import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.CacheSource;
 import dev.slipway.api.resource.CacheType;
 import dev.slipway.api.resource.OutputType;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,7 +22,8 @@ public final class VolumeOutputsCheck {
   /** The first problem, or empty. */
   public static Optional<String> problem(BuildRequestSpec spec) {
     List<BuildOutput> outputs = spec.getOutputs() == null ? List.of() : spec.getOutputs();
-    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    // per claim: each output's path, normalized, by output index
+    Map<String, Map<Path, Integer>> seen = new HashMap<>();
     for (int i = 0; i < outputs.size(); i++) {
       BuildOutput o = outputs.get(i);
       if (o.getVolumeClaimName() == null) {
@@ -41,16 +45,21 @@ public final class VolumeOutputsCheck {
       if (dest.isPresent()) {
         return Optional.of(field + ".dest: \"" + o.getDest() + "\" " + dest.get());
       }
-      Integer same = seen.putIfAbsent(o.getVolumeClaimName() + "/" + o.getDest(), i);
-      if (same != null) {
-        return Optional.of(
-            field
-                + ".dest: spec.outputs["
-                + same
-                + "] writes to the same path of claim "
-                + o.getVolumeClaimName()
-                + "; give each output a path of its own");
+      Map<Path, Integer> claim = seen.computeIfAbsent(o.getVolumeClaimName(), c -> new HashMap<>());
+      Path path = Path.of(o.getDest()).normalize();
+      for (var other : claim.entrySet()) {
+        // out/a.tar and ./out/a.tar are one file; a local dir out/ holds out/x.tar
+        if (path.startsWith(other.getKey()) || other.getKey().startsWith(path)) {
+          return Optional.of(
+              field
+                  + ".dest: spec.outputs["
+                  + other.getValue()
+                  + "] writes to the same path of claim "
+                  + o.getVolumeClaimName()
+                  + ", or one inside the other; give each output a path of its own");
+        }
       }
+      claim.put(path, i);
     }
     Optional<String> cache = localCache("spec.cacheFrom", spec.getCacheFrom());
     return cache.isPresent() ? cache : localCache("spec.cacheTo", spec.getCacheTo());
