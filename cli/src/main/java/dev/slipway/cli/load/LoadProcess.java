@@ -71,5 +71,11 @@ final class LoadProcess {
   private static void kill(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
+    try {
+      // reaped before the caller goes on, so nothing of the client is left behind
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
