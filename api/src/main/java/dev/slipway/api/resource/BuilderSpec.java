@@ -20,8 +20,14 @@ public class BuilderSpec {
   @Min(0)
   @Max(64)
   @JsonPropertyDescription(
-      "Number of builder pods. Default 1; 0 keeps the Builder but stops its pods.")
+      "Number of builder pods. Default 1; 0 keeps the Builder but stops its pods. With"
+          + " autoscaling set, the operator writes it.")
   private Integer replicas = 1;
+
+  @JsonPropertyDescription(
+      "Size the pool from the queue: the operator then owns spec.replicas. Leave unset to"
+          + " scale with kubectl scale, an HPA or KEDA (the scale subresource).")
+  private BuilderAutoscaling autoscaling;
 
   @JsonPropertyDescription(
       "Container image of the builder pods. Default: the builder image the operator was installed"
@@ -99,6 +105,14 @@ public class BuilderSpec {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public BuilderAutoscaling getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(BuilderAutoscaling autoscaling) {
+    this.autoscaling = autoscaling;
   }
 
   public String getImage() {

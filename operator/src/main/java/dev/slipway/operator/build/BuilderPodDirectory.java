@@ -28,12 +28,22 @@ final class BuilderPodDirectory {
     this.informer = informer;
   }
 
-  /** The Builder's pods with their endpoints; none while its signing Secret does not exist. */
-  List<BuilderPod> pods(KubernetesClient kube, String namespace, String builder) {
+  /**
+   * The Builder's pods that may take a new build, with their endpoints: not those the autoscaler
+   * drains ({@link BuilderNames#DRAINING_ANNOTATION}); none while its signing Secret does not
+   * exist.
+   */
+  List<BuilderPod> placeable(KubernetesClient kube, String namespace, String builder) {
+    List<Pod> open = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
     return builderPods
         .access(kube, namespace, builder)
-        .map(t -> BuilderPods.of(podsOf(namespace, builder), builder, t))
+        .map(t -> BuilderPods.of(open, builder, t))
         .orElse(List.of());
+  }
+
+  private static boolean draining(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
   }
 
   /** The pod of the request's Builder with that name, if it exists and the access is known. */

@@ -45,9 +45,17 @@ public class BuilderReconciler implements Reconciler<Builder> {
   private final BuilderDisruptionBudget disruptionBudget = new BuilderDisruptionBudget();
   private final BuilderPods builderPods;
   private final BuilderStatusProbe probe;
+  private final ReplicaAutoscaler autoscaler;
+  private final BuilderWakeups wakeups;
 
   public BuilderReconciler(
-      BuilderDefaults defaults, BuilderPods builderPods, BuilderClient builderClient) {
+      BuilderDefaults defaults,
+      BuilderPods builderPods,
+      BuilderClient builderClient,
+      ReplicaAutoscaler autoscaler,
+      BuilderWakeups wakeups) {
+    this.autoscaler = autoscaler;
+    this.wakeups = wakeups;
     this.statefulSet = new BuilderStatefulSet(defaults);
     this.builderPods = builderPods;
     this.authSecrets = new BuilderAuthSecrets(builderPods, Clock.systemUTC());
@@ -61,6 +69,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
             EventSourceUtils.dependentEventSources(
                 context, service, statefulSet, disruptionBudget));
     sources.add(podEvents(context));
+    sources.add(wakeups);
     return sources;
   }
 
@@ -89,6 +98,12 @@ public class BuilderReconciler implements Reconciler<Builder> {
       return conflict(builder, e.getMessage());
     }
     context.managedWorkflowAndDependentResourceContext().put(CREDENTIALS_FINGERPRINT, fingerprint);
+    // Before the StatefulSet: a scale-up reaches it in this reconcile.
+    var scaled =
+        autoscaler.scale(
+            builder,
+            context.getSecondaryResources(Pod.class).stream().toList(),
+            context.getClient());
     service.reconcile(builder, context);
     var set = statefulSet.reconcile(builder, context);
     disruptionBudget.reconcile(builder, context);
@@ -96,6 +111,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
     StatefulSet current =
         set.getSingleResource().or(() -> context.getSecondaryResource(StatefulSet.class)).get();
     BuilderStatus status = status(builder, current, context);
+    status.setDesiredReplicas(scaled.desiredReplicas());
     UpdateControl<Builder> control;
     if (sameStatus(builder.getStatus(), status)) {
       control = UpdateControl.noUpdate();
@@ -103,7 +119,9 @@ public class BuilderReconciler implements Reconciler<Builder> {
       builder.setStatus(status);
       control = UpdateControl.patchStatus(builder);
     }
-    return control.rescheduleAfter(STATUS_REFRESH);
+    Duration recheck = scaled.recheck();
+    return control.rescheduleAfter(
+        recheck != null && recheck.compareTo(STATUS_REFRESH) < 0 ? recheck : STATUS_REFRESH);
   }
 
   /** The Builder cannot get its credentials: says so in its status and looks again later. */
