@@ -28,7 +28,9 @@ import java.util.Set;
 /**
  * Turns a Builder into its credentials ({@link BuilderAuthSecrets}: grant signing key, CA, server
  * certificate), headless Service, StatefulSet and PodDisruptionBudget (all owned by the Builder),
- * then reports the pods' readiness, load and cache use with standard conditions.
+ * then reports the pods' readiness, load and cache use with standard conditions. An autoscaled
+ * Builder's replicas are set first by the {@link ReplicaAutoscaler}, which {@link BuilderWakeups}
+ * calls in promptly when the Builder's queue changes.
  */
 @ControllerConfiguration(name = "builder")
 public class BuilderReconciler implements Reconciler<Builder> {
