@@ -71,6 +71,8 @@ public final class BuildRequestMapping {
       Set.of(
           // one per attempt
           "slipway.control.v1.SolveRequest.build_id",
+          // the Builder's other ready pods and a PEER grant for this attempt
+          "slipway.control.v1.SolveRequest.peer_cache",
           // the CLI's session (client contexts) or the operator's own
           "slipway.control.v1.SolveRequest.session_id",
           // Builder.spec.registry

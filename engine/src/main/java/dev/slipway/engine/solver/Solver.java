@@ -6,6 +6,7 @@ import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.CacheRecord;
+import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
@@ -16,6 +17,7 @@ import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -266,9 +268,9 @@ public final class Solver implements AutoCloseable {
   }
 
   /**
-   * A local miss that an imported cache (--cache-from) has: the step's filesystem is its parent's
-   * snapshot plus the imported layer, so the layer is fetched and applied instead of running the
-   * step. The record keeps the layer so that exporting reuses the very same blob.
+   * A local miss that an imported cache (--cache-from, a peer) has: the step's filesystem is its
+   * parent's snapshot plus the imported layer, so the layer is fetched and applied instead of
+   * running the step. The record keeps the layer so that exporting reuses the very same blob.
    */
   private SolvedVertex restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
@@ -276,11 +278,14 @@ public final class Solver implements AutoCloseable {
     if (parent.isEmpty()) {
       return null;
     }
-    Optional<CacheManifest.Entry> entry = job.importedCache().layer(key);
-    if (entry.isEmpty()) {
+    Optional<ImportedCache.Hit> hit = job.importedCache().layer(key);
+    if (hit.isEmpty()) {
       return null;
     }
-    CacheManifest.Entry e = entry.get();
+    CacheManifest.Entry e = hit.get().entry();
+    if (!hit.get().origin().isEmpty() && !v.name().isEmpty()) {
+      job.progress().log(v, false, (hit.get().origin() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
     String snapshotKey = OpRunner.snapshotKey(key);
     shared(
         key,
