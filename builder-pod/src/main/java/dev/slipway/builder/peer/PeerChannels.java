@@ -64,8 +64,12 @@ public final class PeerChannels implements AutoCloseable {
       if (colon <= 0 || port < 1 || port > 65535) {
         throw new IllegalArgumentException("the endpoint is not HOST:PORT");
       }
+      String host = endpoint.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1); // an IPv6 address, as the operator writes it
+      }
       channel =
-          NettyChannelBuilder.forAddress(endpoint.substring(0, colon), port)
+          NettyChannelBuilder.forAddress(host, port)
               .sslContext(tls)
               .overrideAuthority(tlsName)
               .keepAliveTime(30, TimeUnit.SECONDS)
