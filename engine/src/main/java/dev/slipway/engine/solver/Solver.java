@@ -167,10 +167,22 @@ public final class Solver implements AutoCloseable {
       job.lease().hold(OpRunner.snapshotKey(key));
       if (runner.indexed() && !ignoreCache) {
         SolvedVertex hit = lookup(key);
+        String origin = "";
         if (hit == null) {
-          hit = restore(v, inputs, key, job);
+          Restored restored = restore(v, inputs, key, job);
+          if (restored != null) {
+            hit = restored.vertex();
+            origin = restored.origin();
+          }
         }
         if (hit != null) {
+          if (shown && !origin.isEmpty()) {
+            // the step's log says where it came from, so it is shown as a step that started
+            if (!runner.startsWhileKeying()) {
+              job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
+            }
+            job.progress().log(v, false, (origin + "\n").getBytes(StandardCharsets.UTF_8));
+          }
           if (shown) {
             job.progress()
                 .vertex(
@@ -272,7 +284,10 @@ public final class Solver implements AutoCloseable {
    * parent's snapshot plus the imported layer, so the layer is fetched and applied instead of
    * running the step. The record keeps the layer so that exporting reuses the very same blob.
    */
-  private SolvedVertex restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
+  /** A step restored from an imported layer, and where the layer came from ("" to say nothing). */
+  private record Restored(SolvedVertex vertex, String origin) {}
+
+  private Restored restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
     Optional<SolvedVertex> parent = ResultLayers.layerParent(v, inputs);
     if (parent.isEmpty()) {
@@ -283,9 +298,6 @@ public final class Solver implements AutoCloseable {
       return null;
     }
     CacheManifest.Entry e = hit.get().entry();
-    if (!hit.get().origin().isEmpty() && !v.name().isEmpty()) {
-      job.progress().log(v, false, (hit.get().origin() + "\n").getBytes(StandardCharsets.UTF_8));
-    }
     String snapshotKey = OpRunner.snapshotKey(key);
     shared(
         key,
@@ -310,7 +322,7 @@ public final class Solver implements AutoCloseable {
             e.layer().mediaType(),
             e.layer().size(),
             e.diffId()));
-    return new SolvedVertex(key, snapshotKey, null, true);
+    return new Restored(new SolvedVertex(key, snapshotKey, null, true), hit.get().origin());
   }
 
   private void record(String key, SolvedVertex result, String description) throws IOException {

@@ -196,7 +196,9 @@ class SolverCacheTest {
 
     assertThat(exported).hasSize(3);
     assertThat(rig.runs.count("three")).isZero();
-    assertThat(build.states(three)).containsExactly(VERTEX_STATE_CACHED);
+    assertThat(build.states(three))
+        .as("started (so its log line has a step to show under), then cached")
+        .containsExactly(VERTEX_STATE_STARTED, VERTEX_STATE_CACHED);
     SolvedVertex top = solved.get(three.cacheKey());
     assertThat(read(top, "one.txt")).isEqualTo("1");
     assertThat(read(top, "two.txt")).isEqualTo("2");
