@@ -61,11 +61,12 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     this.builderWakeups = builderWakeups;
     PodLoads loads = new PodLoads(client, runs);
     BuildSessions sessions = new BuildSessions(client);
+    this.pods = new BuilderPodDirectory(builderPods);
+    BuildGrants grants = new BuildGrants(Clock.systemUTC());
     BuildLauncher launcher =
-        new BuildLauncher(client, sessions, wakeups, new BuildGrants(Clock.systemUTC()));
+        new BuildLauncher(client, sessions, wakeups, grants, new BuildPeers(pods, grants));
     this.queue = new QueueIndex(runs, wakeups);
     queues.attach(queue);
-    this.pods = new BuilderPodDirectory(builderPods);
     this.endings = new BuildEndings(client, runs, loads, sessions, queue, wakeups, pods);
     this.placement =
         new BuildPlacement(pods, launcher, new BuildScheduler(loads, runs), queue, runs);

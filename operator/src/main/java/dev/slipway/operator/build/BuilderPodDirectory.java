@@ -41,11 +41,6 @@ final class BuilderPodDirectory {
         .orElse(List.of());
   }
 
-  private static boolean draining(Pod pod) {
-    var annotations = pod.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
-  }
-
   /** The pod of the request's Builder with that name, if it exists and the access is known. */
   Optional<BuilderPod> find(KubernetesClient kube, BuildRequest request, String podName) {
     String namespace = request.getMetadata().getNamespace();
@@ -57,6 +52,29 @@ final class BuilderPodDirectory {
     return BuilderPods.of(podsOf(namespace, builder), builder, access.get()).stream()
         .filter(p -> p.name().equals(podName))
         .findFirst();
+  }
+
+  /**
+   * The peers of a build on pod {@code podName}: the Builder's other ready pods that are not being
+   * drained (they may go at any moment), ordered by name.
+   */
+  List<BuilderPod> peers(KubernetesClient kube, BuildRequest request, String podName) {
+    String namespace = request.getMetadata().getNamespace();
+    String builder = request.getSpec().getBuilderRef().getName();
+    Optional<BuilderAccess> access = builderPods.access(kube, namespace, builder);
+    if (access.isEmpty()) {
+      return List.of();
+    }
+    List<Pod> staying = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
+    return BuilderPods.of(staying, builder, access.get()).stream()
+        .filter(BuilderPod::ready)
+        .filter(p -> !p.name().equals(podName))
+        .toList();
+  }
+
+  private static boolean draining(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
   }
 
   /** Whether the informer still sees the pod, ready or not. */
