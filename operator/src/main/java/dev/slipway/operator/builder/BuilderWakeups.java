@@ -43,8 +43,9 @@ public final class BuilderWakeups extends SimpleInboundEventSource<Builder> {
     long wait = Math.max(0, lastWake.getOrDefault(id, 0L) + INTERVAL.toNanos() - System.nanoTime());
     timer.schedule(
         () -> {
-          pending.remove(id);
+          // In this order: a change that finds no pending wake also finds this one's time.
           lastWake.put(id, System.nanoTime());
+          pending.remove(id);
           if (isRunning()) {
             propagateEvent(id);
           }
