@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-  private static final Pattern FORM =
-      Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,8})m)?(?:(\\d{1,9})s)?");
+  private static final Pattern FORM = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+  /** Longer than any grace or delay a Builder needs; beyond it a value is a typo. */
+  private static final Duration MAX = Duration.ofDays(366);
 
   private Durations() {}
 
@@ -25,16 +27,30 @@ public final class Durations {
     String text = value == null ? "" : value.trim();
     Matcher m = FORM.matcher(text);
     if (text.isEmpty() || !m.matches()) {
-      throw new IllegalArgumentException(
-          field
-              + ": \""
-              + (value == null ? "" : value)
-              + "\" is not a duration; write whole hours, minutes and seconds like 30s, 5m, 1h or"
-              + " 1h30m");
+      throw invalid(field, value, "is not a duration");
     }
-    return Duration.ofHours(number(m.group(1)))
-        .plusMinutes(number(m.group(2)))
-        .plusSeconds(number(m.group(3)));
+    try {
+      Duration d =
+          Duration.ofHours(number(m.group(1)))
+              .plusMinutes(number(m.group(2)))
+              .plusSeconds(number(m.group(3)));
+      if (d.compareTo(MAX) > 0) {
+        throw invalid(field, value, "is longer than a year");
+      }
+      return d;
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw invalid(field, value, "is longer than a year");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String field, String value, String problem) {
+    return new IllegalArgumentException(
+        field
+            + ": \""
+            + (value == null ? "" : value)
+            + "\" "
+            + problem
+            + "; write whole hours, minutes and seconds like 30s, 5m, 1h or 1h30m");
   }
 
   private static long number(String digits) {

@@ -20,7 +20,20 @@ class DurationsTest {
 
   @Test
   void refusesOtherFormsNamingTheFieldAndTheAcceptedOnes() {
-    for (String bad : new String[] {"", "30", "5 m", "1m1h", "-5m", "1.5h", "5d", "PT5M", "m"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "30",
+          "5 m",
+          "1m1h",
+          "-5m",
+          "1.5h",
+          "5d",
+          "PT5M",
+          "m",
+          "9000h",
+          "99999999999999999999s"
+        }) {
       assertThatThrownBy(() -> Durations.parse("spec.drainGracePeriod", bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
