@@ -262,6 +262,7 @@ public final class BuilderMain implements Callable<Integer> {
             .filter(s -> !s.isBlank())
             .map(s -> address("--metrics-listen", s));
     Optional<PruneRequest> gc = garbageCollection();
+    Duration drainGrace = drainGrace();
     // Who may call is settled before the engine opens or anything listens.
     CallerSource callers = callers(addresses);
     Optional<BuilderServer.Tls> tls = tls();
@@ -289,7 +290,6 @@ public final class BuilderMain implements Callable<Integer> {
           new CommandLine(this),
           "--shutdown-timeout must be at least 2 seconds, not " + shutdownTimeoutSeconds);
     }
-    Duration drainGrace = drainGrace();
     String version = Version.current();
     BuilderShutdown shutdown = new BuilderShutdown(Duration.ofSeconds(shutdownTimeoutSeconds));
     // Closed newest first, by SIGTERM's hook or when the server ends: the server and its builds,
