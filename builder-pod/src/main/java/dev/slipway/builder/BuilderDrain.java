@@ -20,7 +20,8 @@ final class BuilderDrain {
   private final Runnable stop;
   private final PrintStream log;
   private Thread draining;
-  private volatile boolean hurried;
+  private boolean waiting;
+  private boolean hurried;
 
   /**
    * @param graceText the grace as the user wrote it, for the log
@@ -48,11 +49,15 @@ final class BuilderDrain {
     }
   }
 
-  /** A stop signal: the first starts the drain and then the shutdown, the next ends the drain. */
+  /**
+   * A stop signal: the first starts the drain and then the shutdown, the next ends the drain's
+   * wait; once the shutdown runs, it is bounded by --shutdown-timeout and signals change nothing.
+   */
   synchronized void signal(String name) {
     if (draining == null) {
+      waiting = true;
       draining = Thread.ofPlatform().name("builder-drain").start(this::drainThenStop);
-    } else if (draining.isAlive() && !hurried) {
+    } else if (waiting && !hurried) {
       log.println("slipway-builder: " + name + " again: ending the drain now");
       hurried = true;
       draining.interrupt();
@@ -72,12 +77,8 @@ final class BuilderDrain {
     }
   }
 
-  /**
-   * Refuses new builds and waits for the running ones, up to the grace.
-   *
-   * @return whether every build finished
-   */
-  boolean drain() {
+  /** Refuses new builds and waits for the running ones, up to the grace. */
+  private void drain() {
     slots.drain();
     log.println(
         "slipway-builder: draining: "
@@ -87,22 +88,32 @@ final class BuilderDrain {
             + ")");
     boolean drained;
     try {
-      drained = slots.awaitNoneRunning(grace);
+      drained = hurried() ? slots.running() == 0 : slots.awaitNoneRunning(grace);
     } catch (InterruptedException e) {
       drained = false;
     }
+    endWait();
     if (drained) {
       log.println("slipway-builder: drained");
     } else {
       log.println(
           "slipway-builder: "
-              + (hurried
+              + (hurried()
                   ? "drain ended by a second signal"
                   : "drain grace " + graceText + " passed")
               + ": cancelling the "
               + slots.running()
               + " builds still running");
     }
-    return drained;
+  }
+
+  /** From here on the shutdown runs; a second signal that came as the wait ended is spent. */
+  private synchronized void endWait() {
+    waiting = false;
+    Thread.interrupted();
+  }
+
+  private synchronized boolean hurried() {
+    return hurried;
   }
 }
