@@ -407,7 +407,7 @@ class ClusterRetryIT {
 
   /** Sends the attempt's Solve to the pod {@link #announce} named. */
   private CompletableFuture<SolveEvent> solve(
-      BuildRequest request, String pod, String buildId, String token) {
+      BuildRequest request, String pod, String buildId, String token) throws java.io.IOException {
     SolveRequest solve =
         SolveRequest.newBuilder()
             .setBuildId(buildId)
