@@ -92,6 +92,10 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     Optional<AttachedSession> client;
     try {
       mayRun(caller, request);
+      if (slots.draining()) {
+        // before waiting for a session: the operator should place the build elsewhere at once
+        throw Status.UNAVAILABLE.withDescription(BuildSlots.DRAINING).asException();
+      }
       prepared = ClientOutputs.prepare(request);
       client = session(caller, request);
     } catch (StatusException e) {
@@ -354,6 +358,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setSnapshotter(engine.snapshotterName())
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
+            .setDraining(slots.draining())
             .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
             .addAllRecentContextKeys(recentContextKeys(caller()));
     try {

@@ -104,6 +104,7 @@ class ControlServiceTest {
     assertThat(info.getSnapshotter()).isEqualTo(engine.snapshotterName());
     assertThat(info.getPlatformsList()).containsExactly(Platform.host().toString());
     assertThat(info.getRecentContextKeysList()).isEmpty();
+    assertThat(info.getDraining()).isFalse();
   }
 
   @Test
@@ -175,6 +176,20 @@ class ControlServiceTest {
     assertThat(last.getError().getMessage()).contains("missing.txt");
     assertThat(summary("bad-1").getState()).isEqualTo(BuildState.BUILD_STATE_FAILED);
     assertThat(metrics.scrape()).contains("slipway_builds_total{result=\"failed\"} 1.0");
+  }
+
+  @Test
+  void aDrainingBuilderSaysSoAndRefusesNewBuildsWhileEarlierOnesStayVisible() {
+    solve(build("before-1", "ctx-a", "FROM scratch\nCOPY a.txt /a.txt\n"));
+    slots.drain();
+
+    assertThat(control.info(InfoRequest.getDefaultInstance()).getDraining()).isTrue();
+    assertThatThrownBy(() -> solve(build("after-1", "", "FROM scratch\n")))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNAVAILABLE))
+        .hasMessageContaining("draining")
+        .hasMessageContaining("another builder pod");
+    assertThat(slots.get("after-1")).isEmpty();
+    assertThat(status("before-1").getLast().hasResult()).as("Status still answers").isTrue();
   }
 
   @Test
