@@ -56,6 +56,7 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
   private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, FakeBuild> builds = new LinkedHashMap<>();
   private final LinkedList<String> recentContextKeys = new LinkedList<>();
+  private final LinkedList<String> recentDockerfileDigests = new LinkedList<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private int peakActive;
 
@@ -77,6 +78,11 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
 
   public synchronized int peakActive() {
     return peakActive;
+  }
+
+  /** Marks a Dockerfile (sha256 hex of its bytes) as recently run here. */
+  public synchronized void warmDockerfile(String digest) {
+    recentDockerfileDigests.addFirst(digest);
   }
 
   /** Marks a context as recently built here (a warm cache). */
@@ -267,6 +273,7 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
             .setActiveBuilds(active())
             .setCacheBytes(4096L * builds.size())
             .addAllRecentContextKeys(recentContextKeys)
+            .addAllRecentDockerfileDigests(recentDockerfileDigests)
             .build());
     response.onCompleted();
   }
