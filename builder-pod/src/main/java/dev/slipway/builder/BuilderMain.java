@@ -1,9 +1,12 @@
 package dev.slipway.builder;
 
 import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.builder.peer.PeerChannels;
+import dev.slipway.builder.peer.PeerImports;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.EngineLimits;
+import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import dev.slipway.session.auth.CallerSource;
@@ -93,6 +96,25 @@ public final class BuilderMain implements Callable<Integer> {
       defaultValue = "${env:SLIPWAY_TLS_KEY}",
       description = "PEM (PKCS#8) private key of --tls-cert.")
   Path tlsKey;
+
+  @Option(
+      names = "--peer-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_PEER_CA}",
+      description =
+          "PEM CA certificate of this Builder: the other pods a build names as peers must present"
+              + " a certificate it issued (for --peer-tls-name) before they are asked for cache."
+              + " Without it, peers are not asked.")
+  Path peerCa;
+
+  @Option(
+      names = "--peer-tls-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:SLIPWAY_PEER_TLS_NAME:-localhost}",
+      description =
+          "The name the peers' certificate holds (the Builder's Service name, e.g."
+              + " builder-x.ns.svc). Default: ${DEFAULT-VALUE}.")
+  String peerTlsName;
 
   @Option(
       names = "--session-attach-wait",
@@ -281,7 +303,17 @@ public final class BuilderMain implements Callable<Integer> {
     BuilderShutdown shutdown = new BuilderShutdown(Duration.ofSeconds(shutdownTimeoutSeconds));
     // Closed newest first, by SIGTERM's hook or when the server ends: the server and its builds,
     // the collector, then the engine, which unmounts what the builds left mounted.
-    Engine engine = Engine.open(config);
+    PeerCacheSource peers = PeerImports.disabled();
+    if (peerCa != null) {
+      if (!Files.isReadable(peerCa)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--peer-ca " + peerCa + " is missing or unreadable");
+      }
+      PeerChannels channels = new PeerChannels(peerCa, peerTlsName);
+      shutdown.add("the channels to peers", channels);
+      peers = new PeerImports(channels::channel, PeerImports.Limits.DEFAULT);
+    }
+    Engine engine = Engine.open(config.withPeerCache(peers));
     shutdown.add("the engine", engine);
     try {
       shutdown.add("the cache collector", new CacheCollector(engine, gc));

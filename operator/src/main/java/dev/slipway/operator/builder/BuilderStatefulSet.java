@@ -136,9 +136,11 @@ public final class BuilderStatefulSet
         .withName(TLS_VOLUME)
         .withNewSecret()
         .withSecretName(BuilderNames.tlsSecret(name))
-        // Only what the builder needs: not the CA certificate, and nothing added to the Secret.
+        // Only what the builder needs (the CA certificate to check its peers' certificates), and
+        // nothing added to the Secret.
         .withItems(
             item(BuilderNames.AUTH_PUBLIC_KEY),
+            item(BuilderNames.CA_CERT),
             item(BuilderNames.TLS_CERT),
             item(BuilderNames.TLS_KEY))
         .withDefaultMode(0400)
@@ -218,7 +220,16 @@ public final class BuilderStatefulSet
             "--tls-cert",
             BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_CERT,
             "--tls-key",
-            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_KEY));
+            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_KEY,
+            // Peers (the Builder's other pods) are trusted when they hold the Builder's
+            // certificate, which names the Service.
+            "--peer-ca",
+            BuilderNames.TLS_DIR + "/" + BuilderNames.CA_CERT,
+            "--peer-tls-name",
+            BuilderNames.service(builder.getMetadata().getName())
+                + "."
+                + builder.getMetadata().getNamespace()
+                + ".svc"));
     return args;
   }
 
