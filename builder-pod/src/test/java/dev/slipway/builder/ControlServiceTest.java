@@ -27,6 +27,7 @@ import dev.slipway.engine.content.Platform;
 import dev.slipway.session.auth.CallerSource;
 import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.SessionRegistry;
+import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -127,6 +128,33 @@ class ControlServiceTest {
     assertThat(control.cancel(CancelRequest.newBuilder().setBuildId("ok-1").build()).getCancelled())
         .as("a finished build cannot be cancelled")
         .isFalse();
+  }
+
+  @Test
+  void infoSummarizesTheCacheOfRecentBuildsNewestFirst() throws Exception {
+    String pulling = "FROM " + Busybox.IN_REGISTRY + "\nCOPY a.txt /a.txt\n";
+    String scratch = "FROM scratch\nCOPY a.txt /b.txt\n";
+    SolveEvent first = solve(build("cache-1", "ctx-a", pulling)).getLast();
+    SolveEvent second = solve(build("cache-2", "ctx-b", scratch)).getLast();
+    assertThat(first.hasResult()).as("%s", first).isTrue();
+    assertThat(second.hasResult()).as("%s", second).isTrue();
+    assertThat(first.getResult().getBaseImagesList()).containsExactly(Busybox.IN_REGISTRY);
+    assertThat(second.getResult().getBaseImagesList()).as("scratch is no image").isEmpty();
+
+    InfoResponse info = control.info(InfoRequest.getDefaultInstance());
+
+    assertThat(info.getRecentContextKeysList()).containsExactly("ctx-b", "ctx-a");
+    assertThat(info.getRecentDockerfileDigestsList())
+        .as("sha256 hex of the Dockerfiles' bytes, newest first")
+        .containsExactly(sha256(scratch), sha256(pulling));
+    assertThat(info.getBaseImagesList()).containsExactly(Busybox.IN_REGISTRY);
+  }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test

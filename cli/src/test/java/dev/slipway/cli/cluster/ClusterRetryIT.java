@@ -310,6 +310,7 @@ class ClusterRetryIT {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             context,
+            context.resolve("Dockerfile"),
             new PrintStream(notices, true, StandardCharsets.UTF_8),
             this::tunnel);
     return background.submit(

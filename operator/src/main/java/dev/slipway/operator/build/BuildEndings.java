@@ -170,6 +170,7 @@ final class BuildEndings {
             + " of "
             + allowed;
     status.setBuilderPod(null);
+    status.setPlacement(null);
     status.setBuildId(null);
     status.setStartTime(null);
     status.setSteps(null);

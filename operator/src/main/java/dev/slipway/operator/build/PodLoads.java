@@ -51,7 +51,14 @@ public final class PodLoads {
               ? Math.min(maxParallelBuilds, info.getMaxParallelBuilds())
               : maxParallelBuilds;
       int active = Math.max(info.getActiveBuilds(), runs.occupying(pod.endpoint()));
-      loads.add(new PodLoad(pod, capacity, active, info.getRecentContextKeysList()));
+      loads.add(
+          new PodLoad(
+              pod,
+              capacity,
+              active,
+              info.getRecentContextKeysList(),
+              info.getRecentDockerfileDigestsList(),
+              info.getBaseImagesList()));
     }
     return loads;
   }

@@ -56,6 +56,7 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
   private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, FakeBuild> builds = new LinkedHashMap<>();
   private final LinkedList<String> recentContextKeys = new LinkedList<>();
+  private final LinkedList<String> recentDockerfileDigests = new LinkedList<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> refused = new CopyOnWriteArrayList<>();
   private int peakActive;
@@ -101,6 +102,11 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
    */
   public synchronized void drainOnNextSolve() {
     drainOnNextSolve = true;
+  }
+
+  /** Marks a Dockerfile (sha256 hex of its bytes) as recently run here. */
+  public synchronized void warmDockerfile(String digest) {
+    recentDockerfileDigests.addFirst(digest);
   }
 
   /** Marks a context as recently built here (a warm cache). */
@@ -304,6 +310,7 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
             .setDraining(draining)
             .setCacheBytes(4096L * builds.size())
             .addAllRecentContextKeys(recentContextKeys)
+            .addAllRecentDockerfileDigests(recentDockerfileDigests)
             .build());
     response.onCompleted();
   }
