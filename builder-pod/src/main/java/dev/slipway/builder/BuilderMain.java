@@ -1,6 +1,7 @@
 package dev.slipway.builder;
 
 import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.api.resource.Durations;
 import dev.slipway.builder.peer.PeerChannels;
 import dev.slipway.builder.peer.PeerImports;
 import dev.slipway.engine.Engine;
@@ -180,9 +181,20 @@ public final class BuilderMain implements Callable<Integer> {
       defaultValue = "${env:SLIPWAY_SHUTDOWN_TIMEOUT:-20}",
       description =
           "On SIGTERM, how long running builds get to stop and mounts to be released before the"
-              + " process halts; keep it below the pod's terminationGracePeriodSeconds (30)."
-              + " Default: ${DEFAULT-VALUE}.")
+              + " process halts (after the drain); the pod's terminationGracePeriodSeconds leaves"
+              + " it 30 s beyond --drain-timeout. Default: ${DEFAULT-VALUE}.")
   int shutdownTimeoutSeconds;
+
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:SLIPWAY_DRAIN_TIMEOUT:-0s}",
+      description =
+          "On SIGTERM or SIGINT, take no new build and give running builds this long to finish"
+              + " (30s, 5m, 1h30m) before they are cancelled and the builder stops; a second"
+              + " signal ends the wait. The operator sets it from the Builder's"
+              + " spec.drainGracePeriod. Default: ${DEFAULT-VALUE} (stop at once).")
+  String drainTimeout;
 
   @Option(
       names = "--allow-insecure-entitlement",
@@ -265,13 +277,24 @@ public final class BuilderMain implements Callable<Integer> {
           new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
     }
     EngineConfig config = engineConfig();
-    List<InetSocketAddress> addresses =
+    List<InetSocketAddress> requested =
         listen.stream().map(a -> address("--listen", a)).distinct().toList();
+    List<InetSocketAddress> addresses = ListenAddresses.of(requested);
+    requested.stream()
+        .filter(a -> !addresses.contains(a))
+        .forEach(
+            a ->
+                System.err.println(
+                    "slipway-builder: not listening on 127.0.0.1:"
+                        + a.getPort()
+                        + ": another of its addresses is a loopback address on that port (a node"
+                        + " of a loopback cluster), and 127.0.0.1 is the first node's"));
     Optional<InetSocketAddress> metricsAddress =
         Optional.ofNullable(metricsListen)
             .filter(s -> !s.isBlank())
             .map(s -> address("--metrics-listen", s));
     Optional<PruneRequest> gc = garbageCollection();
+    Duration drainGrace = drainGrace();
     // Who may call is settled before the engine opens or anything listens.
     CallerSource callers = callers(addresses);
     Optional<BuilderServer.Tls> tls = tls();
@@ -330,7 +353,10 @@ public final class BuilderMain implements Callable<Integer> {
                   Duration.ofSeconds(sessionAttachWaitSeconds),
                   version));
       shutdown.add("the gRPC server and its builds", () -> server.close(buildsGrace(shutdown)));
+      // SIGTERM and SIGINT drain first; any other way out of the JVM still closes everything.
       Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "builder-shutdown"));
+      new BuilderDrain(server.slots(), drainGrace, drainTimeout.trim(), shutdown, System.err)
+          .install();
       System.err.println(
           "slipway-builder "
               + version
@@ -350,6 +376,14 @@ public final class BuilderMain implements Callable<Integer> {
       shutdown.run();
     }
     return 0;
+  }
+
+  private Duration drainGrace() {
+    try {
+      return Durations.parse("--drain-timeout", drainTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
   }
 
   /** What builds get of the shutdown bound to stop; the rest is for closing the engine. */

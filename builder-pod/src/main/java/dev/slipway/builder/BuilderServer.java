@@ -113,7 +113,10 @@ final class BuilderServer implements AutoCloseable {
     metricsEndpoint =
         settings.metricsListen().isPresent()
             ? new MetricsEndpoint(
-                settings.metricsListen().get(), metrics, () -> !server.isShutdown())
+                settings.metricsListen().get(),
+                metrics,
+                // a draining pod is taken out of the Service, its builds go on
+                () -> !server.isShutdown() && !slots.draining())
             : null;
   }
 
@@ -128,6 +131,11 @@ final class BuilderServer implements AutoCloseable {
         .map(a -> (InetSocketAddress) a)
         .map(a -> a.getHostString() + ":" + a.getPort())
         .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** The builds, for the drain: it stops new ones and waits for the running ones. */
+  BuildSlots slots() {
+    return slots;
   }
 
   Optional<InetSocketAddress> metricsAddress() {

@@ -185,15 +185,21 @@ public final class Engine implements AutoCloseable {
     }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
     BaseImagePins pins = new BaseImagePins();
-    BuildDefinition definition =
+    DockerfileLoader.Converted converted =
         dockerfiles.convert(request, session, baseImages, registries, pins, progress);
+    BuildDefinition definition = converted.definition();
     progress.emit(
         SolveEvent.newBuilder()
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, definition, pins, lease);
+      return solve(request, session, registries, progress, cancellation, definition, pins, lease)
+          .toBuilder()
+          // what this build put in the cache, for placement of the next ones
+          .setDockerfileDigest(converted.dockerfileDigest())
+          .addAllBaseImages(pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
+          .build();
     }
   }
 

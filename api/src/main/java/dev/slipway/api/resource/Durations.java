@@ -5,50 +5,58 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations in Builder fields, written the way Kubernetes users write them ({@code 30s}, {@code
- * 5m}, {@code 1h}, {@code 1h30m}): whole hours, minutes and seconds, largest unit first. The CRDs
- * check the same {@link #PATTERN}; this parser is for the operator, which must not trust that an
- * API server ran the check.
+ * The one parser of the duration strings Builder fields and builder flags take: Go-style whole
+ * numbers of hours, minutes and seconds ({@code 30s}, {@code 5m}, {@code 1h}, {@code 1h30m}), as
+ * Kubernetes users write them elsewhere.
  */
 public final class Durations {
 
-  /** What the CRDs accept; keep in step with {@link #parse}. */
+  /** What the CRDs accept for such a field (trimmed, the same forms {@link #parse} reads). */
   public static final String PATTERN = "^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$";
 
-  private static final Pattern VALID = Pattern.compile(PATTERN);
-  private static final Pattern PARTS = Pattern.compile("([0-9]+h)?([0-9]+m)?([0-9]+s)?");
+  private static final Pattern FORM = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+  /** Longer than any grace or delay a Builder needs; beyond it a value is a typo. */
+  private static final Duration MAX = Duration.ofDays(366);
 
   private Durations() {}
 
   /**
-   * @param field the field's path, for the message (e.g. {@code spec.autoscaling.scaleDownDelay})
+   * @param field what the value was given for, named in the error (e.g. {@code
+   *     spec.drainGracePeriod})
    * @throws IllegalArgumentException naming the field and the accepted forms
    */
   public static Duration parse(String field, String value) {
-    if (value == null || !VALID.matcher(value).matches()) {
-      throw notADuration(field, value);
+    String text = value == null ? "" : value.trim();
+    Matcher m = FORM.matcher(text);
+    if (text.isEmpty() || !m.matches()) {
+      throw invalid(field, value, "is not a duration");
     }
-    Matcher m = PARTS.matcher(value);
-    m.matches();
     try {
-      return Duration.ofHours(part(m.group(1)))
-          .plusMinutes(part(m.group(2)))
-          .plusSeconds(part(m.group(3)));
+      Duration d =
+          Duration.ofHours(number(m.group(1)))
+              .plusMinutes(number(m.group(2)))
+              .plusSeconds(number(m.group(3)));
+      if (d.compareTo(MAX) > 0) {
+        throw invalid(field, value, "is longer than a year");
+      }
+      return d;
     } catch (ArithmeticException | NumberFormatException e) {
-      throw notADuration(field, value);
+      throw invalid(field, value, "is longer than a year");
     }
   }
 
-  private static IllegalArgumentException notADuration(String field, String value) {
+  private static IllegalArgumentException invalid(String field, String value, String problem) {
     return new IllegalArgumentException(
         field
-            + ": "
-            + (value == null ? "no value" : "\"" + value + "\"")
-            + " is not a duration; write whole hours, minutes and seconds like 30s, 5m, 1h or"
-            + " 1h30m");
+            + ": \""
+            + (value == null ? "" : value)
+            + "\" "
+            + problem
+            + "; write whole hours, minutes and seconds like 30s, 5m, 1h or 1h30m");
   }
 
-  private static long part(String group) {
-    return group == null ? 0 : Long.parseLong(group.substring(0, group.length() - 1));
+  private static long number(String digits) {
+    return digits == null ? 0 : Long.parseLong(digits);
   }
 }

@@ -20,8 +20,15 @@ final class BuildLauncher {
 
   private static final Logger LOG = Logger.getLogger(BuildLauncher.class);
 
-  /** What a request's context resolves to: the ConfigMap it names (or null) and its cache key. */
-  record Inputs(ConfigMap configMap, String contextKey) {}
+  /**
+   * What a request's context resolves to: the ConfigMap it names (or null) and what of its cache a
+   * pod may hold.
+   */
+  record Inputs(ConfigMap configMap, BuildCacheKeys cache) {
+    String contextKey() {
+      return cache.contextKey();
+    }
+  }
 
   private final BuilderClient client;
   private final BuildSessions sessions;
@@ -54,7 +61,7 @@ final class BuildLauncher {
         ContextKeys.of(
             SolveRequests.context(source, configMap),
             clientContext == null ? null : clientContext.getAffinityKey());
-    return new Inputs(configMap, contextKey);
+    return new Inputs(configMap, BuildCacheKeys.of(request.getSpec(), configMap, contextKey));
   }
 
   /** A run of the request's attempt on the pod; nothing is sent yet. */
