@@ -6,9 +6,10 @@
 # per build.
 #
 # Usage (root; hold the machine's build lock around it):
-#   e2e/scale/scale-test.sh [--builds N] [--keep]
-# Uses a running cluster of e2e/cluster (it must have 3 Ready nodes) or brings one up with
-# `up.sh --nodes 3` and takes it down at the end (--keep leaves it up). Slipway is installed the
+#   e2e/scale/scale-test.sh [--builds N] [--nodes N] [--keep]
+# --nodes (default 3) is the node count and the Builder's replicas. Uses a running cluster of
+# e2e/cluster (it must have that many Ready nodes) or brings one up with `up.sh --nodes N` and
+# takes it down at the end (--keep leaves it up). Slipway is installed the
 # way the journeys install it, by running journey 1 (JourneysIT#helmInstallThenABuilderComesUp)
 # when the operator is missing. The builds run in namespace `scale` on Builder `scale`; a second
 # run on a kept cluster replaces the previous run's requests.
@@ -17,20 +18,23 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/e2e/cluster/env.sh"
 
 BUILDS=500
+NODES=3
 KEEP=false
 while (($#)); do
   case $1 in
     --builds) BUILDS=$2; shift 2 ;;
+    --nodes) NODES=$2; shift 2 ;;
     --keep) KEEP=true; shift ;;
-    *) echo "scale-test.sh: unknown argument '$1'; usage: scale-test.sh [--builds N] [--keep]" >&2; exit 2 ;;
+    *) echo "scale-test.sh: unknown argument '$1'; usage: scale-test.sh [--builds N] [--nodes N] [--keep]" >&2; exit 2 ;;
   esac
 done
-[[ $BUILDS =~ ^[1-9][0-9]*$ ]] || { echo "scale-test.sh: --builds takes a positive number, not '$BUILDS'" >&2; exit 2; }
+for n in "$BUILDS" "$NODES"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "scale-test.sh: --builds and --nodes take a positive number, not '$n'" >&2; exit 2; }
+done
 
 NAMESPACE=scale
 BUILDER=scale
 PORT=17800
-NODES=3
 RUN=$(date +%s)
 SYSTEM_NAMESPACE=slipway-system
 WORK=$ROOT/e2e/target/scale/$RUN
@@ -57,7 +61,11 @@ cluster_answers() {
 if ! cluster_answers; then
   log "no cluster running: up.sh --nodes $NODES"
   started_cluster=true
-  "$ROOT/e2e/cluster/up.sh" --nodes "$NODES" > /dev/null
+  if ((NODES == 1)); then
+    "$ROOT/e2e/cluster/up.sh" > /dev/null
+  else
+    "$ROOT/e2e/cluster/up.sh" --nodes "$NODES" > /dev/null
+  fi
 fi
 . "$E2E_STATE/env"
 
@@ -75,13 +83,13 @@ if ! kubectl get deployment -n "$SYSTEM_NAMESPACE" slipway-operator > /dev/null 
 fi
 
 # --- the pool: 3 replicas in the nodes' networks, one cache volume each -------------------------
-log "Builder $NAMESPACE/$BUILDER: 3 replicas on port $PORT"
+log "Builder $NAMESPACE/$BUILDER: $NODES replicas on port $PORT"
 kubectl apply -f - > /dev/null <<EOF
 apiVersion: v1
 kind: Namespace
 metadata:
   name: $NAMESPACE
-$(for i in 0 1 2; do cat <<PV
+$(for ((i = 0; i < NODES; i++)); do cat <<PV
 ---
 apiVersion: v1
 kind: PersistentVolume
@@ -105,7 +113,7 @@ metadata:
   name: $BUILDER
   namespace: $NAMESPACE
 spec:
-  replicas: 3
+  replicas: $NODES
   maxParallelBuilds: 4
   hostNetwork: true
   port: $PORT
@@ -124,9 +132,9 @@ data:
   README: "the scale test's context: the Dockerfile is inline"
 EOF
 deadline=$((SECONDS + 300))
-until [[ $(kubectl get builder -n "$NAMESPACE" "$BUILDER" -o jsonpath='{.status.readyReplicas}' 2> /dev/null) == 3 ]]; do
+until [[ $(kubectl get builder -n "$NAMESPACE" "$BUILDER" -o jsonpath='{.status.readyReplicas}' 2> /dev/null) == "$NODES" ]]; do
   ((SECONDS < deadline)) ||
-    fail "Builder $BUILDER has not 3 ready pods after 300s: kubectl describe builder,pods -n $NAMESPACE"
+    fail "Builder $BUILDER has not $NODES ready pods after 300s: kubectl describe builder,pods -n $NAMESPACE"
   sleep 2
 done
 
