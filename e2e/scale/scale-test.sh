@@ -76,7 +76,7 @@ ready_nodes=$(kubectl get nodes -o json |
 
 if ! kubectl get deployment -n "$SYSTEM_NAMESPACE" slipway-operator > /dev/null 2>&1; then
   log "installing Slipway as journey 1 does (packaged jars, images, helm install)"
-  (cd "$ROOT" && JAVA_HOME=$(bin/find-jdk) ./mvnw -B -o -q verify -pl e2e -am \
+  (cd "$ROOT" && JAVA_HOME=$(bin/find-jdk) ./mvnw -B -o -q verify -pl cli,builder-pod,operator,e2e -am \
     -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dit.test='JourneysIT#helmInstallThenABuilderComesUp') ||
     fail "installing Slipway failed; see e2e/target/failsafe-reports and e2e/target/e2e-logs"

@@ -29,6 +29,9 @@ final class PoolManifests {
   /** The builder image under a second tag, for journey (d)'s image change. */
   static final String ROLLED_TAG = "dev-rolled";
 
+  /** The RUN steps of {@link #project}'s Dockerfile. */
+  static final int PROJECT_RUN_STEPS = 2;
+
   private PoolManifests() {}
 
   /**
