@@ -214,8 +214,8 @@ while :; do
   kill -0 "$operator" 2> /dev/null ||
     fail "the operator's process $operator ended mid-run: kubectl logs -n $SYSTEM_NAMESPACE deploy/slipway-operator --previous"
   ((SECONDS < deadline)) || fail "only $ended of $BUILDS ended within 60 min; statuses in $statuses"
-  if ((polls % 6 == 0)); then log "$ended of $BUILDS ended"; fi
-  sleep 5
+  if ((polls % 15 == 0)); then log "$ended of $BUILDS ended"; fi
+  sleep 2
 done
 total=$((SECONDS - start))
 api_after=$(api_requests)
