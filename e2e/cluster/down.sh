@@ -1,51 +1,18 @@
 #!/usr/bin/env bash
-# Stops exactly what up.sh started (the PIDs it recorded), the pod containers and shims its
-# containerd left, unmounts what they mounted under the state directory, removes the cgroups the
-# kubelet made and then the state directory. Safe to run twice, or after a failed up.sh.
+# Stops exactly what up.sh started (the PIDs it recorded), on every node the pod containers and
+# shims its containerd left, unmounts what they mounted under the state directory, removes the
+# nodes' cgroup roots and then the state directory. Safe to run twice, or after a failed up.sh.
 set -uo pipefail
+LOG_NAME=down.sh
 . "$(dirname "$0")/env.sh"
+. "$E2E_CLUSTER_DIR/lib.sh"
 
-log() { echo "down.sh: $*" >&2; }
-PIDS=$E2E_STATE/pids
-
-any_alive() {
-  local pid
-  for pid in "$@"; do [[ -e /proc/$pid ]] && return 0; done
-  return 1
-}
-
-# stop NAME...: TERM to the PIDs up.sh recorded for these components, then KILL to whichever still
-# runs after 20s; a PID that no longer runs the program it was started as (recycled) is left alone.
-stop() {
-  local name pid pids=() names=()
-  for name in "$@"; do
-    [[ -f $PIDS/$name.pid ]] || continue
-    pid=$(cat "$PIDS/$name.pid")
-    if [[ -e /proc/$pid ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$name"; then
-      kill -TERM "$pid" 2> /dev/null
-      pids+=("$pid")
-      names+=("$name")
-    fi
-    rm -f "$PIDS/$name.pid"
-  done
-  local i j
-  for ((i = 0; i < 100; i++)); do
-    any_alive "${pids[@]}" || break
-    sleep 0.2
-  done
-  for j in "${!pids[@]}"; do
-    if [[ -e /proc/${pids[j]} ]]; then
-      log "${names[j]} (${pids[j]}) ignored SIGTERM for 20s; killing it"
-      kill -KILL "${pids[j]}" 2> /dev/null
-    fi
-    log "stopped ${names[j]} (${pids[j]})"
-  done
-}
-
-# The pod containers: killed through containerd while it still runs, so their shims exit too.
+# A node's pod containers: killed through its containerd while it still runs, so their shims
+# exit too.
 remove_containers() {
-  [[ -S $CONTAINERD_SOCKET ]] || return 0
-  local ctr=(ctr --address "$CONTAINERD_SOCKET" -n k8s.io) id
+  local socket=$1
+  [[ -S $socket ]] || return 0
+  local ctr=(ctr --address "$socket" -n k8s.io) id
   for id in $("${ctr[@]}" tasks ls -q 2> /dev/null); do
     "${ctr[@]}" tasks kill -s SIGKILL "$id" > /dev/null 2>&1
   done
@@ -58,50 +25,24 @@ remove_containers() {
   done
 }
 
-# Shims outlive containerd by design; ours are the ones given our containerd's socket.
-stop_shims() {
-  local proc pid
-  for proc in /proc/[0-9]*; do
-    pid=${proc#/proc/}
-    if tr '\0' ' ' < "$proc/cmdline" 2> /dev/null |
-      grep -q -- "containerd-shim.* -address $CONTAINERD_SOCKET "; then
-      kill -KILL "$pid" 2> /dev/null && log "killed containerd shim $pid"
-    fi
-  done
-}
-
-unmount_state() {
-  local mountpoint
-  # Deepest first, so nested mounts come off before their parents.
-  awk -v state="$E2E_STATE/" 'index($5, state) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-    while read -r mountpoint; do
-      umount "$mountpoint" 2> /dev/null || umount -l "$mountpoint" 2> /dev/null ||
-        log "could not unmount $mountpoint"
-    done
-}
-
-# The kubelet (cgroupfs driver) makes kubepods/ under every v1 controller; empty once the
-# containers are gone.
-remove_cgroups() {
-  local dir
-  for dir in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
-    [[ -d $dir ]] || continue
-    find "$dir" -depth -type d -exec rmdir {} + 2> /dev/null || log "some cgroups under $dir are still in use"
-  done
-}
-
 [[ -d $E2E_STATE ]] || {
   log "no cluster state at $E2E_STATE"
   exit 0
 }
-# Nothing is kept, so the control plane need not outlive the kubelet: all stop at once, then
-# the pod containers the kubelet no longer restarts.
-stop kubelet kube-scheduler kube-controller-manager kube-apiserver etcd
-remove_containers
-stop containerd
-stop_shims
-unmount_state
-remove_cgroups
+mapfile -t nodes < <(node_numbers)
+# Nothing is kept, so the control plane need not outlive the kubelets: all stop at once, then
+# the pod containers the kubelets no longer restart.
+kubelets=()
+for i in "${nodes[@]}"; do kubelets+=("kubelet-$i"); done
+stop TERM "${kubelets[@]}" kube-scheduler kube-controller-manager kube-apiserver etcd
+for i in "${nodes[@]}"; do
+  remove_containers "$(node_socket "$i")"
+  stop TERM "containerd-$i"
+  stop_shims "$(node_socket "$i")"
+  kill_cgroup "$(node_cgroup "$i")"
+done
+unmount_under "$E2E_STATE"
+for i in "${nodes[@]}"; do remove_cgroups "$(node_cgroup "$i")"; done
 # The kubelet changed these host-wide sysctls; up.sh saved the machine's values.
 if [[ -f $E2E_STATE/sysctl.saved ]]; then
   sysctl -q -p "$E2E_STATE/sysctl.saved" || log "could not restore the sysctls in $E2E_STATE/sysctl.saved"

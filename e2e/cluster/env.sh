@@ -23,8 +23,18 @@ CONTROLLER_MANAGER_PORT=${SLIPWAY_E2E_CONTROLLER_MANAGER_PORT:-20257}
 SCHEDULER_PORT=${SLIPWAY_E2E_SCHEDULER_PORT:-20259}
 KUBELET_PORT=${SLIPWAY_E2E_KUBELET_PORT:-20250}
 KUBELET_HEALTHZ_PORT=${SLIPWAY_E2E_KUBELET_HEALTHZ_PORT:-20248}
-# The node is named by its IP: the kubelet takes a hostname override that is an IP as the node's
-# address without the loopback check --node-ip applies, so the node's InternalIP is 127.0.0.1.
-NODE_NAME=127.0.0.1
-CONTAINERD_SOCKET=$E2E_STATE/containerd/containerd.sock
+# Nodes (up.sh --nodes N): node i (1-based) is named by its own loopback address 127.0.0.i. The
+# kubelet takes a hostname override that is an IP as the node's address without the loopback
+# check --node-ip applies, so node i's InternalIP, and a host-network pod's IP there, is 127.0.0.i.
+# Each node has its own containerd, kubelet, cgroup root and state under $E2E_STATE/nodes/i.
+MAX_NODES=9
+node_ip() { echo "127.0.0.$1"; }
+node_dir() { echo "$E2E_STATE/nodes/$1"; }
+node_socket() { echo "$E2E_STATE/nodes/$1/containerd/containerd.sock"; }
+node_cgroup() { echo "slipway-e2e-node-$1"; }
+# The nodes of the running cluster, in order.
+node_numbers() { find "$E2E_STATE/nodes" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2> /dev/null | sort -n; }
+# Node 1, the control plane's address: what a single-node cluster has always been.
+NODE_NAME=$(node_ip 1)
+CONTAINERD_SOCKET=$(node_socket 1)
 KUBECONFIG_ADMIN=$E2E_STATE/admin.kubeconfig

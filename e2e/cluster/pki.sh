@@ -1,4 +1,5 @@
-# Sourced by up.sh: a throw-away CA, the certificates of every component and their kubeconfigs.
+# Sourced by up.sh: a throw-away CA, the certificates of every component and node, and their
+# kubeconfigs.
 # ECDSA P-256 keys: generated in milliseconds, and accepted by every component (also for signing
 # service-account tokens).
 
@@ -65,13 +66,21 @@ generate_pki() {
   new_cert admin "/O=system:masters/CN=slipway-e2e-admin" clientAuth
   new_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
   new_cert scheduler "/CN=system:kube-scheduler" clientAuth
-  new_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
-  new_cert kubelet-serving "/CN=$NODE_NAME" serverAuth "IP:127.0.0.1,DNS:localhost"
   new_key "$PKI/service-account.key"
   openssl ec -in "$PKI/service-account.key" -pubout -out "$PKI/service-account.pub" 2>/dev/null
 
   new_kubeconfig "$KUBECONFIG_ADMIN" admin
   new_kubeconfig "$E2E_STATE/controller-manager.kubeconfig" controller-manager
   new_kubeconfig "$E2E_STATE/scheduler.kubeconfig" scheduler
-  new_kubeconfig "$E2E_STATE/kubelet.kubeconfig" kubelet
+}
+
+# generate_node_pki I: node I's kubelet client certificate (system:node:127.0.0.I, which the
+# Node authorizer and NodeRestriction tie to that node), its kubeconfig, and its serving
+# certificate for the address the API server reaches it at.
+generate_node_pki() {
+  local ip; ip=$(node_ip "$1")
+  mkdir -p "$(node_dir "$1")"
+  new_cert "kubelet-$1" "/O=system:nodes/CN=system:node:$ip" clientAuth
+  new_cert "kubelet-serving-$1" "/CN=$ip" serverAuth "IP:$ip"
+  new_kubeconfig "$(node_dir "$1")/kubelet.kubeconfig" "kubelet-$1"
 }

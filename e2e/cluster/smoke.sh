@@ -2,10 +2,17 @@
 # Smoke check of the e2e cluster: up.sh, the node Ready, a hostNetwork pod from the locally
 # imported busybox image prints a line that `kubectl logs` reads back, a pod reaches the API with
 # its service-account token, helm reaches the cluster, `kubectl exec` and
-# `kubectl port-forward` reach a pod (the journeys need both), then down.sh. Prints how long
-# each step took. Exits non-zero on the first check that fails; down.sh runs in any case.
+# `kubectl port-forward` reach a pod (the journeys need both), then down.sh. With --nodes N (N > 1)
+# also: a pod on each node sees the node's address as its IP and its log is read back, and the
+# last node is stopped (its pod's process dies) and started again (Ready, the pod runs again).
+# Prints how long each step took. Exits non-zero on the first check that fails; down.sh runs in
+# any case.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+NODES=1
+if [[ ${1:-} == --nodes ]]; then
+  NODES=${2:?--nodes takes a number}
+fi
 
 log() { echo "smoke.sh: $*" >&2; }
 fail() {
@@ -15,13 +22,15 @@ fail() {
 trap '"$E2E_CLUSTER_DIR/down.sh"' EXIT
 
 start=$SECONDS
-kubeconfig=$("$E2E_CLUSTER_DIR/up.sh")
+kubeconfig=$("$E2E_CLUSTER_DIR/up.sh" --nodes "$NODES")
 up_seconds=$((SECONDS - start))
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 
 kubectl get nodes -o wide >&2
-[[ $(kubectl get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]] ||
-  fail "node $NODE_NAME is not Ready"
+for ((i = 1; i <= NODES; i++)); do
+  [[ $(kubectl get node "$(node_ip "$i")" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]] ||
+    fail "node $(node_ip "$i") is not Ready"
+done
 
 step=$SECONDS
 kubectl apply -f - > /dev/null <<EOF
@@ -112,9 +121,69 @@ kill "$forward" 2> /dev/null || true
 log "kubectl port-forward works"
 exec_seconds=$((SECONDS - step))
 
+# One pod per node, pinned by nodeName: each sees its node's address as its IP, and a marker in
+# its command line finds its process from the host.
+nodes_seconds=0
+stop_seconds=0
+start_seconds=0
+if ((NODES > 1)); then
+  step=$SECONDS
+  marker=slipway-smoke-$$
+  for ((i = 1; i <= NODES; i++)); do
+    kubectl apply -f - > /dev/null <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: smoke-node-$i}
+spec:
+  hostNetwork: true
+  nodeName: "$(node_ip "$i")"
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: idle
+    image: $BUSYBOX_IMAGE
+    imagePullPolicy: Never
+    env:
+    - name: POD_IP
+      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+    command: [sh, -c, 'echo "on \$POD_IP"; while sleep 1; do :; done # $marker-$i']
+EOF
+  done
+  for ((i = 1; i <= NODES; i++)); do
+    kubectl wait --for=condition=Ready "pod/smoke-node-$i" --timeout=120s > /dev/null ||
+      fail "pod smoke-node-$i not Ready: $(kubectl describe pod "smoke-node-$i")"
+    ip=$(kubectl get pod "smoke-node-$i" -o 'jsonpath={.status.podIP}')
+    [[ $ip == "$(node_ip "$i")" ]] || fail "pod smoke-node-$i on node $(node_ip "$i") has IP '$ip'"
+    line=$(kubectl logs "smoke-node-$i")
+    [[ $line == "on $(node_ip "$i")" ]] || fail "unexpected log of smoke-node-$i: '$line'"
+  done
+  log "a pod on each of the $NODES nodes, each with its node's address, logs read back"
+  nodes_seconds=$((SECONDS - step))
+
+  step=$SECONDS
+  "$E2E_CLUSTER_DIR/node.sh" stop "$NODES"
+  ! pgrep -f "done # $marker-$NODES" > /dev/null || fail "the pod on stopped node $NODES still runs"
+  pgrep -f "done # $marker-1" > /dev/null || fail "stopping node $NODES killed the pod on node 1"
+  ! (: < "/dev/tcp/$(node_ip "$NODES")/$KUBELET_PORT") 2> /dev/null || fail "the kubelet of stopped node $NODES still listens"
+  log "node $NODES stopped: its pod's process is gone, node 1's runs"
+  stop_seconds=$((SECONDS - step))
+
+  step=$SECONDS
+  "$E2E_CLUSTER_DIR/node.sh" start "$NODES"
+  for _ in $(seq 1 240); do
+    pgrep -f "done # $marker-$NODES" > /dev/null && break
+    sleep 0.5
+  done
+  pgrep -f "done # $marker-$NODES" > /dev/null || fail "the pod on node $NODES did not run again after its node started"
+  kubectl wait --for=condition=Ready "pod/smoke-node-$NODES" --timeout=120s > /dev/null ||
+    fail "pod smoke-node-$NODES not Ready after its node started: $(kubectl describe pod "smoke-node-$NODES")"
+  log "node $NODES started again: Ready, its pod runs again"
+  start_seconds=$((SECONDS - step))
+  kubectl get nodes -o wide >&2
+fi
+
 step=$SECONDS
 trap - EXIT
 "$E2E_CLUSTER_DIR/down.sh"
 down_seconds=$((SECONDS - step))
-echo "smoke: up ${up_seconds}s, hello pod ${pod_seconds}s, in-cluster ${incluster_seconds}s, exec+port-forward ${exec_seconds}s, down ${down_seconds}s"
+echo "smoke: $NODES node(s): up ${up_seconds}s, hello pod ${pod_seconds}s, in-cluster ${incluster_seconds}s, exec+port-forward ${exec_seconds}s, a pod per node ${nodes_seconds}s, node stop ${stop_seconds}s, node start ${start_seconds}s, down ${down_seconds}s"
 echo "smoke: passed"

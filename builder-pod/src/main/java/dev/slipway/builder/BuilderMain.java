@@ -243,8 +243,18 @@ public final class BuilderMain implements Callable<Integer> {
           new CommandLine(this), "--max-builds must be at least 1, not " + maxBuilds);
     }
     EngineConfig config = engineConfig();
-    List<InetSocketAddress> addresses =
+    List<InetSocketAddress> requested =
         listen.stream().map(a -> address("--listen", a)).distinct().toList();
+    List<InetSocketAddress> addresses = ListenAddresses.of(requested);
+    requested.stream()
+        .filter(a -> !addresses.contains(a))
+        .forEach(
+            a ->
+                System.err.println(
+                    "slipway-builder: not listening on 127.0.0.1:"
+                        + a.getPort()
+                        + ": another of its addresses is a loopback address on that port (a node"
+                        + " of a loopback cluster), and 127.0.0.1 is the first node's"));
     Optional<InetSocketAddress> metricsAddress =
         Optional.ofNullable(metricsListen)
             .filter(s -> !s.isBlank())

@@ -198,7 +198,8 @@ public final class BuilderStatefulSet
     int health = BuilderNames.healthPort(port);
     if (hostNetwork) {
       // In the node's network, listen on the node's address (the kubelet expands $(POD_IP)) and
-      // on its loopback, where port-forwards arrive, but not on all of its interfaces.
+      // on its loopback, where port-forwards arrive, but not on all of its interfaces. (On a
+      // cluster whose nodes are 127.0.0.i the builder leaves 127.0.0.1 to node 1's pod.)
       args.addAll(List.of("$(POD_IP):" + port, "--listen", "127.0.0.1:" + port));
       args.addAll(List.of("--metrics-listen", "$(POD_IP):" + health));
     } else {
