@@ -169,8 +169,15 @@ spec:
 EOF
 done > "$requests"
 
+# apiserver_request_total per verb and resource ("verb resource/subresource count" lines).
 api_requests() {
-  kubectl get --raw /metrics | awk '/^apiserver_request_total\{/ {sum += $NF} END {printf "%d\n", sum}'
+  kubectl get --raw /metrics | awk '/^apiserver_request_total\{/ {
+    verb = resource = sr = ""
+    if (match($0, /verb="[^"]*"/)) verb = substr($0, RSTART + 6, RLENGTH - 7)
+    if (match($0, /resource="[^"]*"/)) resource = substr($0, RSTART + 10, RLENGTH - 11)
+    if (match($0, /subresource="[^"]+"/)) sr = "/" substr($0, RSTART + 13, RLENGTH - 14)
+    count[verb " " resource sr] += $NF
+  } END { for (k in count) printf "%s %d\n", k, count[k] }' | sort
 }
 
 # The operator's JVM, found by its container's id in the cgroups of the host's processes (it may
@@ -195,7 +202,7 @@ cpu_seconds() {
 
 operator=$(operator_pid) || fail "cannot find the operator's process (kubectl get pods -n $SYSTEM_NAMESPACE)"
 cpu_before=$(cpu_seconds "$operator")
-api_before=$(api_requests)
+api_requests > "$WORK/api-before.txt"
 polls=0
 
 log "creating $BUILDS BuildRequests with one kubectl apply"
@@ -218,9 +225,15 @@ while :; do
   sleep 2
 done
 total=$((SECONDS - start))
-api_after=$(api_requests)
+api_requests > "$WORK/api-after.txt"
+# The requests of the run per verb and resource, most first.
+awk 'NR == FNR {before[$1 " " $2] = $3; next} {d = $3 - before[$1 " " $2]; if (d > 0) print d, $1, $2}' \
+  "$WORK/api-before.txt" "$WORK/api-after.txt" |
+  sort -rn > "$WORK/api-requests.txt"
+api_during=$(awk '{sum += $1} END {printf "%d\n", sum}' "$WORK/api-requests.txt")
 cpu_after=$(cpu_seconds "$operator")
 peak_rss_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$operator/status")
+threads=$(awk '/^Threads:/ {print $2}' "/proc/$operator/status")
 
 # A build id is <uid>-<attempt>: one that started twice, or a second attempt, ran more than once.
 for pod in $(kubectl get pods -n "$NAMESPACE" -o name); do
@@ -231,9 +244,10 @@ starts=$(grep -oE 'build [0-9a-f-]+-[0-9]+ started' "$WORK/builder-logs.txt" | a
   grep -F -f <(echo "$uids") | sed -E 's/-[0-9]+$//' | sort | uniq -c | awk '$1 > 1' | wc -l || true)
 
 jq -r --argjson builds "$BUILDS" --argjson total "$total" --argjson applied "$applied" \
-  --argjson api "$((api_after - api_before))" --argjson polls "$polls" \
+  --argjson api "$api_during" --argjson polls "$polls" \
+  --arg top "$(head -6 "$WORK/api-requests.txt" | awk '{printf "%s%s %s %d", sep, $2, $3, $1; sep = ", "}')" \
   --arg cpu "$(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}')" \
-  --argjson rss "$peak_rss_kb" --argjson twice "$starts" '
+  --argjson rss "$peak_rss_kb" --argjson threads "$threads" --argjson twice "$starts" '
   def epoch: (sub("\\.[0-9]+"; "") | fromdateiso8601)
     + ((capture("\\.(?<f>[0-9]+)") | ("0." + .f | tonumber)) // 0);
   def pct(p): if length == 0 then "n/a" else sort | .[((length - 1) * p | floor)] * 10 | round / 10 end;
@@ -246,8 +260,8 @@ jq -r --argjson builds "$BUILDS" --argjson total "$total" --argjson applied "$ap
     "queue wait:            p50 \($waits | pct(0.5)) s, p99 \($waits | pct(0.99)) s, max \($waits | pct(1)) s (status.startTime - creationTimestamp)",
     "builds per replica:    \([.items[] | .status.builderPod // "none"] | group_by(.) | map("\(.[0]) \(length)") | join(", "))",
     "ran more than once:    \([.items[] | select((.status.attempts // 0) > 1)] | length) with attempts > 1; \($twice) with more than one start in the builder logs",
-    "operator:              \($cpu) CPU seconds during the run, peak RSS \($rss / 1024 | round) MB (VmHWM)",
-    "API-server requests:   \($api) during the run = \($api / $builds * 10 | round / 10) per build (includes this script'"'"'s \($polls) list calls)",
+    "operator:              \($cpu) CPU seconds during the run, peak RSS \($rss / 1024 | round) MiB (VmHWM), \($threads) threads at the end",
+    "API-server requests:   \($api) during the run = \($api / $builds * 10 | round / 10) per build (includes this script'"'"'s \($polls) list calls); most: \($top)",
     "failed builds:         \([.items[] | select(.status.phase != "Succeeded") | "\(.metadata.name): \(.status.message)"] | .[:5] | join("; ") | if . == "" then "none" else . end)"
   ' "$statuses" | tee "$WORK/figures.txt"
 log "statuses, builder logs and figures in $WORK"

@@ -122,7 +122,7 @@ final class ScaleOutJourneys {
       String log = client.pods().inNamespace(NAMESPACE).withName(pod).getLog();
       assertThat(log)
           .as("the log of %s says where its cached steps came from", pod)
-          .contains("cache from peer " + warmPod + " (");
+          .contains("cache from peer " + warmPod + " (" + endpoint(POOL, warmPod) + ")");
     } finally {
       for (String name : busy) {
         cancel(name);
@@ -280,6 +280,15 @@ final class ScaleOutJourneys {
 
   private Builder builder(String name) {
     return client.resources(Builder.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** The endpoint (host:port) the Builder's status gives for {@code pod}. */
+  private String endpoint(String builder, String pod) {
+    return builder(builder).getStatus().getPods().stream()
+        .filter(p -> pod.equals(p.getName()))
+        .map(p -> p.getEndpoint())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("Builder " + builder + " lists no pod " + pod));
   }
 
   private void awaitReady(String name, int replicas) {
