@@ -239,6 +239,7 @@ threads=$(awk '/^Threads:/ {print $2}' "/proc/$operator/status")
 for pod in $(kubectl get pods -n "$NAMESPACE" -o name); do
   kubectl logs -n "$NAMESPACE" "$pod" --all-containers 2> /dev/null
 done > "$WORK/builder-logs.txt"
+kubectl logs -n "$SYSTEM_NAMESPACE" deploy/slipway-operator > "$WORK/operator.log" 2>&1 || true
 uids=$(jq -r '.items[].metadata.uid' "$statuses")
 starts=$(grep -oE 'build [0-9a-f-]+-[0-9]+ started' "$WORK/builder-logs.txt" | awk '{print $2}' |
   grep -F -f <(echo "$uids") | sed -E 's/-[0-9]+$//' | sort | uniq -c | awk '$1 > 1' | wc -l || true)
@@ -264,4 +265,4 @@ jq -r --argjson builds "$BUILDS" --argjson total "$total" --argjson applied "$ap
     "API-server requests:   \($api) during the run = \($api / $builds * 10 | round / 10) per build (includes this script'"'"'s \($polls) list calls); most: \($top)",
     "failed builds:         \([.items[] | select(.status.phase != "Succeeded") | "\(.metadata.name): \(.status.message)"] | .[:5] | join("; ") | if . == "" then "none" else . end)"
   ' "$statuses" | tee "$WORK/figures.txt"
-log "statuses, builder logs and figures in $WORK"
+log "statuses, logs, API requests and figures in $WORK"
