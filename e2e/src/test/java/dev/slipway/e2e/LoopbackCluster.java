@@ -16,9 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The single-node Kubernetes of {@code e2e/cluster/} on loopback, with the tools that talk to it. A
- * cluster that is already up (someone iterating by hand) is used as it is and left running; one
- * this class started is torn down by {@link #close()} with {@code down.sh}.
+ * The Kubernetes of {@code e2e/cluster/} on loopback, node i named and addressed 127.0.0.i, with
+ * the tools that talk to it. A cluster that is already up (someone iterating by hand) is used as it
+ * is and left running; one this class started is torn down by {@link #close()} with {@code
+ * down.sh}.
  */
 public final class LoopbackCluster implements AutoCloseable {
 
@@ -42,18 +43,72 @@ public final class LoopbackCluster implements AutoCloseable {
     this.client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** Brings the cluster up (building Kubernetes on first use; see e2e/README.md). */
-  public static LoopbackCluster up() {
+  /**
+   * Brings a cluster of {@code nodes} nodes up (building Kubernetes on first use; see
+   * e2e/README.md); one already up must have as many.
+   */
+  public static LoopbackCluster up(int nodes) {
     Path envFile = STATE.resolve("env");
     if (Files.exists(envFile) && answers(parseEnv(envFile))) {
+      String running = parseEnv(envFile).getOrDefault("SLIPWAY_E2E_NODES", "1");
+      if (!running.equals(String.valueOf(nodes))) {
+        throw new AssertionError(
+            "the cluster that is up has "
+                + running
+                + " node(s), these tests need "
+                + nodes
+                + ": run e2e/cluster/down.sh, or up.sh --nodes "
+                + nodes);
+      }
       return new LoopbackCluster(parseEnv(envFile), false);
     }
-    Command.of(List.of(ROOT.resolve("e2e/cluster/up.sh").toString()))
+    Command.of(List.of(cluster("up.sh"), "--nodes", String.valueOf(nodes)))
         .timeout(Duration.ofMinutes(40))
         .in(ROOT)
         .run()
         .requireSuccess();
     return new LoopbackCluster(parseEnv(envFile), true);
+  }
+
+  /** The name, and address, of node {@code i} (1-based). */
+  public static String nodeName(int i) {
+    return "127.0.0." + i;
+  }
+
+  /** The node number of a node's name (127.0.0.i). */
+  public static int nodeNumber(String nodeName) {
+    return Integer.parseInt(nodeName.substring(nodeName.lastIndexOf('.') + 1));
+  }
+
+  /** Loses node {@code i} as a machine would go away: its kubelet, containerd and pods die. */
+  public void stopNode(int i) {
+    node("stop", i);
+  }
+
+  /** Starts node {@code i} again; returns once the node is Ready. */
+  public void startNode(int i) {
+    node("start", i);
+  }
+
+  private void node(String action, int i) {
+    Command.of(List.of(cluster("node.sh"), action, String.valueOf(i)))
+        .timeout(Duration.ofMinutes(5))
+        .in(ROOT)
+        .run()
+        .requireSuccess();
+  }
+
+  /** Imports an image archive into the containerd of every node, where pods find it. */
+  public void importImage(Path archive) {
+    Command.of(List.of(cluster("import-image.sh"), archive.toString()))
+        .timeout(TOOL_TIMEOUT)
+        .in(ROOT)
+        .run()
+        .requireSuccess();
+  }
+
+  private static String cluster(String script) {
+    return ROOT.resolve("e2e/cluster").resolve(script).toString();
   }
 
   public KubernetesClient client() {
@@ -78,7 +133,7 @@ public final class LoopbackCluster implements AutoCloseable {
     return tool("helm", null, args);
   }
 
-  /** containerd's own client, in the namespace the kubelet's images live in. */
+  /** Node 1's containerd's own client, in the namespace the kubelet's images live in. */
   public Command.Result ctr(String... args) {
     List<String> all = new ArrayList<>(List.of("--address", env.get("CONTAINERD_ADDRESS")));
     all.addAll(List.of("-n", "k8s.io"));
@@ -97,7 +152,7 @@ public final class LoopbackCluster implements AutoCloseable {
   public void close() {
     client.close();
     if (startedHere) {
-      Command.of(List.of(ROOT.resolve("e2e/cluster/down.sh").toString()))
+      Command.of(List.of(cluster("down.sh")))
           .timeout(Duration.ofMinutes(5))
           .in(ROOT)
           .run()

@@ -30,7 +30,10 @@ public final class SlipwayInstallation {
 
   private SlipwayInstallation() {}
 
-  /** Builds the builder and operator images with bin/slipway and imports them into containerd. */
+  /**
+   * Builds the builder and operator images with bin/slipway and imports them into every node's
+   * containerd.
+   */
   public static void importImages(LoopbackCluster cluster, Path work) throws IOException {
     for (String jar :
         List.of(
@@ -53,7 +56,7 @@ public final class SlipwayInstallation {
         .requireSuccess();
     try (var archives = Files.list(images)) {
       for (Path archive : archives.filter(p -> p.toString().endsWith(".tar")).toList()) {
-        cluster.ctr("images", "import", archive.toString()).requireSuccess();
+        cluster.importImage(archive);
       }
     }
   }
@@ -74,7 +77,10 @@ public final class SlipwayInstallation {
     return out.substring(out.lastIndexOf('\n') + 1);
   }
 
-  /** {@code helm upgrade --install} with the values this cluster needs; waits for the rollout. */
+  /**
+   * {@code helm upgrade --install} with the values this cluster needs; waits for the rollout. The
+   * operator stays on node 1, so that losing another node (NodeLossJourney) loses only builds.
+   */
   public static Command.Result helmInstall(LoopbackCluster cluster) {
     return cluster.helm(
         "upgrade",
@@ -102,13 +108,18 @@ public final class SlipwayInstallation {
         "kubernetesApi.host=127.0.0.1",
         "--set-string",
         "kubernetesApi.port=16443",
+        "--set-string",
+        "nodeSelector.kubernetes\\.io/hostname=" + LoopbackCluster.nodeName(1),
         "--wait",
         "--timeout",
         "5m");
   }
 
-  /** A StorageClass without provisioner and one hostPath volume per builder pod. */
-  public static String cacheVolumes(String stateDir, int count) {
+  /**
+   * A StorageClass without provisioner and one hostPath volume per builder pod, numbered from
+   * {@code first}; all nodes are this machine, so a volume serves a pod on any node.
+   */
+  public static String cacheVolumes(String stateDir, int first, int count) {
     StringBuilder yaml =
         new StringBuilder(
             """
@@ -120,7 +131,7 @@ public final class SlipwayInstallation {
             volumeBindingMode: Immediate
             """
                 .formatted(STORAGE_CLASS));
-    for (int i = 0; i < count; i++) {
+    for (int i = first; i < first + count; i++) {
       yaml.append(
           """
           ---
@@ -143,7 +154,11 @@ public final class SlipwayInstallation {
     return yaml.toString();
   }
 
-  /** The journeys' Builder: one pod in the node's network, pushing to the loopback registry. */
+  /**
+   * The journeys' Builder: one pod in the network of node 1 (127.0.0.1: only there does {@code
+   * kubectl port-forward}, which {@code slipway build} uses, reach a builder; see e2e/README.md),
+   * pushing to the loopback registry.
+   */
   public static String builder(String namespace) {
     return """
         apiVersion: slipway.dev/v1alpha1
@@ -156,12 +171,13 @@ public final class SlipwayInstallation {
           maxParallelBuilds: 2
           hostNetwork: true
           port: %d
+          nodeSelector: {kubernetes.io/hostname: "%s"}
           cache:
             size: 10Gi
             storageClassName: %s
           registry:
             insecureHosts: ["127.0.0.1:5000"]
         """
-        .formatted(BUILDER, namespace, BUILDER_PORT, STORAGE_CLASS);
+        .formatted(BUILDER, namespace, BUILDER_PORT, LoopbackCluster.nodeName(1), STORAGE_CLASS);
   }
 }

@@ -62,6 +62,11 @@ final class BuildsNamespace {
    * NONCE} unique to the request and the run, an image output that is not pushed.
    */
   String buildRequest(String name, String url, int retries) {
+    return buildRequest(name, url, retries, BUILDER);
+  }
+
+  /** {@link #buildRequest(String, String, int)} for Builder {@code builder}. */
+  String buildRequest(String name, String url, int retries, String builder) {
     return """
         apiVersion: slipway.dev/v1alpha1
         kind: BuildRequest
@@ -79,7 +84,7 @@ final class BuildsNamespace {
               names: ["%s/e2e/%s:%s"]
               push: false
         """
-        .formatted(name, NAMESPACE, BUILDER, url, NONCE, name, retries, REGISTRY, name, NONCE);
+        .formatted(name, NAMESPACE, builder, url, NONCE, name, retries, REGISTRY, name, NONCE);
   }
 
   /** {@code kubectl apply} of {@code manifest}, which must succeed. */
@@ -273,7 +278,10 @@ final class BuildsNamespace {
         .trim();
   }
 
-  /** Runs {@code image} in a pod on the node and returns what it printed. */
+  /**
+   * Runs {@code image} in a pod on node 1, whose containerd the journeys pull into, and returns
+   * what it printed.
+   */
   String runPod(String name, String image) {
     apply(
         """
@@ -284,13 +292,14 @@ final class BuildsNamespace {
           namespace: %s
         spec:
           hostNetwork: true
+          nodeName: "%s"
           restartPolicy: Never
           containers:
             - name: app
               image: %s
               imagePullPolicy: Never
         """
-            .formatted(name, NAMESPACE, image));
+            .formatted(name, NAMESPACE, LoopbackCluster.nodeName(1), image));
     Await.until(
         "pod " + name + " to finish",
         Duration.ofMinutes(2),

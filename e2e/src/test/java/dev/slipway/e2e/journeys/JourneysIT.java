@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The users' journeys on a real Kubernetes (e2e/cluster/ on loopback): a platform team installs
  * Slipway with Helm and creates a Builder; a GitOps pipeline applies BuildRequests; a developer
  * runs {@code slipway build} from a directory; two users share the Builder without reaching each
- * other's builds; pods and the operator die mid-build; bad specs are refused; builds are cancelled.
- * In order, since each journey starts where the first one leaves the cluster.
+ * other's builds; pods and the operator die mid-build; bad specs are refused; builds are cancelled;
+ * a node is lost mid-build. On a cluster of {@value NodeLossJourney#NODES} nodes. In order, since
+ * each journey starts where the first one leaves the cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,11 +52,12 @@ class JourneysIT {
   private SharedBuilderJourneys sharing;
   private VolumeOutputJourney volumes;
   private ScaleOutJourneys scaleOut;
+  private NodeLossJourney nodeLoss;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
     work = Files.createDirectories(LoopbackCluster.ROOT.resolve("e2e/target/e2e-work/" + NONCE));
-    cluster = LoopbackCluster.up();
+    cluster = LoopbackCluster.up(NodeLossJourney.NODES);
     client = cluster.client();
     builds = new BuildsNamespace(cluster, work);
     SlipwayInstallation.importImages(cluster, work);
@@ -67,6 +69,7 @@ class JourneysIT {
     sharing = new SharedBuilderJourneys(cluster, builds, work);
     volumes = new VolumeOutputJourney(builds, client, git, work);
     scaleOut = new ScaleOutJourneys(cluster, builds, work);
+    nodeLoss = new NodeLossJourney(cluster, builds, git);
   }
 
   @AfterAll
@@ -108,13 +111,14 @@ class JourneysIT {
 
     cluster
         .apply(
-            SlipwayInstallation.cacheVolumes(LoopbackCluster.STATE.toString(), 1)
+            SlipwayInstallation.cacheVolumes(LoopbackCluster.STATE.toString(), 0, 1)
                 + "---\n"
                 + SlipwayInstallation.builder(NAMESPACE))
         .requireSuccess();
     Builder ready = builds.awaitBuilderReady();
     Pod pod = client.pods().inNamespace(NAMESPACE).withName(BUILDER + "-0").get();
     assertThat(pod.getSpec().getHostNetwork()).isTrue();
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(LoopbackCluster.nodeName(1));
     assertThat(ready.getStatus().getPods())
         .singleElement()
         .satisfies(
@@ -211,5 +215,12 @@ class JourneysIT {
   @Order(83)
   void aBuilderImageChangeDuringSixRunningBuildsLosesNone() throws Exception {
     scaleOut.aBuilderImageChangeDuringSixRunningBuildsLosesNone();
+  }
+
+  /** Last: it takes a node away and brings it back. */
+  @Test
+  @Order(1000)
+  void buildsOnALostNodeAreRetriedOnAnotherAndSucceed() throws Exception {
+    nodeLoss.buildsOnALostNodeAreRetriedOnAnotherAndSucceed();
   }
 }
