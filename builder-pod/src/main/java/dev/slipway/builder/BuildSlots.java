@@ -12,11 +12,17 @@ import java.util.Optional;
 
 /**
  * The builds of this builder: at most {@code maxParallel} run at once and the rest are refused (the
- * operator queues them); finished builds are kept a while for {@code Status} and {@code
- * ListBuilds}, the newest first, up to a number and a total size of their histories.
+ * operator queues them), as is every new build once the builder drains; finished builds are kept a
+ * while for {@code Status} and {@code ListBuilds}, the newest first, up to a number and a total
+ * size of their histories.
  */
 final class BuildSlots {
   private static final int KEEP_FINISHED = 100;
+
+  /** Why a draining builder refuses a build; the operator places it on another pod. */
+  static final String DRAINING =
+      "this builder pod is draining (it is being stopped or replaced): it finishes the builds it"
+          + " runs and takes no new one; run the build on another builder pod";
 
   /**
    * What the histories of finished builds may hold together: eight builds with a full log budget
@@ -27,6 +33,7 @@ final class BuildSlots {
   private final int maxParallel;
   private final Map<String, RunningBuild> builds = new LinkedHashMap<>();
   private int running;
+  private boolean draining;
 
   BuildSlots(int maxParallel) {
     this.maxParallel = maxParallel;
@@ -51,6 +58,9 @@ final class BuildSlots {
               "build " + request.getBuildId() + " exists already; choose a new build_id")
           .asException();
     }
+    if (draining) {
+      throw Status.UNAVAILABLE.withDescription(DRAINING).asException();
+    }
     if (running >= maxParallel) {
       throw Status.RESOURCE_EXHAUSTED
           .withDescription(
@@ -72,6 +82,33 @@ final class BuildSlots {
   synchronized void finished(RunningBuild build) {
     running--;
     forgetOldest(build);
+    notifyAll();
+  }
+
+  /** From now on every new build is refused; the running ones go on. */
+  synchronized void drain() {
+    draining = true;
+  }
+
+  synchronized boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Waits until no build runs, up to {@code patience}.
+   *
+   * @return whether none runs
+   */
+  synchronized boolean awaitNoneRunning(java.time.Duration patience) throws InterruptedException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (running > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   synchronized Optional<RunningBuild> get(String id) {

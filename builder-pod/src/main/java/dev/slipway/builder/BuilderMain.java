@@ -1,9 +1,13 @@
 package dev.slipway.builder;
 
 import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.api.resource.Durations;
+import dev.slipway.builder.peer.PeerChannels;
+import dev.slipway.builder.peer.PeerImports;
 import dev.slipway.engine.Engine;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.EngineLimits;
+import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import dev.slipway.session.auth.CallerSource;
@@ -95,6 +99,25 @@ public final class BuilderMain implements Callable<Integer> {
   Path tlsKey;
 
   @Option(
+      names = "--peer-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_PEER_CA}",
+      description =
+          "PEM CA certificate of this Builder: the other pods a build names as peers must present"
+              + " a certificate it issued (for --peer-tls-name) before they are asked for cache."
+              + " Without it, peers are not asked.")
+  Path peerCa;
+
+  @Option(
+      names = "--peer-tls-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:SLIPWAY_PEER_TLS_NAME:-localhost}",
+      description =
+          "The name the peers' certificate holds (the Builder's Service name, e.g."
+              + " builder-x.ns.svc). Default: ${DEFAULT-VALUE}.")
+  String peerTlsName;
+
+  @Option(
       names = "--session-attach-wait",
       paramLabel = "SECONDS",
       defaultValue = "${env:SLIPWAY_SESSION_ATTACH_WAIT:-60}",
@@ -158,9 +181,20 @@ public final class BuilderMain implements Callable<Integer> {
       defaultValue = "${env:SLIPWAY_SHUTDOWN_TIMEOUT:-20}",
       description =
           "On SIGTERM, how long running builds get to stop and mounts to be released before the"
-              + " process halts; keep it below the pod's terminationGracePeriodSeconds (30)."
-              + " Default: ${DEFAULT-VALUE}.")
+              + " process halts (after the drain); the pod's terminationGracePeriodSeconds leaves"
+              + " it 30 s beyond --drain-timeout. Default: ${DEFAULT-VALUE}.")
   int shutdownTimeoutSeconds;
+
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:SLIPWAY_DRAIN_TIMEOUT:-0s}",
+      description =
+          "On SIGTERM or SIGINT, take no new build and give running builds this long to finish"
+              + " (30s, 5m, 1h30m) before they are cancelled and the builder stops; a second"
+              + " signal ends the wait. The operator sets it from the Builder's"
+              + " spec.drainGracePeriod. Default: ${DEFAULT-VALUE} (stop at once).")
+  String drainTimeout;
 
   @Option(
       names = "--allow-insecure-entitlement",
@@ -260,6 +294,7 @@ public final class BuilderMain implements Callable<Integer> {
             .filter(s -> !s.isBlank())
             .map(s -> address("--metrics-listen", s));
     Optional<PruneRequest> gc = garbageCollection();
+    Duration drainGrace = drainGrace();
     // Who may call is settled before the engine opens or anything listens.
     CallerSource callers = callers(addresses);
     Optional<BuilderServer.Tls> tls = tls();
@@ -291,7 +326,17 @@ public final class BuilderMain implements Callable<Integer> {
     BuilderShutdown shutdown = new BuilderShutdown(Duration.ofSeconds(shutdownTimeoutSeconds));
     // Closed newest first, by SIGTERM's hook or when the server ends: the server and its builds,
     // the collector, then the engine, which unmounts what the builds left mounted.
-    Engine engine = Engine.open(config);
+    PeerCacheSource peers = PeerImports.disabled();
+    if (peerCa != null) {
+      if (!Files.isReadable(peerCa)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--peer-ca " + peerCa + " is missing or unreadable");
+      }
+      PeerChannels channels = new PeerChannels(peerCa, peerTlsName);
+      shutdown.add("the channels to peers", channels);
+      peers = new PeerImports(channels::channel, PeerImports.Limits.DEFAULT);
+    }
+    Engine engine = Engine.open(config.withPeerCache(peers));
     shutdown.add("the engine", engine);
     try {
       shutdown.add("the cache collector", new CacheCollector(engine, gc));
@@ -308,7 +353,10 @@ public final class BuilderMain implements Callable<Integer> {
                   Duration.ofSeconds(sessionAttachWaitSeconds),
                   version));
       shutdown.add("the gRPC server and its builds", () -> server.close(buildsGrace(shutdown)));
+      // SIGTERM and SIGINT drain first; any other way out of the JVM still closes everything.
       Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "builder-shutdown"));
+      new BuilderDrain(server.slots(), drainGrace, drainTimeout.trim(), shutdown, System.err)
+          .install();
       System.err.println(
           "slipway-builder "
               + version
@@ -328,6 +376,14 @@ public final class BuilderMain implements Callable<Integer> {
       shutdown.run();
     }
     return 0;
+  }
+
+  private Duration drainGrace() {
+    try {
+      return Durations.parse("--drain-timeout", drainTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
   }
 
   /** What builds get of the shutdown bound to stop; the rest is for closing the engine. */

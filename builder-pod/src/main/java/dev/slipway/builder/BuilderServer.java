@@ -1,9 +1,12 @@
 package dev.slipway.builder;
 
 import dev.slipway.api.control.v1.ControlGrpc;
+import dev.slipway.api.peer.v1.PeerCacheGrpc;
 import dev.slipway.api.session.v1.SessionGrpc;
+import dev.slipway.builder.peer.PeerCacheService;
 import dev.slipway.engine.Engine;
 import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.auth.GrantScope;
 import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.SessionRegistry;
 import dev.slipway.session.builder.SessionService;
@@ -25,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The builder's gRPC server around one engine: Control and Session (every call authenticated to a
- * caller, over TLS when configured), the standard health service (open, for probes), and the
- * metrics endpoint.
+ * caller, over TLS when configured), PeerCache for the other pods of its Builder (PEER grants
+ * only), the standard health service (open, for probes), and the metrics endpoint.
  */
 final class BuilderServer implements AutoCloseable {
   private final Server server;
@@ -98,14 +101,22 @@ final class BuilderServer implements AutoCloseable {
     CallerAuth auth = new CallerAuth(settings.callers());
     b.addService(ServerInterceptors.intercept(control.bindService(), auth));
     b.addService(ServerInterceptors.intercept(session.bindService(), auth));
+    b.addService(
+        ServerInterceptors.intercept(
+            new PeerCacheService(engine::cachedLayer).bindService(),
+            new CallerAuth(settings.callers(), java.util.EnumSet.of(GrantScope.PEER))));
     server = b.build().start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(ControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(SessionGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(PeerCacheGrpc.SERVICE_NAME, ServingStatus.SERVING);
     metricsEndpoint =
         settings.metricsListen().isPresent()
             ? new MetricsEndpoint(
-                settings.metricsListen().get(), metrics, () -> !server.isShutdown())
+                settings.metricsListen().get(),
+                metrics,
+                // a draining pod is taken out of the Service, its builds go on
+                () -> !server.isShutdown() && !slots.draining())
             : null;
   }
 
@@ -120,6 +131,11 @@ final class BuilderServer implements AutoCloseable {
         .map(a -> (InetSocketAddress) a)
         .map(a -> a.getHostString() + ":" + a.getPort())
         .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** The builds, for the drain: it stops new ones and waits for the running ones. */
+  BuildSlots slots() {
+    return slots;
   }
 
   Optional<InetSocketAddress> metricsAddress() {

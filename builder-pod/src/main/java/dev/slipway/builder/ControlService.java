@@ -36,12 +36,14 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code Control}: runs builds on the engine and reports on them. A build is bound to the session
@@ -50,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ControlService extends ControlGrpc.ControlImplBase {
   private static final System.Logger LOG = System.getLogger(ControlService.class.getName());
+
+  /** Info's base images stay a summary: the newest this many. */
+  static final int MAX_BASE_IMAGES = 64;
 
   private final Engine engine;
   private final BuildSlots slots;
@@ -92,6 +97,10 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     Optional<AttachedSession> client;
     try {
       mayRun(caller, request);
+      if (slots.draining()) {
+        // before waiting for a session: the operator should place the build elsewhere at once
+        throw Status.UNAVAILABLE.withDescription(BuildSlots.DRAINING).asException();
+      }
       prepared = ClientOutputs.prepare(request);
       client = session(caller, request);
     } catch (StatusException e) {
@@ -347,6 +356,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void info(InfoRequest request, StreamObserver<InfoResponse> responses) {
+    Caller caller = caller();
     InfoResponse.Builder info =
         InfoResponse.newBuilder()
             .setVersion(version)
@@ -354,8 +364,12 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setSnapshotter(engine.snapshotterName())
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
+            .setDraining(slots.draining())
             .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
-            .addAllRecentContextKeys(recentContextKeys(caller()));
+            .addAllRecentContextKeys(recent(caller, b -> List.of(b.request().getContextKey())))
+            .addAllRecentDockerfileDigests(recent(caller, b -> List.of(b.dockerfileDigest())))
+            .addAllBaseImages(
+                recent(caller, RunningBuild::baseImages).stream().limit(MAX_BASE_IMAGES).toList());
     try {
       info.setCacheBytes(engine.diskUsage().getTotalBytes());
     } catch (IOException e) {
@@ -365,11 +379,14 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     responses.onCompleted();
   }
 
-  /** The context keys of the builds this caller may see, newest first, each once. */
-  private List<String> recentContextKeys(Caller caller) {
+  /**
+   * What the builds this caller may see brought into the cache (context keys, Dockerfile digests,
+   * base images), newest build first, each once: the operator places builds by it.
+   */
+  private List<String> recent(Caller caller, Function<RunningBuild, List<String>> held) {
     return visible(caller).stream()
-        .sorted(java.util.Comparator.comparing(RunningBuild::started).reversed())
-        .map(b -> b.request().getContextKey())
+        .sorted(Comparator.comparing(RunningBuild::started).reversed())
+        .flatMap(b -> held.apply(b).stream())
         .filter(k -> !k.isEmpty())
         .distinct()
         .toList();

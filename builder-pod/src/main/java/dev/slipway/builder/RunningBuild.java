@@ -35,6 +35,8 @@ final class RunningBuild {
   private int stepsTotal;
   private BuildState state = BuildState.BUILD_STATE_RUNNING;
   private Instant completed;
+  private String dockerfileDigest = "";
+  private List<String> baseImages = List.of();
 
   RunningBuild(SolveRequest request, String owner) {
     this(request, owner, EventHistory.DEFAULT_MAX_LOG_BYTES);
@@ -109,6 +111,10 @@ final class RunningBuild {
   /** Publishes the last event (result or error) and ends every watcher's stream once it has it. */
   synchronized void finish(SolveEvent last, BuildState finalState) {
     publish(last);
+    if (last.hasResult()) {
+      dockerfileDigest = last.getResult().getDockerfileDigest();
+      baseImages = List.copyOf(last.getResult().getBaseImagesList());
+    }
     state = finalState;
     completed = Instant.now();
     for (Watcher w : List.copyOf(watchers)) {
@@ -137,6 +143,16 @@ final class RunningBuild {
         w.end();
       }
     }
+  }
+
+  /** sha256 hex of the Dockerfile of a build that succeeded, else empty: for placement. */
+  synchronized String dockerfileDigest() {
+    return dockerfileDigest;
+  }
+
+  /** The base images a build that succeeded resolved, else none: for placement. */
+  synchronized List<String> baseImages() {
+    return baseImages;
   }
 
   synchronized BuildSummary summary() {

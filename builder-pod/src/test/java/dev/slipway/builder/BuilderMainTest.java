@@ -57,6 +57,15 @@ class BuilderMainTest {
   }
 
   @Test
+  void refusesADrainTimeoutThatIsNoDuration() {
+    assertThat(run("--state", dir.resolve("state").toString(), "--drain-timeout", "10"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--drain-timeout: \"10\" is not a duration")
+        .contains("30s, 5m, 1h or 1h30m");
+  }
+
+  @Test
   void refusesAnAddressWithoutAPort() {
     assertThat(run("--state", dir.resolve("state").toString(), "--listen", "localhost"))
         .isEqualTo(2);

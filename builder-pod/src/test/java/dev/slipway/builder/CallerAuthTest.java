@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.session.auth.Caller;
 import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.auth.GrantScope;
 import dev.slipway.session.builder.CallerAuth;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -20,6 +21,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.MetadataUtils;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +91,44 @@ class CallerAuthTest {
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("guess-value"));
+    }
+  }
+
+  @Test
+  void eachServiceLetsInOnlyCallersHoldingOneOfItsScopes() throws Exception {
+    Caller peer = new Caller("p", Set.of(GrantScope.PEER), Optional.of("b"));
+    Caller build = new Caller("u", Set.of(GrantScope.BUILD, GrantScope.ADMIN), Optional.empty());
+    assertThatThrownBy(() -> checkThrough(new CallerAuth(t -> peer)))
+        .as("Control and Session (the default) refuse a PEER grant")
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))
+        .hasMessageContaining("[PEER]");
+    assertThatThrownBy(() -> checkThrough(new CallerAuth(t -> build, Set.of(GrantScope.PEER))))
+        .as("PeerCache refuses BUILD and ADMIN grants")
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThat(checkThrough(new CallerAuth(t -> peer, Set.of(GrantScope.PEER))).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+  }
+
+  /** The health check through a server guarded by {@code auth}. */
+  private io.grpc.health.v1.HealthCheckResponse checkThrough(CallerAuth auth) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server guarded =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                ServerInterceptors.intercept(new HealthStatusManager().getHealthService(), auth))
+            .build()
+            .start();
+    ManagedChannel to = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      return HealthGrpc.newBlockingStub(to).check(HealthCheckRequest.getDefaultInstance());
+    } finally {
+      to.shutdownNow();
+      guarded.shutdownNow();
     }
   }
 

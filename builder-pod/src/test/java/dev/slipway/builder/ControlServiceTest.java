@@ -27,6 +27,7 @@ import dev.slipway.engine.content.Platform;
 import dev.slipway.session.auth.CallerSource;
 import dev.slipway.session.builder.CallerAuth;
 import dev.slipway.session.builder.SessionRegistry;
+import dev.slipway.testing.Busybox;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -104,6 +105,7 @@ class ControlServiceTest {
     assertThat(info.getSnapshotter()).isEqualTo(engine.snapshotterName());
     assertThat(info.getPlatformsList()).containsExactly(Platform.host().toString());
     assertThat(info.getRecentContextKeysList()).isEmpty();
+    assertThat(info.getDraining()).isFalse();
   }
 
   @Test
@@ -126,6 +128,33 @@ class ControlServiceTest {
     assertThat(control.cancel(CancelRequest.newBuilder().setBuildId("ok-1").build()).getCancelled())
         .as("a finished build cannot be cancelled")
         .isFalse();
+  }
+
+  @Test
+  void infoSummarizesTheCacheOfRecentBuildsNewestFirst() throws Exception {
+    String pulling = "FROM " + Busybox.IN_REGISTRY + "\nCOPY a.txt /a.txt\n";
+    String scratch = "FROM scratch\nCOPY a.txt /b.txt\n";
+    SolveEvent first = solve(build("cache-1", "ctx-a", pulling)).getLast();
+    SolveEvent second = solve(build("cache-2", "ctx-b", scratch)).getLast();
+    assertThat(first.hasResult()).as("%s", first).isTrue();
+    assertThat(second.hasResult()).as("%s", second).isTrue();
+    assertThat(first.getResult().getBaseImagesList()).containsExactly(Busybox.IN_REGISTRY);
+    assertThat(second.getResult().getBaseImagesList()).as("scratch is no image").isEmpty();
+
+    InfoResponse info = control.info(InfoRequest.getDefaultInstance());
+
+    assertThat(info.getRecentContextKeysList()).containsExactly("ctx-b", "ctx-a");
+    assertThat(info.getRecentDockerfileDigestsList())
+        .as("sha256 hex of the Dockerfiles' bytes, newest first")
+        .containsExactly(sha256(scratch), sha256(pulling));
+    assertThat(info.getBaseImagesList()).containsExactly(Busybox.IN_REGISTRY);
+  }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -175,6 +204,20 @@ class ControlServiceTest {
     assertThat(last.getError().getMessage()).contains("missing.txt");
     assertThat(summary("bad-1").getState()).isEqualTo(BuildState.BUILD_STATE_FAILED);
     assertThat(metrics.scrape()).contains("slipway_builds_total{result=\"failed\"} 1.0");
+  }
+
+  @Test
+  void aDrainingBuilderSaysSoAndRefusesNewBuildsWhileEarlierOnesStayVisible() {
+    solve(build("before-1", "ctx-a", "FROM scratch\nCOPY a.txt /a.txt\n"));
+    slots.drain();
+
+    assertThat(control.info(InfoRequest.getDefaultInstance()).getDraining()).isTrue();
+    assertThatThrownBy(() -> solve(build("after-1", "", "FROM scratch\n")))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNAVAILABLE))
+        .hasMessageContaining("draining")
+        .hasMessageContaining("another builder pod");
+    assertThat(slots.get("after-1")).isEmpty();
+    assertThat(status("before-1").getLast().hasResult()).as("Status still answers").isTrue();
   }
 
   @Test

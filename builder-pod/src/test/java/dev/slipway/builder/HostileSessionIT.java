@@ -13,6 +13,7 @@ import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.DiskUsageRequest;
 import dev.slipway.api.control.v1.DockerfileSource;
 import dev.slipway.api.control.v1.InfoRequest;
+import dev.slipway.api.control.v1.InfoResponse;
 import dev.slipway.api.control.v1.InlineContext;
 import dev.slipway.api.control.v1.ListBuildsRequest;
 import dev.slipway.api.control.v1.PruneRequest;
@@ -192,9 +193,22 @@ class HostileSessionIT {
     assertThat(buildIds(ALICE)).contains("alice-listed").doesNotContain("bob-listed");
     assertThat(buildIds(BOB)).contains("bob-listed").doesNotContain("alice-listed");
     assertThat(buildIds(ADMIN)).contains("alice-listed", "bob-listed");
-    assertThat(control(BOB).info(InfoRequest.getDefaultInstance()).getRecentContextKeysList())
-        .contains("ctx-bob")
-        .doesNotContain("ctx-alice");
+    InfoResponse bobsInfo = control(BOB).info(InfoRequest.getDefaultInstance());
+    assertThat(bobsInfo.getRecentContextKeysList()).contains("ctx-bob").doesNotContain("ctx-alice");
+    assertThat(bobsInfo.getRecentDockerfileDigestsList())
+        .as("what Info says the cache holds comes from the caller's own builds only")
+        .contains(sha256(inlineDockerfile("bob-listed")))
+        .doesNotContain(sha256(inlineDockerfile("alice-listed")));
+    assertThat(
+            control(ADMIN).info(InfoRequest.getDefaultInstance()).getRecentDockerfileDigestsList())
+        .contains(sha256(inlineDockerfile("bob-listed")), sha256(inlineDockerfile("alice-listed")));
+  }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -349,8 +363,13 @@ class HostileSessionIT {
             BuildContext.newBuilder()
                 .setInline(
                     InlineContext.newBuilder().putFiles("a.txt", ByteString.copyFromUtf8(buildId))))
-        .setDockerfile(DockerfileSource.newBuilder().setInline("FROM scratch\nCOPY a.txt /a\n"))
+        .setDockerfile(DockerfileSource.newBuilder().setInline(inlineDockerfile(buildId)))
         .build();
+  }
+
+  /** One Dockerfile per build, so that Info's Dockerfile digests tell builds apart. */
+  private static String inlineDockerfile(String buildId) {
+    return "# " + buildId + "\nFROM scratch\nCOPY a.txt /a\n";
   }
 
   /** A build that runs until it is cancelled (or for five minutes). */

@@ -8,6 +8,7 @@ import dev.slipway.api.control.v1.NamedContext;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.SourceLocation;
 import dev.slipway.api.control.v1.SourceRange;
+import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.ExecLimits;
 import dev.slipway.engine.exec.HostEntry;
@@ -77,7 +78,13 @@ final class DockerfileLoader {
   /** The Dockerfile read and the frontend's options, ready to convert. */
   private record Loaded(ConvertRequest request, String text) {}
 
-  BuildDefinition convert(
+  /**
+   * A converted Dockerfile and the sha256 (hex) of its bytes, which the builder reports so that
+   * builds of the same Dockerfile find its cache.
+   */
+  record Converted(BuildDefinition definition, String dockerfileDigest) {}
+
+  Converted convert(
       SolveRequest request,
       BuildSession session,
       BaseImages images,
@@ -87,6 +94,7 @@ final class DockerfileLoader {
       throws BuildFailedException {
     Loaded loaded = load(request, session, images, registries, pins);
     BuildDefinition definition = frontend(loaded, DockerfileFrontend::convert);
+    String digest = Digest.of(loaded.text().getBytes(StandardCharsets.UTF_8)).hex();
     for (BuildWarning w : definition.warnings()) {
       progress.warning(
           w.rule(),
@@ -96,7 +104,7 @@ final class DockerfileLoader {
               ? null
               : location(w.position().file(), w.position().line(), loaded.text()));
     }
-    return definition;
+    return new Converted(definition, digest);
   }
 
   /** Answers a frontend call (check, outline, targets): the Dockerfile evaluated, nothing run. */

@@ -14,7 +14,9 @@ import dev.slipway.engine.cache.CacheInventory;
 import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.cache.CachePruner;
 import dev.slipway.engine.cache.CacheUsage;
+import dev.slipway.engine.cache.CachedLayers;
 import dev.slipway.engine.cache.ImportedCache;
+import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.cache.remote.RemoteCache;
 import dev.slipway.engine.content.ContentStore;
@@ -67,6 +69,8 @@ public final class Engine implements AutoCloseable {
   private final BuildExporter exporter;
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
+  private final PeerCacheSource peerCache;
+  private final CachedLayers cachedLayers;
   private final RegistryClient registry;
   private final HttpSourceFetcher downloads;
   private final ArchiveLimits archives;
@@ -107,6 +111,8 @@ public final class Engine implements AutoCloseable {
             archives);
     this.layers = new ResultLayers(snapshots, cache, content);
     this.remoteCache = new RemoteCache(content, registry);
+    this.peerCache = config.peerCache();
+    this.cachedLayers = new CachedLayers(cache, content);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
     this.inventory =
         new CacheInventory(
@@ -179,15 +185,21 @@ public final class Engine implements AutoCloseable {
     }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
     BaseImagePins pins = new BaseImagePins();
-    BuildDefinition definition =
+    DockerfileLoader.Converted converted =
         dockerfiles.convert(request, session, baseImages, registries, pins, progress);
+    BuildDefinition definition = converted.definition();
     progress.emit(
         SolveEvent.newBuilder()
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, definition, pins, lease);
+      return solve(request, session, registries, progress, cancellation, definition, pins, lease)
+          .toBuilder()
+          // what this build put in the cache, for placement of the next ones
+          .setDockerfileDigest(converted.dockerfileDigest())
+          .addAllBaseImages(pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
+          .build();
     }
   }
 
@@ -201,13 +213,20 @@ public final class Engine implements AutoCloseable {
       BaseImagePins pins,
       CacheLeases.BuildLease lease)
       throws BuildFailedException {
+    // --cache-from first (what the user named), then the builder's peers
     ImportedCache imported =
         request.getNoCache()
             ? ImportedCache.NONE
-            : remoteCache.importFrom(
-                request.getCacheFromList(),
-                access,
-                message -> progress.warning("CacheImport", message, null, null));
+            : remoteCache
+                .importFrom(
+                    request.getCacheFromList(),
+                    access,
+                    message -> progress.warning("CacheImport", message, null, null))
+                .orElse(
+                    peerCache.open(
+                        request,
+                        content,
+                        message -> progress.warning("PeerCache", message, null, null)));
     SolveJob job =
         new SolveJob(
             request.getBuildId(),
@@ -271,6 +290,17 @@ public final class Engine implements AutoCloseable {
       progress.step(
           id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_DONE, started, null);
     }
+  }
+
+  /**
+   * The cached layer of a step, by its runtime key, for another builder (a peer); empty when this
+   * engine has no layer blob for it.
+   *
+   * @throws IllegalArgumentException when {@code runtimeKey} is not a runtime key
+   */
+  public java.util.Optional<CachedLayers.CachedLayer> cachedLayer(String runtimeKey)
+      throws IOException {
+    return cachedLayers.find(runtimeKey);
   }
 
   /** Every cache item with its size on disk and whether a running build uses it. */

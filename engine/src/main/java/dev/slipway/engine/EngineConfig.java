@@ -1,5 +1,6 @@
 package dev.slipway.engine;
 
+import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.snapshot.SnapshotterMode;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param limits what one build may download, unpack and log
  * @param allowInsecureEntitlement builds that ask for {@code security.insecure} may run {@code RUN
  *     --security=insecure} privileged; off unless the operator of the engine turns it on
+ * @param peerCache where a build finds cached steps on other builders (a builder pod's peers)
  */
 public record EngineConfig(
     Path stateDir,
@@ -22,13 +24,15 @@ public record EngineConfig(
     Optional<Path> runtime,
     int parallelism,
     EngineLimits limits,
-    boolean allowInsecureEntitlement) {
+    boolean allowInsecureEntitlement,
+    PeerCacheSource peerCache) {
 
   public EngineConfig {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
     }
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(peerCache, "peerCache");
   }
 
   /** Overlay where possible, the runtime on PATH, one step per core (at least two). */
@@ -39,24 +43,37 @@ public record EngineConfig(
         Optional.empty(),
         Math.max(2, Runtime.getRuntime().availableProcessors()),
         EngineLimits.defaults(),
-        false);
+        false,
+        PeerCacheSource.NONE);
   }
 
   public EngineConfig withParallelism(int n) {
-    return new EngineConfig(stateDir, snapshotter, runtime, n, limits, allowInsecureEntitlement);
+    return new EngineConfig(
+        stateDir, snapshotter, runtime, n, limits, allowInsecureEntitlement, peerCache);
   }
 
   public EngineConfig withSnapshotter(SnapshotterMode mode) {
     return new EngineConfig(
-        stateDir, Optional.of(mode), runtime, parallelism, limits, allowInsecureEntitlement);
+        stateDir,
+        Optional.of(mode),
+        runtime,
+        parallelism,
+        limits,
+        allowInsecureEntitlement,
+        peerCache);
   }
 
   public EngineConfig withLimits(EngineLimits l) {
     return new EngineConfig(
-        stateDir, snapshotter, runtime, parallelism, l, allowInsecureEntitlement);
+        stateDir, snapshotter, runtime, parallelism, l, allowInsecureEntitlement, peerCache);
   }
 
   public EngineConfig withInsecureEntitlement(boolean allow) {
-    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, limits, allow);
+    return new EngineConfig(stateDir, snapshotter, runtime, parallelism, limits, allow, peerCache);
+  }
+
+  public EngineConfig withPeerCache(PeerCacheSource source) {
+    return new EngineConfig(
+        stateDir, snapshotter, runtime, parallelism, limits, allowInsecureEntitlement, source);
   }
 }

@@ -3,6 +3,7 @@ package dev.slipway.operator;
 import static dev.slipway.operator.testing.OperatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.operator.auth.BuilderAccess;
 import dev.slipway.operator.testing.FakeBuilderPod;
@@ -100,6 +101,55 @@ class BuildGrantsTest {
                     .verify(values.get("token")))
         .as("another Builder's pods refuse it")
         .isInstanceOf(InvalidGrantException.class);
+  }
+
+  @Test
+  void aBuildOnAPoolNamesTheOtherReadyPodsAsPeersWithAPeerGrantForItAlone() throws Exception {
+    var c = cluster = OperatorHarness.withFakePods(client, "peers", 2);
+    c.createBuilder("pool", 2, 2);
+    await("two pods", WAIT, () -> c.pods.pods().size() == 2);
+    c.createRequest("app", "pool", 100, s -> {});
+    await("built", WAIT, () -> ended(c, "app"));
+
+    BuildRequest app = c.request("app");
+    String ran = app.getStatus().getBuilderPod();
+    String other = ran.equals("pool-0") ? "pool-1" : "pool-0";
+    SolveRequest solve =
+        c.pods.pod(ran).received().stream()
+            .filter(r -> r.buildId().equals(app.getStatus().getBuildId()))
+            .findFirst()
+            .orElseThrow()
+            .request();
+    assertThat(solve.getPeerCache().getPeersList())
+        .as("the Builder's other pod, not the one running the build")
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo(other);
+              assertThat(p.getEndpoint()).endsWith(":7777").isNotBlank();
+            });
+    Map<String, String> tls =
+        BuilderCredentialsTest.values(
+            client.secrets().inNamespace(c.namespace).withName("pool-slipway-tls").get());
+    String token = solve.getPeerCache().getGrant();
+    BuildGrant grant =
+        new GrantVerifier(tls.get("auth.pub"), "slipway-builder:peers/pool").verify(token);
+    assertThat(grant.scopes()).as("PEER and nothing else").containsExactly(GrantScope.PEER);
+    assertThat(grant.buildId()).contains(app.getStatus().getBuildId());
+    assertThat(grant.expiresAt()).isBefore(Instant.now().plus(Duration.ofHours(25)));
+    assertThat(Serialization.asJson(app.getStatus()))
+        .as("the peer grant is never in the status")
+        .doesNotContain(token);
+    assertThat(
+            BuilderCredentialsTest.values(
+                client.secrets().inNamespace(c.namespace).withName("app-session").get()))
+        .as("nor in the session Secret the CLI reads")
+        .doesNotContainValue(token);
+    assertThat(
+            client.v1().events().inNamespace(c.namespace).list().getItems().stream()
+                .map(e -> e.getMessage()))
+        .as("nor in an event")
+        .noneMatch(m -> m != null && m.contains(token));
   }
 
   private static boolean ended(OperatorHarness<?> c, String name) {

@@ -8,14 +8,19 @@ import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.GitContext;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.BuildRequestStatus;
+import dev.slipway.api.resource.DockerfileSource;
 import dev.slipway.operator.build.ContextKeys;
 import dev.slipway.operator.testing.FakeBuilderPod;
 import dev.slipway.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -129,6 +134,75 @@ class BuildRequestReconcilerTest {
   }
 
   @Test
+  void thePlacementAndItsReasonAreInTheStatusTheConditionAndOneEvent(TestInfo test)
+      throws Exception {
+    var c = cluster(test, 2);
+    c.createBuilder("pool", 2, 2);
+    await(
+        "two builder pods",
+        WAIT,
+        () ->
+            c.pods.pod("pool-1") != null
+                && c.builder("pool").getStatus() != null
+                && c.builder("pool").getStatus().getReadyReplicas() == 2);
+    String dockerfile = "FROM 127.0.0.1:5000/busybox:latest\nRUN make\n";
+    c.pods
+        .pod("pool-1")
+        .warmDockerfile(
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(dockerfile.getBytes(StandardCharsets.UTF_8))));
+
+    c.createRequest(
+        "same-dockerfile",
+        "pool",
+        100,
+        s -> {
+          DockerfileSource inline = new DockerfileSource();
+          inline.setInline(dockerfile);
+          s.setDockerfile(inline);
+        });
+    await("the build", WAIT, () -> c.phase("same-dockerfile") == BuildPhase.SUCCEEDED);
+    BuildRequestStatus warm = c.request("same-dockerfile").getStatus();
+    assertThat(warm.getBuilderPod()).isEqualTo("pool-1");
+    assertThat(warm.getPlacement().getPod()).isEqualTo("pool-1");
+    assertThat(warm.getPlacement().getReason()).isEqualTo("CacheAffinity");
+    assertThat(warm.getPlacement().getMessage())
+        .isEqualTo(
+            "placed on pool-1: it holds this build's Dockerfile (score 2; no other pod held"
+                + " any)");
+    assertThat(warm.getConditions())
+        .filteredOn(k -> k.getType().equals("Scheduled"))
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.getStatus()).isEqualTo("True");
+              assertThat(k.getReason()).isEqualTo("CacheAffinity");
+              assertThat(k.getMessage()).isEqualTo(warm.getPlacement().getMessage());
+            });
+    assertThat(placedEvents(c, "same-dockerfile"))
+        .as("one Placed event for the one attempt")
+        .containsExactly(warm.getPlacement().getMessage() + " (attempt 1 of 3)");
+
+    c.createRequest("cold", "pool", 100, s -> {});
+    await("the cold build", WAIT, () -> c.phase("cold") == BuildPhase.SUCCEEDED);
+    BuildRequestStatus cold = c.request("cold").getStatus();
+    assertThat(cold.getPlacement().getReason()).isEqualTo("LeastLoaded");
+    assertThat(cold.getPlacement().getMessage())
+        .startsWith("placed on " + cold.getBuilderPod() + ": no pod with a free slot holds any");
+    assertThat(placedEvents(c, "cold")).hasSize(1);
+  }
+
+  private static List<String> placedEvents(OperatorHarness<?> c, String name) {
+    return client.v1().events().inNamespace(c.namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "Placed".equals(e.getReason()))
+        .map(Event::getMessage)
+        .toList();
+  }
+
+  @Test
   void aClientContextBuildIsServedByTheSessionOfTheCliThatCreatedIt(TestInfo test) {
     var c = cluster(test, 2);
     c.createBuilder("b", 1, 2);
@@ -191,7 +265,7 @@ class BuildRequestReconcilerTest {
     await("cancelled", WAIT, () -> c.phase("slow") == BuildPhase.CANCELLED);
     assertThat(c.pods.pod("b-0").state(buildId)).isEqualTo(BuildState.BUILD_STATE_CANCELLED);
     assertThat(c.request("slow").getStatus().getMessage()).contains("spec.cancel");
-    awaitEvents(c, "slow", "Normal/Started", "Normal/Cancelled");
+    awaitEvents(c, "slow", "Normal/Placed", "Normal/Cancelled");
   }
 
   @Test

@@ -62,7 +62,11 @@ class BuilderReconcilerTest {
             "--tls-cert",
             "/etc/slipway/tls/tls.crt",
             "--tls-key",
-            "/etc/slipway/tls/tls.key");
+            "/etc/slipway/tls/tls.key",
+            "--peer-ca",
+            "/etc/slipway/tls/ca.crt",
+            "--peer-tls-name",
+            "pool.create.svc");
     assertThat(container.getSecurityContext().getPrivileged()).isTrue();
     var podSpec = set.getSpec().getTemplate().getSpec();
     assertThat(podSpec.getAutomountServiceAccountToken())
@@ -82,7 +86,7 @@ class BuilderReconcilerTest {
         .containsExactly("pool-slipway-tls");
     assertThat(podSpec.getVolumes().get(0).getSecret().getItems())
         .extracting(i -> i.getKey())
-        .containsExactly("auth.pub", "tls.crt", "tls.key");
+        .containsExactly("auth.pub", "ca.crt", "tls.crt", "tls.key");
     assertThat(set.getSpec().getVolumeClaimTemplates())
         .singleElement()
         .satisfies(

@@ -71,6 +71,12 @@ public final class BuildRequestMapping {
       Set.of(
           // one per attempt
           "slipway.control.v1.SolveRequest.build_id",
+          // the Builder's other ready pods and a PEER grant for this attempt
+          "slipway.control.v1.SolveRequest.peer_cache",
+          "slipway.control.v1.PeerCache.peers",
+          "slipway.control.v1.PeerCache.grant",
+          "slipway.control.v1.PeerEndpoint.name",
+          "slipway.control.v1.PeerEndpoint.endpoint",
           // the CLI's session (client contexts) or the operator's own
           "slipway.control.v1.SolveRequest.session_id",
           // Builder.spec.registry

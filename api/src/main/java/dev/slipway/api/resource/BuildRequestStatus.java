@@ -22,6 +22,9 @@ public class BuildRequestStatus {
   @JsonPropertyDescription("The builder pod that runs (or ran) the build.")
   private String builderPod;
 
+  @JsonPropertyDescription("Where the latest attempt was placed and why.")
+  private BuildPlacementStatus placement;
+
   @JsonPropertyDescription("The build's id on the builder pod.")
   private String buildId;
 
@@ -89,6 +92,14 @@ public class BuildRequestStatus {
 
   public void setBuilderPod(String builderPod) {
     this.builderPod = builderPod;
+  }
+
+  public BuildPlacementStatus getPlacement() {
+    return placement;
+  }
+
+  public void setPlacement(BuildPlacementStatus placement) {
+    this.placement = placement;
   }
 
   public String getBuildId() {

@@ -16,6 +16,11 @@ public class BuilderPodStatus {
   @JsonPropertyDescription("Whether the pod is ready to take builds.")
   private Boolean ready;
 
+  @JsonPropertyDescription(
+      "Whether the pod is draining: it is being replaced or removed and finishes the builds it"
+          + " runs, taking no new one.")
+  private Boolean draining;
+
   @JsonPropertyDescription("Builds running on the pod.")
   private Integer activeBuilds;
 
@@ -47,6 +52,14 @@ public class BuilderPodStatus {
 
   public void setReady(Boolean ready) {
     this.ready = ready;
+  }
+
+  public Boolean getDraining() {
+    return draining;
+  }
+
+  public void setDraining(Boolean draining) {
+    this.draining = draining;
   }
 
   public Integer getActiveBuilds() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -14,6 +15,9 @@ import java.util.Map;
 /** What a Builder should be: how many builder pods, on what, with how much cache. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuilderSpec {
+
+  /** What {@code drainGracePeriod} is when not set. */
+  public static final String DEFAULT_DRAIN_GRACE_PERIOD = "30m";
 
   @SpecReplicas
   @Default("1")
@@ -84,6 +88,23 @@ public class BuilderSpec {
           + " reach every other build on it; enable only for a Builder its users trust each other"
           + " on. Default false.")
   private Boolean allowInsecureEntitlement = false;
+
+  @Default("30m")
+  @Pattern("^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$")
+  @JsonPropertyDescription(
+      "How long a builder pod that is being replaced (rolling update, node drain, eviction) or"
+          + " scaled down may finish the builds it runs: it takes no new build, and builds still"
+          + " running after this are cancelled and retried on another pod (spec.retries of the"
+          + " BuildRequest). Whole hours, minutes and seconds: 30s, 5m, 1h, 1h30m. Default 30m.")
+  private String drainGracePeriod = DEFAULT_DRAIN_GRACE_PERIOD;
+
+  public String getDrainGracePeriod() {
+    return drainGracePeriod;
+  }
+
+  public void setDrainGracePeriod(String drainGracePeriod) {
+    this.drainGracePeriod = drainGracePeriod;
+  }
 
   public Boolean getAllowInsecureEntitlement() {
     return allowInsecureEntitlement;

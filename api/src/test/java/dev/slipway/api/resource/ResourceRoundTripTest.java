@@ -39,6 +39,7 @@ class ResourceRoundTripTest {
     assertThat(builder.getSpec().getReplicas()).isEqualTo(2);
     assertThat(builder.getSpec().getCache().getSize().toString()).isEqualTo("20Gi");
     assertThat(builder.getSpec().getNetwork()).isEqualTo(NetworkMode.HOST);
+    assertThat(builder.getSpec().getDrainGracePeriod()).isEqualTo("45m");
     assertThat(builder.getSpec().getLimits().getMaxDownloadSize().toString()).isEqualTo("4Gi");
     assertThat(builder.getSpec().getLimits().getMaxLogSizePerStep().toString()).isEqualTo("2Mi");
   }

@@ -54,18 +54,27 @@ final class BuildRequestFollower implements AutoCloseable {
   BuildRequest awaitRetry(BuildRequestStatus lost, String reason, BuildCancellation cancellation)
       throws InterruptedException, BuildFailedException {
     String buildId = lost.getBuildId();
+    // A pod that drains refuses the build; the operator then places the same attempt elsewhere.
     BuildRequest next =
         await(
             cancellation,
             r ->
                 BuildOutcome.isFinal(r)
-                    || (placed(r) && !r.getStatus().getBuildId().equals(buildId)),
+                    || (placed(r)
+                        && !(r.getStatus().getBuildId().equals(buildId)
+                            && r.getStatus().getBuilderPod().equals(lost.getBuilderPod()))),
             r -> {
               if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
                 shown.accept(r);
               }
             });
-    if (!BuildOutcome.isFinal(next)) {
+    if (!BuildOutcome.isFinal(next) && next.getStatus().getBuildId().equals(buildId)) {
+      notices.println(
+          "Builder pod "
+              + lost.getBuilderPod()
+              + " is draining and did not take the build; the operator moved it to pod "
+              + next.getStatus().getBuilderPod());
+    } else if (!BuildOutcome.isFinal(next)) {
       notices.println(
           "Builder pod "
               + lost.getBuilderPod()

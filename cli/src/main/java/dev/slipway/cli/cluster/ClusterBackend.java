@@ -26,16 +26,29 @@ public final class ClusterBackend implements BuildBackend {
   private final ClusterConnection cluster;
   private final String builderName;
   private final Path contextDir;
+  private final Path dockerfile;
   private final PrintStream notices;
   private final Function<BuildRequest, BuilderTunnel> tunnels;
 
   /**
    * @param contextDir the build context on this machine (null for a Dockerfile from stdin)
+   * @param dockerfile the Dockerfile on this machine (null when it came from stdin), read for the
+   *     placement hints
    * @param notices where lines about the BuildRequest go (not the progress display)
    */
   public ClusterBackend(
-      ClusterConnection cluster, String builderName, Path contextDir, PrintStream notices) {
-    this(cluster, builderName, contextDir, notices, placed -> BuilderTunnel.open(cluster, placed));
+      ClusterConnection cluster,
+      String builderName,
+      Path contextDir,
+      Path dockerfile,
+      PrintStream notices) {
+    this(
+        cluster,
+        builderName,
+        contextDir,
+        dockerfile,
+        notices,
+        placed -> BuilderTunnel.open(cluster, placed));
   }
 
   /**
@@ -46,11 +59,13 @@ public final class ClusterBackend implements BuildBackend {
       ClusterConnection cluster,
       String builderName,
       Path contextDir,
+      Path dockerfile,
       PrintStream notices,
       Function<BuildRequest, BuilderTunnel> tunnels) {
     this.cluster = cluster;
     this.builderName = builderName;
     this.contextDir = contextDir;
+    this.dockerfile = dockerfile;
     this.notices = notices;
     this.tunnels = tunnels;
   }
@@ -65,7 +80,11 @@ public final class ClusterBackend implements BuildBackend {
     String sessionId = UUID.randomUUID().toString();
     BuildRequest desired =
         ClusterBuildRequests.of(
-            request, builderName, sessionId, AffinityKey.of(hostName(), contextDir));
+            request,
+            builderName,
+            sessionId,
+            AffinityKey.of(hostName(), contextDir),
+            PlacementHints.of(dockerfile, request));
     Builds.builder(cluster, builderName);
     BuildRequest created =
         cluster

@@ -23,9 +23,14 @@ public final class ClusterBuildRequests {
 
   /**
    * @param request the build as the local engine would run it
+   * @param hints what the operator places the build by besides the affinity key
    */
-  public static BuildRequest of(
-      SolveRequest request, String builderName, String sessionId, String affinityKey) {
+  static BuildRequest of(
+      SolveRequest request,
+      String builderName,
+      String sessionId,
+      String affinityKey,
+      PlacementHints hints) {
     if (request.getOutputsCount() == 0) {
       throw new UsageException(
           "a cluster build needs an output: --push, -t NAME, or -o type=oci,dest=FILE (a"
@@ -47,6 +52,8 @@ public final class ClusterBuildRequests {
     ClientContext client = new ClientContext();
     client.setSessionId(sessionId);
     client.setAffinityKey(affinityKey);
+    client.setDockerfileDigest(hints.dockerfileDigest());
+    client.setBaseImages(hints.baseImages().isEmpty() ? null : hints.baseImages());
     BuildContextSource context = new BuildContextSource();
     context.setClient(client);
     spec.setContext(context);

@@ -7,6 +7,7 @@ import dev.slipway.cli.cluster.ClusterBackend;
 import dev.slipway.cli.cluster.ClusterOptions;
 import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.remote.BuilderProcessBackend;
+import dev.slipway.cli.request.ContextPaths;
 import dev.slipway.cli.usage.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,10 +69,10 @@ public final class BackendFlags {
    * so on a cluster the engine in this process answers it rather than a BuildRequest; a builder
    * process answers it itself.
    *
-   * @param contextDir the build context (null for a Dockerfile from stdin), for cache affinity
+   * @param paths the build context and Dockerfile on this machine, for cache-aware placement
    * @param notices where a cluster build reports on its BuildRequest
    */
-  BuildBackend open(BuildMode mode, boolean callOnly, Path contextDir, PrintStream notices)
+  BuildBackend open(BuildMode mode, boolean callOnly, ContextPaths paths, PrintStream notices)
       throws IOException {
     Invocation invocation = Invocation.current();
     return switch (callOnly && mode == BuildMode.CLUSTER ? BuildMode.LOCAL : mode) {
@@ -84,7 +85,11 @@ public final class BackendFlags {
               invocation.environment());
       case CLUSTER ->
           new ClusterBackend(
-              cluster.connect(), builder == null ? DEFAULT_BUILDER : builder, contextDir, notices);
+              cluster.connect(),
+              builder == null ? DEFAULT_BUILDER : builder,
+              paths.contextDir(),
+              paths.dockerfile(),
+              notices);
     };
   }
 }

@@ -126,8 +126,7 @@ public final class BuildCommand implements Callable<Integer> {
     BuildCancellation cancellation = new BuildCancellation();
     try (AutoCloseable interrupted =
             invocation.cancels().onCancel(() -> cancellation.cancel("interrupted"));
-        BuildBackend builds =
-            backend.open(mode, call.callsFrontend(), paths.contextDir(), notices(err));
+        BuildBackend builds = backend.open(mode, call.callsFrontend(), paths, notices(err));
         session) {
       BuildResult result;
       // Made once the backend is open, and always finished: a tty printer's redraw thread would

@@ -211,6 +211,68 @@ class ClusterBuildTest {
   }
 
   @Test
+  void buildSendsItsDockerfileDigestAndBaseImagesAsPlacementHints() throws Exception {
+    Path context = Files.createDirectories(dir.resolve("hinted"));
+    String dockerfile =
+        """
+        ARG BASE=127.0.0.1:5000/busybox:latest
+        ARG TAG
+        FROM ${BASE} AS tools
+        FROM tools AS build
+        FROM scratch AS empty
+        FROM alpine:${TAG} AS runtime
+        COPY --from=build / /
+        """;
+    Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    Future<MockCluster.Run> build =
+        background.submit(
+            () ->
+                cluster.runBuild(
+                    "--builder",
+                    "big",
+                    "-t",
+                    "127.0.0.1:5000/app:dev",
+                    "--push",
+                    "--build-arg",
+                    "TAG=3.20",
+                    context.toString()));
+    BuildRequest created = operator.awaitCreated();
+    var client = created.getSpec().getContext().getClient();
+    assertThat(client.getDockerfileDigest())
+        .as("sha256 of the Dockerfile's bytes, as the builder reports it")
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(context.resolve("Dockerfile")))));
+    assertThat(client.getBaseImages())
+        .as("FROM lines expanded with the build args, less stages and scratch, normalized")
+        .containsExactly("127.0.0.1:5000/busybox:latest", "docker.io/library/alpine:3.20");
+    operator.writeStatus(
+        created.getMetadata().getName(),
+        s -> {
+          s.setPhase(BuildPhase.FAILED);
+          s.setMessage("Builder big was deleted");
+        });
+    assertThat(build.get(30, java.util.concurrent.TimeUnit.SECONDS).exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aDockerfileFromStandardInputLeavesItsDigestToTheOperator() {
+    SolveRequest request =
+        SolveRequest.newBuilder()
+            .setDockerfile(
+                DockerfileSource.newBuilder().setInline("FROM 127.0.0.1:5000/busybox:latest\n"))
+            .build();
+    PlacementHints hints = PlacementHints.of(null, request);
+    assertThat(hints.dockerfileDigest()).as("the spec carries it inline").isNull();
+    assertThat(hints.baseImages()).containsExactly("127.0.0.1:5000/busybox:latest");
+    assertThat(PlacementHints.of(dir.resolve("missing"), SolveRequest.getDefaultInstance()))
+        .as("an unreadable Dockerfile gives no hint")
+        .isEqualTo(PlacementHints.NONE);
+  }
+
+  @Test
   void buildRefusesWhatABuildRequestCannotCarry() throws Exception {
     Files.writeString(dir.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     MockCluster.Run noOutput = cluster.runBuild("--builder", "big", dir.toString());
@@ -270,6 +332,7 @@ class ClusterBuildTest {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             dir,
+            null,
             new PrintStream(notices, true, StandardCharsets.UTF_8));
     Future<?> solving =
         background.submit(

@@ -201,6 +201,51 @@ class ClusterRetryIT {
   }
 
   @Test
+  void aBuildThatADrainingPodRefusedFollowsTheOperatorToAnotherPod() throws Exception {
+    Future<BuildResult> solving = startBuild();
+    BuildRequest created = operator.awaitCreated();
+    String name = created.getMetadata().getName();
+
+    // The operator placed attempt 1 on e2e-0, which got SIGTERM just then and refused the Solve
+    // as draining; the operator puts the same attempt on e2e-1 (BuildEndings.placeElsewhere).
+    announce(created, "e2e-0", 1);
+    assertThat(pods.get("e2e-0").awaitMetric("slipway_sessions_active", v -> v >= 1, PATIENCE))
+        .as("the CLI attached its session to e2e-0")
+        .isGreaterThanOrEqualTo(1);
+    setReady("e2e-0", false);
+    operator.writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.PENDING);
+          s.setBuilderPod(null);
+          s.setBuildId(null);
+          s.setAttempts(0);
+          s.setMessage(
+              "builder pod e2e-0 is draining and took no new build; placing the build on another"
+                  + " pod");
+        });
+    SolveEvent last =
+        place(operator.request(name), "e2e-1", 1).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(last.hasResult()).as(String.valueOf(last)).isTrue();
+    operator.writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.SUCCEEDED);
+          BuildResultStatus result = new BuildResultStatus();
+          result.setDigest(last.getResult().getImageDigest());
+          s.setResult(result);
+        });
+
+    BuildResult result = solving.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(result.getImageDigest()).isEqualTo(last.getResult().getImageDigest());
+    assertThat(out).as("the OCI layout, sent by e2e-1's builder").isRegularFile();
+    assertThat(notices.toString(StandardCharsets.UTF_8))
+        .contains(
+            "Builder pod e2e-0 is draining and did not take the build; the operator moved it to"
+                + " pod e2e-1");
+  }
+
+  @Test
   void aBuildWhoseRetriesAreSpentEndsWithTheBuildRequestsFailure() throws Exception {
     Future<BuildResult> solving = startBuild();
     BuildRequest created = operator.awaitCreated();
@@ -265,6 +310,7 @@ class ClusterRetryIT {
             new ClusterConnection(own, MockCluster.NAMESPACE),
             "big",
             context,
+            context.resolve("Dockerfile"),
             new PrintStream(notices, true, StandardCharsets.UTF_8),
             this::tunnel);
     return background.submit(
@@ -314,6 +360,16 @@ class ClusterRetryIT {
    */
   private CompletableFuture<SolveEvent> place(BuildRequest request, String pod, int attempt)
       throws java.io.IOException {
+    String token = announce(request, pod, attempt);
+    return solve(request, pod, request.getMetadata().getUid() + "-" + attempt, token);
+  }
+
+  /**
+   * What the operator does before Solve: mints the attempt's grant into the request's session
+   * Secret and names pod and build id in the status; returns the grant.
+   */
+  private String announce(BuildRequest request, String pod, int attempt)
+      throws java.io.IOException {
     String name = request.getMetadata().getName();
     String buildId = request.getMetadata().getUid() + "-" + attempt;
     String token =
@@ -347,6 +403,12 @@ class ClusterRetryIT {
           s.setAttempts(attempt);
           s.setMessage("building on pod " + pod + " (attempt " + attempt + ")");
         });
+    return token;
+  }
+
+  /** Sends the attempt's Solve to the pod {@link #announce} named. */
+  private CompletableFuture<SolveEvent> solve(
+      BuildRequest request, String pod, String buildId, String token) throws java.io.IOException {
     SolveRequest solve =
         SolveRequest.newBuilder()
             .setBuildId(buildId)

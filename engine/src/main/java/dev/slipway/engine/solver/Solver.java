@@ -6,6 +6,7 @@ import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.CacheRecord;
+import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.graph.CacheKey;
@@ -16,6 +17,7 @@ import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,10 +167,22 @@ public final class Solver implements AutoCloseable {
       job.lease().hold(OpRunner.snapshotKey(key));
       if (runner.indexed() && !ignoreCache) {
         SolvedVertex hit = lookup(key);
+        String origin = "";
         if (hit == null) {
-          hit = restore(v, inputs, key, job);
+          Restored restored = restore(v, inputs, key, job);
+          if (restored != null) {
+            hit = restored.vertex();
+            origin = restored.origin();
+          }
         }
         if (hit != null) {
+          if (shown && !origin.isEmpty()) {
+            // the step's log says where it came from, so it is shown as a step that started
+            if (!runner.startsWhileKeying()) {
+              job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
+            }
+            job.progress().log(v, false, (origin + "\n").getBytes(StandardCharsets.UTF_8));
+          }
           if (shown) {
             job.progress()
                 .vertex(
@@ -266,21 +280,24 @@ public final class Solver implements AutoCloseable {
   }
 
   /**
-   * A local miss that an imported cache (--cache-from) has: the step's filesystem is its parent's
-   * snapshot plus the imported layer, so the layer is fetched and applied instead of running the
-   * step. The record keeps the layer so that exporting reuses the very same blob.
+   * A local miss that an imported cache (--cache-from, a peer) has: the step's filesystem is its
+   * parent's snapshot plus the imported layer, so the layer is fetched and applied instead of
+   * running the step. The record keeps the layer so that exporting reuses the very same blob.
    */
-  private SolvedVertex restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
+  /** A step restored from an imported layer, and where the layer came from ("" to say nothing). */
+  private record Restored(SolvedVertex vertex, String origin) {}
+
+  private Restored restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
     Optional<SolvedVertex> parent = ResultLayers.layerParent(v, inputs);
     if (parent.isEmpty()) {
       return null;
     }
-    Optional<CacheManifest.Entry> entry = job.importedCache().layer(key);
-    if (entry.isEmpty()) {
+    Optional<ImportedCache.Hit> hit = job.importedCache().layer(key);
+    if (hit.isEmpty()) {
       return null;
     }
-    CacheManifest.Entry e = entry.get();
+    CacheManifest.Entry e = hit.get().entry();
     String snapshotKey = OpRunner.snapshotKey(key);
     shared(
         key,
@@ -305,7 +322,7 @@ public final class Solver implements AutoCloseable {
             e.layer().mediaType(),
             e.layer().size(),
             e.diffId()));
-    return new SolvedVertex(key, snapshotKey, null, true);
+    return new Restored(new SolvedVertex(key, snapshotKey, null, true), hit.get().origin());
   }
 
   private void record(String key, SolvedVertex result, String description) throws IOException {

@@ -8,6 +8,7 @@ import static dev.slipway.engine.solver.SolverRig.run;
 import static dev.slipway.engine.solver.SolverRig.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.engine.cache.CacheManifest;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.content.LayerCompression;
@@ -185,14 +186,19 @@ class SolverCacheTest {
     }
     Map<String, CacheManifest.Entry> byKey =
         exported.stream().collect(Collectors.toMap(CacheManifest.Entry::key, Function.identity()));
-    ImportedCache imported = key -> Optional.ofNullable(byKey.get(key));
+    ImportedCache imported =
+        key ->
+            Optional.ofNullable(byKey.get(key))
+                .map(e -> new ImportedCache.Hit(e, "cache from peer other (127.0.0.9:1)"));
 
     SolverRig.Build build = rig.new Build(imported);
     Map<CacheKey, SolvedVertex> solved = build.solve(rig.solver(2), three);
 
     assertThat(exported).hasSize(3);
     assertThat(rig.runs.count("three")).isZero();
-    assertThat(build.states(three)).containsExactly(VERTEX_STATE_CACHED);
+    assertThat(build.states(three))
+        .as("started (so its log line has a step to show under), then cached")
+        .containsExactly(VERTEX_STATE_STARTED, VERTEX_STATE_CACHED);
     SolvedVertex top = solved.get(three.cacheKey());
     assertThat(read(top, "one.txt")).isEqualTo("1");
     assertThat(read(top, "two.txt")).isEqualTo("2");
@@ -200,6 +206,13 @@ class SolverCacheTest {
     assertThat(rig.cache.get(top.runtimeKey()).orElseThrow().layerDigest())
         .as("the record keeps the imported blob, so exporting reuses it")
         .isEqualTo(byKey.get(top.runtimeKey()).layer().digest().toString());
+    assertThat(
+            build.events.stream()
+                .filter(SolveEvent::hasLog)
+                .filter(l -> l.getLog().getVertexId().equals(three.cacheKey().toString()))
+                .map(l -> l.getLog().getData().toStringUtf8()))
+        .as("the step's log says where its layer came from")
+        .containsExactly("cache from peer other (127.0.0.9:1)\n");
   }
 
   private String read(SolvedVertex v, String path) throws Exception {

@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <p>The operator's own calls that span builds (Info, ListBuilds, Status after a restart, Cancel)
  * carry a short-lived ADMIN grant with principal {@value #OPERATOR}; a build's Solve and session
- * carry a grant for that build only ({@link #grant}).
+ * carry a grant for that build only ({@link #grant}), and the pod running it gets a PEER grant for
+ * that build to fetch cache from the Builder's other pods ({@link #peerGrant}).
  */
 public final class BuilderAccess {
 
@@ -53,6 +54,16 @@ public final class BuilderAccess {
   public GrantCredentials grant(String principal, String buildId, Instant expiresAt) {
     BuildGrant grant =
         new BuildGrant(principal, Set.of(GrantScope.BUILD), Optional.of(buildId), expiresAt);
+    return new GrantCredentials(signer.sign(grant, audience));
+  }
+
+  /**
+   * A grant that lets the pod running build {@code buildId} fetch cache from the Builder's other
+   * pods (scope PEER, nothing else) until then.
+   */
+  public GrantCredentials peerGrant(String principal, String buildId, Instant expiresAt) {
+    BuildGrant grant =
+        new BuildGrant(principal, Set.of(GrantScope.PEER), Optional.of(buildId), expiresAt);
     return new GrantCredentials(signer.sign(grant, audience));
   }
 

@@ -170,12 +170,40 @@ final class BuildEndings {
             + " of "
             + allowed;
     status.setBuilderPod(null);
+    status.setPlacement(null);
     status.setBuildId(null);
     status.setStartTime(null);
     status.setSteps(null);
     BuildStatuses.phase(request, status, BuildPhase.PENDING, message);
     BuildStatuses.write(request, context, status);
     KubeEvents.warning(context.getClient(), request, "Retrying", message);
+    wakeups.now(ResourceID.fromResource(request));
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The attempt's pod refused the build because it drains: the build never ran, so the request goes
+   * back to placement with the same attempt number, which another pod then takes.
+   */
+  UpdateControl<BuildRequest> placeElsewhere(
+      BuildRequest request, Context<BuildRequest> context, BuildRun run) {
+    releaseAndWakeQueue(request);
+    String message =
+        "builder pod "
+            + run.pod().name()
+            + " is draining and took no new build; placing the build on another pod";
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    status.setAttempts(run.attempt() - 1);
+    status.setBuilderPod(null);
+    status.setBuildId(null);
+    status.setStartTime(null);
+    status.setSteps(null);
+    BuildStatuses.phase(request, status, BuildPhase.PENDING, message);
+    BuildStatuses.write(request, context, status);
+    KubeEvents.normal(context.getClient(), request, "Rescheduled", message);
+    LOG.infof(
+        "build %s/%s: %s",
+        request.getMetadata().getNamespace(), request.getMetadata().getName(), message);
     wakeups.now(ResourceID.fromResource(request));
     return UpdateControl.noUpdate();
   }

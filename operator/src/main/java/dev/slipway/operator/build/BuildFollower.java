@@ -100,11 +100,13 @@ final class BuildFollower {
       BuildRequest request, Context<BuildRequest> context, Builder builder) {
     BuildRequestStatus status = request.getStatus();
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, status.getBuilderPod());
-    if (pod.isEmpty() || !pod.get().ready()) {
+    // a draining pod (deleted, not ready) still runs its builds and answers for them
+    Optional<BuildSummary> known =
+        pod.filter(BuildFollower::serving).flatMap(p -> knownBuild(p, status.getBuildId()));
+    if (known.isEmpty() && (pod.isEmpty() || !pod.get().ready())) {
       return endings.retryOrFail(
           request, context, status.getBuilderPod(), "the pod is gone or not ready");
     }
-    Optional<BuildSummary> known = knownBuild(pod.get(), status.getBuildId());
     BuildLauncher.Inputs inputs = BuildLauncher.inputs(request, context.getClient());
     BuildRun run =
         launcher.run(
@@ -136,11 +138,14 @@ final class BuildFollower {
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));
   }
 
-  /** The stream broke: re-attach if the pod still has the build, else retry or give up. */
+  /**
+   * The stream broke: re-attach if the pod still has the build (draining or not), place it on
+   * another pod if the pod refused it as draining, else retry or give up.
+   */
   private UpdateControl<BuildRequest> lost(
       BuildRequest request, Context<BuildRequest> context, BuildRun run, String why) {
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, run.pod().name());
-    if (pod.isPresent() && pod.get().ready() && knownBuild(pod.get(), run.buildId()).isPresent()) {
+    if (pod.filter(BuildFollower::serving).flatMap(p -> knownBuild(p, run.buildId())).isPresent()) {
       // Only the stream broke: the build's session (and its outputs to volumes) stays.
       endings.detach(request);
       BuildRun again = launcher.again(request, run, pod.get());
@@ -149,8 +154,26 @@ final class BuildFollower {
       return UpdateControl.<BuildRequest>noUpdate()
           .rescheduleAfter(BuildDeadlines.nextCheck(request, request.getStatus()));
     }
+    if (run.refusedUnavailable() && pod.isPresent() && draining(pod.get())) {
+      // It got SIGTERM between the operator's Info and the Solve: not an attempt that failed.
+      return endings.placeElsewhere(request, context, run);
+    }
     endings.release(request);
     return endings.retryOrFail(request, context, run.pod().name(), why);
+  }
+
+  /** Ready, or draining its builds: it answers for the builds it runs. */
+  private static boolean serving(BuilderPod pod) {
+    return pod.ready() || pod.terminating();
+  }
+
+  /** Whether the pod says it drains; one that does not answer cannot say so. */
+  private boolean draining(BuilderPod pod) {
+    try {
+      return client.info(pod).getDraining();
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
   }
 
   /** The pod's summary of the build; empty if it does not know it or does not answer. */

@@ -56,11 +56,8 @@ final class BuildGrants {
    * that a CLI that sees the pod finds the grant.
    */
   GrantCredentials issue(BuildRequest request, BuildRun run, KubernetesClient kube) {
-    Instant now = clock.instant();
-    Duration left = BuildDeadlines.left(request, request.getStatus(), now);
-    Duration lifetime = left.isNegative() ? Duration.ZERO : left;
-    Instant expires = now.plus(lifetime.compareTo(LONGEST) > 0 ? LONGEST : lifetime).plus(MARGIN);
-    GrantCredentials grant = run.pod().access().grant(principal(request), run.buildId(), expires);
+    GrantCredentials grant =
+        run.pod().access().grant(principal(request), run.buildId(), expiry(request));
     String name = SlipwayResources.sessionSecret(request.getMetadata().getName());
     Secret existing =
         kube.secrets().inNamespace(request.getMetadata().getNamespace()).withName(name).get();
@@ -93,6 +90,21 @@ final class BuildGrants {
             .build();
     kube.secrets().resource(secret).createOr(NonDeletingOperation::update);
     return grant;
+  }
+
+  /**
+   * The run's PEER grant, for its pod to fetch cache from the Builder's other pods: sent only in
+   * the SolveRequest, never written anywhere, expiring with the BUILD grant.
+   */
+  GrantCredentials peer(BuildRequest request, BuildRun run) {
+    return run.pod().access().peerGrant(principal(request), run.buildId(), expiry(request));
+  }
+
+  private Instant expiry(BuildRequest request) {
+    Instant now = clock.instant();
+    Duration left = BuildDeadlines.left(request, request.getStatus(), now);
+    Duration lifetime = left.isNegative() ? Duration.ZERO : left;
+    return now.plus(lifetime.compareTo(LONGEST) > 0 ? LONGEST : lifetime).plus(MARGIN);
   }
 
   /** Whether a Secret of the session Secret's name is this request's (or absent). */

@@ -20,20 +20,33 @@ final class BuildLauncher {
 
   private static final Logger LOG = Logger.getLogger(BuildLauncher.class);
 
-  /** What a request's context resolves to: the ConfigMap it names (or null) and its cache key. */
-  record Inputs(ConfigMap configMap, String contextKey) {}
+  /**
+   * What a request's context resolves to: the ConfigMap it names (or null) and what of its cache a
+   * pod may hold.
+   */
+  record Inputs(ConfigMap configMap, BuildCacheKeys cache) {
+    String contextKey() {
+      return cache.contextKey();
+    }
+  }
 
   private final BuilderClient client;
   private final BuildSessions sessions;
   private final BuildWakeups wakeups;
   private final BuildGrants grants;
+  private final BuildPeers peers;
 
   BuildLauncher(
-      BuilderClient client, BuildSessions sessions, BuildWakeups wakeups, BuildGrants grants) {
+      BuilderClient client,
+      BuildSessions sessions,
+      BuildWakeups wakeups,
+      BuildGrants grants,
+      BuildPeers peers) {
     this.client = client;
     this.sessions = sessions;
     this.wakeups = wakeups;
     this.grants = grants;
+    this.peers = peers;
   }
 
   static Inputs inputs(BuildRequest request, KubernetesClient kube) {
@@ -48,7 +61,7 @@ final class BuildLauncher {
         ContextKeys.of(
             SolveRequests.context(source, configMap),
             clientContext == null ? null : clientContext.getAffinityKey());
-    return new Inputs(configMap, contextKey);
+    return new Inputs(configMap, BuildCacheKeys.of(request.getSpec(), configMap, contextKey));
   }
 
   /** A run of the request's attempt on the pod; nothing is sent yet. */
@@ -72,8 +85,8 @@ final class BuildLauncher {
   }
 
   /**
-   * Opens the build's session, if it needs one, and sends Solve, both with the run's grant; the run
-   * follows the progress.
+   * Opens the build's session, if it needs one, and sends Solve, both with the run's grant, naming
+   * the Builder's other pods as peers to fetch cache from; the run follows the progress.
    */
   void solve(
       BuildRequest request,
@@ -84,7 +97,10 @@ final class BuildLauncher {
       GrantCredentials grant) {
     String sessionId = sessions.open(request, builder, run, kube, grant);
     SolveRequest solve =
-        SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey());
+        SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey())
+            .toBuilder()
+            .setPeerCache(peers.of(request, run, kube))
+            .build();
     LOG.infof(
         "build %s/%s: Solve %s on pod %s",
         request.getMetadata().getNamespace(),

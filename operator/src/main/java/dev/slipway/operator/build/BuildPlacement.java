@@ -65,11 +65,11 @@ final class BuildPlacement {
             queue.waiting(key),
             builderPods,
             builder.getSpec().getMaxParallelBuilds(),
-            inputs.contextKey(),
+            inputs.cache(),
             load -> launcher.run(request, buildId, attempt, load.pod(), inputs.contextKey()));
     return switch (decision) {
       case BuildScheduler.Queued q -> queued(request, context, builderName, q);
-      case BuildScheduler.Placed p -> start(request, context, builder, inputs, p.run());
+      case BuildScheduler.Placed p -> start(request, context, builder, inputs, p);
     };
   }
 
@@ -126,9 +126,12 @@ final class BuildPlacement {
       Context<BuildRequest> context,
       Builder builder,
       BuildLauncher.Inputs inputs,
-      BuildRun run) {
+      BuildScheduler.Placed placed) {
+    BuildRun run = placed.run();
     BuildRequestStatus status = BuildStatuses.copy(request);
     status.setBuilderPod(run.pod().name());
+    // in the same status write as the pod: the scale test counts API requests per build
+    status.setPlacement(placed.choice().status());
     status.setBuildId(run.buildId());
     status.setAttempts(run.attempt());
     status.setStartTime(Instant.now().toString());
@@ -156,7 +159,17 @@ final class BuildPlacement {
       runs.remove(request.getMetadata().getUid());
       throw e;
     }
-    KubeEvents.normal(context.getClient(), request, "Started", message);
+    // One event per attempt says where and why (it replaces a separate "Started" event).
+    KubeEvents.normal(
+        context.getClient(),
+        request,
+        "Placed",
+        placed.choice().message()
+            + " (attempt "
+            + run.attempt()
+            + " of "
+            + (request.getSpec().getRetries() + 1)
+            + ")");
     launcher.solve(request, context.getClient(), builder, inputs.configMap(), run, grant);
     return UpdateControl.<BuildRequest>noUpdate()
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));

@@ -49,10 +49,11 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     this.runs = runs;
     PodLoads loads = new PodLoads(client, runs);
     BuildSessions sessions = new BuildSessions(client);
-    BuildLauncher launcher =
-        new BuildLauncher(client, sessions, wakeups, new BuildGrants(Clock.systemUTC()));
-    this.queue = new QueueIndex(runs, wakeups);
     this.pods = new BuilderPodDirectory(builderPods);
+    BuildGrants grants = new BuildGrants(Clock.systemUTC());
+    BuildLauncher launcher =
+        new BuildLauncher(client, sessions, wakeups, grants, new BuildPeers(pods, grants));
+    this.queue = new QueueIndex(runs, wakeups);
     this.endings = new BuildEndings(client, runs, loads, sessions, queue, wakeups, pods);
     this.placement =
         new BuildPlacement(pods, launcher, new BuildScheduler(loads, runs), queue, runs);

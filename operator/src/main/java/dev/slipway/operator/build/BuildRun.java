@@ -62,6 +62,8 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
   private BuildResult result;
   private BuildError error;
   private String disconnectReason;
+  private Status.Code disconnectCode;
+  private boolean heardFromPod;
   private boolean detached;
 
   /**
@@ -121,6 +123,16 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
         state, stepsTotal, done.size(), cached.size(), result, error, disconnectReason);
   }
 
+  /**
+   * Whether the pod answered the call with UNAVAILABLE before any event: it did not take the build
+   * (a draining pod refuses so), or could not be reached.
+   */
+  public synchronized boolean refusedUnavailable() {
+    return state == State.DISCONNECTED
+        && !heardFromPod
+        && disconnectCode == Status.Code.UNAVAILABLE;
+  }
+
   /** Whether the build still occupies a slot on its pod, as far as the operator knows. */
   public synchronized boolean occupiesSlot() {
     return !state.isFinal() && state != State.DISCONNECTED;
@@ -133,6 +145,7 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
       if (detached) {
         return;
       }
+      heardFromPod = true;
       if (state == State.STARTING) {
         state = State.RUNNING;
       }
@@ -176,6 +189,7 @@ public final class BuildRun implements StreamObserver<SolveEvent> {
       }
       Status status = Status.fromThrowable(t);
       state = State.DISCONNECTED;
+      disconnectCode = status.getCode();
       disconnectReason =
           status.getCode()
               + (status.getDescription() == null ? "" : ": " + status.getDescription());

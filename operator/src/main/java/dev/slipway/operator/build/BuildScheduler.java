@@ -18,8 +18,8 @@ public final class BuildScheduler {
   /** The outcome for one request. */
   public sealed interface Decision {}
 
-  /** Runs on this pod; the run is registered and holds its slot. */
-  public record Placed(BuildRun run) implements Decision {}
+  /** Runs on this pod, chosen as {@code choice} says; the run is registered and holds its slot. */
+  public record Placed(BuildRun run, Placement.Choice choice) implements Decision {}
 
   /** Waits; position 1 is next. */
   public record Queued(int position, int readyPods) implements Decision {}
@@ -50,7 +50,7 @@ public final class BuildScheduler {
       List<BuildRequest> waiting,
       List<BuilderPod> pods,
       int maxParallelBuilds,
-      String contextKey,
+      BuildCacheKeys cache,
       Function<PodLoad, BuildRun> start) {
     synchronized (locks.computeIfAbsent(builder, b -> new Object())) {
       List<BuildRequest> queue = waiting.stream().sorted(FIRST_COME).toList();
@@ -58,11 +58,11 @@ public final class BuildScheduler {
       List<PodLoad> podLoads = loads.of(pods, maxParallelBuilds);
       int free = Placement.freeSlots(podLoads);
       if (index < free) {
-        var pod = Placement.choose(podLoads, contextKey);
-        if (pod.isPresent()) {
-          BuildRun run = start.apply(pod.get());
+        var choice = Placement.choose(podLoads, cache);
+        if (choice.isPresent()) {
+          BuildRun run = start.apply(choice.get().load());
           runs.put(request.getMetadata().getUid(), run);
-          return new Placed(run);
+          return new Placed(run, choice.get());
         }
       }
       return new Queued(index - free + 1, podLoads.size());

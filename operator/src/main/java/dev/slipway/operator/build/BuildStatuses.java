@@ -61,14 +61,17 @@ final class BuildStatuses {
     status.setMessage(message);
     boolean scheduled =
         phase == BuildPhase.RUNNING || phase.isFinal() && status.getBuilderPod() != null;
+    var placement = status.getPlacement();
+    boolean placed = scheduled && placement != null && placement.getReason() != null;
     var c = status.getConditions();
     c =
         Conditions.set(
             c,
             "Scheduled",
             scheduled,
-            scheduled ? "Placed" : phase.wireName(),
-            message,
+            // why the pod was chosen: CacheAffinity or LeastLoaded
+            placed ? placement.getReason() : scheduled ? "Placed" : phase.wireName(),
+            placed ? placement.getMessage() : message,
             generation);
     c =
         Conditions.set(

@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 final class BuilderPodDirectory {
 
+  /** Put by the operator on a pod it is about to remove (scale-down). */
+  static final String DRAINING_ANNOTATION = "slipway.dev/draining";
+
   private final BuilderPods builderPods;
   private volatile InformerEventSource<Pod, BuildRequest> informer;
 
@@ -47,6 +50,29 @@ final class BuilderPodDirectory {
     return BuilderPods.of(podsOf(namespace, builder), builder, access.get()).stream()
         .filter(p -> p.name().equals(podName))
         .findFirst();
+  }
+
+  /**
+   * The peers of a build on pod {@code podName}: the Builder's other ready pods that are not being
+   * drained (they may go at any moment), ordered by name.
+   */
+  List<BuilderPod> peers(KubernetesClient kube, BuildRequest request, String podName) {
+    String namespace = request.getMetadata().getNamespace();
+    String builder = request.getSpec().getBuilderRef().getName();
+    Optional<BuilderAccess> access = builderPods.access(kube, namespace, builder);
+    if (access.isEmpty()) {
+      return List.of();
+    }
+    List<Pod> staying = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
+    return BuilderPods.of(staying, builder, access.get()).stream()
+        .filter(BuilderPod::ready)
+        .filter(p -> !p.name().equals(podName))
+        .toList();
+  }
+
+  private static boolean draining(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(DRAINING_ANNOTATION));
   }
 
   /** Whether the informer still sees the pod, ready or not. */

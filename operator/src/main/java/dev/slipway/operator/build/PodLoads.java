@@ -31,7 +31,11 @@ public final class PodLoads {
     this.runs = runs;
   }
 
-  /** Loads of the ready pods that answer; {@code maxParallelBuilds} caps each pod's capacity. */
+  /**
+   * Loads of the ready pods that answer and do not drain; {@code maxParallelBuilds} caps each pod's
+   * capacity. A pod being deleted is not ready; one that got SIGTERM says so in Info before its
+   * readiness probe fails.
+   */
   public List<PodLoad> of(List<BuilderPod> pods, int maxParallelBuilds) {
     List<PodLoad> loads = new ArrayList<>();
     for (BuilderPod pod : pods) {
@@ -39,7 +43,7 @@ public final class PodLoads {
         continue;
       }
       InfoResponse info = info(pod);
-      if (info == null) {
+      if (info == null || info.getDraining()) {
         continue;
       }
       int capacity =
@@ -47,7 +51,14 @@ public final class PodLoads {
               ? Math.min(maxParallelBuilds, info.getMaxParallelBuilds())
               : maxParallelBuilds;
       int active = Math.max(info.getActiveBuilds(), runs.occupying(pod.endpoint()));
-      loads.add(new PodLoad(pod, capacity, active, info.getRecentContextKeysList()));
+      loads.add(
+          new PodLoad(
+              pod,
+              capacity,
+              active,
+              info.getRecentContextKeysList(),
+              info.getRecentDockerfileDigestsList(),
+              info.getBaseImagesList()));
     }
     return loads;
   }

@@ -8,8 +8,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /**
- * Lets node drains evict one builder pod at a time, so that a drain never takes the whole pool (and
- * every running build) down at once.
+ * Lets node drains evict one builder pod at a time, so that a drain never takes the whole pool down
+ * at once. Running builds need no more than that: an eviction is a SIGTERM, and a builder that gets
+ * one drains (takes no new build, finishes its running ones within spec.drainGracePeriod). A pod
+ * that drains is not ready, so it counts as the one unavailable pod until its replacement is Ready,
+ * and a drain of several nodes goes pod by pod. A budget over busy pods only would have to label
+ * pods at every build's start and end (two more API writes per build) and would block node drains
+ * for as long as builds keep arriving.
  */
 public final class BuilderDisruptionBudget
     extends CRUDKubernetesDependentResource<PodDisruptionBudget, Builder> {

@@ -29,7 +29,7 @@ public final class BuilderNames {
   public static final String CA_KEY = "ca.key";
   public static final String CA_CERT = "ca.crt";
 
-  /** Keys of the TLS Secret the pods mount (plus {@link #CA_CERT}, not mounted). */
+  /** Keys of the TLS Secret the pods mount (with {@link #CA_CERT}, to check their peers). */
   public static final String AUTH_PUBLIC_KEY = "auth.pub";
 
   public static final String TLS_CERT = "tls.crt";

@@ -57,6 +57,7 @@ public final class BuilderPods {
                         BuilderNames.service(builder),
                         p.getMetadata().getNamespace()),
                     isReady(p),
+                    p.getMetadata().getDeletionTimestamp() != null,
                     access))
         .toList();
   }

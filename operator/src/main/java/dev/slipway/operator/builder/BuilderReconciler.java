@@ -82,11 +82,16 @@ public class BuilderReconciler implements Reconciler<Builder> {
 
   @Override
   public UpdateControl<Builder> reconcile(Builder builder, Context<Builder> context) {
+    try {
+      BuilderStatefulSet.drainGrace(builder.getSpec());
+    } catch (IllegalArgumentException e) {
+      return notReady(builder, "InvalidSpec", e.getMessage());
+    }
     String fingerprint;
     try {
       fingerprint = authSecrets.reconcile(builder, context.getClient());
     } catch (BuilderAuthSecrets.ConflictException e) {
-      return conflict(builder, e.getMessage());
+      return notReady(builder, "CredentialsConflict", e.getMessage());
     }
     context.managedWorkflowAndDependentResourceContext().put(CREDENTIALS_FINGERPRINT, fingerprint);
     service.reconcile(builder, context);
@@ -106,14 +111,16 @@ public class BuilderReconciler implements Reconciler<Builder> {
     return control.rescheduleAfter(STATUS_REFRESH);
   }
 
-  /** The Builder cannot get its credentials: says so in its status and looks again later. */
-  private static UpdateControl<Builder> conflict(Builder builder, String message) {
+  /**
+   * The Builder cannot get its credentials or its spec is wrong: says so in its status and looks
+   * again later.
+   */
+  private static UpdateControl<Builder> notReady(Builder builder, String reason, String message) {
     BuilderStatus status = builder.getStatus() == null ? new BuilderStatus() : builder.getStatus();
     long generation =
         builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
     status.setConditions(
-        Conditions.set(
-            status.getConditions(), "Ready", false, "CredentialsConflict", message, generation));
+        Conditions.set(status.getConditions(), "Ready", false, reason, message, generation));
     builder.setStatus(status);
     return UpdateControl.patchStatus(builder).rescheduleAfter(STATUS_REFRESH);
   }
@@ -130,7 +137,12 @@ public class BuilderReconciler implements Reconciler<Builder> {
         builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
     int desired = builder.getSpec().getReplicas();
     int ready = (int) podStatuses.stream().filter(BuilderPodStatus::getReady).count();
-    int unanswered = (int) pods.stream().filter(BuilderPod::ready).count() - ready;
+    // a ready pod that answered Info has activeBuilds, also when it drains (and is not ready)
+    int unanswered =
+        (int)
+            java.util.stream.IntStream.range(0, pods.size())
+                .filter(i -> pods.get(i).ready() && podStatuses.get(i).getActiveBuilds() == null)
+                .count();
     boolean rolledOut = rolledOut(set, desired);
 
     BuilderStatus previous =

@@ -4,6 +4,7 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.BuilderCache;
 import dev.slipway.api.resource.BuilderLimits;
 import dev.slipway.api.resource.BuilderSpec;
+import dev.slipway.api.resource.Durations;
 import dev.slipway.api.resource.SlipwayResources;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,12 @@ public final class BuilderStatefulSet
   static final String CREDENTIALS_ANNOTATION = "slipway.dev/credentials";
   static final String HEALTH_PORT_NAME = "health";
   private static final String TLS_VOLUME = "tls";
+
+  /**
+   * What a pod gets beyond its drain before the kubelet kills it: the builder's --shutdown-timeout
+   * (20 s: cancel what still runs, unmount) and some slack.
+   */
+  static final long STOP_MARGIN_SECONDS = 30;
 
   private final BuilderDefaults defaults;
 
@@ -54,8 +62,16 @@ public final class BuilderStatefulSet
         .withNewSpec()
         .withServiceName(BuilderNames.service(name))
         .withReplicas(spec.getReplicas())
-        // Builder pods are independent: start and stop them all at once.
+        // Builder pods are independent: start and stop them all at once when scaling. Updates are
+        // not affected: a new image or resources roll one pod at a time, from the highest ordinal,
+        // and the next pod goes only once its replacement is Ready (maxUnavailable stays 1).
         .withPodManagementPolicy("Parallel")
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withPartition(0)
+        .endRollingUpdate()
+        .endUpdateStrategy()
         .withNewSelector()
         .withMatchLabels(BuilderNames.selector(builder))
         .endSelector()
@@ -74,9 +90,10 @@ public final class BuilderStatefulSet
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withEnableServiceLinks(false)
-        // SIGTERM gives the builder up to its --shutdown-timeout (20 s) to cancel builds and
-        // release mounts before it halts itself; the kubelet waits this long before SIGKILL.
-        .withTerminationGracePeriodSeconds(30L)
+        // SIGTERM drains the builder: no new build, the running ones get spec.drainGracePeriod to
+        // finish, then its --shutdown-timeout cancels the rest and releases mounts; the kubelet
+        // waits this long before SIGKILL.
+        .withTerminationGracePeriodSeconds(drainGrace(spec).toSeconds() + STOP_MARGIN_SECONDS)
         // The builder never calls the Kubernetes API: no ServiceAccount token for RUN steps to
         // find.
         .withAutomountServiceAccountToken(false)
@@ -136,9 +153,11 @@ public final class BuilderStatefulSet
         .withName(TLS_VOLUME)
         .withNewSecret()
         .withSecretName(BuilderNames.tlsSecret(name))
-        // Only what the builder needs: not the CA certificate, and nothing added to the Secret.
+        // Only what the builder needs (the CA certificate to check its peers' certificates), and
+        // nothing added to the Secret.
         .withItems(
             item(BuilderNames.AUTH_PUBLIC_KEY),
+            item(BuilderNames.CA_CERT),
             item(BuilderNames.TLS_CERT),
             item(BuilderNames.TLS_KEY))
         .withDefaultMode(0400)
@@ -219,7 +238,16 @@ public final class BuilderStatefulSet
             "--tls-cert",
             BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_CERT,
             "--tls-key",
-            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_KEY));
+            BuilderNames.TLS_DIR + "/" + BuilderNames.TLS_KEY,
+            // Peers (the Builder's other pods) are trusted when they hold the Builder's
+            // certificate, which names the Service.
+            "--peer-ca",
+            BuilderNames.TLS_DIR + "/" + BuilderNames.CA_CERT,
+            "--peer-tls-name",
+            BuilderNames.service(builder.getMetadata().getName())
+                + "."
+                + builder.getMetadata().getNamespace()
+                + ".svc"));
     return args;
   }
 
@@ -236,6 +264,7 @@ public final class BuilderStatefulSet
             .endValueFrom()
             .build());
     env.add(var("SLIPWAY_MAX_PARALLEL_BUILDS", String.valueOf(spec.getMaxParallelBuilds())));
+    env.add(var("SLIPWAY_DRAIN_TIMEOUT", drainGrace(spec).toSeconds() + "s"));
     if (Boolean.TRUE.equals(spec.getAllowInsecureEntitlement())) {
       env.add(var("SLIPWAY_ALLOW_INSECURE_ENTITLEMENT", true));
     }
@@ -256,6 +285,18 @@ public final class BuilderStatefulSet
       bytes(env, "SLIPWAY_MAX_LOG_BYTES_PER_STEP", limits.getMaxLogSizePerStep());
     }
     return env;
+  }
+
+  /**
+   * How long a pod that got SIGTERM may finish its builds.
+   *
+   * @throws IllegalArgumentException if spec.drainGracePeriod is not a duration (the CRD's pattern
+   *     lets few such through)
+   */
+  public static Duration drainGrace(BuilderSpec spec) {
+    String value = spec.getDrainGracePeriod();
+    return Durations.parse(
+        "spec.drainGracePeriod", value == null ? BuilderSpec.DEFAULT_DRAIN_GRACE_PERIOD : value);
   }
 
   /** A limit in bytes, when the Builder sets it; unset, the builder's default applies. */

@@ -18,18 +18,23 @@ public final class BuilderStatusProbe {
     this.client = client;
   }
 
-  /** The pod's status; a pod that does not answer is reported as not ready. */
+  /**
+   * The pod's status; a pod that does not answer is reported as not ready, one being deleted or
+   * that says it drains as draining (and not ready: it takes no new build).
+   */
   public BuilderPodStatus probe(BuilderPod pod) {
     BuilderPodStatus status = new BuilderPodStatus();
     status.setName(pod.name());
     status.setEndpoint(pod.endpoint());
     status.setReady(false);
-    if (!pod.ready() || pod.access() == null) {
+    status.setDraining(pod.terminating());
+    if (!(pod.ready() || pod.terminating()) || pod.access() == null) {
       return status;
     }
     try {
       InfoResponse info = client.info(pod);
-      status.setReady(true);
+      status.setDraining(pod.terminating() || info.getDraining());
+      status.setReady(pod.ready() && !info.getDraining());
       status.setActiveBuilds(info.getActiveBuilds());
       status.setMaxParallelBuilds(info.getMaxParallelBuilds());
       status.setCacheBytes(info.getCacheBytes());

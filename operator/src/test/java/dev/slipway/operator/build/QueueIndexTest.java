@@ -71,7 +71,7 @@ class QueueIndexTest {
     BuildRequest followed = request("followed", "2026-01-01T00:00:00Z");
     runs.put(
         "uid-followed",
-        new BuildLauncher(null, null, new BuildWakeups(), null)
+        new BuildLauncher(null, null, new BuildWakeups(), null, null)
             .run(
                 followed,
                 "uid-followed-1",

@@ -56,8 +56,12 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
   private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, FakeBuild> builds = new LinkedHashMap<>();
   private final LinkedList<String> recentContextKeys = new LinkedList<>();
+  private final LinkedList<String> recentDockerfileDigests = new LinkedList<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<String> refused = new CopyOnWriteArrayList<>();
   private int peakActive;
+  private boolean draining;
+  private boolean drainOnNextSolve;
 
   public FakeBuilderPod(String name, String endpoint, int maxParallelBuilds) throws IOException {
     this.name = name;
@@ -75,8 +79,34 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
     return received;
   }
 
+  /** Build ids of the Solves it refused as draining. */
+  public List<String> refused() {
+    return refused;
+  }
+
   public synchronized int peakActive() {
     return peakActive;
+  }
+
+  /**
+   * The pod got SIGTERM, as the real builder drains: new Solves are refused as UNAVAILABLE, Info
+   * says draining, running builds go on.
+   */
+  public synchronized void drain() {
+    draining = true;
+  }
+
+  /**
+   * SIGTERM arrives just before the next Solve: Info says nothing of it until that Solve is
+   * refused, as when the operator's view of the pod is a moment old.
+   */
+  public synchronized void drainOnNextSolve() {
+    drainOnNextSolve = true;
+  }
+
+  /** Marks a Dockerfile (sha256 hex of its bytes) as recently run here. */
+  public synchronized void warmDockerfile(String digest) {
+    recentDockerfileDigests.addFirst(digest);
   }
 
   /** Marks a context as recently built here (a warm cache). */
@@ -121,6 +151,18 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
   public void solve(SolveRequest request, StreamObserver<SolveEvent> events) {
     long at = System.nanoTime();
     synchronized (this) {
+      if (drainOnNextSolve) {
+        drainOnNextSolve = false;
+        draining = true;
+      }
+      if (draining) {
+        refused.add(request.getBuildId());
+        events.onError(
+            Status.UNAVAILABLE
+                .withDescription("this builder pod is draining; run the build on another one")
+                .asRuntimeException());
+        return;
+      }
       if (builds.containsKey(request.getBuildId())) {
         events.onError(
             Status.ALREADY_EXISTS
@@ -265,8 +307,10 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
             .setVersion("fake")
             .setMaxParallelBuilds(maxParallelBuilds)
             .setActiveBuilds(active())
+            .setDraining(draining)
             .setCacheBytes(4096L * builds.size())
             .addAllRecentContextKeys(recentContextKeys)
+            .addAllRecentDockerfileDigests(recentDockerfileDigests)
             .build());
     response.onCompleted();
   }

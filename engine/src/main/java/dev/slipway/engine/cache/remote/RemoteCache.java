@@ -88,7 +88,7 @@ public final class RemoteCache {
       if (!content.exists(found.entry().layer().digest())) {
         found.source().fetch(found.entry().layer());
       }
-      return Optional.of(found.entry());
+      return Optional.of(new ImportedCache.Hit(found.entry(), ""));
     };
   }
 
