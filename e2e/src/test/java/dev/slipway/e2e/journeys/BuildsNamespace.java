@@ -151,10 +151,15 @@ final class BuildsNamespace {
         b -> b.getStatus() != null && Integer.valueOf(1).equals(b.getStatus().getReadyReplicas()));
   }
 
-  /** Deletes the Builder's only pod without waiting, as a node drain or an eviction would. */
+  /**
+   * Kills the Builder's only pod without waiting, as a crash or an OOM kill would: one second of
+   * grace, so its drain (which would let the build finish there) is cut short and the build is lost
+   * with the pod.
+   */
   void deleteBuilderPod() {
     cluster
-        .kubectl("delete", "pod", "-n", NAMESPACE, BUILDER + "-0", "--wait=false")
+        .kubectl(
+            "delete", "pod", "-n", NAMESPACE, BUILDER + "-0", "--grace-period=1", "--wait=false")
         .requireSuccess();
   }
 
