@@ -79,6 +79,10 @@ The operator's least-privilege rules on the resources it reconciles, the same in
 - apiGroups: ["slipway.dev"]
   resources: ["builders/status", "buildrequests/status"]
   verbs: ["get", "update", "patch"]
+# builders/scale: an autoscaled Builder's spec.replicas is written here, as an HPA would.
+- apiGroups: ["slipway.dev"]
+  resources: ["builders/scale"]
+  verbs: ["get", "update"]
 # */finalizers: owner references with blockOwnerDeletion on the objects a Builder owns.
 - apiGroups: ["slipway.dev"]
   resources: ["builders/finalizers", "buildrequests/finalizers"]
@@ -101,13 +105,14 @@ The operator's least-privilege rules on the resources it reconciles, the same in
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create", "update"]
-# pods: builder pods are watched for readiness and loss, never changed; a GitOps build's output
+# pods: builder pods are watched for readiness and loss; the only change is the autoscaler's
+# slipway.dev/draining annotation (patch) on a pod it is about to remove. A GitOps build's output
 # writer pod (outputs with volumeClaimName) is created in the request's namespace, the writer is
 # exec'd in it (websocket exec is authorized as get, the older protocol as create) and it is
 # deleted when the build ends.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete", "deletecollection"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete", "deletecollection"]
 - apiGroups: [""]
   resources: ["pods/exec"]
   verbs: ["create", "get"]

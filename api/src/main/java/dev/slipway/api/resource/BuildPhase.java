@@ -8,6 +8,10 @@ public enum BuildPhase {
   @JsonProperty("Pending")
   PENDING,
 
+  /** Its Builder has no ready pod yet (scaled to zero, or its pods are starting). */
+  @JsonProperty("WaitingForPod")
+  WAITING_FOR_POD,
+
   /** Waiting for a free builder pod. */
   @JsonProperty("Queued")
   QUEUED,

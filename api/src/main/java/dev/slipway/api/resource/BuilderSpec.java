@@ -24,8 +24,14 @@ public class BuilderSpec {
   @Min(0)
   @Max(64)
   @JsonPropertyDescription(
-      "Number of builder pods. Default 1; 0 keeps the Builder but stops its pods.")
+      "Number of builder pods. Default 1; 0 keeps the Builder but stops its pods. With"
+          + " autoscaling set, the operator writes it.")
   private Integer replicas = 1;
+
+  @JsonPropertyDescription(
+      "Size the pool from the queue: the operator then owns spec.replicas. Leave unset to"
+          + " scale with kubectl scale, an HPA or KEDA (the scale subresource).")
+  private BuilderAutoscaling autoscaling;
 
   @JsonPropertyDescription(
       "Container image of the builder pods. Default: the builder image the operator was installed"
@@ -90,7 +96,7 @@ public class BuilderSpec {
   private Boolean allowInsecureEntitlement = false;
 
   @Default("30m")
-  @Pattern("^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$")
+  @Pattern(Durations.PATTERN)
   @JsonPropertyDescription(
       "How long a builder pod that is being replaced (rolling update, node drain, eviction) or"
           + " scaled down may finish the builds it runs: it takes no new build, and builds still"
@@ -120,6 +126,14 @@ public class BuilderSpec {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public BuilderAutoscaling getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(BuilderAutoscaling autoscaling) {
+    this.autoscaling = autoscaling;
   }
 
   public String getImage() {

@@ -19,6 +19,11 @@ public class BuilderStatus {
   @JsonPropertyDescription("Builder pods that exist.")
   private Integer replicas;
 
+  @JsonPropertyDescription(
+      "Builder pods the autoscaler wants for the queue now (spec.autoscaling); it lowers"
+          + " spec.replicas to this only after scaleDownDelay and once the pods to go are drained.")
+  private Integer desiredReplicas;
+
   @JsonPropertyDescription("Builder pods that are ready to take builds.")
   private Integer readyReplicas;
 
@@ -46,6 +51,14 @@ public class BuilderStatus {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
   }
 
   public Integer getReadyReplicas() {

@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
+  /** What the CRDs accept for such a field (trimmed, the same forms {@link #parse} reads). */
+  public static final String PATTERN = "^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$";
+
   private static final Pattern FORM = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
   /** Longer than any grace or delay a Builder needs; beyond it a value is a typo. */

@@ -190,6 +190,49 @@ class BuildRequestSchemaTest {
     assertThat(builders.validate(builder)).hasSize(2);
   }
 
+  private static final String AUTOSCALED =
+      """
+      apiVersion: slipway.dev/v1alpha1
+      kind: Builder
+      metadata: {name: b}
+      spec:
+        autoscaling: {minReplicas: 0, maxReplicas: 3, scaleDownDelay: 1h30m}
+      """;
+
+  @Test
+  void acceptsAutoscalingFromZero() throws Exception {
+    assertThat(builders.validate(AUTOSCALED)).isEmpty();
+  }
+
+  @Test
+  void refusesAutoscalingWhoseMaximumIsBelowItsMinimum() throws Exception {
+    String inverted =
+        AUTOSCALED.replace("minReplicas: 0, maxReplicas: 3", "minReplicas: 4, maxReplicas: 3");
+    assertThat(builders.validate(inverted))
+        .containsExactly(
+            "$.spec.autoscaling: autoscaling.maxReplicas must be at least"
+                + " autoscaling.minReplicas");
+  }
+
+  @Test
+  void refusesAScaleDownDelayThatIsNotADuration() throws Exception {
+    for (String delay : new String[] {"5", "5 minutes", "1.5h", "\"\""}) {
+      String bad = AUTOSCALED.replace("scaleDownDelay: 1h30m", "scaleDownDelay: " + delay);
+      assertThat(builders.validate(bad))
+          .as(delay)
+          .singleElement()
+          .asString()
+          .contains("/spec/autoscaling/scaleDownDelay");
+    }
+  }
+
+  @Test
+  void refusesAutoscalingWithoutBounds() throws Exception {
+    String unbounded = AUTOSCALED.replace("minReplicas: 0, maxReplicas: 3, ", "");
+    assertThat(String.join("\n", builders.validate(unbounded)))
+        .contains("minReplicas", "maxReplicas");
+  }
+
   @Test
   void acceptsEveryExample() throws Exception {
     try (var examples = Files.list(REPO.resolve("deploy/examples"))) {

@@ -43,4 +43,16 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.parse("--drain-timeout", null))
         .hasMessageContaining("--drain-timeout");
   }
+
+  @Test
+  void theCrdPatternAcceptsWhatParseReads() {
+    java.util.regex.Pattern crd = java.util.regex.Pattern.compile(Durations.PATTERN);
+    for (String good : new String[] {"30s", "5m", "1h", "1h30m", "2h0m15s", "0s"}) {
+      assertThat(crd.matcher(good).matches()).as(good).isTrue();
+      Durations.parse("f", good);
+    }
+    for (String bad : new String[] {"", "30", "5 m", "1m1h", "1.5h", "5d", "PT5M", "m"}) {
+      assertThat(crd.matcher(bad).matches()).as(bad).isFalse();
+    }
+  }
 }

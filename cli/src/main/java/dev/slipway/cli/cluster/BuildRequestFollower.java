@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * Follows a BuildRequest as the operator moves it along: until it has a builder pod (showing
- * Pending and Queued with the queue position), until the operator moves it to another attempt, or
- * until it ends.
+ * Pending, WaitingForPod while its Builder has no pod, and Queued with the queue position), until
+ * the operator moves it to another attempt, or until it ends.
  */
 final class BuildRequestFollower implements AutoCloseable {
   private static final Duration OPERATOR_HINT_AFTER = Duration.ofSeconds(20);

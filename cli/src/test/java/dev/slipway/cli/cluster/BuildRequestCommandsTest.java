@@ -39,11 +39,12 @@ class BuildRequestCommandsTest {
     create("build-one", "127.0.0.1:5000/app:1", BuildPhase.SUCCEEDED, digest);
     create("build-two", "127.0.0.1:5000/app:2", BuildPhase.QUEUED, null);
     create("build-new", null, null, null);
+    create("build-cold", "127.0.0.1:5000/app:3", BuildPhase.WAITING_FOR_POD, null);
 
     MockCluster.Run ls = cluster.run("ls");
     assertThat(ls.exitCode()).as(ls.toString()).isZero();
     List<String> lines = ls.out().lines().toList();
-    assertThat(lines).hasSize(4);
+    assertThat(lines).hasSize(5);
     assertThat(lines.get(0)).matches("NAME\\s+PHASE\\s+IMAGE\\s+DIGEST\\s+AGE");
     assertThat(lines)
         .anyMatch(
@@ -53,7 +54,9 @@ class BuildRequestCommandsTest {
                         + digest
                         + "\\s+\\d+s"))
         .anyMatch(l -> l.matches("build-two\\s+Queued\\s+127\\.0\\.0\\.1:5000/app:2\\s+\\d+s"))
-        .anyMatch(l -> l.matches("build-new\\s+\\d+s"));
+        .anyMatch(l -> l.matches("build-new\\s+\\d+s"))
+        .anyMatch(
+            l -> l.matches("build-cold\\s+WaitingForPod\\s+127\\.0\\.0\\.1:5000/app:3\\s+\\d+s"));
 
     MockCluster.Run empty = cluster.run("ls", "-n", "elsewhere");
     assertThat(empty.exitCode()).isZero();

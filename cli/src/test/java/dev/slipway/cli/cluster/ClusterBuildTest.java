@@ -184,6 +184,14 @@ class ClusterBuildTest {
       operator.writeStatus(
           name,
           s -> {
+            s.setPhase(BuildPhase.WAITING_FOR_POD);
+            s.setMessage(
+                "waiting for a pod of Builder big: it has none ready and is being scaled up");
+          });
+      operator.awaitTrue(() -> stderr.toString(StandardCharsets.UTF_8).contains("WaitingForPod"));
+      operator.writeStatus(
+          name,
+          s -> {
             s.setPhase(BuildPhase.QUEUED);
             s.setQueuePosition(2);
             s.setMessage("waiting for a free slot on Builder big: position 2");
@@ -206,6 +214,9 @@ class ClusterBuildTest {
     assertThat(shown)
         .contains("created for Builder big")
         .contains("Pending")
+        .contains(
+            "WaitingForPod: waiting for a pod of Builder big: it has none ready and is being"
+                + " scaled up")
         .contains("Queued (position 2): waiting for a free slot on Builder big: position 2")
         .contains("Failed: Builder big was deleted");
   }

@@ -44,6 +44,7 @@ class HelmChartRbacTest {
               "slipway.dev/buildrequests",
               List.of("delete", "get", "list", "patch", "update", "watch")),
           Map.entry("slipway.dev/builders/status", List.of("get", "patch", "update")),
+          Map.entry("slipway.dev/builders/scale", List.of("get", "update")),
           Map.entry("slipway.dev/buildrequests/status", List.of("get", "patch", "update")),
           Map.entry("slipway.dev/builders/finalizers", List.of("update")),
           Map.entry("slipway.dev/buildrequests/finalizers", List.of("update")),
@@ -57,7 +58,8 @@ class HelmChartRbacTest {
               List.of("create", "delete", "get", "list", "patch", "update", "watch")),
           Map.entry("/secrets", List.of("create", "get", "update")),
           Map.entry(
-              "/pods", List.of("create", "delete", "deletecollection", "get", "list", "watch")),
+              "/pods",
+              List.of("create", "delete", "deletecollection", "get", "list", "patch", "watch")),
           Map.entry("/pods/exec", List.of("create", "get")),
           Map.entry("/configmaps", List.of("get")),
           Map.entry("/events", List.of("create")));

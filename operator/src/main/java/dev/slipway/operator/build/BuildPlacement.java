@@ -53,7 +53,7 @@ final class BuildPlacement {
       BuildRequest request, Context<BuildRequest> context, Builder builder) {
     String namespace = request.getMetadata().getNamespace();
     String builderName = builder.getMetadata().getName();
-    List<BuilderPod> builderPods = pods.pods(context.getClient(), namespace, builderName);
+    List<BuilderPod> builderPods = pods.placeable(context.getClient(), namespace, builderName);
     BuildLauncher.Inputs inputs = BuildLauncher.inputs(request, context.getClient());
     int attempt = BuildStatuses.attempts(request) + 1;
     String buildId = request.getMetadata().getUid() + "-" + attempt;
@@ -68,6 +68,8 @@ final class BuildPlacement {
             inputs.cache(),
             load -> launcher.run(request, buildId, attempt, load.pod(), inputs.contextKey()));
     return switch (decision) {
+      case BuildScheduler.Queued q when q.readyPods() == 0 ->
+          waitingForPod(request, context, builder);
       case BuildScheduler.Queued q -> queued(request, context, builderName, q);
       case BuildScheduler.Placed p -> start(request, context, builder, inputs, p);
     };
@@ -102,16 +104,7 @@ final class BuildPlacement {
     BuildRequestStatus status = BuildStatuses.copy(request);
     boolean wasQueued = status.getPhase() == BuildPhase.QUEUED;
     String message =
-        queued.readyPods() == 0
-            ? "waiting for a ready pod of Builder "
-                + builderName
-                + " (kubectl get builder "
-                + builderName
-                + ")"
-            : "waiting for a free slot on Builder "
-                + builderName
-                + ": position "
-                + queued.position();
+        "waiting for a free slot on Builder " + builderName + ": position " + queued.position();
     BuildStatuses.phase(request, status, BuildPhase.QUEUED, message);
     status.setQueuePosition(queued.position());
     BuildStatuses.write(request, context, status);
@@ -119,6 +112,43 @@ final class BuildPlacement {
       KubeEvents.normal(context.getClient(), request, "Queued", message);
     }
     return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+  }
+
+  /**
+   * The Builder has no pod that may take a build: it is scaled to zero, its pods are starting, or
+   * all of them drain. The request waits in its own phase; the autoscaler counts it and scales up.
+   */
+  private UpdateControl<BuildRequest> waitingForPod(
+      BuildRequest request, Context<BuildRequest> context, Builder builder) {
+    BuildRequestStatus status = BuildStatuses.copy(request);
+    boolean wasWaiting = status.getPhase() == BuildPhase.WAITING_FOR_POD;
+    String message = noPodMessage(builder);
+    BuildStatuses.phase(request, status, BuildPhase.WAITING_FOR_POD, message);
+    BuildStatuses.write(request, context, status);
+    if (!wasWaiting) {
+      KubeEvents.normal(context.getClient(), request, "WaitingForPod", message);
+    }
+    return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(QUEUE_RECHECK);
+  }
+
+  /** Says why the Builder has no pod and whether one is coming. */
+  static String noPodMessage(Builder builder) {
+    String name = builder.getMetadata().getName();
+    String look = " (kubectl get builder " + name + ")";
+    if (builder.getSpec().getAutoscaling() != null) {
+      return "waiting for a pod of Builder "
+          + name
+          + ": it has none ready and is being scaled up"
+          + look;
+    }
+    if (builder.getSpec().getReplicas() == 0) {
+      return "waiting for a pod of Builder "
+          + name
+          + ": it has spec.replicas 0; scale it up (kubectl scale builder "
+          + name
+          + " --replicas=1) or set spec.autoscaling";
+    }
+    return "waiting for a pod of Builder " + name + ": none is ready yet" + look;
   }
 
   private UpdateControl<BuildRequest> start(

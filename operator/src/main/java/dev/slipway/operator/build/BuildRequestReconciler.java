@@ -6,6 +6,7 @@ import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.Builder;
 import dev.slipway.operator.builder.BuilderNames;
 import dev.slipway.operator.builder.BuilderPods;
+import dev.slipway.operator.builder.BuilderWakeups;
 import dev.slipway.operator.control.BuilderClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -44,9 +45,20 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   private final BuildPlacement placement;
   private final BuildFollower follower;
   private final BuildEndings endings;
+  private final BuilderWakeups builderWakeups;
 
-  public BuildRequestReconciler(BuilderClient client, BuilderPods builderPods, BuildRuns runs) {
+  /**
+   * @param queues where the autoscaler reads the queues this reconciler indexes
+   * @param builderWakeups told when a request's phase changes, so its Builder rescales promptly
+   */
+  public BuildRequestReconciler(
+      BuilderClient client,
+      BuilderPods builderPods,
+      BuildRuns runs,
+      BuilderQueues queues,
+      BuilderWakeups builderWakeups) {
     this.runs = runs;
+    this.builderWakeups = builderWakeups;
     PodLoads loads = new PodLoads(client, runs);
     BuildSessions sessions = new BuildSessions(client);
     this.pods = new BuilderPodDirectory(builderPods);
@@ -54,6 +66,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     BuildLauncher launcher =
         new BuildLauncher(client, sessions, wakeups, grants, new BuildPeers(pods, grants));
     this.queue = new QueueIndex(runs, wakeups);
+    queues.attach(queue);
     this.endings = new BuildEndings(client, runs, loads, sessions, queue, wakeups, pods);
     this.placement =
         new BuildPlacement(pods, launcher, new BuildScheduler(loads, runs), queue, runs);
@@ -98,6 +111,27 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   @Override
   public UpdateControl<BuildRequest> reconcile(
       BuildRequest request, Context<BuildRequest> context) {
+    BuildPhase before = phase(request);
+    try {
+      return dispatch(request, context);
+    } finally {
+      if (changesDemand(before, phase(request))) {
+        wakeBuilder(request);
+      }
+    }
+  }
+
+  /**
+   * Whether the Builder's count of running and waiting builds changed: a request arrived or ended
+   * (moving from waiting to running leaves it as it was).
+   */
+  private static boolean changesDemand(BuildPhase before, BuildPhase after) {
+    boolean ended = after != null && after.isFinal();
+    return before != after && (before == null || ended);
+  }
+
+  private UpdateControl<BuildRequest> dispatch(
+      BuildRequest request, Context<BuildRequest> context) {
     BuildRequestStatus status = request.getStatus();
     BuildPhase phase = status == null ? null : status.getPhase();
     if (phase != null && phase.isFinal()) {
@@ -125,7 +159,18 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   public DeleteControl cleanup(BuildRequest request, Context<BuildRequest> context) {
     endings.deleted(request, context.getClient());
     wakeups.forget(ResourceID.fromResource(request));
+    wakeBuilder(request);
     return DeleteControl.defaultDelete();
+  }
+
+  private static BuildPhase phase(BuildRequest request) {
+    return request.getStatus() == null ? null : request.getStatus().getPhase();
+  }
+
+  /** The request joined, left or moved in its Builder's queue: the autoscaler looks again. */
+  private void wakeBuilder(BuildRequest request) {
+    builderWakeups.soon(
+        request.getMetadata().getNamespace(), request.getSpec().getBuilderRef().getName());
   }
 
   /** The BuildRequests in the informer cache (empty before the operator started), for metrics. */

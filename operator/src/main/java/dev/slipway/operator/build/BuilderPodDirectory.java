@@ -17,9 +17,6 @@ import java.util.Optional;
  */
 final class BuilderPodDirectory {
 
-  /** Put by the operator on a pod it is about to remove (scale-down). */
-  static final String DRAINING_ANNOTATION = "slipway.dev/draining";
-
   private final BuilderPods builderPods;
   private volatile InformerEventSource<Pod, BuildRequest> informer;
 
@@ -31,11 +28,16 @@ final class BuilderPodDirectory {
     this.informer = informer;
   }
 
-  /** The Builder's pods with their endpoints; none while its signing Secret does not exist. */
-  List<BuilderPod> pods(KubernetesClient kube, String namespace, String builder) {
+  /**
+   * The Builder's pods that may take a new build, with their endpoints: not those the autoscaler
+   * drains ({@link BuilderNames#DRAINING_ANNOTATION}); none while its signing Secret does not
+   * exist.
+   */
+  List<BuilderPod> placeable(KubernetesClient kube, String namespace, String builder) {
+    List<Pod> open = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
     return builderPods
         .access(kube, namespace, builder)
-        .map(t -> BuilderPods.of(podsOf(namespace, builder), builder, t))
+        .map(t -> BuilderPods.of(open, builder, t))
         .orElse(List.of());
   }
 
@@ -72,7 +74,7 @@ final class BuilderPodDirectory {
 
   private static boolean draining(Pod pod) {
     var annotations = pod.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(DRAINING_ANNOTATION));
+    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
   }
 
   /** Whether the informer still sees the pod, ready or not. */

@@ -5,7 +5,9 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,6 +70,27 @@ final class QueueIndex {
         .filter(QueueIndex::isUnfinished)
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /** How many of the Builder's requests wait, and how many run on each of its pods. */
+  BuilderDemand demand(String builderKey) {
+    int waiting = 0;
+    Map<String, Integer> running = new HashMap<>();
+    for (BuildRequest r : of(builderKey).filter(QueueIndex::isUnfinished).toList()) {
+      if (isWaiting(r, runs)) {
+        waiting++;
+        continue;
+      }
+      // A run the operator just placed is in BuildRuns before its status names the pod.
+      String pod =
+          runs.get(r.getMetadata().getUid())
+              .map(run -> run.pod().name())
+              .orElse(r.getStatus() == null ? null : r.getStatus().getBuilderPod());
+      if (pod != null) {
+        running.merge(pod, 1, Integer::sum);
+      }
+    }
+    return new BuilderDemand(waiting, running);
   }
 
   private Stream<BuildRequest> of(String builderKey) {

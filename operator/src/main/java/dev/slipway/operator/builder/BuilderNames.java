@@ -18,6 +18,12 @@ public final class BuilderNames {
   /** On every Secret the operator writes credentials into; its value says which kind. */
   public static final String CREDENTIAL_LABEL = "slipway.dev/credential";
 
+  /**
+   * On a pod the autoscaler is about to remove: placement gives it no new build, and the pool
+   * shrinks only once it runs none.
+   */
+  public static final String DRAINING_ANNOTATION = "slipway.dev/draining";
+
   public static final String STATE_DIR = "/var/lib/slipway";
 
   /** Where builder pods mount their TLS Secret: the grant public key, certificate and key. */

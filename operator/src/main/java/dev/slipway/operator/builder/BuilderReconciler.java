@@ -28,7 +28,9 @@ import java.util.Set;
 /**
  * Turns a Builder into its credentials ({@link BuilderAuthSecrets}: grant signing key, CA, server
  * certificate), headless Service, StatefulSet and PodDisruptionBudget (all owned by the Builder),
- * then reports the pods' readiness, load and cache use with standard conditions.
+ * then reports the pods' readiness, load and cache use with standard conditions. An autoscaled
+ * Builder's replicas are set first by the {@link ReplicaAutoscaler}, which {@link BuilderWakeups}
+ * calls in promptly when the Builder's queue changes.
  */
 @ControllerConfiguration(name = "builder")
 public class BuilderReconciler implements Reconciler<Builder> {
@@ -45,9 +47,17 @@ public class BuilderReconciler implements Reconciler<Builder> {
   private final BuilderDisruptionBudget disruptionBudget = new BuilderDisruptionBudget();
   private final BuilderPods builderPods;
   private final BuilderStatusProbe probe;
+  private final ReplicaAutoscaler autoscaler;
+  private final BuilderWakeups wakeups;
 
   public BuilderReconciler(
-      BuilderDefaults defaults, BuilderPods builderPods, BuilderClient builderClient) {
+      BuilderDefaults defaults,
+      BuilderPods builderPods,
+      BuilderClient builderClient,
+      ReplicaAutoscaler autoscaler,
+      BuilderWakeups wakeups) {
+    this.autoscaler = autoscaler;
+    this.wakeups = wakeups;
     this.statefulSet = new BuilderStatefulSet(defaults);
     this.builderPods = builderPods;
     this.authSecrets = new BuilderAuthSecrets(builderPods, Clock.systemUTC());
@@ -61,6 +71,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
             EventSourceUtils.dependentEventSources(
                 context, service, statefulSet, disruptionBudget));
     sources.add(podEvents(context));
+    sources.add(wakeups);
     return sources;
   }
 
@@ -94,6 +105,12 @@ public class BuilderReconciler implements Reconciler<Builder> {
       return notReady(builder, "CredentialsConflict", e.getMessage());
     }
     context.managedWorkflowAndDependentResourceContext().put(CREDENTIALS_FINGERPRINT, fingerprint);
+    // Before the StatefulSet: a scale-up reaches it in this reconcile.
+    var scaled =
+        autoscaler.scale(
+            builder,
+            context.getSecondaryResources(Pod.class).stream().toList(),
+            context.getClient());
     service.reconcile(builder, context);
     var set = statefulSet.reconcile(builder, context);
     disruptionBudget.reconcile(builder, context);
@@ -101,6 +118,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
     StatefulSet current =
         set.getSingleResource().or(() -> context.getSecondaryResource(StatefulSet.class)).get();
     BuilderStatus status = status(builder, current, context);
+    status.setDesiredReplicas(scaled.desiredReplicas());
     UpdateControl<Builder> control;
     if (sameStatus(builder.getStatus(), status)) {
       control = UpdateControl.noUpdate();
@@ -108,7 +126,9 @@ public class BuilderReconciler implements Reconciler<Builder> {
       builder.setStatus(status);
       control = UpdateControl.patchStatus(builder);
     }
-    return control.rescheduleAfter(STATUS_REFRESH);
+    Duration recheck = scaled.recheck();
+    return control.rescheduleAfter(
+        recheck != null && recheck.compareTo(STATUS_REFRESH) < 0 ? recheck : STATUS_REFRESH);
   }
 
   /**

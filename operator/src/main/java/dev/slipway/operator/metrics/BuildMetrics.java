@@ -30,8 +30,11 @@ public class BuildMetrics {
         .description("BuildRequests by phase")
         .tag("phase", "None")
         .register(registry);
-    Gauge.builder("slipway.build.queue.length", reconciler, r -> count(r, BuildPhase.QUEUED))
-        .description("BuildRequests waiting for a free builder pod")
+    Gauge.builder(
+            "slipway.build.queue.length",
+            reconciler,
+            r -> count(r, BuildPhase.QUEUED) + count(r, BuildPhase.WAITING_FOR_POD))
+        .description("BuildRequests waiting for a free builder pod or for one to start")
         .register(registry);
   }
 

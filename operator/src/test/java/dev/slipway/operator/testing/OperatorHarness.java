@@ -14,15 +14,19 @@ import dev.slipway.api.resource.GitContext;
 import dev.slipway.api.resource.OutputType;
 import dev.slipway.operator.build.BuildRequestReconciler;
 import dev.slipway.operator.build.BuildRuns;
+import dev.slipway.operator.build.BuilderQueues;
 import dev.slipway.operator.builder.BuilderDefaults;
 import dev.slipway.operator.builder.BuilderPods;
 import dev.slipway.operator.builder.BuilderReconciler;
+import dev.slipway.operator.builder.BuilderWakeups;
 import dev.slipway.operator.control.BuilderChannels;
 import dev.slipway.operator.control.BuilderClient;
+import dev.slipway.operator.scaling.QueueAutoscaler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +80,8 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
   public void startOperator() {
     BuilderClient builderClient = new BuilderClient(channels);
     BuilderPods builderPods = new BuilderPods();
+    BuilderQueues queues = new BuilderQueues();
+    BuilderWakeups builderWakeups = new BuilderWakeups();
     operator =
         new Operator(
             o ->
@@ -86,10 +92,16 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withConcurrentReconciliationThreads(8));
     operator.register(
-        new BuilderReconciler(new BuilderDefaults(DEFAULT_IMAGE), builderPods, builderClient),
+        new BuilderReconciler(
+            new BuilderDefaults(DEFAULT_IMAGE),
+            builderPods,
+            builderClient,
+            new QueueAutoscaler(queues, Clock.systemUTC()),
+            builderWakeups),
         c -> c.settingNamespaces(namespace));
     operator.register(
-        new BuildRequestReconciler(builderClient, builderPods, new BuildRuns()),
+        new BuildRequestReconciler(
+            builderClient, builderPods, new BuildRuns(), queues, builderWakeups),
         c -> c.settingNamespaces(namespace));
     operator.start();
   }
