@@ -334,7 +334,7 @@ public final class BuilderMain implements Callable<Integer> {
       }
       PeerChannels channels = new PeerChannels(peerCa, peerTlsName);
       shutdown.add("the channels to peers", channels);
-      peers = new PeerImports(channels::channel, PeerImports.Limits.DEFAULT);
+      peers = new PeerImports(channels::channel, PeerImports.Limits.DEFAULT, callers);
     }
     Engine engine = Engine.open(config.withPeerCache(peers));
     shutdown.add("the engine", engine);

@@ -142,6 +142,9 @@ final class BuilderServer implements AutoCloseable {
     return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
   }
 
+  /** What the streams get at least to deliver the last events once the builds have ended. */
+  static final Duration STREAMS_GRACE = Duration.ofSeconds(2);
+
   void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -152,6 +155,7 @@ final class BuilderServer implements AutoCloseable {
    * last events to reach their clients.
    */
   void close(Duration buildsGrace) throws InterruptedException {
+    long deadline = System.nanoTime() + buildsGrace.toNanos();
     health.enterTerminalState();
     server.shutdown();
     slots.all().forEach(b -> b.cancellation().cancel("the builder is shutting down"));
@@ -159,9 +163,11 @@ final class BuilderServer implements AutoCloseable {
     if (!buildThreads.awaitTermination(buildsGrace.toMillis(), TimeUnit.MILLISECONDS)) {
       buildThreads.shutdownNow();
     }
-    // A build's last event is queued to its Solve stream when its thread ends; give the transport
-    // a moment to deliver it (and clients to hang up) before cutting the connections.
-    server.awaitTermination(2, TimeUnit.SECONDS);
+    // A build's last event is queued to its Solve stream when its thread ends. After a drain the
+    // builds have all ended, and a slow client may still be reading a result it must not lose (or
+    // the operator runs the build again): the streams get what is left of the grace, 2 s at least.
+    long left = Math.max(deadline - System.nanoTime(), STREAMS_GRACE.toNanos());
+    server.awaitTermination(left, TimeUnit.NANOSECONDS);
     server.shutdownNow();
     timer.shutdownNow();
     if (metricsEndpoint != null) {

@@ -1,7 +1,10 @@
 package dev.slipway.builder.peer;
 
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -15,10 +18,13 @@ import java.util.concurrent.TimeUnit;
  * TLS channels to this builder's peers. Every pod of a Builder serves the same certificate, issued
  * by the Builder's CA for the Builder's Service name; a peer is trusted only if it presents it, so
  * the grant goes only to pods of the same Builder, never in clear. Channels are kept per endpoint,
- * a bounded number of them (pods come and go, and their addresses with them).
+ * a bounded number of them (pods come and go, and their addresses with them): twice the most
+ * replicas a Builder may have, so a Builder's pods and their replacements all fit. A caller holds
+ * the endpoint, not a channel: each call takes the endpoint's current channel, so closing the least
+ * recently used one (orderly: calls already started go on) never fails a build that holds it.
  */
 public final class PeerChannels implements AutoCloseable {
-  static final int MAX_OPEN = 32;
+  static final int MAX_OPEN = 128;
 
   private final SslContext tls;
   private final String tlsName;
@@ -52,6 +58,28 @@ public final class PeerChannels implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoint is not HOST:PORT
    */
   public synchronized Channel channel(String endpoint) {
+    managed(endpoint); // checks the endpoint now, not at the first call
+    return new Channel() {
+      @Override
+      public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+        synchronized (PeerChannels.this) {
+          return managed(endpoint).newCall(method, options);
+        }
+      }
+
+      @Override
+      public String authority() {
+        return tlsName;
+      }
+    };
+  }
+
+  /** Whether a channel to {@code endpoint} is open now. */
+  synchronized boolean isOpen(String endpoint) {
+    return open.containsKey(endpoint);
+  }
+
+  private ManagedChannel managed(String endpoint) {
     ManagedChannel channel = open.get(endpoint);
     if (channel == null) {
       int colon = endpoint.lastIndexOf(':');

@@ -20,8 +20,6 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.List;
@@ -132,6 +130,7 @@ final class PeerFetch implements ImportedCache {
 
   private Optional<CacheManifest.Entry> fetch(Channel channel, String runtimeKey)
       throws PeerFailure, IOException {
+    long deadline = System.nanoTime() + limits.fetchTimeout().toNanos();
     Iterator<FetchResponse> answers =
         PeerCacheGrpc.newBlockingStub(channel)
             .withCallCredentials(grant)
@@ -156,7 +155,7 @@ final class PeerFetch implements ImportedCache {
         throw new PeerFailure("its blob for " + layer.digest() + " was refused: " + e.getMessage());
       }
     }
-    Digest actual = uncompressedDigest(layer.digest());
+    Digest actual = uncompressedDigest(layer.digest(), deadline);
     if (!actual.equals(diffId)) {
       throw new PeerFailure(
           "the layer " + layer.digest() + " unpacks to " + actual + ", not the diffID " + diffId);
@@ -189,11 +188,32 @@ final class PeerFetch implements ImportedCache {
     }
   }
 
-  private Digest uncompressedDigest(Digest blob) throws IOException {
+  /** The digest of the unpacked blob, within the fetch's deadline and the unpacked size bound. */
+  private Digest uncompressedDigest(Digest blob, long deadline) throws IOException, PeerFailure {
     MessageDigest sha = Digest.newSha256();
-    try (InputStream tar = LayerCompression.decompress(content.open(blob));
-        OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
-      tar.transferTo(sink);
+    byte[] buffer = new byte[64 * 1024];
+    long unpacked = 0;
+    try (InputStream tar = LayerCompression.decompress(content.open(blob))) {
+      for (int n; (n = tar.read(buffer)) >= 0; ) {
+        unpacked += n;
+        if (unpacked > limits.maxUnpackedBytes()) {
+          throw new PeerFailure(
+              "its layer "
+                  + blob
+                  + " unpacks to more than "
+                  + limits.maxUnpackedBytes()
+                  + " bytes");
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new PeerFailure(
+              "unpacking its layer "
+                  + blob
+                  + " to check it took longer than the fetch timeout of "
+                  + limits.fetchTimeout().toSeconds()
+                  + " s");
+        }
+        sha.update(buffer, 0, n);
+      }
     }
     return Digest.fromBytes(sha.digest());
   }

@@ -13,6 +13,10 @@ import dev.slipway.api.peer.v1.PeerCacheGrpc;
 import dev.slipway.engine.cache.ImportedCache;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Digest;
+import dev.slipway.session.auth.Caller;
+import dev.slipway.session.auth.CallerSource;
+import dev.slipway.session.auth.GrantScope;
+import dev.slipway.session.auth.InvalidGrantException;
 import io.grpc.Channel;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -34,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +55,29 @@ class PeerFetchTest {
   private static final String KEY = "sha256:" + "1".repeat(64);
   private static final String OTHER_KEY = "sha256:" + "2".repeat(64);
   private static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+  private static final String BUILD = "b-1";
+
+  /** Stands in for the pod's grant verifier: each token names the caller it stands for. */
+  private static final Map<String, Caller> ISSUED =
+      Map.of(
+          "peer-grant",
+          new Caller("operator", Set.of(GrantScope.PEER), Optional.of(BUILD)),
+          "other-build",
+          new Caller("operator", Set.of(GrantScope.PEER), Optional.of("b-2")),
+          "unbound",
+          new Caller("operator", Set.of(GrantScope.PEER), Optional.empty()),
+          "build-grant",
+          new Caller("user", Set.of(GrantScope.BUILD, GrantScope.ADMIN), Optional.of(BUILD)));
+
+  private static final CallerSource GRANTS =
+      token -> {
+        Caller c = ISSUED.get(token);
+        if (c == null) {
+          throw new InvalidGrantException("not signed by the operator");
+        }
+        return c;
+      };
+
   private static final byte[] TAR = "pretend this is a tar".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
@@ -172,7 +200,8 @@ class PeerFetchTest {
           out.onCompleted();
         });
 
-    assertThat(imported(new PeerImports.Limits(Duration.ofSeconds(10), 1 << 20)).layer(KEY))
+    assertThat(
+            imported(new PeerImports.Limits(Duration.ofSeconds(10), 1 << 20, 1 << 20)).layer(KEY))
         .isEmpty();
     assertThat(warnings).hasSize(3);
     assertThat(warnings.get(0)).contains("is not a layer's");
@@ -204,7 +233,8 @@ class PeerFetchTest {
     peer("p3", (r, out) -> honest(blob, TAR, out));
 
     long started = System.nanoTime();
-    assertThat(imported(new PeerImports.Limits(Duration.ofMillis(500), 1 << 20)).layer(KEY))
+    assertThat(
+            imported(new PeerImports.Limits(Duration.ofMillis(500), 1 << 20, 1 << 20)).layer(KEY))
         .isPresent();
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -216,7 +246,7 @@ class PeerFetchTest {
 
   @Test
   void aRequestWithoutPeersOrGrantAsksNobody() {
-    PeerImports imports = new PeerImports(channels::get, limits());
+    PeerImports imports = new PeerImports(channels::get, limits(), GRANTS);
     assertThat(imports.open(SolveRequest.getDefaultInstance(), content, warnings::add))
         .isSameAs(ImportedCache.NONE);
     SolveRequest noGrant =
@@ -231,17 +261,55 @@ class PeerFetchTest {
     assertThat(warnings).singleElement().asString().contains("no --peer-ca");
   }
 
+  @Test
+  void aSmallBlobThatUnpacksBeyondTheBoundIsRefused() throws Exception {
+    byte[] tar = new byte[(1 << 20) + 1]; // zeros: a few KiB packed
+    byte[] blob = gzip(tar);
+    peer("bomb", (r, out) -> honest(blob, tar, out));
+
+    assertThat(imported(limits()).layer(KEY)).isEmpty();
+    assertThat(blob.length).isLessThan(1 << 14);
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .contains("peer bomb", "unpacks to more than 1048576 bytes");
+  }
+
+  @Test
+  void aGrantThePodDidNotIssueForThisBuildMakesItDialNobody() throws Exception {
+    peer("p", (request, out) -> out.onCompleted());
+    for (String grant : List.of("forged", "other-build", "unbound", "build-grant")) {
+      warnings.clear();
+      assertThat(imported(limits(), grant)).as(grant).isSameAs(ImportedCache.NONE);
+      assertThat(warnings)
+          .as(grant)
+          .singleElement()
+          .asString()
+          .contains("not a PEER grant for this build")
+          .doesNotContain(grant);
+    }
+    assertThat(imported(limits(), "peer-grant")).isNotSameAs(ImportedCache.NONE);
+    assertThat(warnings).hasSize(1);
+  }
+
   private static PeerImports.Limits limits() {
-    return new PeerImports.Limits(Duration.ofSeconds(10), 1 << 20);
+    return new PeerImports.Limits(Duration.ofSeconds(10), 1 << 20, 1 << 20);
   }
 
   private ImportedCache imported(PeerImports.Limits limits) {
-    PeerCache.Builder cache = PeerCache.newBuilder().setGrant("peer-grant");
+    return imported(limits, "peer-grant");
+  }
+
+  private ImportedCache imported(PeerImports.Limits limits, String grant) {
+    PeerCache.Builder cache = PeerCache.newBuilder().setGrant(grant);
     for (Server s : servers) {
       cache.addPeers(PeerEndpoint.newBuilder().setName(nameOf(s)).setEndpoint(nameOf(s) + ":7777"));
     }
-    return new PeerImports(channels::get, limits)
-        .open(SolveRequest.newBuilder().setPeerCache(cache).build(), content, warnings::add);
+    return new PeerImports(channels::get, limits, GRANTS)
+        .open(
+            SolveRequest.newBuilder().setBuildId(BUILD).setPeerCache(cache).build(),
+            content,
+            warnings::add);
   }
 
   private final Map<Server, String> names = new HashMap<>();

@@ -279,14 +279,14 @@ public final class Solver implements AutoCloseable {
     return new SolvedVertex(key, snapshotKey, null, true);
   }
 
+  /** A step restored from an imported layer, and where the layer came from ("" to say nothing). */
+  private record Restored(SolvedVertex vertex, String origin) {}
+
   /**
    * A local miss that an imported cache (--cache-from, a peer) has: the step's filesystem is its
    * parent's snapshot plus the imported layer, so the layer is fetched and applied instead of
    * running the step. The record keeps the layer so that exporting reuses the very same blob.
    */
-  /** A step restored from an imported layer, and where the layer came from ("" to say nothing). */
-  private record Restored(SolvedVertex vertex, String origin) {}
-
   private Restored restore(Vertex v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
     Optional<SolvedVertex> parent = ResultLayers.layerParent(v, inputs);
