@@ -173,7 +173,7 @@ public final class LoopbackCluster implements AutoCloseable {
   /** The {@code export NAME=value} lines up.sh writes, with $PATH expanded. */
   private static Map<String, String> parseEnv(Path file) {
     Map<String, String> env = new HashMap<>();
-    Pattern line = Pattern.compile("^export ([A-Z_]+)=(.*)$");
+    Pattern line = Pattern.compile("^export ([A-Z0-9_]+)=(.*)$");
     try {
       for (String l : Files.readAllLines(file)) {
         Matcher m = line.matcher(l.trim());

@@ -51,6 +51,7 @@ class JourneysIT {
   private RefusalAndCancelJourneys refusals;
   private SharedBuilderJourneys sharing;
   private VolumeOutputJourney volumes;
+  private ScaleOutJourneys scaleOut;
   private NodeLossJourney nodeLoss;
 
   @BeforeAll
@@ -67,6 +68,7 @@ class JourneysIT {
     refusals = new RefusalAndCancelJourneys(cluster, builds, git);
     sharing = new SharedBuilderJourneys(cluster, builds, work);
     volumes = new VolumeOutputJourney(builds, client, git, work);
+    scaleOut = new ScaleOutJourneys(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
   }
 
@@ -189,6 +191,30 @@ class JourneysIT {
   @Order(70)
   void cancellingStopsTheRemoteBuild() throws Exception {
     refusals.cancellingStopsTheRemoteBuild();
+  }
+
+  @Test
+  @Order(80)
+  void aSecondBuildOfAProjectLandsOnTheReplicaWithItsCacheAndRunsNoStep() {
+    scaleOut.aSecondBuildOfAProjectLandsOnTheReplicaWithItsCacheAndRunsNoStep();
+  }
+
+  @Test
+  @Order(81)
+  void withThatReplicaBusyTheBuildTakesTheCachedStepsFromItsPeer() {
+    scaleOut.withThatReplicaBusyTheBuildTakesTheCachedStepsFromItsPeer();
+  }
+
+  @Test
+  @Order(82)
+  void queuedBuildsScaleABuilderFromOneToThreeReplicasAndBack() {
+    scaleOut.queuedBuildsScaleABuilderFromOneToThreeReplicasAndBack();
+  }
+
+  @Test
+  @Order(83)
+  void aBuilderImageChangeDuringSixRunningBuildsLosesNone() throws Exception {
+    scaleOut.aBuilderImageChangeDuringSixRunningBuildsLosesNone();
   }
 
   /** Last: it takes a node away and brings it back. */

@@ -224,10 +224,19 @@ public final class SshAgents implements AutoCloseable {
     for (Process p : started) {
       p.destroy();
     }
+    // An agent removes its own socket as it exits: let it, so the walk below does not race it.
+    for (Process p : started) {
+      try {
+        p.waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (Path dir : tempDirs) {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
+      } catch (IOException | java.io.UncheckedIOException ignored) {
         // a temp dir we could not remove is left to the OS's temp cleaning
       }
     }
