@@ -119,6 +119,46 @@ class DrainingPodsTest {
     assertThat(c.request("survivor").getStatus().getAttempts()).isEqualTo(1);
   }
 
+  @Test
+  void aBuildOnAnUnreadyDrainingPodIsReattachedNotRunAgain(TestInfo test) {
+    var c = cluster(test);
+    c.createBuilder("b", 1, 2);
+    c.createRequest("survivor", "b", 4_000, s -> s.setRetries(1));
+    await("running", WAIT, () -> c.phase("survivor") == BuildPhase.RUNNING);
+    String buildId = c.request("survivor").getStatus().getBuildId();
+    await(
+        "running on the pod",
+        WAIT,
+        () -> c.pods.pod("b-0").state(buildId) == BuildState.BUILD_STATE_RUNNING);
+
+    // SIGTERM without a delete: the pod drains and its readiness probe fails
+    c.pods.pod("b-0").drain();
+    unready(c, "b-0");
+    c.stopOperator();
+    c.startOperator();
+
+    await("succeeded", WAIT, () -> c.phase("survivor") == BuildPhase.SUCCEEDED);
+    assertThat(c.pods.pod("b-0").received()).as("not started a second time").hasSize(1);
+    assertThat(c.request("survivor").getStatus().getAttempts()).isEqualTo(1);
+  }
+
+  private static void unready(OperatorHarness<FakeBuilderPod> c, String pod) {
+    var pods = client.pods().inNamespace(c.namespace).withName(pod);
+    pods.editStatus(
+        p -> {
+          p.getStatus().getConditions().stream()
+              .filter(k -> "Ready".equals(k.getType()))
+              .forEach(k -> k.setStatus("False"));
+          return p;
+        });
+    await(
+        pod + " not ready",
+        WAIT,
+        () ->
+            pods.get().getStatus().getConditions().stream()
+                .noneMatch(k -> "Ready".equals(k.getType()) && "True".equals(k.getStatus())));
+  }
+
   /** The pod is deleted but held by a finalizer, as a pod is while its containers stop. */
   private static void terminating(OperatorHarness<FakeBuilderPod> c, String pod) {
     var pods = client.pods().inNamespace(c.namespace).withName(pod);

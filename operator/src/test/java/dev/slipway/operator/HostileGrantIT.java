@@ -182,7 +182,7 @@ class HostileGrantIT {
   }
 
   private static BuilderPod pod(BuilderAccess access) {
-    return new BuilderPod("pool-0", "127.0.0.1:" + builder.port(), HOST, true, access);
+    return new BuilderPod("pool-0", "127.0.0.1:" + builder.port(), HOST, true, false, access);
   }
 
   private static BuilderAccess access(

@@ -11,6 +11,26 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClientContext {
 
+  /** How many base images a request may name as a placement hint. */
+  public static final int MAX_BASE_IMAGES = 16;
+
+  /** The longest base image name a hint may carry. */
+  public static final int MAX_BASE_IMAGE_LENGTH = 255;
+
+  private static final String BASE_IMAGE_PATTERN = "^\\S+$";
+  private static final java.util.regex.Pattern BASE_IMAGE =
+      java.util.regex.Pattern.compile(BASE_IMAGE_PATTERN);
+
+  /**
+   * Whether the CRD admits {@code name} as a base image hint; a client drops others rather than
+   * have the API server refuse the whole BuildRequest over a hint.
+   */
+  public static boolean isBaseImageHint(String name) {
+    return name != null
+        && name.length() <= MAX_BASE_IMAGE_LENGTH
+        && BASE_IMAGE.matcher(name).matches();
+  }
+
   @Required
   @JsonPropertyDescription("Id of the CLI's session; the CLI sets it.")
   private String sessionId;
@@ -26,12 +46,12 @@ public class ClientContext {
           + " built the same Dockerfile. The CLI sets it; used for nothing but placement.")
   private String dockerfileDigest;
 
-  @Size(max = 16)
+  @Size(max = MAX_BASE_IMAGES)
   @JsonPropertyDescription(
       "Placement hint: normalized references of the Dockerfile's base images (FROM lines"
           + " expanded with the build args), e.g. docker.io/library/busybox:latest. The CLI sets"
           + " it; used for nothing but placement.")
-  private List<@Size(max = 255) @Pattern("^\\S+$") String> baseImages;
+  private List<@Size(max = MAX_BASE_IMAGE_LENGTH) @Pattern(BASE_IMAGE_PATTERN) String> baseImages;
 
   public String getSessionId() {
     return sessionId;

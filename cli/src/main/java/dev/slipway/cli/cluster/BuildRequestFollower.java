@@ -8,6 +8,7 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -58,11 +59,7 @@ final class BuildRequestFollower implements AutoCloseable {
     BuildRequest next =
         await(
             cancellation,
-            r ->
-                BuildOutcome.isFinal(r)
-                    || (placed(r)
-                        && !(r.getStatus().getBuildId().equals(buildId)
-                            && r.getStatus().getBuilderPod().equals(lost.getBuilderPod()))),
+            r -> BuildOutcome.isFinal(r) || placedAgain(lost, r),
             r -> {
               if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
                 shown.accept(r);
@@ -99,6 +96,18 @@ final class BuildRequestFollower implements AutoCloseable {
           "BuildRequest " + namespace + "/" + name + " was deleted while this command followed it");
     }
     return now;
+  }
+
+  /**
+   * Whether the operator placed the request anew since {@code lost}: another build id or pod, or
+   * the same ones with a new start time (a drained pod the StatefulSet recreated under its name
+   * took the same attempt, which the operator had put back to Pending).
+   */
+  static boolean placedAgain(BuildRequestStatus lost, BuildRequest r) {
+    return placed(r)
+        && !(r.getStatus().getBuildId().equals(lost.getBuildId())
+            && r.getStatus().getBuilderPod().equals(lost.getBuilderPod())
+            && Objects.equals(r.getStatus().getStartTime(), lost.getStartTime()));
   }
 
   private static boolean placed(BuildRequest r) {

@@ -1,6 +1,7 @@
 package dev.slipway.cli.cluster;
 
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.resource.ClientContext;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.frontend.dockerfile.conversion.BaseImageNames;
 import java.io.IOException;
@@ -23,9 +24,6 @@ import java.util.List;
  *     hashes it itself) or it cannot be read
  */
 record PlacementHints(String dockerfileDigest, List<String> baseImages) {
-
-  /** As many base images as a BuildRequest may name (its CRD's bound). */
-  static final int MAX_BASE_IMAGES = 16;
 
   /** A Dockerfile larger than this is not read for hints. */
   static final int MAX_DOCKERFILE_BYTES = 1 << 20;
@@ -60,14 +58,19 @@ record PlacementHints(String dockerfileDigest, List<String> baseImages) {
     } catch (IllegalArgumentException e) {
       target = Platform.host();
     }
+    // A name the CRD would refuse (too long, with spaces) is dropped: a hint must never make the
+    // API server refuse the BuildRequest.
     return new PlacementHints(
         digest,
         BaseImageNames.of(
-            text,
-            request.getBuildArgsMap(),
-            request.getNamedContextsMap().keySet(),
-            target,
-            MAX_BASE_IMAGES));
+                text,
+                request.getBuildArgsMap(),
+                request.getNamedContextsMap().keySet(),
+                target,
+                ClientContext.MAX_BASE_IMAGES)
+            .stream()
+            .filter(ClientContext::isBaseImageHint)
+            .toList());
   }
 
   private static byte[] read(Path dockerfile) {

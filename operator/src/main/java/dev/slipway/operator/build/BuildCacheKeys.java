@@ -2,6 +2,7 @@ package dev.slipway.operator.build;
 
 import dev.slipway.api.Dockerfiles;
 import dev.slipway.api.resource.BuildRequestSpec;
+import dev.slipway.api.resource.ClientContext;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,15 +22,12 @@ import java.util.List;
  */
 public record BuildCacheKeys(String contextKey, String dockerfileDigest, List<String> baseImages) {
 
-  /** Base images a request may name for placement (the CRD's bound). */
-  static final int MAX_BASE_IMAGES = 16;
-
   public BuildCacheKeys {
     dockerfileDigest = dockerfileDigest == null ? "" : dockerfileDigest;
     baseImages =
         baseImages == null
             ? List.of()
-            : baseImages.stream().distinct().limit(MAX_BASE_IMAGES).toList();
+            : baseImages.stream().distinct().limit(ClientContext.MAX_BASE_IMAGES).toList();
   }
 
   /**

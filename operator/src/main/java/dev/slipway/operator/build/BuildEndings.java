@@ -195,6 +195,7 @@ final class BuildEndings {
     BuildRequestStatus status = BuildStatuses.copy(request);
     status.setAttempts(run.attempt() - 1);
     status.setBuilderPod(null);
+    status.setPlacement(null);
     status.setBuildId(null);
     status.setStartTime(null);
     status.setSteps(null);

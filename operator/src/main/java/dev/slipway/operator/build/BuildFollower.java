@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -100,9 +101,9 @@ final class BuildFollower {
       BuildRequest request, Context<BuildRequest> context, Builder builder) {
     BuildRequestStatus status = request.getStatus();
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, status.getBuilderPod());
-    // a draining pod (deleted, not ready) still runs its builds and answers for them
-    Optional<BuildSummary> known =
-        pod.filter(BuildFollower::serving).flatMap(p -> knownBuild(p, status.getBuildId()));
+    // Any pod that exists is asked: one draining (deleted, or sent SIGTERM and so unready) still
+    // runs its builds and answers for them; readiness matters only for new placements.
+    Optional<BuildSummary> known = pod.flatMap(p -> knownBuild(p, status.getBuildId()));
     if (known.isEmpty() && (pod.isEmpty() || !pod.get().ready())) {
       return endings.retryOrFail(
           request, context, status.getBuilderPod(), "the pod is gone or not ready");
@@ -145,7 +146,7 @@ final class BuildFollower {
   private UpdateControl<BuildRequest> lost(
       BuildRequest request, Context<BuildRequest> context, BuildRun run, String why) {
     Optional<BuilderPod> pod = pods.find(context.getClient(), request, run.pod().name());
-    if (pod.filter(BuildFollower::serving).flatMap(p -> knownBuild(p, run.buildId())).isPresent()) {
+    if (pod.flatMap(p -> knownBuild(p, run.buildId())).isPresent()) {
       // Only the stream broke: the build's session (and its outputs to volumes) stays.
       endings.detach(request);
       BuildRun again = launcher.again(request, run, pod.get());
@@ -154,17 +155,22 @@ final class BuildFollower {
       return UpdateControl.<BuildRequest>noUpdate()
           .rescheduleAfter(BuildDeadlines.nextCheck(request, request.getStatus()));
     }
-    if (run.refusedUnavailable() && pod.isPresent() && draining(pod.get())) {
-      // It got SIGTERM between the operator's Info and the Solve: not an attempt that failed.
+    if (refusedAsLeaving(run.refusedUnavailable(), pod, this::draining)) {
+      // It got SIGTERM (or went) between the operator's Info and the Solve: not a failed attempt.
       return endings.placeElsewhere(request, context, run);
     }
     endings.release(request);
     return endings.retryOrFail(request, context, run.pod().name(), why);
   }
 
-  /** Ready, or draining its builds: it answers for the builds it runs. */
-  private static boolean serving(BuilderPod pod) {
-    return pod.ready() || pod.terminating();
+  /**
+   * Whether a Solve the pod refused as unavailable never ran because the pod was leaving: it is
+   * gone (scaled down or replaced after placement chose it), being deleted, or says it drains.
+   */
+  static boolean refusedAsLeaving(
+      boolean refusedUnavailable, Optional<BuilderPod> pod, Predicate<BuilderPod> saysDraining) {
+    return refusedUnavailable
+        && (pod.isEmpty() || pod.get().terminating() || saysDraining.test(pod.get()));
   }
 
   /** Whether the pod says it drains; one that does not answer cannot say so. */

@@ -38,6 +38,9 @@ final class BuildGrants {
    */
   static final Duration LONGEST = Duration.ofHours(24);
 
+  /** The longest a PEER grant lives: far shorter than a BUILD grant, which a client holds. */
+  static final Duration PEER_LONGEST = Duration.ofHours(1);
+
   static final String CREDENTIAL_KIND = "build-session";
 
   private final Clock clock;
@@ -94,10 +97,18 @@ final class BuildGrants {
 
   /**
    * The run's PEER grant, for its pod to fetch cache from the Builder's other pods: sent only in
-   * the SolveRequest, never written anywhere, expiring with the BUILD grant.
+   * the SolveRequest, never written anywhere. It expires with the BUILD grant but after {@link
+   * #PEER_LONGEST} at most: it is minted again on every Solve and re-attach, so a leaked one is
+   * worth little.
    */
   GrantCredentials peer(BuildRequest request, BuildRun run) {
-    return run.pod().access().peerGrant(principal(request), run.buildId(), expiry(request));
+    return run.pod().access().peerGrant(principal(request), run.buildId(), peerExpiry(request));
+  }
+
+  Instant peerExpiry(BuildRequest request) {
+    Instant build = expiry(request);
+    Instant cap = clock.instant().plus(PEER_LONGEST);
+    return build.isBefore(cap) ? build : cap;
   }
 
   private Instant expiry(BuildRequest request) {

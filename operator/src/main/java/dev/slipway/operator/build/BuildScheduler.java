@@ -21,7 +21,10 @@ public final class BuildScheduler {
   /** Runs on this pod, chosen as {@code choice} says; the run is registered and holds its slot. */
   public record Placed(BuildRun run, Placement.Choice choice) implements Decision {}
 
-  /** Waits; position 1 is next. */
+  /**
+   * Waits; position 1 is next. {@code readyPods} counts the pods the informer sees ready, not those
+   * that answered Info: one slow answer must not turn the whole queue into WaitingForPod.
+   */
   public record Queued(int position, int readyPods) implements Decision {}
 
   /** Order of the queue: creation time, then name for requests created in the same second. */
@@ -65,7 +68,7 @@ public final class BuildScheduler {
           return new Placed(run, choice.get());
         }
       }
-      return new Queued(index - free + 1, podLoads.size());
+      return new Queued(index - free + 1, (int) pods.stream().filter(BuilderPod::ready).count());
     }
   }
 

@@ -34,7 +34,8 @@ final class BuilderPodDirectory {
    * exist.
    */
   List<BuilderPod> placeable(KubernetesClient kube, String namespace, String builder) {
-    List<Pod> open = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
+    List<Pod> open =
+        podsOf(namespace, builder).stream().filter(p -> !BuilderNames.draining(p)).toList();
     return builderPods
         .access(kube, namespace, builder)
         .map(t -> BuilderPods.of(open, builder, t))
@@ -65,16 +66,12 @@ final class BuilderPodDirectory {
     if (access.isEmpty()) {
       return List.of();
     }
-    List<Pod> staying = podsOf(namespace, builder).stream().filter(p -> !draining(p)).toList();
+    List<Pod> staying =
+        podsOf(namespace, builder).stream().filter(p -> !BuilderNames.draining(p)).toList();
     return BuilderPods.of(staying, builder, access.get()).stream()
         .filter(BuilderPod::ready)
         .filter(p -> !p.name().equals(podName))
         .toList();
-  }
-
-  private static boolean draining(Pod pod) {
-    var annotations = pod.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
   }
 
   /** Whether the informer still sees the pod, ready or not. */

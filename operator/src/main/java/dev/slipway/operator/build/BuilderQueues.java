@@ -1,8 +1,11 @@
 package dev.slipway.operator.build;
 
+import java.util.Optional;
+
 /**
  * The Builders' queues as the BuildRequest reconciler's cache holds them, for readers outside this
- * package (the autoscaler). Empty until that reconciler has started.
+ * package (the autoscaler). Unknown until that reconciler's informer has listed every request: an
+ * operator that just started must not take "none listed yet" for "no demand" and shrink a pool.
  */
 public final class BuilderQueues {
 
@@ -12,10 +15,11 @@ public final class BuilderQueues {
     this.index = index;
   }
 
-  public BuilderDemand demand(String namespace, String builder) {
+  /** The Builder's demand; empty while the requests are not all listed. */
+  public Optional<BuilderDemand> demand(String namespace, String builder) {
     QueueIndex current = index;
-    return current == null
-        ? BuilderDemand.NONE
-        : current.demand(QueueIndex.builderKey(namespace, builder));
+    return current == null || !current.synced()
+        ? Optional.empty()
+        : Optional.of(current.demand(QueueIndex.builderKey(namespace, builder)));
   }
 }

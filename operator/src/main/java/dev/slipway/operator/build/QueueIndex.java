@@ -3,6 +3,8 @@ package dev.slipway.operator.build;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.util.HashMap;
@@ -34,6 +36,14 @@ final class QueueIndex {
   void attach(IndexerResourceCache<BuildRequest> cache) {
     requests = cache;
     cache.addIndexer(BY_BUILDER, r -> List.of(builderKey(r)));
+  }
+
+  /** Whether the cache holds every request: each of its informers has listed them once. */
+  boolean synced() {
+    return requests instanceof InformerWrappingEventSourceHealthIndicator<?> health
+        && !health.informerHealthIndicators().isEmpty()
+        && health.informerHealthIndicators().values().stream()
+            .allMatch(InformerHealthIndicator::hasSynced);
   }
 
   /** namespace/name of the Builder a request names. */

@@ -44,6 +44,12 @@ public final class BuilderNames {
 
   private BuilderNames() {}
 
+  /** Whether the autoscaler marked the pod with {@link #DRAINING_ANNOTATION}. */
+  public static boolean draining(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(DRAINING_ANNOTATION));
+  }
+
   public static String statefulSet(Builder builder) {
     return builder.getMetadata().getName();
   }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns a Builder into its credentials ({@link BuilderAuthSecrets}: grant signing key, CA, server
@@ -149,9 +150,15 @@ public class BuilderReconciler implements Reconciler<Builder> {
     String name = builder.getMetadata().getName();
     String namespace = builder.getMetadata().getNamespace();
     var access = builderPods.access(context.getClient(), namespace, name).orElse(null);
-    List<BuilderPod> pods =
-        BuilderPods.of(context.getSecondaryResources(Pod.class).stream().toList(), name, access);
-    List<BuilderPodStatus> podStatuses = pods.stream().map(probe::probe).toList();
+    List<Pod> owned = context.getSecondaryResources(Pod.class).stream().toList();
+    Set<String> marked =
+        owned.stream()
+            .filter(BuilderNames::draining)
+            .map(p -> p.getMetadata().getName())
+            .collect(Collectors.toSet());
+    List<BuilderPod> pods = BuilderPods.of(owned, name, access);
+    List<BuilderPodStatus> podStatuses =
+        pods.stream().map(p -> probe.probe(p, marked.contains(p.name()))).toList();
 
     long generation =
         builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();

@@ -19,22 +19,24 @@ public final class BuilderStatusProbe {
   }
 
   /**
-   * The pod's status; a pod that does not answer is reported as not ready, one being deleted or
-   * that says it drains as draining (and not ready: it takes no new build).
+   * The pod's status; a pod that does not answer is reported as not ready, one being deleted,
+   * marked by the autoscaler ({@code marked}) or that says it drains as draining (and not ready: it
+   * takes no new build).
    */
-  public BuilderPodStatus probe(BuilderPod pod) {
+  public BuilderPodStatus probe(BuilderPod pod, boolean marked) {
     BuilderPodStatus status = new BuilderPodStatus();
     status.setName(pod.name());
     status.setEndpoint(pod.endpoint());
     status.setReady(false);
-    status.setDraining(pod.terminating());
+    boolean leaving = pod.terminating() || marked;
+    status.setDraining(leaving);
     if (!(pod.ready() || pod.terminating()) || pod.access() == null) {
       return status;
     }
     try {
       InfoResponse info = client.info(pod);
-      status.setDraining(pod.terminating() || info.getDraining());
-      status.setReady(pod.ready() && !info.getDraining());
+      status.setDraining(leaving || info.getDraining());
+      status.setReady(pod.ready() && !leaving && !info.getDraining());
       status.setActiveBuilds(info.getActiveBuilds());
       status.setMaxParallelBuilds(info.getMaxParallelBuilds());
       status.setCacheBytes(info.getCacheBytes());

@@ -14,11 +14,4 @@ public record BuilderPod(
     String tlsHost,
     boolean ready,
     boolean terminating,
-    BuilderAccess access) {
-
-  /** A pod that is not being deleted. */
-  public BuilderPod(
-      String name, String endpoint, String tlsHost, boolean ready, BuilderAccess access) {
-    this(name, endpoint, tlsHost, ready, false, access);
-  }
-}
+    BuilderAccess access) {}

@@ -36,15 +36,10 @@ final class PodDrains {
     this.clock = clock;
   }
 
-  static boolean marked(Pod pod) {
-    var annotations = pod.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(BuilderNames.DRAINING_ANNOTATION));
-  }
-
   /** Marks the pod unless it is; true if it was not marked before. */
   boolean mark(KubernetesClient client, Pod pod) {
     String key = key(pod);
-    if (marked(pod)) {
+    if (BuilderNames.draining(pod)) {
       // Marked by an operator before a restart: count from now.
       markedAt.putIfAbsent(key, clock.instant());
       return false;
@@ -57,7 +52,7 @@ final class PodDrains {
   /** Takes the mark off: demand came back, or the Builder is no longer autoscaled. */
   void unmark(KubernetesClient client, Pod pod) {
     markedAt.remove(key(pod));
-    if (marked(pod)) {
+    if (BuilderNames.draining(pod)) {
       patch(client, pod, UNMARK);
     }
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -67,9 +68,14 @@ public final class QueueAutoscaler implements ReplicaAutoscaler {
       }
       return new Outcome(null, null);
     }
-    BuilderDemand demand = queues.demand(namespace, builder.getMetadata().getName());
-    int desired = policy.desired(demand);
     int current = builder.getSpec().getReplicas();
+    Optional<BuilderDemand> known = queues.demand(namespace, builder.getMetadata().getName());
+    if (known.isEmpty()) {
+      // The operator just started and has not listed every request: keep the pool as it is.
+      return new Outcome(current, DRAIN_RECHECK);
+    }
+    BuilderDemand demand = known.get();
+    int desired = policy.desired(demand);
     if (desired >= current) {
       lowSince.remove(key);
       unmarkBelow(client, byOrdinal, desired);
@@ -157,7 +163,7 @@ public final class QueueAutoscaler implements ReplicaAutoscaler {
       String name = BuilderNames.statefulSet(builder) + "-" + i;
       boolean drained =
           demand.runningOn(name) == 0
-              && (pod == null || (PodDrains.marked(pod) && drains.settled(pod)));
+              && (pod == null || (BuilderNames.draining(pod) && drains.settled(pod)));
       if (!drained) {
         break;
       }

@@ -80,7 +80,7 @@ class BuildCacheKeysTest {
     var keys = BuildCacheKeys.of(spec(context, null), null, "k");
     assertThat(keys.dockerfileDigest()).isEqualTo("a".repeat(64));
     assertThat(keys.baseImages())
-        .hasSize(BuildCacheKeys.MAX_BASE_IMAGES)
+        .hasSize(ClientContext.MAX_BASE_IMAGES)
         .doesNotHaveDuplicates()
         .startsWith("127.0.0.1:5000/img0:1");
   }

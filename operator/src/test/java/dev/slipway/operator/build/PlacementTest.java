@@ -25,7 +25,7 @@ class PlacementTest {
   private static PodLoad pod(
       String name, int active, List<String> keys, List<String> dockerfiles, List<String> images) {
     return new PodLoad(
-        new BuilderPod(name, name + ":7777", name, true, null),
+        new BuilderPod(name, name + ":7777", name, true, false, null),
         2,
         active,
         keys,

@@ -76,7 +76,7 @@ class QueueIndexTest {
                 followed,
                 "uid-followed-1",
                 1,
-                new BuilderPod("b-0", "e:1", "b-0", true, null),
+                new BuilderPod("b-0", "e:1", "b-0", true, false, null),
                 "k"));
     assertThat(QueueIndex.isWaiting(followed, runs)).as("followed").isFalse();
 
