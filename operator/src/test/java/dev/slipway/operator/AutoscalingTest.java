@@ -150,7 +150,8 @@ class AutoscalingTest {
     autoscaled(c, "pool", 3, autoscaling(1, 3, 10, "1h"));
     await("three ready pods", WAIT, () -> readyReplicas(c, "pool") == 3);
     c.pods.pod("pool-2").warm(contextKey("long"));
-    c.createRequest("long", "pool", 12_000, s -> {});
+    // Long enough to outlast the steps below on a loaded machine: the asserts need it running.
+    c.createRequest("long", "pool", 30_000, s -> {});
     await("the long build to run", WAIT, () -> c.phase("long") == BuildPhase.RUNNING);
     assertThat(c.request("long").getStatus().getBuilderPod()).isEqualTo("pool-2");
     assertThat(marked(c, "pool-1") || marked(c, "pool-2"))
