@@ -272,17 +272,17 @@ class DaemonIT {
    * returns once its RUN step printed "started".
    */
   private static Process startedBuild(Path dir, Path err) throws Exception {
-    Process build =
+    ProcessBuilder command =
         process(
-                dir,
-                Map.of("SLIPWAY_STATE", "state"),
-                "build",
-                "--local",
-                "--progress=plain",
-                "app")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(err.toFile())
-            .start();
+            dir, Map.of("SLIPWAY_STATE", "state"), "build", "--local", "--progress=plain", "app");
+    // A test run started as a background job inherits SIGINT ignored, and an ignored signal stays
+    // ignored across exec: the launcher would never see the Ctrl-C. perl restores the default
+    // disposition and execs it (same pid).
+    command
+        .command()
+        .addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die", "--"));
+    Process build =
+        command.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.readString(err).contains("started") && System.nanoTime() < deadline) {
       Thread.sleep(100);
