@@ -2,6 +2,7 @@ package dev.slipway.api.mapping;
 
 import com.google.protobuf.Duration;
 import dev.slipway.api.control.v1.Annotation;
+import dev.slipway.api.control.v1.Attestations;
 import dev.slipway.api.control.v1.BuildContext;
 import dev.slipway.api.control.v1.CacheOption;
 import dev.slipway.api.control.v1.DockerfileSource;
@@ -15,6 +16,7 @@ import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.Ulimit;
 import dev.slipway.api.resource.AnnotationLevel;
+import dev.slipway.api.resource.BuildAttestations;
 import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildOutput;
 import dev.slipway.api.resource.BuildRequestSpec;
@@ -28,6 +30,7 @@ import dev.slipway.api.resource.ImageAnnotation;
 import dev.slipway.api.resource.NamedBuildContext;
 import dev.slipway.api.resource.NetworkMode;
 import dev.slipway.api.resource.OutputType;
+import dev.slipway.api.resource.ProvenanceMode;
 import dev.slipway.api.resource.RunUlimit;
 import dev.slipway.api.resource.SecretMount;
 import dev.slipway.api.resource.SshMount;
@@ -92,7 +95,12 @@ public final class BuildRequestMapping {
           "slipway.control.v1.InlineContext.files",
           // spec.context.git.secretName
           "slipway.control.v1.GitContext.token_secret_id",
-          "slipway.control.v1.GitContext.ssh_id");
+          "slipway.control.v1.GitContext.ssh_id",
+          // the last step of a build split per platform: the parts' pushed digests
+          "slipway.control.v1.SolveRequest.assemble_index",
+          "slipway.control.v1.IndexAssembly.parts",
+          // spec.signing.keySecretRef, served by the operator's session under an id of its own
+          "slipway.control.v1.SolveRequest.signing_key_secret_id");
 
   /** SolveRequest fields that a BuildRequest does not carry, each with the reason. */
   public static final Map<String, String> NOT_IN_SPEC =
@@ -138,6 +146,7 @@ public final class BuildRequestMapping {
             r.getAnnotationsList(),
             a -> new ImageAnnotation(level(a.getLevel()), a.getKey(), a.getValue())));
     spec.setBuildContexts(namedContexts(r.getNamedContextsMap()));
+    spec.setAttestations(r.hasAttestations() ? attestations(r.getAttestations()) : null);
     if (r.getTimeout().getNanos() != 0) {
       throw new IllegalArgumentException("a BuildRequest's timeout is whole seconds");
     }
@@ -197,6 +206,9 @@ public final class BuildRequestMapping {
                         .setKey(a.getKey() == null ? "" : a.getKey())
                         .setValue(a.getValue() == null ? "" : a.getValue())));
     orEmpty(spec.getBuildContexts()).forEach((name, c) -> r.putNamedContexts(name, named(name, c)));
+    if (spec.getAttestations() != null) {
+      r.setAttestations(attestations(spec.getAttestations()));
+    }
     r.setTimeout(
         Duration.newBuilder()
             .setSeconds(spec.getTimeoutSeconds() == null ? 0 : spec.getTimeoutSeconds()));
@@ -495,5 +507,34 @@ public final class BuildRequestMapping {
 
   private static <V> Map<String, V> orEmpty(Map<String, V> map) {
     return map == null ? Map.of() : map;
+  }
+
+  private static BuildAttestations attestations(Attestations a) {
+    BuildAttestations spec = new BuildAttestations();
+    spec.setSbom(a.getSbom());
+    spec.setProvenance(
+        switch (a.getProvenanceMode()) {
+          case "" -> ProvenanceMode.DISABLED;
+          case "min" -> ProvenanceMode.MIN;
+          case "max" -> ProvenanceMode.MAX;
+          default ->
+              throw new IllegalArgumentException(
+                  "provenance mode \"" + a.getProvenanceMode() + "\" is not min or max");
+        });
+    return spec;
+  }
+
+  private static Attestations attestations(BuildAttestations spec) {
+    ProvenanceMode mode =
+        spec.getProvenance() == null ? ProvenanceMode.DISABLED : spec.getProvenance();
+    return Attestations.newBuilder()
+        .setSbom(Boolean.TRUE.equals(spec.getSbom()))
+        .setProvenanceMode(
+            switch (mode) {
+              case DISABLED -> "";
+              case MIN -> "min";
+              case MAX -> "max";
+            })
+        .build();
   }
 }

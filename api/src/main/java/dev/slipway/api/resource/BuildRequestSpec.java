@@ -166,6 +166,14 @@ public class BuildRequestSpec {
   @JsonPropertyDescription("Set to true to cancel the build.")
   private Boolean cancel = false;
 
+  @JsonPropertyDescription(
+      "SBOM and provenance attestations of the image (docker buildx build --sbom, --provenance).")
+  private BuildAttestations attestations;
+
+  @JsonPropertyDescription(
+      "Sign the pushed image (and each platform's) in the cosign format with a key from a Secret.")
+  private ImageSigning signing;
+
   public BuilderReference getBuilderRef() {
     return builderRef;
   }
@@ -348,6 +356,22 @@ public class BuildRequestSpec {
 
   public void setCancel(Boolean cancel) {
     this.cancel = cancel;
+  }
+
+  public BuildAttestations getAttestations() {
+    return attestations;
+  }
+
+  public void setAttestations(BuildAttestations attestations) {
+    this.attestations = attestations;
+  }
+
+  public ImageSigning getSigning() {
+    return signing;
+  }
+
+  public void setSigning(ImageSigning signing) {
+    this.signing = signing;
   }
 
   public Long getShmSizeBytes() {

@@ -51,6 +51,11 @@ public class BuildRequestStatus {
   @JsonPropertyDescription("The result of a Succeeded build.")
   private BuildResultStatus result;
 
+  @JsonPropertyDescription(
+      "Each platform's part of a multi-platform build: where it is built and its image digest."
+          + " result.digest is then the digest of the image index.")
+  private List<PlatformBuildStatus> platforms;
+
   @JsonPropertyDescription("Standard conditions: Scheduled, Running, Complete.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -156,6 +161,14 @@ public class BuildRequestStatus {
 
   public void setResult(BuildResultStatus result) {
     this.result = result;
+  }
+
+  public List<PlatformBuildStatus> getPlatforms() {
+    return platforms;
+  }
+
+  public void setPlatforms(List<PlatformBuildStatus> platforms) {
+    this.platforms = platforms;
   }
 
   public List<Condition> getConditions() {

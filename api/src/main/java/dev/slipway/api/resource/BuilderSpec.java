@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -103,6 +104,21 @@ public class BuilderSpec {
           + " running after this are cancelled and retried on another pod (spec.retries of the"
           + " BuildRequest). Whole hours, minutes and seconds: 30s, 5m, 1h, 1h30m. Default 30m.")
   private String drainGracePeriod = DEFAULT_DRAIN_GRACE_PERIOD;
+
+  @JsonPropertyDescription(
+      "Platforms the pods build under QEMU emulation besides their nodes' own, e.g."
+          + " [linux/arm64]. The nodes need binfmt_misc handlers registered with the fix-binary"
+          + " flag (Debian's qemu-user-static); a pod reports only those it finds.")
+  @Size(max = 16)
+  private List<@Pattern("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$") String> emulatedPlatforms;
+
+  public List<String> getEmulatedPlatforms() {
+    return emulatedPlatforms;
+  }
+
+  public void setEmulatedPlatforms(List<String> emulatedPlatforms) {
+    this.emulatedPlatforms = emulatedPlatforms;
+  }
 
   public String getDrainGracePeriod() {
     return drainGracePeriod;

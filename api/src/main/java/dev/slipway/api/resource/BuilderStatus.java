@@ -37,6 +37,15 @@ public class BuilderStatus {
   @JsonPropertyDescription("Standard conditions: Ready, Progressing, Degraded.")
   private List<Condition> conditions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Platforms the ready pods build natively: their nodes' kubernetes.io/os and"
+          + " kubernetes.io/arch.")
+  private List<String> nativePlatforms;
+
+  @JsonPropertyDescription(
+      "Platforms of spec.emulatedPlatforms that every ready pod reports it can run.")
+  private List<String> emulatedPlatforms;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -83,6 +92,22 @@ public class BuilderStatus {
 
   public void setPods(List<BuilderPodStatus> pods) {
     this.pods = pods;
+  }
+
+  public List<String> getNativePlatforms() {
+    return nativePlatforms;
+  }
+
+  public void setNativePlatforms(List<String> nativePlatforms) {
+    this.nativePlatforms = nativePlatforms;
+  }
+
+  public List<String> getEmulatedPlatforms() {
+    return emulatedPlatforms;
+  }
+
+  public void setEmulatedPlatforms(List<String> emulatedPlatforms) {
+    this.emulatedPlatforms = emulatedPlatforms;
   }
 
   public List<Condition> getConditions() {

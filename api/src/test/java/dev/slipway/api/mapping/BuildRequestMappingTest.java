@@ -234,6 +234,18 @@ class BuildRequestMappingTest {
             })
         .use(Arbitraries.longs().between(0, 1_000_000))
         .in((b, s) -> b.setTimeout(Duration.newBuilder().setSeconds(s)))
+        .use(
+            Arbitraries.of(true, false)
+                .flatMap(
+                    sbom ->
+                        Arbitraries.of("", "min", "max")
+                            .map(
+                                mode ->
+                                    dev.slipway.api.control.v1.Attestations.newBuilder()
+                                        .setSbom(sbom)
+                                        .setProvenanceMode(mode)
+                                        .build())))
+        .in(SolveRequest.Builder::setAttestations)
         .build(SolveRequest.Builder::build);
   }
 
