@@ -170,8 +170,8 @@ class AttestationsIT {
             op.at("/predicate/buildDefinition/externalParameters/request/args/build-arg:GREETING"));
 
     // BuildKit's mode=max writes the secret-named build arg; Slipway never does.
-    assertThat(o.text).contains(ARG_SECRET).doesNotContain(SECRET);
-    assertThat(s.text).doesNotContain(ARG_SECRET).doesNotContain(SECRET);
+    assertThat(o.blobs).contains(ARG_SECRET).doesNotContain(SECRET);
+    assertThat(s.blobs).doesNotContain(ARG_SECRET).doesNotContain(SECRET);
   }
 
   private static void pushScanner() throws Exception {
@@ -203,7 +203,7 @@ class AttestationsIT {
 
   /** The attestation side of an OCI archive with one platform image. */
   private record Attested(
-      JsonNode entry, JsonNode manifest, List<JsonNode> statements, String text) {
+      JsonNode entry, JsonNode manifest, List<JsonNode> statements, String blobs) {
     static Attested read(Path archive, Path dir) throws Exception {
       HostProcess.output(WORK, "rm", "-rf", dir.toString());
       Files.createDirectories(dir);

@@ -51,7 +51,8 @@ record BuildSteps(
         ArrayNode inputs = step.putArray("inputs");
         v.inputs().forEach(in -> inputs.add(ids.get(in) + ":0"));
       }
-      ObjectNode op = step.putObject("op").putObject("Op");
+      ObjectNode outer = step.putObject("op");
+      ObjectNode op = outer.putObject("Op");
       Platform platform = null;
       switch (v) {
         case SourceOp s -> {
@@ -71,7 +72,8 @@ record BuildSteps(
         case MergeOp m -> op.putObject("merge");
       }
       if (platform != null) {
-        step.putObject("platform")
+        outer
+            .putObject("platform")
             .put("Architecture", platform.architecture())
             .put("OS", platform.os());
       }
@@ -119,6 +121,7 @@ record BuildSteps(
       }
     }
     ArrayNode mounts = exec.putArray("mounts");
+    mounts.addObject().put("dest", "/"); // the step's root filesystem, BuildKit's first mount
     for (ExecOp.Mount m : e.mounts()) {
       ObjectNode mount = mounts.addObject().put("dest", m.target());
       switch (m.type()) {

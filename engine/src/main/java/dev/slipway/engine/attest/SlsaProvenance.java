@@ -53,12 +53,15 @@ final class SlsaProvenance {
     }
     ObjectNode external = definition.putObject("externalParameters");
     ObjectNode config = external.putObject("configSource");
+    // as BuildKit: where the Dockerfile came from only for a remote context; {} for a local one
     if (facts.containsKey("git.commit")) {
       config.put("uri", SourceFetchException.redact(facts.getOrDefault("git.url", "")));
       config.putObject("digest").put("sha1", facts.get("git.commit"));
-    }
-    if (request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()) {
-      config.put("path", request.getDockerfile().getPath());
+      config.put(
+          "path",
+          request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
+              ? request.getDockerfile().getPath()
+              : "Dockerfile");
     }
     ObjectNode req = external.putObject("request");
     req.put("frontend", "dockerfile.v0");

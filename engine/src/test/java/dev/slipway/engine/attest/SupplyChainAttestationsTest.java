@@ -151,6 +151,14 @@ class SupplyChainAttestationsTest {
         .isEqualTo("hello");
     assertThat(provenance.at("/predicate/runDetails/metadata/invocationId").asText())
         .isEqualTo("b-1");
+    for (String at :
+        List.of(
+            "/predicate/buildDefinition/externalParameters/configSource",
+            "/predicate/buildDefinition/internalParameters/buildConfig/llbDefinition/1/op/Op/exec/mounts/0",
+            "/predicate/buildDefinition/internalParameters/buildConfig/llbDefinition/1/inputs",
+            "/predicate/buildDefinition/internalParameters/buildConfig/llbDefinition/1/op/platform")) {
+      assertThat(provenance.at(at)).as(at).isEqualTo(theirs.at(at));
+    }
   }
 
   @Test
