@@ -230,6 +230,29 @@ class MultiPlatformBuildTest {
   }
 
   @Test
+  void aRunForAnArchitectureWithoutEmulationFailsSayingWhatToInstall() throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM " + MultiArchBusybox.ARM64 + "\nRUN true\n");
+    Path local = out.resolve("local");
+    try (Engine engine = Engine.open(EngineConfig.defaults(state))) {
+      assertThatThrownBy(
+              () ->
+                  TestBuild.run(
+                      engine,
+                      context,
+                      TestBuild.request()
+                          .addPlatforms("linux/mips64le") // no QEMU handler is ever known for it
+                          .addOutputs(TestBuild.local(local))
+                          .build()))
+          .isInstanceOf(BuildFailedException.class)
+          .hasMessageContaining("exec format error running an mips64le binary")
+          .hasMessageContaining("qemu-user-static")
+          .hasMessageContaining("binfmt_misc handlers with the F flag");
+    }
+    assertThat(local).doesNotExist();
+  }
+
+  @Test
   void aSinglePlatformImageWithAnAttestationBecomesAnIndex() throws Exception {
     Files.writeString(context.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
     Path oci = out.resolve("image.oci");
