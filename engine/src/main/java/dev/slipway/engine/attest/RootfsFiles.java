@@ -25,7 +25,9 @@ import java.util.Set;
  * without following links.
  */
 final class RootfsFiles {
-  static final long MAX_FILE_BYTES = 64L << 20;
+  // A full desktop's dpkg status is ~5 MiB; the cap keeps a hostile file from filling a small
+  // builder's heap (the text is held twice while parsed).
+  static final long MAX_FILE_BYTES = 16L << 20;
   static final int MAX_VISITED = 200_000;
   static final int MAX_FOUND = 2_000;
   private static final int MAX_DEPTH = 24;

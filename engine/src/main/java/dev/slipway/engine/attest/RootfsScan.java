@@ -18,6 +18,9 @@ import java.util.Optional;
 record RootfsScan(
     String osName, String osVersion, List<FoundPackage> packages, List<String> warnings) {
 
+  /** Bounds the SBOM document (and the heap it takes) whatever the image holds. */
+  static final int MAX_PACKAGES = 100_000;
+
   static RootfsScan of(Path rootfs) {
     RootfsFiles files = new RootfsFiles(rootfs);
     List<String> warnings = new ArrayList<>();
@@ -53,7 +56,18 @@ record RootfsScan(
     } catch (IOException | RuntimeException e) {
       warnings.add("the image's lock files could not be searched: " + e.getMessage());
     }
-    return new RootfsScan(id, versionId, List.copyOf(packages), List.copyOf(warnings));
+    if (packages.size() > MAX_PACKAGES) {
+      warnings.add(
+          "the image lists "
+              + packages.size()
+              + " packages; the SBOM keeps the first "
+              + MAX_PACKAGES);
+    }
+    return new RootfsScan(
+        id,
+        versionId,
+        List.copyOf(packages.subList(0, Math.min(packages.size(), MAX_PACKAGES))),
+        List.copyOf(warnings));
   }
 
   private static Map<String, String> osRelease(RootfsFiles files, List<String> warnings) {
