@@ -130,6 +130,57 @@ class AttestedBuildTest {
     assertThat(listed.stream().sorted().toList()).isEqualTo(dpkg);
   }
 
+  /** Two platforms: each platform image gets its own attestation manifest, after all images. */
+  @Test
+  void eachPlatformImageHasItsOwnAttestationManifest() throws Exception {
+    assertThat(dev.slipway.testing.MultiArchBusybox.available())
+        .as("QEMU user emulation for arm64")
+        .isTrue();
+    dev.slipway.testing.MultiArchBusybox.pushTo("127.0.0.1:5000");
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        "FROM " + dev.slipway.testing.MultiArchBusybox.INDEX + "\nLABEL attested=yes\n");
+    try (Engine engine = Engine.open(EngineConfig.defaults(state))) {
+      TestBuild.run(
+          engine,
+          context,
+          TestBuild.request()
+              .addPlatforms("linux/amd64")
+              .addPlatforms("linux/arm64")
+              .setAttestations(Attestations.newBuilder().setProvenanceMode("min"))
+              .addOutputs(TestBuild.oci(out.resolve("multi.tar")))
+              .build());
+    }
+    Path layout = Files.createDirectories(out.resolve("multi"));
+    Command.of("tar", "-xf", out.resolve("multi.tar").toString(), "-C", layout.toString()).output();
+    JsonNode top = JSON.readTree(layout.resolve("index.json").toFile());
+    JsonNode entries =
+        blob(layout, top.path("manifests").path(0).path("digest").asText()).path("manifests");
+
+    assertThat(entries).hasSize(4);
+    for (int i = 0; i < 2; i++) {
+      JsonNode image = entries.path(i);
+      JsonNode attestation = entries.path(i + 2);
+      assertThat(attestation.path("annotations").path("vnd.docker.reference.digest").asText())
+          .isEqualTo(image.path("digest").asText());
+      JsonNode manifest = blob(layout, attestation.path("digest").asText());
+      JsonNode provenance = blob(layout, manifest.path("layers").path(0).path("digest").asText());
+      String platform =
+          image.path("platform").path("os").asText()
+              + "/"
+              + image.path("platform").path("architecture").asText();
+      assertThat(
+              provenance
+                  .at("/predicate/buildDefinition/internalParameters/targetPlatform")
+                  .asText())
+          .isEqualTo(platform);
+      assertThat(provenance.at("/predicate/buildDefinition/resolvedDependencies/0/uri").asText())
+          .endsWith("?platform=" + platform.replace("/", "%2F"));
+    }
+    assertThat(entries.path(0).path("platform").path("architecture").asText()).isEqualTo("amd64");
+    assertThat(entries.path(1).path("platform").path("architecture").asText()).isEqualTo("arm64");
+  }
+
   private static Path blobPath(Path layout, String digest) {
     return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
   }
