@@ -1,6 +1,7 @@
 package dev.slipway.cli.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slipway.api.control.v1.BuildResult;
@@ -60,7 +61,22 @@ final class BuildMetadata {
    * the image's id, as buildx's --iidfile writes it.
    */
   static boolean isIndex(BuildResult result) {
-    return result.getPlatformsCount() > 0;
+    // a builder lists the platform of a single image too; an index has several, or attestations
+    return result.getPlatformsCount() > 1
+        || result.getPlatformsList().stream().anyMatch(p -> !p.getAttestationDigest().isEmpty())
+        || descriptorMediaType(result).contains("index")
+        || descriptorMediaType(result).contains("manifest.list");
+  }
+
+  private static String descriptorMediaType(BuildResult result) {
+    String descriptor = result.getMetadataOrDefault("containerimage.descriptor", "");
+    if (descriptor.isEmpty()) {
+      return "";
+    }
+    Object node = object(descriptor);
+    return node instanceof JsonNode json && json.hasNonNull("mediaType")
+        ? json.get("mediaType").asText()
+        : "";
   }
 
   /** What --iidfile holds: the config digest of one image, else the index digest, as buildx. */

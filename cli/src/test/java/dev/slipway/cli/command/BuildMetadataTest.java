@@ -89,6 +89,29 @@ class BuildMetadataTest {
   }
 
   @Test
+  void oneImageListedWithItsPlatformIsNoIndex() throws Exception {
+    BuildResult single =
+        BuildResult.newBuilder()
+            .setImageDigest(AMD64)
+            .setConfigDigest(CONFIG)
+            .putMetadata(
+                "containerimage.descriptor",
+                "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+                    + AMD64
+                    + "\",\"size\":500}")
+            .addPlatforms(PlatformResult.newBuilder().setPlatform("linux/amd64").setDigest(AMD64))
+            .build();
+    assertThat(BuildMetadata.isIndex(single)).isFalse();
+    assertThat(BuildMetadata.imageId(single)).isEqualTo(CONFIG);
+    BuildResult attested =
+        single.toBuilder()
+            .setImageDigest(INDEX)
+            .setPlatforms(0, single.getPlatforms(0).toBuilder().setAttestationDigest(ATTESTATION))
+            .build();
+    assertThat(BuildMetadata.isIndex(attested)).as("one platform with attestations").isTrue();
+  }
+
+  @Test
   void oneImageAddsNoSummary() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ResultSummary.print(
