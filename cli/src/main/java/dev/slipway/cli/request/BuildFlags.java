@@ -281,17 +281,16 @@ public final class BuildFlags {
             || outputs.stream()
                 .anyMatch(
                     o -> OutputSpec.parse(o, tags).getType() == OutputType.OUTPUT_TYPE_DOCKER);
-    boolean index =
-        PlatformFlag.check(platforms).size() > 1
-            || AttestFlags.parse(attests, sbom, provenance).isPresent();
+    List<String> targets = PlatformFlag.check(platforms);
+    boolean index = targets.size() > 1 || AttestFlags.parse(attests, sbom, provenance).isPresent();
     if (dockerArchive && index && !call().callsFrontend()) {
       // BuildKit's docker exporter refuses a result of several images, and so does buildx's --load
       throw new UsageException(
           "docker exporter does not currently support exporting manifest lists: "
               + (load ? "--load" : "--output type=docker")
               + " holds one image, and "
-              + (PlatformFlag.check(platforms).size() > 1
-                  ? "--platform " + String.join(",", PlatformFlag.check(platforms))
+              + (targets.size() > 1
+                  ? "--platform " + String.join(",", targets)
                   : "the attestations")
               + " make an image index; push it (--push), write an OCI archive (-o"
               + " type=oci,dest=FILE), or build one platform without attestations");
