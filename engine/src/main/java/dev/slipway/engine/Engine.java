@@ -23,6 +23,8 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
+import dev.slipway.engine.export.IndexAssembler;
+import dev.slipway.engine.export.PushByDigest;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.BaseImagePins;
@@ -31,6 +33,8 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
+import dev.slipway.engine.sign.CosignSigner;
+import dev.slipway.engine.sign.ImageSignatures;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
 import dev.slipway.engine.solver.BaseImages;
@@ -67,6 +71,8 @@ public final class Engine implements AutoCloseable {
   private final Solver solver;
   private final BaseImages baseImages;
   private final BuildExporter exporter;
+  private final IndexAssembler assembler;
+  private final CosignSigner signer;
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
   private final PeerCacheSource peerCache;
@@ -114,6 +120,8 @@ public final class Engine implements AutoCloseable {
     this.peerCache = config.peerCache();
     this.cachedLayers = new CachedLayers(cache, content);
     this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
+    this.assembler = new IndexAssembler(registry, content);
+    this.signer = new CosignSigner(registry, content);
     this.inventory =
         new CacheInventory(
             cache,
@@ -157,6 +165,9 @@ public final class Engine implements AutoCloseable {
       BuildCancellation cancellation)
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
+    if (request.hasAssembleIndex()) {
+      return assemble(request, client, progress); // no Dockerfile, no context
+    }
     try (ContextSources.ContextSession session =
         ContextSources.open(
             request.getContext(), client, stateDir.resolve("tmp"), downloads, archives)) {
@@ -167,6 +178,18 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_INTERNAL, "failed to fetch the build context: " + e.getMessage());
+    }
+  }
+
+  /** One index of already pushed parts, pushed (and signed) like a built image. */
+  private BuildResult assemble(SolveRequest request, BuildSession session, ProgressEmitter progress)
+      throws BuildFailedException {
+    RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    PushByDigest.check(request);
+    ImageSignatures signatures = ImageSignatures.open(request, session, signer);
+    try (CacheLeases.BuildLease lease = leases.open()) {
+      BuildResult assembled = assembler.assemble(request, registries, progress);
+      return signatures.sign(assembled, request, registries, progress);
     }
   }
 
@@ -184,6 +207,8 @@ public final class Engine implements AutoCloseable {
           .build();
     }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
+    PushByDigest.check(request);
+    ImageSignatures signatures = ImageSignatures.open(request, session, signer);
     BaseImagePins pins = new BaseImagePins();
     DockerfileLoader.Converted converted =
         dockerfiles.convert(request, session, baseImages, registries, pins, progress);
@@ -194,12 +219,15 @@ public final class Engine implements AutoCloseable {
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
                     .setStepsTotal(definition.totalSteps())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, definition, pins, lease)
-          .toBuilder()
-          // what this build put in the cache, for placement of the next ones
-          .setDockerfileDigest(converted.dockerfileDigest())
-          .addAllBaseImages(pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
-          .build();
+      BuildResult built =
+          solve(request, session, registries, progress, cancellation, definition, pins, lease)
+              .toBuilder()
+              // what this build put in the cache, for placement of the next ones
+              .setDockerfileDigest(converted.dockerfileDigest())
+              .addAllBaseImages(
+                  pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
+              .build();
+      return signatures.sign(built, request, registries, progress);
     }
   }
 

@@ -248,7 +248,7 @@ public final class BuildExporter {
           }
           pushes.push(
               image.descriptor(),
-              names,
+              output,
               definition.root(),
               registries,
               progress,
