@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.IndexAssembly;
@@ -26,6 +27,7 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
 import dev.slipway.testing.TestRegistry;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -304,6 +306,31 @@ class IndexAssemblyTest {
     assertThatThrownBy(() -> assemble(List.of(missing), push(registry.host() + "/app:x")))
         .hasMessageContaining("index part " + missing)
         .hasMessageContaining("has no manifest or index of that digest");
+  }
+
+  @Test
+  void refusesAPartWhoseBytesAreNotThoseOfItsDigest() throws Exception {
+    // a registry that answers every manifest request with the same (real) manifest
+    byte[] manifest = get("app/manifests/" + digestOf(amd64)).toString().getBytes();
+    HttpServer lying = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    lying.createContext(
+        "/v2/",
+        exchange -> {
+          exchange.getResponseHeaders().add("Content-Type", MediaTypes.OCI_MANIFEST);
+          exchange.sendResponseHeaders(200, manifest.length);
+          exchange.getResponseBody().write(manifest);
+          exchange.close();
+        });
+    lying.start();
+    try {
+      String host = "127.0.0.1:" + lying.getAddress().getPort();
+      String part = host + "/app@sha256:" + "a".repeat(64);
+      assertThatThrownBy(() -> assemble(List.of(part), push(host + "/app:1")))
+          .hasMessageContaining("index part " + part)
+          .hasMessageContaining("sent a manifest whose digest is");
+    } finally {
+      lying.stop(0);
+    }
   }
 
   @Test
