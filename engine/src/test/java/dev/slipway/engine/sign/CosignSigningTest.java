@@ -128,6 +128,47 @@ class CosignSigningTest {
   }
 
   @Test
+  void anAssembledIndexIsSignedAsWhatWasPushed() throws Exception {
+    String repository = registry.host() + "/assembled";
+    Path context = Files.createDirectories(tmp.resolve("ctx-part"));
+    Files.writeString(context.resolve("file"), "part");
+    SolveRequest part =
+        TestBuild.request()
+            .setDockerfile(DockerfileSource.newBuilder().setInline("FROM scratch\nCOPY file /\n"))
+            .addOutputs(
+                Output.newBuilder()
+                    .setType(OutputType.OUTPUT_TYPE_IMAGE)
+                    .addNames(repository)
+                    .setPush(true)
+                    .putAttrs("push-by-digest", "true"))
+            .build();
+    String partRef = TestBuild.run(engine, context, part).result().getRefs(0);
+    SolveRequest assemble =
+        SolveRequest.newBuilder()
+            .setBuildId("assemble-signed")
+            .setAssembleIndex(
+                dev.slipway.api.control.v1.IndexAssembly.newBuilder().addParts(partRef))
+            .setSigningKeySecretId(KEY_ID)
+            .addOutputs(
+                Output.newBuilder()
+                    .setType(OutputType.OUTPUT_TYPE_IMAGE)
+                    .addNames(repository + ":1")
+                    .setPush(true))
+            .build();
+    BuildResult result;
+    try (LocalSession session = LocalSession.builder().secretFile(KEY_ID, keys.sec1()).build()) {
+      result = TestBuild.run(engine, session, assemble).result();
+    }
+    String index = result.getImageDigest();
+    assertThat(result.getSignaturesList()).singleElement().asString().contains(index.substring(7));
+    Command.Result ok = cosign.verify(keys.publicKey(), repository + "@" + index);
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+    assertThat(cosign.verify(keys.publicKey(), partRef).exitCode())
+        .as("the part itself was not signed")
+        .isNotZero();
+  }
+
+  @Test
   void cosignRefusesATamperedPayload() throws Exception {
     String name = registry.host() + "/tampered:1";
     String digest = buildSigned(name, "tampered", keys.pkcs8()).result().getImageDigest();
