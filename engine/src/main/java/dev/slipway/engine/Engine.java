@@ -20,10 +20,13 @@ import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.cache.remote.RemoteCache;
 import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
+import dev.slipway.engine.export.ImageAttestations;
 import dev.slipway.engine.export.IndexAssembler;
+import dev.slipway.engine.export.PlatformBuild;
 import dev.slipway.engine.export.PushByDigest;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
@@ -42,7 +45,6 @@ import dev.slipway.engine.solver.ProgressEmitter;
 import dev.slipway.engine.solver.RegistryBaseImages;
 import dev.slipway.engine.solver.ResultLayers;
 import dev.slipway.engine.solver.SolveJob;
-import dev.slipway.engine.solver.SolvedVertex;
 import dev.slipway.engine.solver.Solver;
 import dev.slipway.engine.solver.SolverSetup;
 import dev.slipway.engine.source.ContextSources;
@@ -53,7 +55,9 @@ import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -85,7 +89,10 @@ public final class Engine implements AutoCloseable {
   private final CacheLeases leases = new CacheLeases();
   private final CacheInventory inventory;
 
-  private Engine(EngineConfig config) throws IOException {
+  private Engine(
+      EngineConfig config,
+      java.util.function.Function<ContentStore, ImageAttestations> attestations)
+      throws IOException {
     this.stateDir = config.stateDir();
     this.dockerfiles = new DockerfileLoader(config.allowInsecureEntitlement());
     Files.createDirectories(stateDir);
@@ -119,7 +126,9 @@ public final class Engine implements AutoCloseable {
     this.remoteCache = new RemoteCache(content, registry);
     this.peerCache = config.peerCache();
     this.cachedLayers = new CachedLayers(cache, content);
-    this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
+    this.exporter =
+        new BuildExporter(
+            content, images, snapshots, layers, registry, tmp, attestations.apply(content));
     this.assembler = new IndexAssembler(registry, content);
     this.signer = new CosignSigner(registry, content);
     this.inventory =
@@ -136,7 +145,15 @@ public final class Engine implements AutoCloseable {
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
   public static Engine open(EngineConfig config) throws IOException {
-    return new Engine(config);
+    return new Engine(config, content -> ImageAttestations.NONE);
+  }
+
+  /** As {@link #open(EngineConfig)}, with the attestations a test makes of each platform image. */
+  static Engine open(
+      EngineConfig config,
+      java.util.function.Function<ContentStore, ImageAttestations> attestations)
+      throws IOException {
+    return new Engine(config, attestations);
   }
 
   /** The runtime, or null when none is installed: builds without RUN steps still work. */
@@ -209,23 +226,44 @@ public final class Engine implements AutoCloseable {
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
     PushByDigest.check(request);
     ImageSignatures signatures = ImageSignatures.open(request, session, signer);
-    BaseImagePins pins = new BaseImagePins();
-    DockerfileLoader.Converted converted =
-        dockerfiles.convert(request, session, baseImages, registries, pins, progress);
-    BuildDefinition definition = converted.definition();
+    java.time.Instant started = java.time.Instant.now();
+    // Each platform is converted with its own TARGETPLATFORM; its base images resolve to that
+    // platform's image of a multi-platform index.
+    List<Platform> platforms = DockerfileLoader.platforms(request);
+    List<PlatformBuild> unsolved = new ArrayList<>();
+    String dockerfileDigest = null;
+    for (Platform platform :
+        platforms.isEmpty() ? java.util.Collections.<Platform>singletonList(null) : platforms) {
+      BaseImagePins pins = new BaseImagePins();
+      DockerfileLoader.Converted converted =
+          dockerfiles.convert(request, session, baseImages, registries, pins, progress, platform);
+      BuildDefinition definition = converted.definition();
+      dockerfileDigest = converted.dockerfileDigest();
+      unsolved.add(
+          new PlatformBuild(
+              platform != null ? platform : definition.image().platform(),
+              definition,
+              Map.of(),
+              pins));
+    }
     progress.emit(
         SolveEvent.newBuilder()
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
-                    .setStepsTotal(definition.totalSteps())));
+                    .setStepsTotal(
+                        unsolved.stream().mapToInt(b -> b.definition().totalSteps()).sum())));
     try (CacheLeases.BuildLease lease = leases.open()) {
       BuildResult built =
-          solve(request, session, registries, progress, cancellation, definition, pins, lease)
+          solve(request, session, registries, progress, cancellation, unsolved, lease, started)
               .toBuilder()
               // what this build put in the cache, for placement of the next ones
-              .setDockerfileDigest(converted.dockerfileDigest())
+              .setDockerfileDigest(dockerfileDigest)
               .addAllBaseImages(
-                  pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
+                  unsolved.stream()
+                      .flatMap(b -> b.pins().all().stream())
+                      .map(BaseImagePins.Pin::name)
+                      .distinct()
+                      .toList())
               .build();
       return signatures.sign(built, request, registries, progress);
     }
@@ -237,9 +275,9 @@ public final class Engine implements AutoCloseable {
       RegistryAccess access,
       ProgressEmitter progress,
       BuildCancellation cancellation,
-      BuildDefinition definition,
-      BaseImagePins pins,
-      CacheLeases.BuildLease lease)
+      List<PlatformBuild> unsolved,
+      CacheLeases.BuildLease lease,
+      java.time.Instant started)
       throws BuildFailedException {
     // --cache-from first (what the user named), then the builder's peers
     ImportedCache imported =
@@ -272,12 +310,11 @@ public final class Engine implements AutoCloseable {
             access,
             imported,
             lease);
-    Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
-        solver.solve(definition.root(), job, request.getNoCache());
+    List<PlatformBuild> builds = solveAll(unsolved, job, request.getNoCache());
     try {
       BuildResult result =
-          exporter.export(request, definition, solved, session, access, pins, progress);
-      exportCache(request, definition, solved, access, progress);
+          exporter.export(request, builds, session, access, progress, Map.of(), started);
+      exportCache(request, builds, access, progress);
       return result;
     } catch (IOException e) {
       throw BuildFailedException.of(
@@ -285,11 +322,56 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Solves every platform's graph at the same time, as BuildKit does. A stage all platforms share
+   * (FROM --platform=$BUILDPLATFORM) has the same cache keys in each graph, so the solver runs it
+   * once for all of them (or the later ones find it CACHED). One failing platform cancels the job,
+   * and so the others; its own error is the one reported.
+   */
+  private List<PlatformBuild> solveAll(List<PlatformBuild> unsolved, SolveJob job, boolean noCache)
+      throws BuildFailedException {
+    if (unsolved.size() == 1) {
+      PlatformBuild only = unsolved.getFirst();
+      return List.of(only.solvedAs(solver.solve(only.definition().root(), job, noCache)));
+    }
+    List<java.util.concurrent.Future<PlatformBuild>> running = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (PlatformBuild build : unsolved) {
+        running.add(
+            threads.submit(
+                () -> build.solvedAs(solver.solve(build.definition().root(), job, noCache))));
+      }
+    }
+    List<PlatformBuild> builds = new ArrayList<>();
+    List<BuildFailedException> failures = new ArrayList<>();
+    for (var future : running) {
+      try {
+        builds.add(future.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        failures.add(
+            e.getCause() instanceof BuildFailedException b
+                ? b
+                : BuildFailedException.of(
+                    ErrorKind.ERROR_KIND_INTERNAL, "solving failed: " + e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        job.cancellation().cancel("interrupted");
+        throw BuildFailedException.cancelled("interrupted");
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.stream()
+          .filter(f -> f.error().getKind() != ErrorKind.ERROR_KIND_CANCELLED)
+          .findFirst()
+          .orElse(failures.getFirst());
+    }
+    return builds;
+  }
+
   /** --cache-to: the steps of this build as a cache manifest, per target and mode. */
   private void exportCache(
       SolveRequest request,
-      BuildDefinition definition,
-      Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved,
+      List<PlatformBuild> builds,
       RegistryAccess access,
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
@@ -308,12 +390,19 @@ public final class Engine implements AutoCloseable {
       String title = "exporting cache (" + target.getType() + ", mode=" + mode + ")";
       progress.step(
           id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_STARTED, started, null);
-      var entries =
-          layers.cacheEntries(
-              definition.root(),
-              solved,
-              dev.slipway.engine.content.LayerCompression.parallelGzip(6),
-              mode.equals("max"));
+      List<dev.slipway.engine.cache.CacheManifest.Entry> entries = new ArrayList<>();
+      for (PlatformBuild build : builds) {
+        for (var entry :
+            layers.cacheEntries(
+                build.definition().root(),
+                build.solved(),
+                dev.slipway.engine.content.LayerCompression.parallelGzip(6),
+                mode.equals("max"))) {
+          if (!entries.contains(entry)) { // a stage the platforms share, once
+            entries.add(entry);
+          }
+        }
+      }
       remoteCache.exportTo(java.util.List.of(target), entries, access);
       progress.step(
           id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_DONE, started, null);

@@ -20,10 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code image} output with {@code push=true}: pushes the built image to each of its names
- * (under its tag, or by digest only with {@code push-by-digest=true}), one progress step per name.
- * Layers of the base images, and layers already pushed under an earlier name, are mounted across
- * repositories of the same registry rather than uploaded again.
+ * The {@code image} output with {@code push=true}: pushes the built image (or index: the platform
+ * manifests and their blobs first) to each of its names (under its tag, or by digest only with
+ * {@code push-by-digest=true}), one progress step per name. Layers of the base images, and layers
+ * already pushed under an earlier name, are mounted across repositories of the same registry rather
+ * than uploaded again.
  */
 final class RegistryPush {
   private final RegistryClient registry;
@@ -38,16 +39,20 @@ final class RegistryPush {
   void push(
       Descriptor image,
       Output output,
-      Vertex root,
+      List<Vertex> roots,
       RegistryAccess access,
       ProgressEmitter progress,
       String buildId)
       throws BuildFailedException {
+    List<ImageName> bases = new ArrayList<>();
+    for (Vertex root : roots) {
+      bases.addAll(baseImages(root));
+    }
     push(
         image,
         output.getNamesList(),
         PushByDigest.of(output),
-        baseImages(root),
+        bases,
         access,
         progress,
         "push:" + buildId + ":",
