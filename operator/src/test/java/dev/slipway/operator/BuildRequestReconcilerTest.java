@@ -253,6 +253,63 @@ class BuildRequestReconcilerTest {
   }
 
   @Test
+  void aSigningKeyInASecretIsAskedForUnderItsReservedSecretId(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("cosign-key")
+                .withNamespace(c.namespace)
+                .endMetadata()
+                .addToStringData("key.pem", "-----BEGIN PRIVATE KEY-----")
+                .build())
+        .create();
+    c.createRequest(
+        "signed",
+        "b",
+        50,
+        s -> {
+          var signing = new dev.slipway.api.resource.ImageSigning();
+          signing.setKeySecretRef(
+              new io.fabric8.kubernetes.api.model.SecretKeySelector(
+                  "key.pem", "cosign-key", false));
+          s.setSigning(signing);
+        });
+    await("the signed build", WAIT, () -> c.phase("signed") == BuildPhase.SUCCEEDED);
+
+    var solve = c.pods.pod("b-0").received().getLast().request();
+    assertThat(solve.getSigningKeySecretId())
+        .isEqualTo(dev.slipway.operator.build.SolveRequests.SIGNING_KEY_SECRET_ID);
+    assertThat(solve.getSessionId()).as("the operator's session serves the key").isNotEmpty();
+    assertThat(solve.getSecretIdsList()).isEmpty();
+    assertThat(solve.toString()).doesNotContain("BEGIN PRIVATE KEY", "cosign-key");
+  }
+
+  @Test
+  void aSecretTakingTheSigningKeysReservedIdIsRefused(TestInfo test) {
+    var c = cluster(test, 2);
+    c.createBuilder("b", 1, 2);
+    c.createRequest(
+        "squatter",
+        "b",
+        50,
+        s -> {
+          var mount = new dev.slipway.api.resource.SecretMount();
+          mount.setId(dev.slipway.operator.build.SolveRequests.SIGNING_KEY_SECRET_ID);
+          mount.setSecretKeyRef(
+              new io.fabric8.kubernetes.api.model.SecretKeySelector("k", "any", false));
+          s.setSecrets(List.of(mount));
+        });
+    await("a message", WAIT, () -> c.request("squatter").getStatus() != null);
+    assertThat(c.request("squatter").getStatus().getMessage())
+        .contains("spec.secrets[0].id: \"slipway.signing-key\" is reserved for spec.signing's key");
+    FakeBuilderPod pod = c.pods.pod("b-0");
+    assertThat(pod == null || pod.received().isEmpty()).as("no build started").isTrue();
+  }
+
+  @Test
   void cancelStopsTheBuildOnItsPod(TestInfo test) {
     var c = cluster(test, 2);
     c.createBuilder("b", 1, 2);

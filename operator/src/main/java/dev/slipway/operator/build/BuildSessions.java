@@ -85,6 +85,10 @@ final class BuildSessions {
         }
       }
     }
+    var signing = request.getSpec().getSigning();
+    if (signing != null && signing.getKeySecretRef() != null) {
+      secrets.put(SolveRequests.SIGNING_KEY_SECRET_ID, signing.getKeySecretRef());
+    }
     var git = request.getSpec().getContext().getGit();
     if (git != null && git.getSecretName() != null) {
       if (SolveRequests.isSshUrl(git.getUrl())) {

@@ -55,6 +55,14 @@ public final class BuildValidator {
             ? java.util.List.<dev.slipway.api.resource.SecretMount>of()
             : spec.getSecrets();
     for (int i = 0; i < secrets.size(); i++) {
+      if (SolveRequests.SIGNING_KEY_SECRET_ID.equals(secrets.get(i).getId())) {
+        return Optional.of(
+            "spec.secrets["
+                + i
+                + "].id: \""
+                + SolveRequests.SIGNING_KEY_SECRET_ID
+                + "\" is reserved for spec.signing's key; give the secret another id");
+      }
       SecretKeySelector ref = secrets.get(i).getSecretKeyRef();
       if (ref != null && spec.getContext().getClient() != null) {
         return Optional.of(
@@ -70,6 +78,23 @@ public final class BuildValidator {
         if (p.isPresent()) {
           return p;
         }
+      }
+    }
+    if (spec.getSigning() != null) {
+      SecretKeySelector key = spec.getSigning().getKeySecretRef();
+      if (spec.getContext().getClient() != null) {
+        return Optional.of(
+            "spec.signing: a build from a client context is served by the slipway CLI that started"
+                + " it, which signs with --sign-key only when it builds itself (--local or"
+                + " --builder); drop spec.signing, or build from a git, http, configMap or image"
+                + " context");
+      }
+      if (key == null) {
+        return Optional.of("spec.signing.keySecretRef: name the Secret key holding the PEM key");
+      }
+      Optional<String> p = secretKey(client, namespace, key, "spec.signing.keySecretRef");
+      if (p.isPresent()) {
+        return p;
       }
     }
     var ssh =

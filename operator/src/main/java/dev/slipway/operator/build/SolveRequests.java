@@ -32,6 +32,12 @@ public final class SolveRequests {
   /** The secret id under which the operator's session serves a git context's credentials. */
   public static final String GIT_TOKEN_SECRET_ID = "slipway.git-token";
 
+  /**
+   * The secret id under which the operator's session serves spec.signing's key; reserved, so a
+   * spec.secrets[].id of that name is refused (BuildValidator).
+   */
+  public static final String SIGNING_KEY_SECRET_ID = "slipway.signing-key";
+
   /** The ssh id of an ssh git URL's key: a dot keeps it apart from the ids of spec.ssh. */
   public static final String GIT_SSH_ID = "slipway.git-ssh";
 
@@ -70,6 +76,9 @@ public final class SolveRequests {
       if (ssh.getSecretRef() != null) {
         solve.putSshKeySecretIds(ssh.getId(), sshKeySecretId(ssh.getId()));
       }
+    }
+    if (spec.getSigning() != null && spec.getSigning().getKeySecretRef() != null) {
+      solve.setSigningKeySecretId(SIGNING_KEY_SECRET_ID);
     }
     if (solve.getContext().getGit().getSshId().equals(GIT_SSH_ID)) {
       solve.putSshKeySecretIds(GIT_SSH_ID, sshKeySecretId(GIT_SSH_ID));
