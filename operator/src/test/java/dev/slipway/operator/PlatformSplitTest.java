@@ -318,6 +318,25 @@ class PlatformSplitTest {
         () -> c.pods.pod("arm-0").active() == 0 && c.pods.pod("main-0").active() == 0);
   }
 
+  @Test
+  void aNamesakeOfAChildFailsTheBuildInsteadOfJoiningIt(TestInfo test) {
+    var c = cluster(test, false);
+    c.createRequest("app-linux-arm64", "arm", 100, s -> {});
+    await("the namesake", WAIT, () -> c.phase("app-linux-arm64") == BuildPhase.SUCCEEDED);
+    c.createRequest("app", "main", 20_000, s -> s.setPlatforms(BOTH));
+    await("the build to fail", WAIT, () -> c.phase("app") == BuildPhase.FAILED);
+    assertThat(c.request("app").getStatus().getMessage())
+        .isEqualTo(
+            "platform linux/arm64 failed (BuildRequest app-linux-arm64): a BuildRequest of that"
+                + " name exists and is not this build's part for the platform (another owner, or"
+                + " a spec changed since); delete it or rename this one, then build again");
+    await(
+        "its amd64 part to be cancelled",
+        WAIT,
+        () -> c.phase("app-linux-amd64") == BuildPhase.CANCELLED);
+    assertThat(c.pods.pod("main-0").received()).as("no assembly").hasSize(1);
+  }
+
   private static List<String> events(OperatorHarness<?> c, String name, String reason) {
     return client.v1().events().inNamespace(c.namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))

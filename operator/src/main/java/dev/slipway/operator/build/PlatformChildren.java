@@ -122,6 +122,23 @@ final class PlatformChildren {
         .isPresent();
   }
 
+  /**
+   * Whether {@code child} is the child this class makes of {@code parent} for {@code part}: its
+   * owner and its spec (but spec.cancel, which the parent sets itself). Anyone who may create
+   * BuildRequests in the namespace can name one like a child and point its owner at the parent;
+   * only one whose spec is exactly the parent's for that platform is assembled into its index.
+   */
+  static boolean isChild(BuildRequest child, BuildRequest parent, PlatformPlan.Part part) {
+    if (!ownedBy(child, parent)) {
+      return false;
+    }
+    BuildRequestSpec expected = child(parent, part).getSpec();
+    BuildRequestSpec actual =
+        Serialization.unmarshal(Serialization.asJson(child.getSpec()), BuildRequestSpec.class);
+    actual.setCancel(false);
+    return Serialization.asJson(expected).equals(Serialization.asJson(actual));
+  }
+
   /** The owner reference to the parent of a child, empty for any other request. */
   static Optional<OwnerReference> parentOf(BuildRequest request) {
     var labels = request.getMetadata().getLabels();

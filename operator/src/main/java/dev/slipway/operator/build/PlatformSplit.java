@@ -99,7 +99,7 @@ final class PlatformSplit {
               .getPrimaryCache()
               .get(new ResourceID(part.getBuildRequest(), namespace))
               .or(() -> create(request, part, kube));
-      if (child.isEmpty() || !PlatformChildren.ownedBy(child.get(), request)) {
+      if (child.isEmpty() || !PlatformChildren.isChild(child.get(), request, planned(part))) {
         return Optional.of(
             failed(
                 request,
@@ -108,8 +108,9 @@ final class PlatformSplit {
                 part,
                 child.isEmpty()
                     ? "it was deleted while the build ran"
-                    : "a BuildRequest of that name exists and is not a part of this build;"
-                        + " delete or rename it, then build again"));
+                    : "a BuildRequest of that name exists and is not this build's part for the"
+                        + " platform (another owner, or a spec changed since); delete it or rename"
+                        + " this one, then build again"));
       }
       mirror(part, child.get());
     }
@@ -163,9 +164,7 @@ final class PlatformSplit {
   /** Creates the child; one that exists already (a cache behind the API) is read back. */
   private static Optional<BuildRequest> create(
       BuildRequest parent, PlatformBuildStatus part, KubernetesClient kube) {
-    PlatformPlan.Part planned =
-        new PlatformPlan.Part(part.getPlatform(), part.getBuilder(), part.getNativeBuild());
-    BuildRequest child = PlatformChildren.child(parent, planned);
+    BuildRequest child = PlatformChildren.child(parent, planned(part));
     try {
       BuildRequest created = kube.resource(child).create();
       KubeEvents.normal(
@@ -304,7 +303,7 @@ final class PlatformSplit {
               .withName(part.getBuildRequest())
               .get();
       if (child == null
-          || !PlatformChildren.ownedBy(child, request)
+          || !PlatformChildren.isChild(child, request, planned(part))
           || child.getStatus() == null
           || child.getStatus().getPhase() != BuildPhase.SUCCEEDED
           || child.getStatus().getResult() == null
@@ -319,6 +318,11 @@ final class PlatformSplit {
       parts.add(repository + "@" + child.getStatus().getResult().getDigest());
     }
     return parts;
+  }
+
+  private static PlatformPlan.Part planned(PlatformBuildStatus part) {
+    return new PlatformPlan.Part(
+        part.getPlatform(), part.getBuilder(), Boolean.TRUE.equals(part.getNativeBuild()));
   }
 
   private static PlatformBuildStatus platformStatus(PlatformPlan.Part part, String child) {

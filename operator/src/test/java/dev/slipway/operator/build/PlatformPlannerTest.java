@@ -122,26 +122,4 @@ class PlatformPlannerTest {
                     + " only pushed parts can be put into one index): add linux/arm64 to main's"
                     + " spec.emulatedPlatforms, or build with builderRef arm"));
   }
-
-  @Test
-  void childNamesAreTheParentsWithThePlatformAndFitALabelValue() {
-    assertThat(PlatformChildren.name("app", "linux/arm/v7")).isEqualTo("app-linux-arm-v7");
-    String parent = "a".repeat(80);
-    String child = PlatformChildren.name(parent, "linux/arm64");
-    assertThat(child).hasSizeLessThanOrEqualTo(63).endsWith("-linux-arm64").startsWith("aaaa");
-    assertThat(PlatformChildren.name("a".repeat(79) + "b", "linux/arm64"))
-        .as("a hash keeps truncated names apart")
-        .isNotEqualTo(child);
-    assertThat(PlatformChildren.parentLabel(parent)).hasSizeLessThanOrEqualTo(63);
-  }
-
-  @Test
-  void aPartIsPushedToItsRepositoryWithoutTagOrDigest() {
-    assertThat(PlatformChildren.repository("127.0.0.1:5000/team/app:1.0"))
-        .isEqualTo("127.0.0.1:5000/team/app");
-    assertThat(PlatformChildren.repository("127.0.0.1:5000/team/app"))
-        .isEqualTo("127.0.0.1:5000/team/app");
-    assertThat(PlatformChildren.repository("reg/app:1@sha256:" + "a".repeat(64)))
-        .isEqualTo("reg/app");
-  }
 }
