@@ -319,6 +319,43 @@ class PlatformSplitTest {
   }
 
   @Test
+  void anOperatorRestartedWhileThePartsRunFindsThemAndCreatesNoneTwice(TestInfo test) {
+    var c = cluster(test, false);
+    c.createRequest("app", "main", 3_000, s -> s.setPlatforms(BOTH));
+    await(
+        "both parts to run",
+        WAIT,
+        () ->
+            c.phase("app-linux-arm64") == BuildPhase.RUNNING
+                && c.phase("app-linux-amd64") == BuildPhase.RUNNING
+                && c.pods.pod("arm-0").active() == 1
+                && c.pods.pod("main-0").active() == 1);
+    c.stopOperator();
+    c.startOperator();
+    await("the split build", WAIT, () -> c.phase("app") == BuildPhase.SUCCEEDED);
+    assertThat(c.pods.pod("arm-0").received())
+        .as(
+            "the arm64 part, once; its events: %s",
+            client.v1().events().inNamespace(c.namespace).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals("app-linux-arm64"))
+                .map(e -> e.getReason() + ": " + e.getMessage())
+                .toList())
+        .hasSize(1);
+    assertThat(c.pods.pod("main-0").received())
+        .as("the amd64 part once, then the assembly")
+        .hasSize(2);
+    assertThat(events(c, "app", "PlatformSplit")).hasSize(2);
+    assertThat(
+            client
+                .resources(BuildRequest.class)
+                .inNamespace(c.namespace)
+                .withLabel("slipway.dev/parent", "app")
+                .list()
+                .getItems())
+        .hasSize(2);
+  }
+
+  @Test
   void aNamesakeOfAChildFailsTheBuildInsteadOfJoiningIt(TestInfo test) {
     var c = cluster(test, false);
     c.createRequest("app-linux-arm64", "arm", 100, s -> {});
