@@ -365,7 +365,12 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             .setMaxParallelBuilds(slots.maxParallel())
             .setActiveBuilds(slots.running())
             .setDraining(slots.draining())
+            // its own platform first, then those it runs under QEMU user emulation
             .addPlatforms(dev.slipway.engine.content.Platform.host().toString())
+            .addAllPlatforms(
+                dev.slipway.engine.exec.Emulation.emulated().stream()
+                    .map(Object::toString)
+                    .toList())
             .addAllRecentContextKeys(recent(caller, b -> List.of(b.request().getContextKey())))
             .addAllRecentDockerfileDigests(recent(caller, b -> List.of(b.dockerfileDigest())))
             .addAllBaseImages(

@@ -103,7 +103,15 @@ class ControlServiceTest {
     assertThat(info.getMaxParallelBuilds()).isEqualTo(2);
     assertThat(info.getActiveBuilds()).isZero();
     assertThat(info.getSnapshotter()).isEqualTo(engine.snapshotterName());
-    assertThat(info.getPlatformsList()).containsExactly(Platform.host().toString());
+    // its own platform first, then what this machine runs under QEMU (.ci/emulation.sh: arm64)
+    assertThat(info.getPlatformsList().getFirst()).isEqualTo(Platform.host().toString());
+    assertThat(info.getPlatformsList())
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(Platform.host().toString()),
+                    dev.slipway.engine.exec.Emulation.emulated().stream().map(Object::toString))
+                .toList());
+    assertThat(info.getPlatformsList()).contains("linux/arm64");
     assertThat(info.getRecentContextKeysList()).isEmpty();
     assertThat(info.getDraining()).isFalse();
   }

@@ -64,6 +64,9 @@ final class DockerfileLoader {
   /** The entitlement {@code RUN --network=host} needs (a step's default network is the host's). */
   private static final String NETWORK_HOST = "network.host";
 
+  /** Each platform is a whole build: a request may not ask for an unbounded number of them. */
+  static final int MAX_PLATFORMS = 16;
+
   /** What a request may ask for. */
   private static final List<String> KNOWN_ENTITLEMENTS =
       List.of(InsecureEntitlement.NAME, NETWORK_HOST);
@@ -84,15 +87,20 @@ final class DockerfileLoader {
    */
   record Converted(BuildDefinition definition, String dockerfileDigest) {}
 
+  /**
+   * Converts the Dockerfile for one target platform ({@code null}: the request's only platform, or
+   * the host's when it names none).
+   */
   Converted convert(
       SolveRequest request,
       BuildSession session,
       BaseImages images,
       RegistryAccess registries,
       BaseImagePins pins,
-      ProgressEmitter progress)
+      ProgressEmitter progress,
+      Platform platform)
       throws BuildFailedException {
-    Loaded loaded = load(request, session, images, registries, pins);
+    Loaded loaded = load(request, session, images, registries, pins, platform);
     BuildDefinition definition = frontend(loaded, DockerfileFrontend::convert);
     String digest = Digest.of(loaded.text().getBytes(StandardCharsets.UTF_8)).hex();
     for (BuildWarning w : definition.warnings()) {
@@ -111,7 +119,7 @@ final class DockerfileLoader {
   CallResult call(
       SolveRequest request, BuildSession session, BaseImages images, RegistryAccess registries)
       throws BuildFailedException {
-    Loaded loaded = load(request, session, images, registries, new BaseImagePins());
+    Loaded loaded = load(request, session, images, registries, new BaseImagePins(), null);
     Function<ConvertRequest, CallAnswer> call =
         switch (request.getCall()) {
           case FRONTEND_CALL_CHECK -> FrontendCalls::check;
@@ -155,7 +163,8 @@ final class DockerfileLoader {
       BuildSession session,
       BaseImages images,
       RegistryAccess registries,
-      BaseImagePins pins)
+      BaseImagePins pins,
+      Platform platform)
       throws BuildFailedException {
     String text;
     String fileName;
@@ -246,14 +255,42 @@ final class DockerfileLoader {
         throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
       }
     }
-    if (request.getPlatformsCount() > 0) {
+    if (platform != null) {
+      convert.targetPlatform(platform);
+    } else if (request.getPlatformsCount() > 0) {
+      convert.targetPlatform(platforms(request).getFirst());
+    }
+    convert.platformSteps(platforms(request).size() > 1);
+    return new Loaded(convert.build(), text);
+  }
+
+  /**
+   * The request's target platforms, parsed, in its order, each once (as buildx dedupes them); empty
+   * when it names none (the build is for the builder's own platform).
+   */
+  static List<Platform> platforms(SolveRequest request) throws BuildFailedException {
+    if (request.getPlatformsCount() > MAX_PLATFORMS) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_INVALID_INPUT,
+          "the build names "
+              + request.getPlatformsCount()
+              + " platforms; at most "
+              + MAX_PLATFORMS
+              + " can be built at once: split it into several builds");
+    }
+    List<Platform> platforms = new ArrayList<>();
+    for (String text : request.getPlatformsList()) {
+      Platform p;
       try {
-        convert.targetPlatform(Platform.parse(request.getPlatforms(0)));
+        p = Platform.parse(text);
       } catch (IllegalArgumentException e) {
         throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
       }
+      if (!platforms.contains(p)) {
+        platforms.add(p);
+      }
     }
-    return new Loaded(convert.build(), text);
+    return platforms;
   }
 
   /**

@@ -20,9 +20,12 @@ import dev.slipway.engine.cache.PeerCacheSource;
 import dev.slipway.engine.cache.PrunePolicy;
 import dev.slipway.engine.cache.remote.RemoteCache;
 import dev.slipway.engine.content.ContentStore;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
+import dev.slipway.engine.export.ImageAttestations;
+import dev.slipway.engine.export.PlatformBuild;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.BaseImagePins;
@@ -49,7 +52,9 @@ import dev.slipway.session.SessionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -79,7 +84,10 @@ public final class Engine implements AutoCloseable {
   private final CacheLeases leases = new CacheLeases();
   private final CacheInventory inventory;
 
-  private Engine(EngineConfig config) throws IOException {
+  private Engine(
+      EngineConfig config,
+      java.util.function.Function<ContentStore, ImageAttestations> attestations)
+      throws IOException {
     this.stateDir = config.stateDir();
     this.dockerfiles = new DockerfileLoader(config.allowInsecureEntitlement());
     Files.createDirectories(stateDir);
@@ -113,7 +121,9 @@ public final class Engine implements AutoCloseable {
     this.remoteCache = new RemoteCache(content, registry);
     this.peerCache = config.peerCache();
     this.cachedLayers = new CachedLayers(cache, content);
-    this.exporter = new BuildExporter(content, images, snapshots, layers, registry, tmp);
+    this.exporter =
+        new BuildExporter(
+            content, images, snapshots, layers, registry, tmp, attestations.apply(content));
     this.inventory =
         new CacheInventory(
             cache,
@@ -128,7 +138,15 @@ public final class Engine implements AutoCloseable {
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
   public static Engine open(EngineConfig config) throws IOException {
-    return new Engine(config);
+    return new Engine(config, content -> ImageAttestations.NONE);
+  }
+
+  /** As {@link #open(EngineConfig)}, with the attestations a test makes of each platform image. */
+  static Engine open(
+      EngineConfig config,
+      java.util.function.Function<ContentStore, ImageAttestations> attestations)
+      throws IOException {
+    return new Engine(config, attestations);
   }
 
   /** The runtime, or null when none is installed: builds without RUN steps still work. */
@@ -184,21 +202,43 @@ public final class Engine implements AutoCloseable {
           .build();
     }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
-    BaseImagePins pins = new BaseImagePins();
-    DockerfileLoader.Converted converted =
-        dockerfiles.convert(request, session, baseImages, registries, pins, progress);
-    BuildDefinition definition = converted.definition();
+    java.time.Instant started = java.time.Instant.now();
+    // Each platform is converted with its own TARGETPLATFORM; its base images resolve to that
+    // platform's image of a multi-platform index.
+    List<Platform> platforms = DockerfileLoader.platforms(request);
+    List<PlatformBuild> unsolved = new ArrayList<>();
+    String dockerfileDigest = null;
+    for (Platform platform :
+        platforms.isEmpty() ? java.util.Collections.<Platform>singletonList(null) : platforms) {
+      BaseImagePins pins = new BaseImagePins();
+      DockerfileLoader.Converted converted =
+          dockerfiles.convert(request, session, baseImages, registries, pins, progress, platform);
+      BuildDefinition definition = converted.definition();
+      dockerfileDigest = converted.dockerfileDigest();
+      unsolved.add(
+          new PlatformBuild(
+              platform != null ? platform : definition.image().platform(),
+              definition,
+              Map.of(),
+              pins));
+    }
     progress.emit(
         SolveEvent.newBuilder()
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
-                    .setStepsTotal(definition.totalSteps())));
+                    .setStepsTotal(
+                        unsolved.stream().mapToInt(b -> b.definition().totalSteps()).sum())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, definition, pins, lease)
+      return solve(request, session, registries, progress, cancellation, unsolved, lease, started)
           .toBuilder()
           // what this build put in the cache, for placement of the next ones
-          .setDockerfileDigest(converted.dockerfileDigest())
-          .addAllBaseImages(pins.all().stream().map(BaseImagePins.Pin::name).distinct().toList())
+          .setDockerfileDigest(dockerfileDigest)
+          .addAllBaseImages(
+              unsolved.stream()
+                  .flatMap(b -> b.pins().all().stream())
+                  .map(BaseImagePins.Pin::name)
+                  .distinct()
+                  .toList())
           .build();
     }
   }
@@ -209,9 +249,9 @@ public final class Engine implements AutoCloseable {
       RegistryAccess access,
       ProgressEmitter progress,
       BuildCancellation cancellation,
-      BuildDefinition definition,
-      BaseImagePins pins,
-      CacheLeases.BuildLease lease)
+      List<PlatformBuild> unsolved,
+      CacheLeases.BuildLease lease,
+      java.time.Instant started)
       throws BuildFailedException {
     // --cache-from first (what the user named), then the builder's peers
     ImportedCache imported =
@@ -244,12 +284,18 @@ public final class Engine implements AutoCloseable {
             access,
             imported,
             lease);
-    Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
-        solver.solve(definition.root(), job, request.getNoCache());
+    // One platform after the other: a stage all platforms share (FROM --platform=$BUILDPLATFORM)
+    // has the same cache keys in each, so it runs for the first and is CACHED for the others.
+    List<PlatformBuild> builds = new ArrayList<>();
+    for (PlatformBuild build : unsolved) {
+      Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
+          solver.solve(build.definition().root(), job, request.getNoCache());
+      builds.add(new PlatformBuild(build.platform(), build.definition(), solved, build.pins()));
+    }
     try {
       BuildResult result =
-          exporter.export(request, definition, solved, session, access, pins, progress);
-      exportCache(request, definition, solved, access, progress);
+          exporter.export(request, builds, session, access, progress, Map.of(), started);
+      exportCache(request, builds, access, progress);
       return result;
     } catch (IOException e) {
       throw BuildFailedException.of(
@@ -260,8 +306,7 @@ public final class Engine implements AutoCloseable {
   /** --cache-to: the steps of this build as a cache manifest, per target and mode. */
   private void exportCache(
       SolveRequest request,
-      BuildDefinition definition,
-      Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved,
+      List<PlatformBuild> builds,
       RegistryAccess access,
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
@@ -280,12 +325,19 @@ public final class Engine implements AutoCloseable {
       String title = "exporting cache (" + target.getType() + ", mode=" + mode + ")";
       progress.step(
           id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_STARTED, started, null);
-      var entries =
-          layers.cacheEntries(
-              definition.root(),
-              solved,
-              dev.slipway.engine.content.LayerCompression.parallelGzip(6),
-              mode.equals("max"));
+      List<dev.slipway.engine.cache.CacheManifest.Entry> entries = new ArrayList<>();
+      for (PlatformBuild build : builds) {
+        for (var entry :
+            layers.cacheEntries(
+                build.definition().root(),
+                build.solved(),
+                dev.slipway.engine.content.LayerCompression.parallelGzip(6),
+                mode.equals("max"))) {
+          if (!entries.contains(entry)) { // a stage the platforms share, once
+            entries.add(entry);
+          }
+        }
+      }
       remoteCache.exportTo(java.util.List.of(target), entries, access);
       progress.step(
           id, title, dev.slipway.api.control.v1.VertexState.VERTEX_STATE_DONE, started, null);

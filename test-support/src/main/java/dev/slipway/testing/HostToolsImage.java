@@ -188,7 +188,7 @@ public final class HostToolsImage {
     };
   }
 
-  private static byte[] gzip(byte[] content) throws IOException {
+  static byte[] gzip(byte[] content) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
       gzip.write(content);

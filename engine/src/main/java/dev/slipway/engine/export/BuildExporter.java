@@ -1,5 +1,6 @@
 package dev.slipway.engine.export;
 
+import dev.slipway.api.control.v1.AnnotationLevel;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.Output;
@@ -44,9 +45,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a solved build into its outputs: assembles the image (the base image's layers as they are,
- * one new layer per step, the frontend's config and history), then writes each requested output —
- * local image store, OCI or docker archive, root filesystem directory or tar.
+ * Turns a solved build into its outputs: assembles one image per platform (the base image's layers
+ * as they are, one new layer per step, the frontend's config and history), asks for their
+ * attestations, joins them in an image index when there are several platforms or any attestation,
+ * then writes each requested output — local image store, registry, OCI or docker archive, root
+ * filesystem directory or tar (one directory per platform when there are several).
  */
 public final class BuildExporter {
   private final ContentStore content;
@@ -55,6 +58,7 @@ public final class BuildExporter {
   private final ResultLayers layers;
   private final Path tmp;
   private final RegistryPush pushes;
+  private final ImageAttestations attestations;
 
   public BuildExporter(
       ContentStore content,
@@ -62,47 +66,75 @@ public final class BuildExporter {
       Snapshotter snapshots,
       ResultLayers layers,
       RegistryClient registry,
-      Path tmp) {
+      Path tmp,
+      ImageAttestations attestations) {
     this.pushes = new RegistryPush(registry, content);
     this.content = content;
     this.images = images;
     this.snapshots = snapshots;
     this.layers = layers;
     this.tmp = tmp;
+    this.attestations = attestations;
   }
 
+  /** The images a build made: one per platform, and the index that joins them when there is one. */
+  private record Exported(Descriptor root, List<Image> images, List<PlatformIndex.Part> parts) {
+    boolean isIndex() {
+      return MediaTypes.isIndex(root.mediaType());
+    }
+  }
+
+  /**
+   * Writes the outputs of a build of one or more platforms ({@code builds} in the request's
+   * platform order) and says what was produced.
+   *
+   * @param contextFacts what is known of the build's context for provenance ("git.commit", …)
+   * @param started when the build started
+   */
   public BuildResult export(
       SolveRequest request,
-      BuildDefinition definition,
-      Map<CacheKey, SolvedVertex> solved,
+      List<PlatformBuild> builds,
       BuildSession session,
       RegistryAccess registries,
-      BaseImagePins pins,
-      ProgressEmitter progress)
+      ProgressEmitter progress,
+      Map<String, String> contextFacts,
+      Instant started)
       throws BuildFailedException, IOException {
-    long cached = solved.values().stream().filter(SolvedVertex::fromCache).count();
     BuildResult.Builder result =
         BuildResult.newBuilder()
-            .setStepsTotal(definition.totalSteps())
-            .setStepsCached((int) cached);
+            .setStepsTotal(builds.stream().mapToInt(b -> b.definition().totalSteps()).sum())
+            .setStepsCached(
+                (int)
+                    builds.stream()
+                        .flatMap(b -> b.solved().values().stream())
+                        .filter(SolvedVertex::fromCache)
+                        .count());
     if (request.getOutputsCount() == 0) {
       return result.build();
     }
-    Instant started = Instant.now();
+    Instant exportStarted = Instant.now();
     String stepId = "export:" + request.getBuildId();
-    progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_STARTED, started, null);
+    progress.step(
+        stepId, "exporting to image", VertexState.VERTEX_STATE_STARTED, exportStarted, null);
     try {
       Optional<Instant> epoch = sourceDateEpoch(request);
       ImageAnnotations annotations = annotations(request);
-      Image image = assemble(request, definition, solved, epoch, annotations);
+      Exported exported = assembleAll(request, builds, epoch, annotations, contextFacts, started);
+      if (!exported.isIndex() && annotations.needIndex()) {
+        throw BuildFailedException.of(
+            ErrorKind.ERROR_KIND_INVALID_INPUT,
+            ImageAnnotations.noIndexMessage(
+                annotations.index().isEmpty()
+                    ? annotations.indexDescriptor().keySet().iterator().next()
+                    : annotations.index().keySet().iterator().next()));
+      }
       List<String> refs = new ArrayList<>();
       for (int i = 0; i < request.getOutputsCount(); i++) {
         write(
             request,
             request.getOutputs(i),
-            image,
-            definition,
-            solved,
+            exported,
+            builds,
             session,
             registries,
             epoch,
@@ -110,41 +142,133 @@ public final class BuildExporter {
             refs,
             progress);
       }
-      progress.step(stepId, "exporting to image", VertexState.VERTEX_STATE_DONE, started, null);
-      long size = image.layers().stream().mapToLong(d -> d.size()).sum();
-      result
-          .setImageDigest(image.descriptor().digest().toString())
-          .setConfigDigest(image.configDescriptor().digest().toString())
-          .addAllRefs(refs)
-          .setSizeBytes(size)
-          .putMetadata("containerimage.digest", image.descriptor().digest().toString())
-          .putMetadata("containerimage.config.digest", image.configDescriptor().digest().toString())
-          // as buildx: the manifest's descriptor, with its platform
-          .putMetadata(
-              "containerimage.descriptor",
-              new String(CanonicalJson.write(image.descriptor()), StandardCharsets.UTF_8))
-          .putMetadata(
-              "buildx.build.provenance",
-              BuildProvenance.json(
-                  pins,
-                  image.platform(),
-                  request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
-                      ? request.getDockerfile().getPath()
-                      : "Dockerfile"));
-      List<String> names =
-          request.getOutputsList().stream()
-              .flatMap(o -> o.getNamesList().stream())
-              .distinct()
-              .toList();
-      if (!names.isEmpty()) {
-        result.putMetadata("image.name", String.join(",", names));
-      }
+      progress.step(
+          stepId, "exporting to image", VertexState.VERTEX_STATE_DONE, exportStarted, null);
+      describe(result, request, exported, builds);
+      result.addAllRefs(refs);
       return result.build();
     } catch (BuildFailedException | IOException | RuntimeException e) {
       progress.step(
-          stepId, "exporting to image", VertexState.VERTEX_STATE_ERROR, started, e.getMessage());
+          stepId,
+          "exporting to image",
+          VertexState.VERTEX_STATE_ERROR,
+          exportStarted,
+          e.getMessage());
       throw e;
     }
+  }
+
+  /** Each platform's image and attestations, and the index over them when one is needed. */
+  private Exported assembleAll(
+      SolveRequest request,
+      List<PlatformBuild> builds,
+      Optional<Instant> epoch,
+      ImageAnnotations annotations,
+      Map<String, String> contextFacts,
+      Instant started)
+      throws BuildFailedException, IOException {
+    List<Image> made = new ArrayList<>();
+    List<PlatformIndex.Part> parts = new ArrayList<>();
+    boolean anyAttestation = false;
+    for (PlatformBuild build : builds) {
+      Image image = assemble(request, build.definition(), build.solved(), epoch, annotations);
+      List<Descriptor> attested = List.of();
+      if (attestationsAsked(request)) {
+        try (Rootfs rootfs = rootfs(build)) {
+          attested =
+              attestations.attest(
+                  new AttestationSubject(
+                      request,
+                      build.platform(),
+                      image,
+                      rootfs.path(),
+                      build.pins(),
+                      build.definition(),
+                      contextFacts,
+                      started));
+        }
+      }
+      anyAttestation |= !attested.isEmpty();
+      made.add(image);
+      // in the index, the platform the build was asked for (BuildKit's entries name no arm64 v8)
+      parts.add(
+          new PlatformIndex.Part(image.descriptor().withPlatform(build.platform()), attested));
+    }
+    if (builds.size() == 1 && !anyAttestation) {
+      return new Exported(made.getFirst().descriptor(), made, parts);
+    }
+    return new Exported(PlatformIndex.write(content, parts, annotations), made, parts);
+  }
+
+  /** The result's digests and the metadata buildx writes with --metadata-file. */
+  private static void describe(
+      BuildResult.Builder result,
+      SolveRequest request,
+      Exported exported,
+      List<PlatformBuild> builds) {
+    Image first = exported.images().getFirst();
+    long size =
+        exported.isIndex()
+            ? sizeOfDistinctLayers(exported.images())
+            : first.layers().stream().mapToLong(Descriptor::size).sum();
+    String digest = exported.root().digest().toString();
+    result.setImageDigest(digest).setSizeBytes(size).putMetadata("containerimage.digest", digest);
+    if (!exported.isIndex()) {
+      // as buildx: for one image, its config too; for an index, only the index's digest
+      result
+          .setConfigDigest(first.configDescriptor().digest().toString())
+          .putMetadata(
+              "containerimage.config.digest", first.configDescriptor().digest().toString());
+    }
+    for (int i = 0; i < exported.images().size(); i++) {
+      Image image = exported.images().get(i);
+      PlatformIndex.Part part = exported.parts().get(i);
+      var platform =
+          dev.slipway.api.control.v1.PlatformResult.newBuilder()
+              .setPlatform(builds.get(i).platform().toString())
+              .setDigest(image.descriptor().digest().toString())
+              .setConfigDigest(image.configDescriptor().digest().toString())
+              .setSizeBytes(image.layers().stream().mapToLong(Descriptor::size).sum());
+      if (!part.attestations().isEmpty()) {
+        platform.setAttestationDigest(part.attestations().getFirst().digest().toString());
+      }
+      result.addPlatforms(platform);
+    }
+    BaseImagePins pins = new BaseImagePins();
+    builds.forEach(b -> b.pins().all().forEach(pins::add));
+    result
+        // as buildx: the descriptor of the manifest (with its platform) or of the index
+        .putMetadata(
+            "containerimage.descriptor",
+            new String(CanonicalJson.write(exported.root()), StandardCharsets.UTF_8))
+        .putMetadata(
+            "buildx.build.provenance",
+            BuildProvenance.json(
+                pins,
+                first.platform(),
+                request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
+                    ? request.getDockerfile().getPath()
+                    : "Dockerfile"));
+    List<String> names =
+        request.getOutputsList().stream()
+            .flatMap(o -> o.getNamesList().stream())
+            .distinct()
+            .toList();
+    if (!names.isEmpty()) {
+      result.putMetadata("image.name", String.join(",", names));
+    }
+  }
+
+  private static long sizeOfDistinctLayers(List<Image> images) {
+    return images.stream()
+        .flatMap(i -> i.layers().stream())
+        .collect(
+            java.util.stream.Collectors.toMap(
+                Descriptor::digest, Descriptor::size, (a, b) -> a, java.util.LinkedHashMap::new))
+        .values()
+        .stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   private Image assemble(
@@ -224,9 +348,8 @@ public final class BuildExporter {
   private void write(
       SolveRequest request,
       Output output,
-      Image image,
-      BuildDefinition definition,
-      Map<CacheKey, SolvedVertex> solved,
+      Exported exported,
+      List<PlatformBuild> builds,
       BuildSession session,
       RegistryAccess registries,
       Optional<Instant> epoch,
@@ -235,10 +358,11 @@ public final class BuildExporter {
       ProgressEmitter progress)
       throws BuildFailedException, IOException {
     List<String> names = output.getNamesList();
+    Descriptor root = exported.root();
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
         for (String name : names) {
-          images.tag(name, image.descriptor(), ImageOrigin.BUILT, registries.owner());
+          images.tag(name, root, ImageOrigin.BUILT, registries.owner());
         }
         if (output.getPush()) {
           if (names.isEmpty()) {
@@ -247,59 +371,117 @@ public final class BuildExporter {
                 "push=true needs at least one image name: add name=REGISTRY/REPO:TAG (or -t)");
           }
           pushes.push(
-              image.descriptor(),
+              root,
               names,
-              definition.root(),
+              builds.stream().map(b -> b.definition().root()).toList(),
               registries,
               progress,
               request.getBuildId());
         }
         for (String name : names) {
-          refs.add(name + "@" + image.descriptor().digest());
+          refs.add(name + "@" + root.digest());
         }
       }
       case OUTPUT_TYPE_OCI -> {
+        Map<String, String> entry =
+            exported.isIndex() ? annotations.indexDescriptor() : annotations.manifestDescriptor();
         writeTo(
             output.getDest(),
             session,
-            out ->
-                new OciArchiveExporter(content)
-                    .export(image.descriptor(), names, annotations.manifestDescriptor(), out));
+            out -> new OciArchiveExporter(content).export(root, names, entry, out));
       }
       case OUTPUT_TYPE_DOCKER -> {
+        if (exported.images().size() > 1) {
+          // as BuildKit: a docker archive holds single-platform images only
+          throw BuildFailedException.of(
+              ErrorKind.ERROR_KIND_INVALID_INPUT,
+              "docker exporter does not currently support exporting manifest lists: build one"
+                  + " --platform for type=docker, or use type=oci or type=image for several");
+        }
+        Image image = exported.images().getFirst();
         writeTo(
             output.getDest(),
             session,
             out -> new DockerArchiveExporter(content).export(image, names, out));
       }
-      case OUTPUT_TYPE_LOCAL, OUTPUT_TYPE_TAR -> {
-        String root = solved.get(definition.root().cacheKey()).snapshotKey();
-        Path empty = null;
-        SnapshotView view = root == null ? null : snapshots.view(root);
-        try {
-          Path rootfs =
-              view != null ? view.rootfs() : (empty = Files.createTempDirectory(tmp, "empty-"));
-          if (output.getType() == dev.slipway.api.control.v1.OutputType.OUTPUT_TYPE_LOCAL) {
-            RootfsExporter.toDirectory(rootfs, Path.of(output.getDest()));
-          } else {
-            writeTo(
-                output.getDest(),
-                session,
-                out -> RootfsExporter.toTar(rootfs, out, epoch.map(FileTime::from)));
-          }
-        } finally {
-          if (view != null) {
-            view.close();
-          }
-          if (empty != null) {
-            Files.deleteIfExists(empty);
-          }
-        }
-      }
+      case OUTPUT_TYPE_LOCAL, OUTPUT_TYPE_TAR -> writeRootfs(output, builds, session, epoch);
       default ->
           throw BuildFailedException.of(
               ErrorKind.ERROR_KIND_INVALID_INPUT, "unknown output type " + output.getType());
     }
+  }
+
+  /**
+   * The {@code local} and {@code tar} outputs: the root filesystem, or with several platforms one
+   * directory per platform ({@code linux_amd64/}, {@code linux_arm64/}) as BuildKit writes them.
+   */
+  private void writeRootfs(
+      Output output, List<PlatformBuild> builds, BuildSession session, Optional<Instant> epoch)
+      throws BuildFailedException, IOException {
+    List<Rootfs> opened = new ArrayList<>();
+    try {
+      Map<String, Path> roots = new java.util.LinkedHashMap<>();
+      for (PlatformBuild build : builds) {
+        Rootfs rootfs = rootfs(build);
+        opened.add(rootfs);
+        roots.put(
+            builds.size() == 1 ? "" : PlatformIndex.directory(build.platform()), rootfs.path());
+      }
+      if (output.getType() == dev.slipway.api.control.v1.OutputType.OUTPUT_TYPE_LOCAL) {
+        for (Map.Entry<String, Path> root : roots.entrySet()) {
+          Path dest = Path.of(output.getDest());
+          RootfsExporter.toDirectory(
+              root.getValue(), root.getKey().isEmpty() ? dest : dest.resolve(root.getKey()));
+        }
+      } else {
+        writeTo(
+            output.getDest(),
+            session,
+            out -> RootfsExporter.toTar(roots, out, epoch.map(FileTime::from)));
+      }
+    } finally {
+      for (Rootfs rootfs : opened) {
+        rootfs.close();
+      }
+    }
+  }
+
+  /** A platform's final root filesystem, read-only, until closed. */
+  private interface Rootfs extends AutoCloseable {
+    Path path();
+
+    @Override
+    void close() throws IOException;
+  }
+
+  private Rootfs rootfs(PlatformBuild build) throws IOException {
+    String key = build.solved().get(build.definition().root().cacheKey()).snapshotKey();
+    if (key == null) { // FROM scratch with nothing added: an empty filesystem
+      Path empty = Files.createTempDirectory(tmp, "empty-");
+      return new Rootfs() {
+        @Override
+        public Path path() {
+          return empty;
+        }
+
+        @Override
+        public void close() throws IOException {
+          Files.deleteIfExists(empty);
+        }
+      };
+    }
+    SnapshotView view = snapshots.view(key);
+    return new Rootfs() {
+      @Override
+      public Path path() {
+        return view.rootfs();
+      }
+
+      @Override
+      public void close() throws IOException {
+        view.close();
+      }
+    };
   }
 
   /**
@@ -328,13 +510,38 @@ public final class BuildExporter {
     };
   }
 
-  /** The request's --annotation values, checked. */
+  /**
+   * The request's --annotation values, checked; index annotations only when the build will write an
+   * index (several platforms or attestations), as BuildKit.
+   */
   public static ImageAnnotations annotations(SolveRequest request) throws BuildFailedException {
+    ImageAnnotations annotations;
     try {
-      return ImageAnnotations.of(request.getAnnotationsList());
+      annotations = ImageAnnotations.of(request.getAnnotationsList());
     } catch (IllegalArgumentException e) {
       throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
     }
+    if (annotations.needIndex()
+        && request.getPlatformsCount() <= 1
+        && !attestationsAsked(request)) {
+      String key =
+          request.getAnnotationsList().stream()
+              .filter(
+                  a ->
+                      a.getLevel() == AnnotationLevel.ANNOTATION_LEVEL_INDEX
+                          || a.getLevel() == AnnotationLevel.ANNOTATION_LEVEL_INDEX_DESCRIPTOR)
+              .findFirst()
+              .map(dev.slipway.api.control.v1.Annotation::getKey)
+              .orElse("");
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_INVALID_INPUT, ImageAnnotations.noIndexMessage(key));
+    }
+    return annotations;
+  }
+
+  private static boolean attestationsAsked(SolveRequest request) {
+    return request.getAttestations().getSbom()
+        || !request.getAttestations().getProvenanceMode().isEmpty();
   }
 
   private static Optional<Instant> sourceDateEpoch(SolveRequest request)

@@ -12,22 +12,44 @@ import java.util.regex.Pattern;
  * go. They come from a client and end up in manifests others read, so keys are restricted to the
  * characters OCI's reverse-domain keys use, values to printable text, and both in size.
  *
- * @param manifest of the image manifest (it changes the image's digest)
- * @param manifestDescriptor of the manifest's entry in an OCI layout's {@code index.json}
+ * @param manifest of each image manifest (it changes the image's digest)
+ * @param manifestDescriptor of a manifest's entry in an image index or an OCI layout's {@code
+ *     index.json}
+ * @param index of the image index a multi-platform build (or one with attestations) writes
+ * @param indexDescriptor of that index's entry in an OCI layout's {@code index.json}
  */
 public record ImageAnnotations(
-    Map<String, String> manifest, Map<String, String> manifestDescriptor) {
+    Map<String, String> manifest,
+    Map<String, String> manifestDescriptor,
+    Map<String, String> index,
+    Map<String, String> indexDescriptor) {
 
   static final int MAX_KEY_CHARS = 256;
   static final int MAX_VALUE_CHARS = 8192;
   static final int MAX_TOTAL_CHARS = 64 * 1024;
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/+-]*");
 
-  public static final ImageAnnotations NONE = new ImageAnnotations(Map.of(), Map.of());
+  public static final ImageAnnotations NONE =
+      new ImageAnnotations(Map.of(), Map.of(), Map.of(), Map.of());
 
   public ImageAnnotations {
     manifest = Collections.unmodifiableMap(new TreeMap<>(manifest));
     manifestDescriptor = Collections.unmodifiableMap(new TreeMap<>(manifestDescriptor));
+    index = Collections.unmodifiableMap(new TreeMap<>(index));
+    indexDescriptor = Collections.unmodifiableMap(new TreeMap<>(indexDescriptor));
+  }
+
+  /** Whether some of them can only go on an image index. */
+  public boolean needIndex() {
+    return !index.isEmpty() || !indexDescriptor.isEmpty();
+  }
+
+  /** The error BuildKit gives for index annotations when it writes no index. */
+  static String noIndexMessage(String key) {
+    return "annotation "
+        + key
+        + ": index annotations not supported for single platform export; use"
+        + " manifest: or manifest-descriptor:, or build several platforms";
   }
 
   /**
@@ -38,6 +60,8 @@ public record ImageAnnotations(
   public static ImageAnnotations of(List<Annotation> annotations) {
     Map<String, String> manifest = new TreeMap<>();
     Map<String, String> descriptor = new TreeMap<>();
+    Map<String, String> index = new TreeMap<>();
+    Map<String, String> indexDescriptor = new TreeMap<>();
     long total = 0;
     for (Annotation a : annotations) {
       String key = a.getKey();
@@ -66,19 +90,14 @@ public record ImageAnnotations(
       switch (a.getLevel()) {
         case ANNOTATION_LEVEL_MANIFEST -> manifest.put(key, value);
         case ANNOTATION_LEVEL_MANIFEST_DESCRIPTOR -> descriptor.put(key, value);
-        case ANNOTATION_LEVEL_INDEX, ANNOTATION_LEVEL_INDEX_DESCRIPTOR ->
-            // as BuildKit: a single-platform export writes no index to annotate
-            throw new IllegalArgumentException(
-                "annotation "
-                    + key
-                    + ": index annotations not supported for single platform export; use"
-                    + " manifest: or manifest-descriptor:");
+        case ANNOTATION_LEVEL_INDEX -> index.put(key, value);
+        case ANNOTATION_LEVEL_INDEX_DESCRIPTOR -> indexDescriptor.put(key, value);
         default ->
             throw new IllegalArgumentException(
                 "annotation " + key + ": unknown level " + a.getLevelValue());
       }
     }
-    return new ImageAnnotations(manifest, descriptor);
+    return new ImageAnnotations(manifest, descriptor, index, indexDescriptor);
   }
 
   /** For an error message: no control characters, not too long. */

@@ -19,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code image} output with {@code push=true}: pushes the built image to each of its names, one
- * progress step per name. Layers of the base images, and layers already pushed under an earlier
- * name, are mounted across repositories of the same registry rather than uploaded again.
+ * The {@code image} output with {@code push=true}: pushes the built image (or index: the platform
+ * manifests and their blobs first) to each of its names, one progress step per name. Layers of the
+ * base images, and layers already pushed under an earlier name, are mounted across repositories of
+ * the same registry rather than uploaded again.
  */
 final class RegistryPush {
   private final RegistryClient registry;
@@ -35,12 +36,15 @@ final class RegistryPush {
   void push(
       Descriptor image,
       List<String> names,
-      Vertex root,
+      List<Vertex> roots,
       RegistryAccess access,
       ProgressEmitter progress,
       String buildId)
       throws BuildFailedException {
-    List<ImageName> sources = new ArrayList<>(baseImages(root));
+    List<ImageName> sources = new ArrayList<>();
+    for (Vertex root : roots) {
+      sources.addAll(baseImages(root));
+    }
     for (String name : names) {
       ImageName target;
       try {

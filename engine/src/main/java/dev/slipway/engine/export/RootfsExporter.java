@@ -90,16 +90,47 @@ public final class RootfsExporter {
   /** Writes {@code rootfs} as one deterministic tar (sorted paths, PAX headers). */
   public static void toTar(Path rootfs, OutputStream out, Optional<FileTime> clampTimes)
       throws IOException {
+    toTar(Map.of("", rootfs), out, clampTimes);
+  }
+
+  /**
+   * Writes several root filesystems into one tar, each under its own top directory (the key; ""
+   * puts it at the top), in the map's order: a multi-platform build's {@code linux_amd64/}, {@code
+   * linux_arm64/}.
+   */
+  public static void toTar(
+      Map<String, Path> rootsByDirectory, OutputStream out, Optional<FileTime> clampTimes)
+      throws IOException {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    for (Map.Entry<String, Path> root : rootsByDirectory.entrySet()) {
+      String prefix = root.getKey().isEmpty() ? "" : root.getKey() + "/";
+      if (!prefix.isEmpty()) {
+        // as BuildKit: the platform's directory itself, root's, 0755, at the epoch
+        TarArchiveEntry e = new TarArchiveEntry(prefix);
+        e.setMode(0040755);
+        e.setIds(0, 0);
+        e.setLastModifiedTime(FileTime.fromMillis(0));
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+      }
+      writeTree(root.getValue(), prefix, tar, clampTimes);
+    }
+    tar.finish();
+    out.flush();
+  }
+
+  private static void writeTree(
+      Path rootfs, String prefix, TarArchiveOutputStream tar, Optional<FileTime> clampTimes)
+      throws IOException {
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(rootfs)) {
       paths = walk.filter(p -> !p.equals(rootfs)).sorted().toList();
     }
     Map<Object, String> firstByInode = new HashMap<>();
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     for (Path p : paths) {
-      String name = rootfs.relativize(p).toString();
+      String name = prefix + rootfs.relativize(p).toString();
       Map<String, Object> a =
           Files.readAttributes(
               p,
@@ -142,7 +173,5 @@ public final class RootfsExporter {
       }
       tar.closeArchiveEntry();
     }
-    tar.finish();
-    out.flush();
   }
 }

@@ -2,8 +2,10 @@ package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.exec.CancellationToken;
 import dev.slipway.engine.exec.ClippedLogSink;
+import dev.slipway.engine.exec.Emulation;
 import dev.slipway.engine.exec.ExecCancelledException;
 import dev.slipway.engine.exec.ExecException;
 import dev.slipway.engine.exec.ExecMount;
@@ -58,9 +60,41 @@ final class ExecRunner implements OpRunner<ExecOp> {
     this.maxLogBytesPerStep = maxLogBytesPerStep;
   }
 
+  /**
+   * A RUN for another architecture needs the kernel to hand its programs to QEMU; without a handler
+   * it would fail with a bare "exec format error", so say what is missing before anything runs.
+   */
+  private static void refuseForeignWithoutEmulation(ExecOp v) throws BuildFailedException {
+    Platform platform = v.platform();
+    if (platform == null || Emulation.runs(platform)) {
+      return;
+    }
+    throw new BuildFailedException(
+        BuildError.newBuilder()
+            .setKind(ErrorKind.ERROR_KIND_STEP_FAILED)
+            .setMessage(
+                "cannot run \""
+                    + String.join(" ", v.args())
+                    + "\" for "
+                    + platform
+                    + " on this "
+                    + Platform.host()
+                    + " builder: exec format error running an "
+                    + platform.architecture()
+                    + " binary. Register QEMU user emulation for "
+                    + platform.architecture()
+                    + " on the builder's machine (qemu-user-static and its binfmt_misc handlers"
+                    + " with the F flag, e.g. Debian's package), or build "
+                    + platform
+                    + " on a builder of that architecture")
+            .setVertexId(v.cacheKey().toString())
+            .build());
+  }
+
   @Override
   public SolvedVertex execute(ExecOp v, List<SolvedVertex> inputs, String key, SolveJob job)
       throws BuildFailedException, IOException {
+    refuseForeignWithoutEmulation(v);
     SolvedVertex rootfs = inputs.get(0);
     List<AutoCloseable> resources = new ArrayList<>();
     ActiveSnapshot active = snapshots.prepare("exec-" + UUID.randomUUID(), rootfs.snapshotKey());

@@ -1,8 +1,10 @@
 package dev.slipway.engine.solver;
 
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.engine.content.BlobNotFoundException;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.Digest;
+import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageOrigin;
@@ -47,6 +49,9 @@ public final class RegistryBaseImages implements BaseImages {
       String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
     Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
+    if (local.isPresent() && !complete(local.get().target(), platform)) {
+      local = Optional.empty(); // an index pulled for another platform: pull this one's image
+    }
     if (local.isPresent() && local.get().usableWithoutCheckBy(registries.owner())) {
       return pinned(local.get().target(), platform);
     }
@@ -71,6 +76,32 @@ public final class RegistryBaseImages implements BaseImages {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_REGISTRY, "failed to resolve " + name + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Whether the store holds {@code platform}'s whole image under {@code top}: a multi-platform
+   * index is stored with the images of the platforms pulled so far only.
+   */
+  private boolean complete(Descriptor top, Platform platform) throws IOException {
+    if (!MediaTypes.isIndex(top.mediaType())) {
+      return true;
+    }
+    Image image;
+    try {
+      image = images.resolve(top, platform);
+    } catch (BlobNotFoundException e) {
+      return false;
+    }
+    if (!images.content().exists(image.configDescriptor().digest())) {
+      return false;
+    }
+    for (Descriptor layer : image.layers()) {
+      if (!images.content().exists(layer.digest())
+          && !MediaTypes.isForeignLayer(layer.mediaType())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Pinned pinned(Descriptor top, Platform platform) throws IOException {

@@ -29,6 +29,8 @@ import java.util.Set;
  *     --network=host} needs as it does on BuildKit
  * @param execLimits /dev/shm size and rlimits of every RUN step (--shm-size, --ulimit)
  * @param namedContexts named contexts by their {@link ContextName#familiar} name
+ * @param platformSteps name each step with its stage's platform ({@code [linux/arm64 stage-0
+ *     1/2]}), as BuildKit does when a build has several platforms
  */
 public record ConvertRequest(
     String dockerfile,
@@ -46,7 +48,8 @@ public record ConvertRequest(
     boolean networkHost,
     ExecLimits execLimits,
     Map<String, NamedSource> namedContexts,
-    ImageMetadataResolver resolver) {
+    ImageMetadataResolver resolver,
+    boolean platformSteps) {
 
   public ConvertRequest {
     Objects.requireNonNull(dockerfile, "dockerfile");
@@ -86,6 +89,7 @@ public record ConvertRequest(
     private boolean networkHost;
     private ExecLimits execLimits = ExecLimits.NONE;
     private final Map<String, NamedSource> namedContexts = new LinkedHashMap<>();
+    private boolean platformSteps;
 
     private Builder(String dockerfile, ImageMetadataResolver resolver) {
       this.dockerfile = dockerfile;
@@ -168,6 +172,11 @@ public record ConvertRequest(
       return this;
     }
 
+    public Builder platformSteps(boolean v) {
+      platformSteps = v;
+      return this;
+    }
+
     public ConvertRequest build() {
       return new ConvertRequest(
           dockerfile,
@@ -185,7 +194,8 @@ public record ConvertRequest(
           networkHost,
           execLimits,
           namedContexts,
-          resolver);
+          resolver,
+          platformSteps);
     }
   }
 }

@@ -322,6 +322,11 @@ final class DockerfileConverter {
     return labelSteps;
   }
 
+  /** Whether step names show the stage's platform: in a build of several platforms. */
+  boolean platformSteps() {
+    return req.platformSteps();
+  }
+
   void warn(BuildWarning warning) {
     warnings.add(warning);
   }

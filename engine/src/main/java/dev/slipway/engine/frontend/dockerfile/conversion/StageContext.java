@@ -177,6 +177,7 @@ final class StageContext {
     step++;
     String width = Integer.toString(Integer.toString(total).length());
     return "["
+        + (dockerfile.platformSteps() ? platform + " " : "")
         + (dockerfile.labelSteps() ? stage.label() + " " : "")
         + String.format(Locale.ROOT, "%" + width + "d/%d] ", step, total)
         + (inTrigger ? "ONBUILD " : "");

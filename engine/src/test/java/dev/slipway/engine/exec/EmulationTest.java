@@ -1,0 +1,52 @@
+package dev.slipway.engine.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.engine.content.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmulationTest {
+  @TempDir Path binfmt;
+
+  private void handler(String name, String status, String flags) throws Exception {
+    Files.writeString(
+        binfmt.resolve(name),
+        status
+            + "\ninterpreter /usr/libexec/qemu-binfmt/"
+            + name
+            + "\nflags: "
+            + flags
+            + "\noffset 0\nmagic 7f454c46\n");
+  }
+
+  @Test
+  void onlyEnabledHandlersWithTheFixBinaryFlagCountAndTheHostsOwnIsLeftOut() throws Exception {
+    handler("qemu-aarch64", "enabled", "POF");
+    handler("qemu-arm", "enabled", "OC"); // no F: the interpreter is not inside a container
+    handler("qemu-riscv64", "disabled", "F");
+    handler("qemu-s390x", "enabled", "F");
+    handler("qemu-x86_64", "enabled", "F");
+    Files.writeString(binfmt.resolve("status"), "enabled\n");
+    Platform amd64 = new Platform("linux", "amd64", "");
+    assertThat(Emulation.emulated(binfmt, amd64))
+        .containsExactly(new Platform("linux", "arm64", ""), new Platform("linux", "s390x", ""));
+    assertThat(Emulation.emulated(binfmt, new Platform("linux", "arm64", "v8")))
+        .containsExactly(amd64, new Platform("linux", "s390x", ""));
+  }
+
+  @Test
+  void noBinfmtMiscMeansNothingIsEmulated() {
+    assertThat(Emulation.emulated(binfmt.resolve("absent"), Platform.host())).isEmpty();
+  }
+
+  @Test
+  void thisMachineRunsItsOwnPlatformAndNotAnUnknownOne() {
+    assertThat(Emulation.runs(Platform.host())).isTrue();
+    assertThat(Emulation.runs(Platform.parse("linux/mips64le"))).isFalse();
+    assertThat(Emulation.runs(Platform.parse("windows/" + Platform.host().architecture())))
+        .isFalse();
+  }
+}
