@@ -25,7 +25,9 @@ import dev.slipway.engine.exec.OciRuntime;
 import dev.slipway.engine.exec.ProcessExecutor;
 import dev.slipway.engine.export.BuildExporter;
 import dev.slipway.engine.export.ImageAttestations;
+import dev.slipway.engine.export.IndexAssembler;
 import dev.slipway.engine.export.PlatformBuild;
+import dev.slipway.engine.export.PushByDigest;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.image.BaseImagePins;
@@ -34,6 +36,8 @@ import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
+import dev.slipway.engine.sign.CosignSigner;
+import dev.slipway.engine.sign.ImageSignatures;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.snapshot.Snapshotters;
 import dev.slipway.engine.solver.BaseImages;
@@ -72,6 +76,8 @@ public final class Engine implements AutoCloseable {
   private final Solver solver;
   private final BaseImages baseImages;
   private final BuildExporter exporter;
+  private final IndexAssembler assembler;
+  private final CosignSigner signer;
   private final ResultLayers layers;
   private final RemoteCache remoteCache;
   private final PeerCacheSource peerCache;
@@ -124,6 +130,8 @@ public final class Engine implements AutoCloseable {
     this.exporter =
         new BuildExporter(
             content, images, snapshots, layers, registry, tmp, attestations.apply(content));
+    this.assembler = new IndexAssembler(registry, content);
+    this.signer = new CosignSigner(registry, content);
     this.inventory =
         new CacheInventory(
             cache,
@@ -175,6 +183,9 @@ public final class Engine implements AutoCloseable {
       BuildCancellation cancellation)
       throws BuildFailedException {
     ProgressEmitter progress = new ProgressEmitter(request.getBuildId(), listener);
+    if (request.hasAssembleIndex()) {
+      return assemble(request, client, progress); // no Dockerfile, no context
+    }
     try (ContextSources.ContextSession session =
         ContextSources.open(
             request.getContext(), client, stateDir.resolve("tmp"), downloads, archives)) {
@@ -185,6 +196,18 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_INTERNAL, "failed to fetch the build context: " + e.getMessage());
+    }
+  }
+
+  /** One index of already pushed parts, pushed (and signed) like a built image. */
+  private BuildResult assemble(SolveRequest request, BuildSession session, ProgressEmitter progress)
+      throws BuildFailedException {
+    RegistryAccess registries = RegistryAccess.of(session, request.getInsecureRegistriesList());
+    PushByDigest.check(request);
+    ImageSignatures signatures = ImageSignatures.open(request, session, signer);
+    try (CacheLeases.BuildLease lease = leases.open()) {
+      BuildResult assembled = assembler.assemble(request, registries, progress);
+      return signatures.sign(assembled, request, registries, progress);
     }
   }
 
@@ -202,6 +225,8 @@ public final class Engine implements AutoCloseable {
           .build();
     }
     BuildExporter.annotations(request); // refuses a bad --annotation before anything runs
+    PushByDigest.check(request);
+    ImageSignatures signatures = ImageSignatures.open(request, session, signer);
     java.time.Instant started = java.time.Instant.now();
     // Each platform is converted with its own TARGETPLATFORM; its base images resolve to that
     // platform's image of a multi-platform index.
@@ -229,17 +254,19 @@ public final class Engine implements AutoCloseable {
                     .setStepsTotal(
                         unsolved.stream().mapToInt(b -> b.definition().totalSteps()).sum())));
     try (CacheLeases.BuildLease lease = leases.open()) {
-      return solve(request, session, registries, progress, cancellation, unsolved, lease, started)
-          .toBuilder()
-          // what this build put in the cache, for placement of the next ones
-          .setDockerfileDigest(dockerfileDigest)
-          .addAllBaseImages(
-              unsolved.stream()
-                  .flatMap(b -> b.pins().all().stream())
-                  .map(BaseImagePins.Pin::name)
-                  .distinct()
-                  .toList())
-          .build();
+      BuildResult built =
+          solve(request, session, registries, progress, cancellation, unsolved, lease, started)
+              .toBuilder()
+              // what this build put in the cache, for placement of the next ones
+              .setDockerfileDigest(dockerfileDigest)
+              .addAllBaseImages(
+                  unsolved.stream()
+                      .flatMap(b -> b.pins().all().stream())
+                      .map(BaseImagePins.Pin::name)
+                      .distinct()
+                      .toList())
+              .build();
+      return signatures.sign(built, request, registries, progress);
     }
   }
 

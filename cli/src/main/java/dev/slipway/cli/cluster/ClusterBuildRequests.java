@@ -36,6 +36,12 @@ public final class ClusterBuildRequests {
           "a cluster build needs an output: --push, -t NAME, or -o type=oci,dest=FILE (a"
               + " result only in the builder's cache would be out of reach)");
     }
+    if (!request.getSigningKeySecretId().isEmpty()) {
+      throw new UsageException(
+          "--sign-key reads a file on this machine, which a cluster build does not sign with: put"
+              + " the key in a Secret and set spec.signing.keySecretRef (see docs/signing.md), or"
+              + " build with --local or --builder grpc://HOST:PORT");
+    }
     refuseLocalCaches("--cache-from", request.getCacheFromList());
     refuseLocalCaches("--cache-to", request.getCacheToList());
     BuildRequestSpec spec;

@@ -76,6 +76,20 @@ public final class BuildFlags {
   List<String> secrets = new ArrayList<>();
 
   @Option(
+      names = "--sign-key",
+      paramLabel = "FILE",
+      description =
+          "Sign the pushed image in the cosign format with this PEM ECDSA P-256 private key"
+              + " (Slipway-specific; see docs/signing.md).")
+  Path signKey;
+
+  /**
+   * The session secret id under which {@code --sign-key}'s file is served: reserved, so a {@code
+   * --secret} of that id is refused (the operator reserves the same id for spec.signing).
+   */
+  public static final String SIGNING_KEY_SECRET_ID = "slipway.signing-key";
+
+  @Option(
       names = "--ssh",
       paramLabel = "default|ID[=PATH,...]",
       description = "SSH agent socket or keys for RUN --mount=type=ssh (repeatable).")
@@ -292,7 +306,17 @@ public final class BuildFlags {
     r.putAllLabels(KeyValueFlags.parse("--label", labels));
     r.addAllPlatforms(PlatformFlag.check(platforms));
     for (String s : secrets) {
-      r.addSecretIds(SecretSpec.parse(s, env).id());
+      String id = SecretSpec.parse(s, env).id();
+      if (id.equals(SIGNING_KEY_SECRET_ID)) {
+        throw new UsageException(
+            "--secret id="
+                + id
+                + ": that id is reserved for the --sign-key file; give the secret another id");
+      }
+      r.addSecretIds(id);
+    }
+    if (signKey != null) {
+      r.setSigningKeySecretId(SIGNING_KEY_SECRET_ID);
     }
     for (String s : ssh) {
       r.addSshIds(SshSpec.parse(s).id());
@@ -410,6 +434,13 @@ public final class BuildFlags {
       } else {
         session.secretEnv(secret.id(), secret.envVariable(), env);
       }
+    }
+    if (signKey != null) {
+      Path key = Invocation.current().resolve(signKey.toString());
+      if (!Files.isReadable(key) || !Files.isRegularFile(key)) {
+        throw new UsageException("--sign-key " + signKey + ": not a readable file");
+      }
+      session.secretFile(SIGNING_KEY_SECRET_ID, key); // read when the builder asks, never logged
     }
     for (String s : ssh) {
       SshSpec spec = SshSpec.parse(s);

@@ -294,6 +294,12 @@ class ClusterBuildTest {
     assertThat(localCache.exitCode()).isEqualTo(2);
     assertThat(localCache.err())
         .contains("--cache-to type=local: a cluster build cannot reach this machine's directories");
+    Files.writeString(dir.resolve("key.pem"), "not read");
+    MockCluster.Run signKey =
+        cluster.runBuild(
+            "--sign-key", dir.resolve("key.pem").toString(), "-t", "x:1", "--push", dir.toString());
+    assertThat(signKey.exitCode()).isEqualTo(2);
+    assertThat(signKey.err()).contains("set spec.signing.keySecretRef");
     MockCluster.Run token =
         cluster.runBuild("--token-file", "/dev/null", "-t", "x:1", dir.toString());
     assertThat(token.exitCode()).isEqualTo(2);

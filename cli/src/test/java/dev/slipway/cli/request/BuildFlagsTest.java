@@ -1,9 +1,11 @@
 package dev.slipway.cli.request;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.cli.usage.UsageException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -52,5 +54,26 @@ class BuildFlagsTest {
     assertThatCode(() -> flags("--load", "--call", "build", ".").checkCombinations())
         .doesNotThrowAnyException();
     assertThatCode(() -> flags("--load", ".").checkCombinations()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void signKeyAsksForTheReservedSecretIdWhichASecretCannotTake() {
+    ContextPaths inline = new ContextPaths(null, null, "FROM scratch\n");
+    assertThat(
+            flags("--sign-key", "key.pem", "--push", "-t", "reg.example/app:1", "-")
+                .toRequest(inline, Map.of())
+                .getSigningKeySecretId())
+        .isEqualTo(BuildFlags.SIGNING_KEY_SECRET_ID);
+    assertThat(
+            flags("-t", "reg.example/app:1", "-")
+                .toRequest(inline, Map.of())
+                .getSigningKeySecretId())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                flags("--secret", "id=slipway.signing-key,env=KEY", "-")
+                    .toRequest(inline, Map.of("KEY", "x")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--secret id=slipway.signing-key: that id is reserved");
   }
 }

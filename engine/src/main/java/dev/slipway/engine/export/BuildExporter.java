@@ -372,7 +372,7 @@ public final class BuildExporter {
           }
           pushes.push(
               root,
-              names,
+              output,
               builds.stream().map(b -> b.definition().root()).toList(),
               registries,
               progress,

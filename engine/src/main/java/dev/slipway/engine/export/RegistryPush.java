@@ -1,6 +1,7 @@
 package dev.slipway.engine.export;
 
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
@@ -20,9 +21,10 @@ import java.util.List;
 
 /**
  * The {@code image} output with {@code push=true}: pushes the built image (or index: the platform
- * manifests and their blobs first) to each of its names, one progress step per name. Layers of the
- * base images, and layers already pushed under an earlier name, are mounted across repositories of
- * the same registry rather than uploaded again.
+ * manifests and their blobs first) to each of its names (under its tag, or by digest only with
+ * {@code push-by-digest=true}), one progress step per name. Layers of the base images, and layers
+ * already pushed under an earlier name, are mounted across repositories of the same registry rather
+ * than uploaded again.
  */
 final class RegistryPush {
   private final RegistryClient registry;
@@ -33,39 +35,64 @@ final class RegistryPush {
     this.content = content;
   }
 
+  /** Pushes a built image to the names of {@code output}, mounting its base images' layers. */
   void push(
       Descriptor image,
-      List<String> names,
+      Output output,
       List<Vertex> roots,
       RegistryAccess access,
       ProgressEmitter progress,
       String buildId)
       throws BuildFailedException {
-    List<ImageName> sources = new ArrayList<>();
+    List<ImageName> bases = new ArrayList<>();
     for (Vertex root : roots) {
-      sources.addAll(baseImages(root));
+      bases.addAll(baseImages(root));
     }
+    push(
+        image,
+        output.getNamesList(),
+        PushByDigest.of(output),
+        bases,
+        access,
+        progress,
+        "push:" + buildId + ":",
+        "pushing ");
+  }
+
+  /**
+   * Pushes {@code image} to each of {@code names}, blobs mounted from {@code mountSources} (and
+   * from the names pushed before) when the registry is the same.
+   *
+   * @param stepId the prefix of each name's progress step id
+   * @param title the words before the name in each step's title
+   */
+  void push(
+      Descriptor image,
+      List<String> names,
+      boolean byDigest,
+      List<ImageName> mountSources,
+      RegistryAccess access,
+      ProgressEmitter progress,
+      String stepId,
+      String title)
+      throws BuildFailedException {
+    List<ImageName> sources = new ArrayList<>(mountSources);
     for (String name : names) {
-      ImageName target;
-      try {
-        target = ImageName.parse(name);
-      } catch (IllegalArgumentException e) {
-        throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
-      }
+      ImageName target = target(name, byDigest, image);
       List<String> mountFrom =
           sources.stream()
               .filter(s -> s.registry().equals(target.registry()))
               .map(ImageName::repository)
               .toList();
-      String id = "push:" + buildId + ":" + target;
-      String title = "pushing " + target;
+      String id = stepId + target;
+      String what = title + target;
       Instant started = Instant.now();
-      progress.step(id, title, VertexState.VERTEX_STATE_STARTED, started, null);
+      progress.step(id, what, VertexState.VERTEX_STATE_STARTED, started, null);
       try {
         PushReport report = registry.push(target, image, content, mountFrom, access);
         progress.step(
             id,
-            title
+            what
                 + " ("
                 + report.blobsUploaded()
                 + " uploaded, "
@@ -77,12 +104,31 @@ final class RegistryPush {
             started,
             null);
       } catch (IOException e) {
-        progress.step(id, title, VertexState.VERTEX_STATE_ERROR, started, e.getMessage());
+        progress.step(id, what, VertexState.VERTEX_STATE_ERROR, started, e.getMessage());
         throw BuildFailedException.of(
             ErrorKind.ERROR_KIND_REGISTRY, "failed to push " + target + ": " + e.getMessage());
       }
       sources.addFirst(target);
     }
+  }
+
+  /** The name's tag, or with push-by-digest the image's digest in the name's repository. */
+  private static ImageName target(String name, boolean byDigest, Descriptor image)
+      throws BuildFailedException {
+    if (byDigest && PushByDigest.hasReference(name)) {
+      throw BuildFailedException.of(
+          ErrorKind.ERROR_KIND_INVALID_INPUT,
+          "cannot push " + name + " by digest: give the repository only, without tag or digest");
+    }
+    ImageName parsed;
+    try {
+      parsed = ImageName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
+    }
+    return byDigest
+        ? new ImageName(parsed.registry(), parsed.repository(), null, image.digest().toString())
+        : parsed;
   }
 
   private static List<ImageName> baseImages(Vertex root) {

@@ -36,6 +36,12 @@ public final class RegistryClient implements AutoCloseable {
           MediaTypes.DOCKER_MANIFEST);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The largest manifest or index read (distribution's own limit for a manifest it accepts): a
+   * larger one is refused rather than held in memory.
+   */
+  public static final int MAX_MANIFEST_BYTES = 4 << 20;
+
   /** Blobs up to this size are uploaded in one request; larger ones in chunks of this size. */
   public static final long DEFAULT_CHUNK_SIZE = 32L << 20;
 
@@ -170,6 +176,15 @@ public final class RegistryClient implements AutoCloseable {
     return fetchManifest(name, reference, access).bytes();
   }
 
+  /**
+   * The manifest or index {@code reference} in the repository of {@code name}, with its descriptor
+   * (media type from the registry's answer, else from the document); a digest reference is checked
+   * against the bytes.
+   */
+  public Fetched fetch(ImageName name, String reference, RegistryAccess access) throws IOException {
+    return fetchManifest(name, reference, access);
+  }
+
   /** Fetches blobs into the store, several at a time. */
   public void fetchAll(
       ImageName name, List<Descriptor> blobs, ContentStore content, RegistryAccess access)
@@ -188,7 +203,8 @@ public final class RegistryClient implements AutoCloseable {
     return all;
   }
 
-  private record Fetched(Descriptor descriptor, byte[] bytes) {}
+  /** A manifest or index as the registry sent it. */
+  public record Fetched(Descriptor descriptor, byte[] bytes) {}
 
   private Fetched fetchManifest(ImageName name, String reference, RegistryAccess access)
       throws IOException {
@@ -201,11 +217,21 @@ public final class RegistryClient implements AutoCloseable {
                 HttpRequest.newBuilder(transport.uri(name, access, "/manifests/" + reference))
                     .header("Accept", ACCEPT)
                     .GET(),
-            HttpResponse.BodyHandlers.ofByteArray());
+            LimitedBody.handler(MAX_MANIFEST_BYTES));
     if (response.statusCode() != 200) {
       throw RegistryErrors.of(name, "manifest " + reference, response.statusCode(), false);
     }
     byte[] body = response.body();
+    if (body == null) {
+      throw new RegistryException(
+          name
+              + ": the manifest "
+              + reference
+              + " is larger than "
+              + (MAX_MANIFEST_BYTES >> 20)
+              + " MiB; refused",
+          0);
+    }
     String mediaType =
         response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
     if (!MediaTypes.isManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
