@@ -29,9 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Slipway with Helm and creates a Builder; a GitOps pipeline applies BuildRequests; a developer
  * runs {@code slipway build} from a directory; two users share the Builder without reaching each
  * other's builds; pods and the operator die mid-build; bad specs are refused; builds are cancelled;
- * a build for two platforms is split across the Builders that build them; a node is lost
- * mid-build. On a cluster of {@value NodeLossJourney#NODES} nodes. In order, since
- * each journey starts where the first one leaves the cluster.
+ * a build for two platforms is split across the Builders that build them; a node is lost mid-build.
+ * On a cluster of {@value NodeLossJourney#NODES} nodes. In order, since each journey starts where
+ * the first one leaves the cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -30,18 +30,22 @@ import java.util.stream.Collectors;
 
 /**
  * Issue 18's GitOps journey: node 3 is labelled with a fake architecture ({@code
- * kubernetes.io/arch=arm64}; QEMU's binfmt_misc handler, host-wide, does the work) and gets a
- * Builder {@value #ARM} of its own; a BuildRequest for linux/amd64 and linux/arm64 with provenance
- * on the journeys' Builder (node 1, amd64) is split into one child per platform, each on the
- * Builder that builds it natively, and the index is assembled and pushed under the tag. What the
- * registry holds is read with skopeo, not with Slipway.
+ * slipway.dev/arch=arm64}, since the kubelet resets {@code kubernetes.io/arch} to its own within
+ * seconds; QEMU's binfmt_misc handler, host-wide, does the work) and gets a Builder {@value #ARM}
+ * of its own; a BuildRequest for linux/amd64 and linux/arm64 with provenance on the journeys'
+ * Builder (node 1, amd64) is split into one child per platform, each on the Builder that builds it
+ * natively, and the index is assembled and pushed under the tag. What the registry holds is read
+ * with skopeo, not with Slipway.
  */
 final class MultiPlatformJourney {
 
   static final String ARM = "arm";
   static final int ARM_PORT = 17798;
   private static final int ARM_NODE = 3;
-  private static final String ARCH_LABEL = "kubernetes.io/arch";
+
+  /** The operator's override of kubernetes.io/arch, which the kubelet resets to amd64. */
+  private static final String ARCH_LABEL = "slipway.dev/arch";
+
   private static final Duration TIMEOUT = Duration.ofMinutes(8);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,7 +62,6 @@ final class MultiPlatformJourney {
   void aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce() throws Exception {
     MultiArchBusybox.pushTo(REGISTRY);
     String node = LoopbackCluster.nodeName(ARM_NODE);
-    String arch = label(node, ARCH_LABEL);
     setLabel(node, ARCH_LABEL, "arm64");
     try {
       builds.apply(PoolManifests.cacheVolumes(ARM, 1) + armBuilder());
@@ -77,15 +80,18 @@ final class MultiPlatformJourney {
       String image = REGISTRY + "/e2e/multi:" + NONCE;
       builds.apply(dockerfile() + request(image));
       BuildRequest parent =
-          Await.until(
-              "multi to end", TIMEOUT, () -> builds.request("multi"), r -> isFinal(r));
+          Await.until("multi to end", TIMEOUT, () -> builds.request("multi"), r -> isFinal(r));
       assertThat(parent.getStatus().getPhase())
           .as(describe(parent))
           .isEqualTo(BuildPhase.SUCCEEDED);
 
       List<BuildRequest> children =
-          client.resources(BuildRequest.class).inNamespace(NAMESPACE)
-              .withLabel("slipway.dev/parent", "multi").list().getItems();
+          client
+              .resources(BuildRequest.class)
+              .inNamespace(NAMESPACE)
+              .withLabel("slipway.dev/parent", "multi")
+              .list()
+              .getItems();
       assertThat(children)
           .extracting(c -> c.getMetadata().getName())
           .containsExactlyInAnyOrder("multi-linux-amd64", "multi-linux-arm64");
@@ -139,7 +145,10 @@ final class MultiPlatformJourney {
           .extracting(
               a -> a.get("digest").asText(),
               a -> a.get("annotations").get("vnd.docker.reference.digest").asText(),
-              a -> a.get("platform").get("os").asText() + "/" + a.get("platform").get("architecture").asText())
+              a ->
+                  a.get("platform").get("os").asText()
+                      + "/"
+                      + a.get("platform").get("architecture").asText())
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple(
                   parts.get("linux/amd64").getAttestationDigest(),
@@ -154,7 +163,7 @@ final class MultiPlatformJourney {
       assertThat(fileInImage(image, "amd64", "arch")).isEqualTo("x86_64\n");
     } finally {
       client.resources(Builder.class).inNamespace(NAMESPACE).withName(ARM).delete();
-      setLabel(node, ARCH_LABEL, arch);
+      setLabel(node, ARCH_LABEL, null);
     }
   }
 
@@ -165,22 +174,22 @@ final class MultiPlatformJourney {
         && r.getStatus().getPhase().isFinal();
   }
 
-  private String label(String node, String key) {
-    return client.nodes().withName(node).get().getMetadata().getLabels().get(key);
-  }
-
   private void setLabel(String node, String key, String value) {
     client
         .nodes()
         .withName(node)
         .edit(
             (Node n) -> {
-              n.getMetadata().getLabels().put(key, value);
+              if (value == null) {
+                n.getMetadata().getLabels().remove(key);
+              } else {
+                n.getMetadata().getLabels().put(key, value);
+              }
               return n;
             });
   }
 
-  /** Builder {@value #ARM}: one pod on the nodes labelled arm64, in its node's network. */
+  /** Builder {@value #ARM}: one pod on the node labelled arm64, in its node's network. */
   private static String armBuilder() {
     return """
         ---
@@ -193,7 +202,7 @@ final class MultiPlatformJourney {
           replicas: 1
           hostNetwork: true
           port: %d
-          nodeSelector: {kubernetes.io/arch: arm64}
+          nodeSelector: {slipway.dev/arch: arm64}
           cache:
             size: 10Gi
             storageClassName: %s

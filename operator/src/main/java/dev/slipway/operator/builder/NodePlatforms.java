@@ -15,6 +15,13 @@ public final class NodePlatforms implements AutoCloseable {
   static final String OS_LABEL = "kubernetes.io/os";
   static final String ARCH_LABEL = "kubernetes.io/arch";
 
+  /**
+   * Overrides kubernetes.io/arch, which the kubelet resets to its own architecture every status
+   * update: a node whose builds run another architecture (a test cluster that fakes one, with QEMU
+   * doing the work) says so here. Set by whoever may label nodes.
+   */
+  static final String ARCH_OVERRIDE_LABEL = "slipway.dev/arch";
+
   /** Not a Kubernetes label: set it on arm nodes whose variant is not the default (v7). */
   static final String VARIANT_LABEL = "slipway.dev/arch-variant";
 
@@ -36,7 +43,8 @@ public final class NodePlatforms implements AutoCloseable {
     if (labels == null || !labels.containsKey(OS_LABEL) || !labels.containsKey(ARCH_LABEL)) {
       return Optional.empty();
     }
-    String platform = labels.get(OS_LABEL) + "/" + labels.get(ARCH_LABEL);
+    String arch = labels.getOrDefault(ARCH_OVERRIDE_LABEL, labels.get(ARCH_LABEL));
+    String platform = labels.get(OS_LABEL) + "/" + arch;
     String variant = labels.get(VARIANT_LABEL);
     return Optional.of(variant == null || variant.isBlank() ? platform : platform + "/" + variant);
   }
