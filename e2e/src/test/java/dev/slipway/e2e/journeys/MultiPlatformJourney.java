@@ -222,10 +222,10 @@ final class MultiPlatformJourney {
           namespace: %s
         data:
           Dockerfile: |
-            FROM %s/%s
+            FROM %s
             RUN echo %s > /nonce && uname -m > /arch
         """
-        .formatted(NAMESPACE, REGISTRY, MultiArchBusybox.INDEX, NONCE);
+        .formatted(NAMESPACE, MultiArchBusybox.INDEX, NONCE);
   }
 
   private static String request(String image) {
