@@ -45,7 +45,6 @@ import dev.slipway.engine.solver.ProgressEmitter;
 import dev.slipway.engine.solver.RegistryBaseImages;
 import dev.slipway.engine.solver.ResultLayers;
 import dev.slipway.engine.solver.SolveJob;
-import dev.slipway.engine.solver.SolvedVertex;
 import dev.slipway.engine.solver.Solver;
 import dev.slipway.engine.solver.SolverSetup;
 import dev.slipway.engine.source.ContextSources;
@@ -311,14 +310,7 @@ public final class Engine implements AutoCloseable {
             access,
             imported,
             lease);
-    // One platform after the other: a stage all platforms share (FROM --platform=$BUILDPLATFORM)
-    // has the same cache keys in each, so it runs for the first and is CACHED for the others.
-    List<PlatformBuild> builds = new ArrayList<>();
-    for (PlatformBuild build : unsolved) {
-      Map<dev.slipway.engine.graph.CacheKey, SolvedVertex> solved =
-          solver.solve(build.definition().root(), job, request.getNoCache());
-      builds.add(new PlatformBuild(build.platform(), build.definition(), solved, build.pins()));
-    }
+    List<PlatformBuild> builds = solveAll(unsolved, job, request.getNoCache());
     try {
       BuildResult result =
           exporter.export(request, builds, session, access, progress, Map.of(), started);
@@ -328,6 +320,52 @@ public final class Engine implements AutoCloseable {
       throw BuildFailedException.of(
           ErrorKind.ERROR_KIND_INTERNAL, "exporting the result failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * Solves every platform's graph at the same time, as BuildKit does. A stage all platforms share
+   * (FROM --platform=$BUILDPLATFORM) has the same cache keys in each graph, so the solver runs it
+   * once for all of them (or the later ones find it CACHED). One failing platform cancels the job,
+   * and so the others; its own error is the one reported.
+   */
+  private List<PlatformBuild> solveAll(List<PlatformBuild> unsolved, SolveJob job, boolean noCache)
+      throws BuildFailedException {
+    if (unsolved.size() == 1) {
+      PlatformBuild only = unsolved.getFirst();
+      return List.of(only.solvedAs(solver.solve(only.definition().root(), job, noCache)));
+    }
+    List<java.util.concurrent.Future<PlatformBuild>> running = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (PlatformBuild build : unsolved) {
+        running.add(
+            threads.submit(
+                () -> build.solvedAs(solver.solve(build.definition().root(), job, noCache))));
+      }
+    }
+    List<PlatformBuild> builds = new ArrayList<>();
+    List<BuildFailedException> failures = new ArrayList<>();
+    for (var future : running) {
+      try {
+        builds.add(future.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        failures.add(
+            e.getCause() instanceof BuildFailedException b
+                ? b
+                : BuildFailedException.of(
+                    ErrorKind.ERROR_KIND_INTERNAL, "solving failed: " + e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        job.cancellation().cancel("interrupted");
+        throw BuildFailedException.cancelled("interrupted");
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.stream()
+          .filter(f -> f.error().getKind() != ErrorKind.ERROR_KIND_CANCELLED)
+          .findFirst()
+          .orElse(failures.getFirst());
+    }
+    return builds;
   }
 
   /** --cache-to: the steps of this build as a cache manifest, per target and mode. */

@@ -159,6 +159,65 @@ class BuildRequestSchemaTest {
   }
 
   @Test
+  void acceptsSeveralPlatformsWithAttestationsAndSigning() throws Exception {
+    String multi =
+        VALID
+            + "  platforms: [linux/amd64, linux/arm64, linux/arm/v7]\n"
+            + "  attestations: {sbom: true, provenance: max}\n"
+            + "  signing:\n"
+            + "    keySecretRef: {name: cosign, key: cosign.key}\n";
+    assertThat(buildRequests.validate(multi)).isEmpty();
+    for (String mode : List.of("disabled", "min", "max")) {
+      assertThat(buildRequests.validate(VALID + "  attestations: {provenance: " + mode + "}\n"))
+          .as(mode)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void refusesAPlatformWithUpperCaseOrTooManyParts() throws Exception {
+    assertThat(buildRequests.validate(VALID + "  platforms: [Linux/AMD64]\n"))
+        .singleElement()
+        .asString()
+        .contains("/spec/platforms/0", "does not match the regex pattern");
+    assertThat(buildRequests.validate(VALID + "  platforms: [linux/arm/v7/x]\n"))
+        .singleElement()
+        .asString()
+        .contains("/spec/platforms/0");
+  }
+
+  @Test
+  void refusesAProvenanceModeBuildKitDoesNotHave() throws Exception {
+    List<String> errors =
+        buildRequests.validate(VALID + "  attestations: {sbom: yes-please, provenance: full}\n");
+    assertThat(errors).hasSize(2);
+    assertThat(String.join("\n", errors)).contains("provenance", "sbom");
+  }
+
+  @Test
+  void refusesSigningWithoutAKeySecretRef() throws Exception {
+    assertThat(buildRequests.validate(VALID + "  signing: {}\n"))
+        .singleElement()
+        .asString()
+        .contains("keySecretRef");
+  }
+
+  @Test
+  void refusesABuilderEmulatingAMalformedPlatform() throws Exception {
+    String builder =
+        """
+        apiVersion: slipway.dev/v1alpha1
+        kind: Builder
+        metadata: {name: b}
+        spec: {emulatedPlatforms: [linux/arm64, arm64]}
+        """;
+    assertThat(builders.validate(builder))
+        .singleElement()
+        .asString()
+        .contains("/spec/emulatedPlatforms/1", "does not match the regex pattern");
+  }
+
+  @Test
   void acceptsExtraHostsAndTheDefaultNetwork() throws Exception {
     String hosts =
         VALID

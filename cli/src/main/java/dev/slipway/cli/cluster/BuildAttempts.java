@@ -86,7 +86,7 @@ final class BuildAttempts {
         }
         if (cancellation.isCancelled()) {
           // spec.cancel is set: the operator ends the request, whichever attempt runs
-          return result(follower.lastEvent(cancellation));
+          return BuildOutcome.result(follower.lastEvent(cancellation));
         }
         reason = e.error().getMessage();
       }
@@ -105,15 +105,8 @@ final class BuildAttempts {
       }
       placed = follower.awaitRetry(status, reason, cancellation);
     }
-    return result(
+    return BuildOutcome.result(
         BuildOutcome.isFinal(placed) ? BuildOutcome.of(placed) : follower.lastEvent(cancellation));
-  }
-
-  private static BuildResult result(SolveEvent last) throws BuildFailedException {
-    if (last.hasResult()) {
-      return last.getResult();
-    }
-    throw new BuildFailedException(last.getError());
   }
 
   private static boolean sameAttemptRunning(BuildRequest now, String buildId) {

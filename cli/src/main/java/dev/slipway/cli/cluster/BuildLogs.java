@@ -47,6 +47,9 @@ public final class BuildLogs {
     BuildCancellation never = new BuildCancellation();
     try (BuildRequestFollower follower = new BuildRequestFollower(cluster, name, out)) {
       BuildRequest attempt = follower.awaitPod(never);
+      if (BuildParts.split(attempt)) {
+        attempt = follower.awaitParts(never);
+      }
       if (BuildOutcome.isFinal(attempt)) {
         return ended(attempt);
       }
@@ -85,6 +88,7 @@ public final class BuildLogs {
     if (result != null && result.getDigest() != null) {
       out.println("digest: " + result.getDigest());
     }
+    BuildParts.of(build).forEach(part -> out.println(BuildParts.describe(part)));
     return BuildOutcome.of(build).hasResult() ? 0 : 1;
   }
 

@@ -3,11 +3,14 @@ package dev.slipway.cli.cluster;
 import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.PlatformResult;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
+import dev.slipway.api.resource.PlatformBuildStatus;
+import dev.slipway.engine.job.BuildFailedException;
 
 /** How a finished BuildRequest ended, as the last event of a build: its result or its error. */
 public final class BuildOutcome {
@@ -17,6 +20,14 @@ public final class BuildOutcome {
     return request.getStatus() != null
         && request.getStatus().getPhase() != null
         && request.getStatus().getPhase().isFinal();
+  }
+
+  /** The result of a build's last event, or its error thrown. */
+  static BuildResult result(SolveEvent last) throws BuildFailedException {
+    if (last.hasResult()) {
+      return last.getResult();
+    }
+    throw new BuildFailedException(last.getError());
   }
 
   static SolveEvent of(BuildRequest request) {
@@ -35,6 +46,19 @@ public final class BuildOutcome {
         if (r.getSizeBytes() != null) {
           result.setSizeBytes(r.getSizeBytes());
         }
+      }
+      for (PlatformBuildStatus part : BuildParts.of(request)) {
+        PlatformResult.Builder p = PlatformResult.newBuilder();
+        if (part.getPlatform() != null) {
+          p.setPlatform(part.getPlatform());
+        }
+        if (part.getDigest() != null) {
+          p.setDigest(part.getDigest());
+        }
+        if (part.getAttestationDigest() != null) {
+          p.setAttestationDigest(part.getAttestationDigest());
+        }
+        result.addPlatforms(p);
       }
       if (status.getSteps() != null && status.getSteps().getTotal() != null) {
         result.setStepsTotal(status.getSteps().getTotal());

@@ -27,7 +27,8 @@ final class BuildRequestFollower implements AutoCloseable {
   private final String name;
   private final String namespace;
   private final PrintStream notices;
-  private final SchedulingNotices shown;
+  private final SchedulingNotices scheduling;
+  private final Consumer<BuildRequest> shown;
 
   BuildRequestFollower(ClusterConnection cluster, String name, PrintStream notices) {
     this.watch = new BuildRequestWatch(cluster.client(), cluster.namespace(), name);
@@ -35,13 +36,27 @@ final class BuildRequestFollower implements AutoCloseable {
     this.name = name;
     this.namespace = cluster.namespace();
     this.notices = notices;
-    this.shown = new SchedulingNotices(notices);
+    this.scheduling = new SchedulingNotices(notices);
+    this.shown = scheduling.andThen(new BuildParts(notices));
   }
 
-  /** The request once the operator names its pod and build id, or once it ended before that. */
+  /**
+   * The request once the operator names its pod and build id, once it split it into one child per
+   * platform (see {@link BuildParts#split}), or once it ended before either.
+   */
   BuildRequest awaitPod(BuildCancellation cancellation)
       throws InterruptedException, BuildFailedException {
-    return await(cancellation, r -> BuildOutcome.isFinal(r) || placed(r), shown);
+    return await(
+        cancellation, r -> BuildOutcome.isFinal(r) || placed(r) || BuildParts.split(r), shown);
+  }
+
+  /**
+   * A split request once it ended, showing each part's progress on the way: the children run on the
+   * pods of their own platforms, and the operator assembles the index once all succeeded.
+   */
+  BuildRequest awaitParts(BuildCancellation cancellation)
+      throws InterruptedException, BuildFailedException {
+    return await(cancellation, BuildOutcome::isFinal, shown);
   }
 
   /**
@@ -62,7 +77,7 @@ final class BuildRequestFollower implements AutoCloseable {
             r -> BuildOutcome.isFinal(r) || placedAgain(lost, r),
             r -> {
               if (r.getStatus() == null || r.getStatus().getPhase() != BuildPhase.RUNNING) {
-                shown.accept(r);
+                scheduling.accept(r);
               }
             });
     if (!BuildOutcome.isFinal(next) && next.getStatus().getBuildId().equals(buildId)) {
@@ -141,7 +156,7 @@ final class BuildRequestFollower implements AutoCloseable {
         return state;
       }
       long now = System.nanoTime();
-      if (!shown.sawPhase() && !hinted && now - started > OPERATOR_HINT_AFTER.toNanos()) {
+      if (!scheduling.sawPhase() && !hinted && now - started > OPERATOR_HINT_AFTER.toNanos()) {
         hinted = true;
         notices.println(
             "No operator has taken up the BuildRequest yet; is the Slipway operator running and"

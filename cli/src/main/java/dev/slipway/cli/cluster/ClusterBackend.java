@@ -110,6 +110,10 @@ public final class ClusterBackend implements BuildBackend {
         AutoCloseable cancelRequest =
             cancellation.onCancel(() -> BuildRequestCancel.onInterrupt(cluster, name, notices))) {
       BuildRequest placed = follower.awaitPod(cancellation);
+      if (BuildParts.split(placed)) {
+        // the parts run from the request's own context on the pods of their platforms
+        return BuildOutcome.result(BuildOutcome.of(follower.awaitParts(cancellation)));
+      }
       return new BuildAttempts(cluster, follower, tunnels, sessionId, notices)
           .follow(placed, request, session, progress, cancellation);
     } catch (InterruptedException e) {

@@ -147,13 +147,10 @@ public final class BuildCommand implements Callable<Integer> {
       }
       writeResultFiles(invocation, result, request, mode);
       if (flags.quiet()) {
-        // as buildx: the config digest when there is one, else the manifest's
-        invocation
-            .stdout()
-            .println(
-                result.getConfigDigest().isEmpty()
-                    ? result.getImageDigest()
-                    : result.getConfigDigest());
+        // as buildx: the config digest when there is one, else the manifest's or index's
+        invocation.stdout().println(BuildMetadata.imageId(result));
+      } else {
+        ResultSummary.print(notices(err), result);
       }
       if (request.getOutputsCount() == 0) {
         err.println(
@@ -182,8 +179,8 @@ public final class BuildCommand implements Callable<Integer> {
   private void writeResultFiles(
       Invocation invocation, BuildResult result, SolveRequest request, BuildMode mode)
       throws IOException {
-    if (flags.iidFile() != null && !result.getConfigDigest().isEmpty()) {
-      Files.writeString(invocation.resolve(flags.iidFile()), result.getConfigDigest());
+    if (flags.iidFile() != null && !BuildMetadata.imageId(result).isEmpty()) {
+      Files.writeString(invocation.resolve(flags.iidFile()), BuildMetadata.imageId(result));
     }
     if (flags.metadataFile() != null) {
       Files.writeString(

@@ -2,6 +2,8 @@ package dev.slipway.cli.command;
 
 import dev.slipway.api.resource.BuildOutput;
 import dev.slipway.api.resource.BuildRequest;
+import dev.slipway.api.resource.PlatformBuildStatus;
+import dev.slipway.cli.cluster.BuildParts;
 import dev.slipway.cli.cluster.ClusterConnection;
 import dev.slipway.cli.cluster.ClusterOptions;
 import dev.slipway.cli.table.Ages;
@@ -9,7 +11,10 @@ import dev.slipway.cli.table.Table;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "ls",
     mixinStandardHelpOptions = true,
     description =
-        "List the builds (BuildRequests) on the cluster: name, phase, image, digest, age.")
+        "List the builds (BuildRequests) on the cluster: name, phase, image, digest, age; the"
+            + " parts of a multi-platform build under it, one per platform.")
 public final class ListCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions options;
@@ -49,7 +55,17 @@ public final class ListCommand implements Callable<Integer> {
       }
       Table table = new Table("NAME", "PHASE", "IMAGE", "DIGEST", "AGE");
       Instant now = Instant.now();
+      // a split build's children show as its parts, under it
+      Set<String> parts =
+          builds.stream()
+              .flatMap(b -> BuildParts.of(b).stream())
+              .map(PlatformBuildStatus::getBuildRequest)
+              .filter(Objects::nonNull)
+              .collect(Collectors.toSet());
       for (BuildRequest b : builds) {
+        if (parts.contains(b.getMetadata().getName())) {
+          continue;
+        }
         var status = b.getStatus();
         table.row(
             b.getMetadata().getName(),
@@ -59,6 +75,14 @@ public final class ListCommand implements Callable<Integer> {
                 ? ""
                 : status.getResult().getDigest(),
             Ages.of(b.getMetadata().getCreationTimestamp(), now));
+        for (PlatformBuildStatus part : BuildParts.of(b)) {
+          table.row(
+              "  " + part.getPlatform(),
+              part.getPhase() == null ? "" : part.getPhase().wireName(),
+              Objects.requireNonNullElse(part.getBuildRequest(), ""),
+              Objects.requireNonNullElse(part.getDigest(), ""),
+              "");
+        }
       }
       table.print(spec.commandLine().getOut(), "");
       return 0;

@@ -7,6 +7,7 @@ import dev.slipway.api.control.v1.DockerfileSource;
 import dev.slipway.api.control.v1.HostEntry;
 import dev.slipway.api.control.v1.NetworkMode;
 import dev.slipway.api.control.v1.Output;
+import dev.slipway.api.control.v1.OutputType;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.mapping.BuildRequestMapping;
 import dev.slipway.cli.invocation.Invocation;
@@ -63,8 +64,30 @@ public final class BuildFlags {
       names = "--platform",
       paramLabel = "OS/ARCH",
       split = ",",
-      description = "Target platform(s), e.g. linux/amd64.")
+      description =
+          "Target platform(s), comma-separated or repeated, e.g. linux/amd64,linux/arm64; local is"
+              + " this machine's. Several build one image index.")
   List<String> platforms = new ArrayList<>();
+
+  @Option(
+      names = "--attest",
+      paramLabel = "type=sbom|provenance[,mode=min|max][,disabled=true]",
+      description = "Attestation to attach to the image (repeatable, one per type).")
+  List<String> attests = new ArrayList<>();
+
+  @Option(
+      names = "--sbom",
+      paramLabel = "true|false",
+      description = "Shorthand for --attest type=sbom: an SPDX SBOM of each platform image.")
+  String sbom;
+
+  @Option(
+      names = "--provenance",
+      paramLabel = "true|false|mode=min|max",
+      description =
+          "Shorthand for --attest type=provenance: a SLSA v1 provenance statement (true is"
+              + " mode=min). None by default.")
+  String provenance;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Image label (repeatable).")
   List<String> labels = new ArrayList<>();
@@ -267,6 +290,25 @@ public final class BuildFlags {
           "-q/--quiet and an --output to standard output (dest=-) cannot be used together: -q"
               + " prints the image ID there; write the output to a file (dest=PATH) or drop -q");
     }
+    boolean dockerArchive =
+        load
+            || outputs.stream()
+                .anyMatch(
+                    o -> OutputSpec.parse(o, tags).getType() == OutputType.OUTPUT_TYPE_DOCKER);
+    List<String> targets = PlatformFlag.check(platforms);
+    boolean index = targets.size() > 1 || AttestFlags.parse(attests, sbom, provenance).isPresent();
+    if (dockerArchive && index && !call().callsFrontend()) {
+      // BuildKit's docker exporter refuses a result of several images, and so does buildx's --load
+      throw new UsageException(
+          "docker exporter does not currently support exporting manifest lists: "
+              + (load ? "--load" : "--output type=docker")
+              + " holds one image, and "
+              + (targets.size() > 1
+                  ? "--platform " + String.join(",", targets)
+                  : "the attestations")
+              + " make an image index; push it (--push), write an OCI archive (-o"
+              + " type=oci,dest=FILE), or build one platform without attestations");
+    }
     if (load && call().callsFrontend()) {
       throw new UsageException(
           "--load and "
@@ -305,6 +347,7 @@ public final class BuildFlags {
     r.putAllBuildArgs(KeyValueFlags.buildArgs(buildArgs, env));
     r.putAllLabels(KeyValueFlags.parse("--label", labels));
     r.addAllPlatforms(PlatformFlag.check(platforms));
+    AttestFlags.parse(attests, sbom, provenance).ifPresent(r::setAttestations);
     for (String s : secrets) {
       String id = SecretSpec.parse(s, env).id();
       if (id.equals(SIGNING_KEY_SECRET_ID)) {

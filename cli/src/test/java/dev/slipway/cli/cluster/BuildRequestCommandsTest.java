@@ -12,6 +12,7 @@ import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.api.resource.BuilderReference;
 import dev.slipway.api.resource.ClientContext;
 import dev.slipway.api.resource.OutputType;
+import dev.slipway.api.resource.PlatformBuildStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -62,6 +63,77 @@ class BuildRequestCommandsTest {
     assertThat(empty.exitCode()).isZero();
     assertThat(empty.out()).isEmpty();
     assertThat(empty.err()).contains("No builds in namespace elsewhere.");
+  }
+
+  @Test
+  void lsShowsTheChildrenOfASplitBuildAsItsPartsUnderIt() {
+    String index = "sha256:" + "11".repeat(32);
+    String amd64 = "sha256:" + "aa".repeat(32);
+    create("app", "127.0.0.1:5000/app:1", BuildPhase.RUNNING, null);
+    create("app-linux-amd64", "127.0.0.1:5000/app:1", BuildPhase.SUCCEEDED, amd64);
+    create("app-linux-arm64", "127.0.0.1:5000/app:1", BuildPhase.RUNNING, null);
+    create("other", "127.0.0.1:5000/other:1", BuildPhase.SUCCEEDED, index);
+    BuildRequest parent = get("app");
+    parent
+        .getStatus()
+        .setPlatforms(
+            List.of(
+                part("linux/amd64", "app-linux-amd64", BuildPhase.SUCCEEDED, amd64),
+                part("linux/arm64", "app-linux-arm64", BuildPhase.RUNNING, null)));
+    client.resource(parent).updateStatus();
+
+    MockCluster.Run ls = cluster.run("ls");
+    assertThat(ls.exitCode()).as(ls.toString()).isZero();
+    List<String> lines = ls.out().lines().toList();
+    assertThat(lines).as(ls.out()).hasSize(5);
+    assertThat(lines.get(1)).matches("app\\s+Running\\s+127\\.0\\.0\\.1:5000/app:1\\s+\\d+s");
+    assertThat(lines.get(2)).matches("  linux/amd64\\s+Succeeded\\s+app-linux-amd64\\s+" + amd64);
+    assertThat(lines.get(3)).matches("  linux/arm64\\s+Running\\s+app-linux-arm64");
+    assertThat(lines.get(4)).startsWith("other ");
+
+    MockCluster.Run logs = cluster.run("logs", "app-linux-amd64");
+    assertThat(logs.exitCode()).as("a child is still a BuildRequest of its own").isZero();
+  }
+
+  @Test
+  void logsOfAFinishedMultiPlatformBuildNameEachPart() {
+    String index = "sha256:" + "11".repeat(32);
+    String amd64 = "sha256:" + "aa".repeat(32);
+    String arm64 = "sha256:" + "bb".repeat(32);
+    create("multi", "127.0.0.1:5000/app:1", BuildPhase.SUCCEEDED, index);
+    BuildRequest done = get("multi");
+    PlatformBuildStatus arm = part("linux/arm64", null, BuildPhase.SUCCEEDED, arm64);
+    arm.setBuilder("big");
+    arm.setNativeBuild(false);
+    done.getStatus()
+        .setPlatforms(List.of(part("linux/amd64", null, BuildPhase.SUCCEEDED, amd64), arm));
+    client.resource(done).updateStatus();
+
+    // logs prints to the invocation's standard output, which is this process's here
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    MockCluster.Run logs;
+    try {
+      logs = cluster.run("logs", "multi");
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(logs.exitCode()).as(logs.toString()).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("digest: " + index)
+        .contains("[linux/amd64] Succeeded: " + amd64)
+        .contains("[linux/arm64] Succeeded on Builder big (emulated): " + arm64);
+  }
+
+  private static PlatformBuildStatus part(
+      String platform, String child, BuildPhase phase, String digest) {
+    PlatformBuildStatus p = new PlatformBuildStatus();
+    p.setPlatform(platform);
+    p.setBuildRequest(child);
+    p.setPhase(phase);
+    p.setDigest(digest);
+    return p;
   }
 
   @Test

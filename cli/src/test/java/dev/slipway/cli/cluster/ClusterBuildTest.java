@@ -11,10 +11,12 @@ import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
+import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.api.resource.CacheMode;
 import dev.slipway.api.resource.CacheType;
 import dev.slipway.api.resource.Compression;
 import dev.slipway.api.resource.NetworkMode;
+import dev.slipway.api.resource.PlatformBuildStatus;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.session.LocalSession;
@@ -29,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -219,6 +222,141 @@ class ClusterBuildTest {
                 + " scaled up")
         .contains("Queued (position 2): waiting for a free slot on Builder big: position 2")
         .contains("Failed: Builder big was deleted");
+  }
+
+  @Test
+  void aMultiPlatformBuildWithAttestationsIsOneRequestWhoseSplitPartsAreFollowed()
+      throws Exception {
+    Path context = Files.createDirectories(dir.resolve("multi"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM " + Busybox.IN_REGISTRY + "\n");
+    Path metadata = dir.resolve("meta.json");
+    Future<MockCluster.Run> build =
+        background.submit(
+            () ->
+                cluster.runBuild(
+                    "--builder",
+                    "big",
+                    "--progress",
+                    "plain",
+                    "--platform",
+                    "linux/amd64,linux/aarch64",
+                    "--platform",
+                    "linux/arm64",
+                    "--sbom=true",
+                    "--provenance=mode=max",
+                    "--push",
+                    "-t",
+                    "127.0.0.1:5000/app:multi",
+                    "--metadata-file",
+                    metadata.toString(),
+                    context.toString()));
+
+    BuildRequest created = operator.awaitCreated();
+    BuildRequestSpec spec = created.getSpec();
+    assertThat(spec.getPlatforms())
+        .as("normalized and deduplicated, one request for all")
+        .containsExactly("linux/amd64", "linux/arm64");
+    assertThat(spec.getAttestations().getSbom()).isTrue();
+    assertThat(spec.getAttestations().getProvenance())
+        .isEqualTo(dev.slipway.api.resource.ProvenanceMode.MAX);
+    assertThat(operator.requests()).hasSize(1);
+
+    // the operator splits it into one child per platform and mirrors them in status.platforms
+    String name = created.getMetadata().getName();
+    String index = "sha256:" + "1".repeat(64);
+    String amd64 = "sha256:" + "a".repeat(64);
+    String arm64 = "sha256:" + "b".repeat(64);
+    operator.writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.RUNNING);
+          s.setPlatforms(
+              List.of(
+                  part("linux/amd64", name + "-linux-amd64", "big", true, BuildPhase.RUNNING, null),
+                  part(
+                      "linux/arm64", name + "-linux-arm64", "arm", true, BuildPhase.QUEUED, null)));
+        });
+    Thread.sleep(500);
+    operator.writeStatus(
+        name,
+        s ->
+            s.setPlatforms(
+                List.of(
+                    part(
+                        "linux/amd64",
+                        name + "-linux-amd64",
+                        "big",
+                        true,
+                        BuildPhase.SUCCEEDED,
+                        amd64),
+                    part(
+                        "linux/arm64",
+                        name + "-linux-arm64",
+                        "arm",
+                        true,
+                        BuildPhase.RUNNING,
+                        null))));
+    Thread.sleep(300);
+    operator.writeStatus(
+        name,
+        s -> {
+          s.setPhase(BuildPhase.SUCCEEDED);
+          BuildResultStatus result = new BuildResultStatus();
+          result.setDigest(index);
+          result.setRefs(List.of("127.0.0.1:5000/app:multi@" + index));
+          s.setResult(result);
+          PlatformBuildStatus arm =
+              part("linux/arm64", name + "-linux-arm64", "arm", true, BuildPhase.SUCCEEDED, arm64);
+          arm.setAttestationDigest("sha256:" + "c".repeat(64));
+          s.setPlatforms(
+              List.of(
+                  part(
+                      "linux/amd64",
+                      name + "-linux-amd64",
+                      "big",
+                      true,
+                      BuildPhase.SUCCEEDED,
+                      amd64),
+                  arm));
+        });
+
+    MockCluster.Run run = build.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains(
+            "[linux/amd64] Succeeded on Builder big (native), BuildRequest "
+                + name
+                + "-linux-amd64: "
+                + amd64)
+        .contains(
+            "[linux/arm64] Succeeded on Builder arm (native), BuildRequest "
+                + name
+                + "-linux-arm64: "
+                + arm64)
+        .contains("image index " + index + " (2 platforms)")
+        .contains("  linux/amd64 " + amd64)
+        .contains("  linux/arm64 " + arm64 + " (attestations sha256:" + "c".repeat(64) + ")");
+    String meta = Files.readString(metadata);
+    assertThat(meta)
+        .contains("\"containerimage.digest\" : \"" + index + "\"")
+        .doesNotContain("config.digest");
+  }
+
+  private static PlatformBuildStatus part(
+      String platform,
+      String child,
+      String builder,
+      boolean nativeBuild,
+      BuildPhase phase,
+      String digest) {
+    PlatformBuildStatus p = new PlatformBuildStatus();
+    p.setPlatform(platform);
+    p.setBuildRequest(child);
+    p.setBuilder(builder);
+    p.setNativeBuild(nativeBuild);
+    p.setPhase(phase);
+    p.setDigest(digest);
+    return p;
   }
 
   @Test

@@ -57,6 +57,7 @@ class BuildFlagsTest {
   }
 
   @Test
+<<<<<<< HEAD
   void signKeyAsksForTheReservedSecretIdWhichASecretCannotTake() {
     ContextPaths inline = new ContextPaths(null, null, "FROM scratch\n");
     assertThat(
@@ -75,5 +76,55 @@ class BuildFlagsTest {
                     .toRequest(inline, Map.of("KEY", "x")))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--secret id=slipway.signing-key: that id is reserved");
+=======
+  void aDockerArchiveOfAnImageIndexIsRefusedAsBuildxRefusesIt() {
+    String message = "docker exporter does not currently support exporting manifest lists";
+    assertThatThrownBy(
+            () -> flags("--load", "--platform", "linux/amd64,linux/arm64", ".").checkCombinations())
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message)
+        .hasMessageContaining("--load")
+        .hasMessageContaining("--platform linux/amd64,linux/arm64")
+        .hasMessageContaining("--push");
+    assertThatThrownBy(
+            () ->
+                flags("-o", "type=docker,dest=x.tar", "--platform", "linux/amd64,linux/arm64", ".")
+                    .checkCombinations())
+        .hasMessageContaining(message)
+        .hasMessageContaining("--output type=docker");
+    assertThatThrownBy(() -> flags("--load", "--sbom=true", ".").checkCombinations())
+        .hasMessageContaining(message)
+        .hasMessageContaining("the attestations");
+    assertThatThrownBy(() -> flags("--load", "--provenance=mode=max", ".").checkCombinations())
+        .hasMessageContaining(message);
+    assertThatCode(
+            () ->
+                flags(
+                        "--load",
+                        "--platform",
+                        "linux/arm64,linux/aarch64",
+                        "--provenance=false",
+                        ".")
+                    .checkCombinations())
+        .as("one platform once deduplicated, provenance off")
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                flags("-o", "type=oci,dest=x.tar", "--platform", "linux/amd64,linux/arm64", ".")
+                    .checkCombinations())
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                flags(
+                        "--push",
+                        "-t",
+                        "r/x:1",
+                        "--platform",
+                        "linux/amd64,linux/arm64",
+                        "--sbom=1",
+                        ".")
+                    .checkCombinations())
+        .doesNotThrowAnyException();
+>>>>>>> main
   }
 }

@@ -15,4 +15,10 @@ public record PlatformBuild(
     Platform platform,
     BuildDefinition definition,
     Map<CacheKey, SolvedVertex> solved,
-    BaseImagePins pins) {}
+    BaseImagePins pins) {
+
+  /** This platform with what the solver made of its definition. */
+  public PlatformBuild solvedAs(Map<CacheKey, SolvedVertex> results) {
+    return new PlatformBuild(platform, definition, results, pins);
+  }
+}

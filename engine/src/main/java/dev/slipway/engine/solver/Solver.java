@@ -199,11 +199,19 @@ public final class Solver implements AutoCloseable {
       if (shown && !runner.startsWhileKeying()) {
         job.progress().vertex(v, VertexState.VERTEX_STATE_STARTED, started, null);
       }
-      SolvedVertex result = shared(key, () -> executeInSlot(runner, v, inputs, key, job));
+      // recorded before the shared run ends: a build that looks the key up a moment after the
+      // run finishes finds it in the cache rather than running it again
+      SolvedVertex result =
+          shared(
+              key,
+              () -> {
+                SolvedVertex made = executeInSlot(runner, v, inputs, key, job);
+                if (runner.indexed()) {
+                  record(key, made, v.name());
+                }
+                return made;
+              });
       job.lease().hold(result.snapshotKey());
-      if (runner.indexed()) {
-        record(key, result, v.name());
-      }
       if (shown) {
         job.progress()
             .vertex(
