@@ -57,7 +57,6 @@ class BuildFlagsTest {
   }
 
   @Test
-<<<<<<< HEAD
   void signKeyAsksForTheReservedSecretIdWhichASecretCannotTake() {
     ContextPaths inline = new ContextPaths(null, null, "FROM scratch\n");
     assertThat(
@@ -76,7 +75,9 @@ class BuildFlagsTest {
                     .toRequest(inline, Map.of("KEY", "x")))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--secret id=slipway.signing-key: that id is reserved");
-=======
+  }
+
+  @Test
   void aDockerArchiveOfAnImageIndexIsRefusedAsBuildxRefusesIt() {
     String message = "docker exporter does not currently support exporting manifest lists";
     assertThatThrownBy(
@@ -125,6 +126,5 @@ class BuildFlagsTest {
                         ".")
                     .checkCombinations())
         .doesNotThrowAnyException();
->>>>>>> main
   }
 }
