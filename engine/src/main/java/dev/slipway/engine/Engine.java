@@ -9,6 +9,7 @@ import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.engine.attest.SupplyChainAttestations;
 import dev.slipway.engine.cache.CacheIndex;
 import dev.slipway.engine.cache.CacheInventory;
 import dev.slipway.engine.cache.CacheLeases;
@@ -145,7 +146,9 @@ public final class Engine implements AutoCloseable {
 
   /** Opens the engine, recovering whatever a killed engine left in the state directory. */
   public static Engine open(EngineConfig config) throws IOException {
-    return new Engine(config, content -> ImageAttestations.NONE);
+    // Writes nothing unless a request asks for an SBOM or provenance. The builder id stays empty,
+    // as BuildKit's when its caller names none.
+    return new Engine(config, content -> new SupplyChainAttestations(content, ""));
   }
 
   /** As {@link #open(EngineConfig)}, with the attestations a test makes of each platform image. */
@@ -313,7 +316,14 @@ public final class Engine implements AutoCloseable {
     List<PlatformBuild> builds = solveAll(unsolved, job, request.getNoCache());
     try {
       BuildResult result =
-          exporter.export(request, builds, session, access, progress, Map.of(), started);
+          exporter.export(
+              request,
+              builds,
+              session,
+              access,
+              progress,
+              session instanceof ContextSources.ContextSession fetched ? fetched.facts() : Map.of(),
+              started);
       exportCache(request, builds, access, progress);
       return result;
     } catch (IOException e) {

@@ -72,6 +72,47 @@ class RemoteContextTest {
   }
 
   @Test
+  void provenanceNamesTheGitCommitItBuilt() throws Exception {
+    SolveRequest request =
+        TestBuild.request()
+            .setContext(
+                BuildContext.newBuilder()
+                    .setGit(GitContext.newBuilder().setUrl(appUrl).setRef("main").setSubdir("app")))
+            .setAttestations(
+                dev.slipway.api.control.v1.Attestations.newBuilder().setProvenanceMode("min"))
+            .addOutputs(TestBuild.oci(out.resolve("image.tar")))
+            .build();
+    try (Engine engine = Engine.open(EngineConfig.defaults(state));
+        LocalSession noClient = LocalSession.builder().build()) {
+      TestBuild.run(engine, noClient, request);
+    }
+    String commit =
+        dev.slipway.testing.Command.of("git", "ls-remote", appUrl, "refs/heads/main")
+            .output()
+            .split("\\s+")[0];
+    Path layout = Files.createDirectories(out.resolve("layout"));
+    dev.slipway.testing.Command.of(
+            "tar", "-xf", out.resolve("image.tar").toString(), "-C", layout.toString())
+        .output();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.function.Function<String, Path> blob =
+        d -> layout.resolve("blobs/sha256").resolve(d.substring("sha256:".length()));
+    var top = json.readTree(layout.resolve("index.json").toFile());
+    var index = json.readTree(blob.apply(top.at("/manifests/0/digest").asText()).toFile());
+    var attestation = json.readTree(blob.apply(index.at("/manifests/1/digest").asText()).toFile());
+    var provenance =
+        json.readTree(blob.apply(attestation.at("/layers/0/digest").asText()).toFile());
+
+    assertThat(commit).matches("[0-9a-f]{40}");
+    var definition = provenance.at("/predicate/buildDefinition");
+    assertThat(definition.at("/resolvedDependencies/1/uri").asText()).isEqualTo(appUrl);
+    assertThat(definition.at("/resolvedDependencies/1/digest/sha1").asText()).isEqualTo(commit);
+    assertThat(definition.at("/externalParameters/configSource/uri").asText()).isEqualTo(appUrl);
+    assertThat(definition.at("/externalParameters/configSource/digest/sha1").asText())
+        .isEqualTo(commit);
+  }
+
+  @Test
   void addOfAGitUrlChecksOutTheRepository(@TempDir Path context) throws Exception {
     Files.writeString(
         context.resolve("Dockerfile"),

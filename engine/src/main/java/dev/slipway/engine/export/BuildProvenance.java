@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * the build's definition came from. Build arguments are left out: they may hold what a user did not
  * mean to publish.
  */
-final class BuildProvenance {
+public final class BuildProvenance {
   static final String BUILD_TYPE = "https://mobyproject.org/buildkit@v1";
   private static final String DOCKER_HUB = "docker.io/library/";
 
@@ -40,7 +40,7 @@ final class BuildProvenance {
   /**
    * A package URL as BuildKit writes a base image: {@code pkg:docker/NAME@TAG?platform=OS%2FARCH}.
    */
-  static String purl(BaseImagePins.Pin pin) {
+  public static String purl(BaseImagePins.Pin pin) {
     String name = pin.name();
     int at = name.indexOf('@');
     String version;

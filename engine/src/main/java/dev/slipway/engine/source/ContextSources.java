@@ -21,7 +21,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -49,8 +51,9 @@ public final class ContextSources {
     }
     Path dir = Files.createDirectories(workDir).resolve("ctx-" + UUID.randomUUID());
     try {
-      Path root = fetch(context, client, dir, downloads, archives);
-      return new ContextSession(client, new ContextDir(root, dir, identity(context)));
+      Map<String, String> facts = new TreeMap<>();
+      Path root = fetch(context, client, dir, downloads, archives, facts);
+      return new ContextSession(client, new ContextDir(root, dir, identity(context), facts));
     } catch (IOException | SessionException | RuntimeException e) {
       FileTrees.deleteRecursively(dir);
       throw e;
@@ -62,7 +65,8 @@ public final class ContextSources {
       BuildSession client,
       Path dir,
       HttpSourceFetcher downloads,
-      ArchiveLimits archives)
+      ArchiveLimits archives,
+      Map<String, String> facts)
       throws SessionException, IOException {
     if (context.hasInline()) {
       Files.createDirectories(dir);
@@ -81,9 +85,13 @@ public final class ContextSources {
       Optional<Path> agent =
           git.getSshId().isEmpty() ? Optional.empty() : client.sshAgentSocket(git.getSshId());
       try {
-        GitCheckout.checkout(
-            new GitCheckout.Request(git.getUrl(), git.getRef(), git.getKeepGitDir(), token, agent),
-            dir);
+        String commit =
+            GitCheckout.checkout(
+                new GitCheckout.Request(
+                    git.getUrl(), git.getRef(), git.getKeepGitDir(), token, agent),
+                dir);
+        facts.put("git.commit", commit);
+        facts.put("git.url", SourceFetchException.redact(git.getUrl()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SessionException(
@@ -96,6 +104,9 @@ public final class ContextSources {
     Path download = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-download"));
     try {
       String url = context.getHttp().getUrl();
+      if (!context.getHttp().getChecksum().isEmpty()) {
+        facts.put("context.digest", context.getHttp().getChecksum());
+      }
       Path file =
           downloads
               .fetch(
@@ -133,7 +144,7 @@ public final class ContextSources {
     return "remote:" + Digest.of(source.getBytes(StandardCharsets.UTF_8)).hex();
   }
 
-  private record ContextDir(Path root, Path owned, String identity) {}
+  private record ContextDir(Path root, Path owned, String identity, Map<String, String> facts) {}
 
   /** A client session whose "context" (and Dockerfile) come from a fetched directory. */
   public static final class ContextSession implements BuildSession, AutoCloseable {
@@ -177,6 +188,14 @@ public final class ContextSources {
           return files.open(path);
         }
       };
+    }
+
+    /**
+     * What the fetch resolved, for provenance: "git.commit" and "git.url" (credentials redacted) of
+     * a git context, "context.digest" of an http context pinned by checksum; empty otherwise.
+     */
+    public Map<String, String> facts() {
+      return fetched == null ? Map.of() : Map.copyOf(fetched.facts());
     }
 
     @Override
