@@ -71,10 +71,15 @@ The operator's least-privilege rules on the resources it reconciles, the same in
 */}}
 {{- define "slipway.operatorRules" -}}
 # builders, buildrequests: watched (informers), finalizers added and removed (update, patch),
-# finished BuildRequests deleted after ttlSecondsAfterFinished (delete). Never created.
+# finished BuildRequests deleted after ttlSecondsAfterFinished (delete). Builders are never
+# created; a BuildRequest split per platform creates one child BuildRequest per platform, which
+# it owns, and cancels (patch) or deletes them with it.
 - apiGroups: ["slipway.dev"]
-  resources: ["builders", "buildrequests"]
+  resources: ["builders"]
   verbs: ["get", "list", "watch", "update", "patch", "delete"]
+- apiGroups: ["slipway.dev"]
+  resources: ["buildrequests"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 # */status: the operator is the only writer of both resources' status.
 - apiGroups: ["slipway.dev"]
   resources: ["builders/status", "buildrequests/status"]

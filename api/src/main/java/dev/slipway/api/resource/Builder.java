@@ -24,6 +24,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".spec.replicas",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "Native",
+    jsonPath = ".status.nativePlatforms",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Emulated",
+    jsonPath = ".status.emulatedPlatforms",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

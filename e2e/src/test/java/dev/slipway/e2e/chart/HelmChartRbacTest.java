@@ -42,7 +42,7 @@ class HelmChartRbacTest {
               "slipway.dev/builders", List.of("delete", "get", "list", "patch", "update", "watch")),
           Map.entry(
               "slipway.dev/buildrequests",
-              List.of("delete", "get", "list", "patch", "update", "watch")),
+              List.of("create", "delete", "get", "list", "patch", "update", "watch")),
           Map.entry("slipway.dev/builders/status", List.of("get", "patch", "update")),
           Map.entry("slipway.dev/builders/scale", List.of("get", "update")),
           Map.entry("slipway.dev/buildrequests/status", List.of("get", "patch", "update")),
@@ -99,8 +99,13 @@ class HelmChartRbacTest {
     RenderedChart chart = render(WATCH_LIST);
     List<PolicyRule> clusterRules = render("{}\n").one(ClusterRole.class, OPERATOR).getRules();
 
-    assertThat(chart.all(ClusterRole.class)).isEmpty();
-    assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
+    assertThat(chart.all(ClusterRole.class))
+        .as("only the nodes' platforms are read cluster-wide")
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly(OPERATOR + "-nodes");
+    assertThat(chart.all(ClusterRoleBinding.class))
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly(OPERATOR + "-nodes");
     assertThat(chart.namespaceRoles())
         .extracting(r -> r.getMetadata().getNamespace())
         .containsExactly("team-a", "team-b");
@@ -116,6 +121,18 @@ class HelmChartRbacTest {
     assertThat(bindings).allSatisfy(b -> assertOperatorAccount(b.getSubjects()));
     assertThat(env(operatorContainer(chart.operator())).get("SLIPWAY_WATCH_NAMESPACES").getValue())
         .isEqualTo("team-a,team-b");
+  }
+
+  @Test
+  void nodesAreOnlyReadForTheirPlatformsInEveryMode() throws Exception {
+    for (String values : List.of("{}\n", WATCH_LIST)) {
+      RenderedChart chart = render(values);
+      assertThat(access(chart.one(ClusterRole.class, OPERATOR + "-nodes").getRules()))
+          .isEqualTo(Map.of("/nodes", List.of("get", "list", "watch")));
+      ClusterRoleBinding binding = chart.one(ClusterRoleBinding.class, OPERATOR + "-nodes");
+      assertThat(binding.getRoleRef().getName()).isEqualTo(OPERATOR + "-nodes");
+      assertOperatorAccount(binding.getSubjects());
+    }
   }
 
   @Test

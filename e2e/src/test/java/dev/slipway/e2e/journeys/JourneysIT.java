@@ -29,8 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Slipway with Helm and creates a Builder; a GitOps pipeline applies BuildRequests; a developer
  * runs {@code slipway build} from a directory; two users share the Builder without reaching each
  * other's builds; pods and the operator die mid-build; bad specs are refused; builds are cancelled;
- * a node is lost mid-build. On a cluster of {@value NodeLossJourney#NODES} nodes. In order, since
- * each journey starts where the first one leaves the cluster.
+ * a build for two platforms is split across the Builders that build them; a node is lost mid-build.
+ * On a cluster of {@value NodeLossJourney#NODES} nodes. In order, since each journey starts where
+ * the first one leaves the cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,6 +53,7 @@ class JourneysIT {
   private SharedBuilderJourneys sharing;
   private VolumeOutputJourney volumes;
   private ScaleOutJourneys scaleOut;
+  private MultiPlatformJourney multiPlatform;
   private NodeLossJourney nodeLoss;
 
   @BeforeAll
@@ -69,6 +71,7 @@ class JourneysIT {
     sharing = new SharedBuilderJourneys(cluster, builds, work);
     volumes = new VolumeOutputJourney(builds, client, git, work);
     scaleOut = new ScaleOutJourneys(cluster, builds, work);
+    multiPlatform = new MultiPlatformJourney(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
   }
 
@@ -215,6 +218,13 @@ class JourneysIT {
   @Order(83)
   void aBuilderImageChangeDuringSixRunningBuildsLosesNone() throws Exception {
     scaleOut.aBuilderImageChangeDuringSixRunningBuildsLosesNone();
+  }
+
+  /** Before the node loss: it labels node 3 arm64 for a while (a restarted kubelet resets it). */
+  @Test
+  @Order(90)
+  void aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce() throws Exception {
+    multiPlatform.aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce();
   }
 
   /** Last: it takes a node away and brings it back. */

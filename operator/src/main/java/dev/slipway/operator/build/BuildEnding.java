@@ -60,6 +60,14 @@ record BuildEnding(BuildPhase phase, String message, String reason) {
         "PodLost");
   }
 
+  /** A part of a build split per platform failed, was cancelled or could not be made. */
+  static BuildEnding platformFailed(String platform, String child, String why) {
+    return new BuildEnding(
+        BuildPhase.FAILED,
+        "platform " + platform + " failed (BuildRequest " + child + "): " + why,
+        "PlatformFailed");
+  }
+
   /** Ends nobody wanted are Warning events; a success or a requested cancel is Normal. */
   boolean warning() {
     return phase != BuildPhase.SUCCEEDED && phase != BuildPhase.CANCELLED;

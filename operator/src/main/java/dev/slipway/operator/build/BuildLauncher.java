@@ -1,5 +1,6 @@
 package dev.slipway.operator.build;
 
+import dev.slipway.api.control.v1.IndexAssembly;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.Builder;
@@ -96,18 +97,23 @@ final class BuildLauncher {
       BuildRun run,
       GrantCredentials grant) {
     String sessionId = sessions.open(request, builder, run, kube, grant);
-    SolveRequest solve =
+    SolveRequest.Builder solve =
         SolveRequests.of(request, run.buildId(), builder, configMap, sessionId, run.contextKey())
             .toBuilder()
-            .setPeerCache(peers.of(request, run, kube))
-            .build();
+            .setPeerCache(peers.of(request, run, kube));
+    if (PlatformSplit.isSplit(request)) {
+      // every platform is built and pushed by its child: this Solve puts them into one index
+      solve.setAssembleIndex(
+          IndexAssembly.newBuilder().addAllParts(PlatformSplit.assemblyParts(request, kube)));
+    }
     LOG.infof(
         "build %s/%s: Solve %s on pod %s",
         request.getMetadata().getNamespace(),
         request.getMetadata().getName(),
         run.buildId(),
         run.pod().name());
-    run.follow(() -> client.solve(run.pod(), solve, grant, run));
+    SolveRequest sent = solve.build();
+    run.follow(() -> client.solve(run.pod(), sent, grant, run));
   }
 
   /** Follows a build its pod runs already, with Status. */

@@ -46,6 +46,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   private final BuildFollower follower;
   private final BuildEndings endings;
   private final BuilderWakeups builderWakeups;
+  private final PlatformSplit split;
+  private volatile InformerEventSource<Builder, BuildRequest> builderInformer;
 
   /**
    * @param queues where the autoscaler reads the queues this reconciler indexes
@@ -71,6 +73,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     this.placement =
         new BuildPlacement(pods, launcher, new BuildScheduler(loads, runs), queue, runs);
     this.follower = new BuildFollower(client, runs, pods, launcher, endings);
+    this.split = new PlatformSplit(endings);
   }
 
   /** Builders and their pods wake the Builder's unfinished requests; builds wake their own. */
@@ -105,7 +108,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
             .build();
     var podInformer = new InformerEventSource<>(builderPods, context);
     pods.attach(podInformer);
-    return List.of(new InformerEventSource<>(builders, context), podInformer, wakeups);
+    builderInformer = new InformerEventSource<>(builders, context);
+    return List.of(builderInformer, podInformer, wakeups);
   }
 
   @Override
@@ -117,6 +121,13 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     } finally {
       if (changesDemand(before, phase(request))) {
         wakeBuilder(request);
+      }
+      if (before != phase(request)) {
+        // a part of a split build: its parent mirrors it
+        PlatformChildren.parentOf(request)
+            .ifPresent(
+                o ->
+                    wakeups.now(new ResourceID(o.getName(), request.getMetadata().getNamespace())));
       }
     }
   }
@@ -139,6 +150,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     }
     Optional<BuildRun> run = runs.get(request.getMetadata().getUid());
     if (Boolean.TRUE.equals(request.getSpec().getCancel())) {
+      PlatformSplit.cancelChildren(request, context.getClient(), "spec.cancel was set");
       return endings.cancel(request, context, run);
     }
     if (run.isPresent()) {
@@ -149,14 +161,50 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     if (problem.isPresent()) {
       return placement.invalid(request, context, problem.get());
     }
+    Optional<UpdateControl<BuildRequest>> platforms = platforms(request, context, builder.get());
+    if (platforms.isPresent()) {
+      return platforms.get();
+    }
     if (phase == BuildPhase.RUNNING && status.getBuildId() != null) {
       return follower.reattach(request, context, builder.get());
     }
     return placement.place(request, context, builder.get());
   }
 
+  /**
+   * A request for two or more platforms: plans where each is built. Empty when the request's own
+   * Solve is next: the only one (not split) or the one that assembles the children's index.
+   */
+  private Optional<UpdateControl<BuildRequest>> platforms(
+      BuildRequest request, Context<BuildRequest> context, Builder builder) {
+    List<String> platforms = request.getSpec().getPlatforms();
+    if (platforms == null || platforms.size() < 2) {
+      return Optional.empty();
+    }
+    if (PlatformSplit.isSplit(request)) {
+      // the plan recorded when the build was split holds, whatever the Builders say now
+      return split.follow(request, context, new PlatformPlan.Split(List.of()));
+    }
+    if (request.getStatus() != null && request.getStatus().getPlatforms() != null) {
+      return Optional.empty();
+    }
+    String namespace = request.getMetadata().getNamespace();
+    List<Builder> builders =
+        builderInformer == null ? List.of(builder) : builderInformer.list(namespace).toList();
+    return switch (PlatformPlanner.plan(request.getSpec(), builder, builders)) {
+      case PlatformPlan.Impossible impossible ->
+          Optional.of(placement.invalid(request, context, impossible.message()));
+      case PlatformPlan.Together together -> {
+        PlatformSplit.recordTogether(request, context, together);
+        yield Optional.empty();
+      }
+      case PlatformPlan.Split parts -> split.follow(request, context, parts);
+    };
+  }
+
   @Override
   public DeleteControl cleanup(BuildRequest request, Context<BuildRequest> context) {
+    PlatformSplit.deleteChildren(request, context.getClient());
     endings.deleted(request, context.getClient());
     wakeups.forget(ResourceID.fromResource(request));
     wakeBuilder(request);

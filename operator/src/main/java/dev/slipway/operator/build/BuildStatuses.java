@@ -1,10 +1,12 @@
 package dev.slipway.operator.build;
 
+import dev.slipway.api.control.v1.PlatformResult;
 import dev.slipway.api.resource.BuildPhase;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.api.resource.BuildResultStatus;
 import dev.slipway.api.resource.BuildSteps;
+import dev.slipway.api.resource.PlatformBuildStatus;
 import dev.slipway.operator.kube.Conditions;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -88,6 +90,36 @@ final class BuildStatuses {
     }
   }
 
+  /** Each platform image's digests, into the entry of its platform (kept: builder, child). */
+  private static void platforms(BuildRequestStatus status, java.util.List<PlatformResult> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    var platforms =
+        status.getPlatforms() == null
+            ? new java.util.ArrayList<PlatformBuildStatus>()
+            : status.getPlatforms();
+    for (PlatformResult result : results) {
+      PlatformBuildStatus entry =
+          platforms.stream()
+              .filter(p -> result.getPlatform().equals(p.getPlatform()))
+              .findFirst()
+              .orElseGet(
+                  () -> {
+                    PlatformBuildStatus added = new PlatformBuildStatus();
+                    added.setPlatform(result.getPlatform());
+                    platforms.add(added);
+                    return added;
+                  });
+      entry.setPhase(BuildPhase.SUCCEEDED);
+      entry.setDigest(result.getDigest().isEmpty() ? entry.getDigest() : result.getDigest());
+      if (!result.getAttestationDigest().isEmpty()) {
+        entry.setAttestationDigest(result.getAttestationDigest());
+      }
+    }
+    status.setPlatforms(platforms);
+  }
+
   static void progress(BuildRequestStatus status, BuildRun.Snapshot snapshot) {
     BuildSteps steps = new BuildSteps();
     steps.setTotal(snapshot.stepsTotal());
@@ -104,6 +136,7 @@ final class BuildStatuses {
       result.setImage(r.getRefsCount() > 0 ? r.getRefs(0).replaceFirst("@sha256:.*$", "") : null);
       result.setSizeBytes(r.getSizeBytes());
       status.setResult(result);
+      platforms(status, r.getPlatformsList());
     }
     status.setSteps(steps);
   }

@@ -127,6 +127,10 @@ final class QueueIndex {
     if (s.getPhase().isFinal() || (s.getPhase() == BuildPhase.RUNNING && s.getBuildId() != null)) {
       return false;
     }
+    if (PlatformSplit.isSplit(r) && !PlatformSplit.partsBuilt(r)) {
+      // its children build; it takes a slot only to assemble their index
+      return false;
+    }
     return s.getConditions().stream()
         .noneMatch(c -> "Scheduled".equals(c.getType()) && "Invalid".equals(c.getReason()));
   }

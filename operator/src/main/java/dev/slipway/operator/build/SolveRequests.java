@@ -100,6 +100,16 @@ public final class SolveRequests {
             i, output.toBuilder().setDest(new OutputDestination.ClientPath(path).dest()));
       }
     }
+    if (PlatformChildren.parentOf(request).isPresent()) {
+      // a part of a split build: its parent tags the index, the part is pushed by digest only
+      for (int i = 0; i < solve.getOutputsCount(); i++) {
+        if (solve.getOutputs(i).getType()
+            == dev.slipway.api.control.v1.OutputType.OUTPUT_TYPE_IMAGE) {
+          solve.setOutputs(
+              i, solve.getOutputs(i).toBuilder().putAttrs(PlatformChildren.PUSH_BY_DIGEST, "true"));
+        }
+      }
+    }
     if (solve.getNetwork() == NetworkMode.NETWORK_MODE_UNSPECIFIED) {
       solve.setNetwork(BuildRequestMapping.network(builder.getSpec().getNetwork()));
     }

@@ -22,7 +22,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -50,6 +52,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
   private final BuilderStatusProbe probe;
   private final ReplicaAutoscaler autoscaler;
   private final BuilderWakeups wakeups;
+  private final NodePlatforms nodes = new NodePlatforms();
 
   public BuilderReconciler(
       BuilderDefaults defaults,
@@ -157,8 +160,11 @@ public class BuilderReconciler implements Reconciler<Builder> {
             .map(p -> p.getMetadata().getName())
             .collect(Collectors.toSet());
     List<BuilderPod> pods = BuilderPods.of(owned, name, access);
-    List<BuilderPodStatus> podStatuses =
+    List<BuilderStatusProbe.Probe> probes =
         pods.stream().map(p -> probe.probe(p, marked.contains(p.name()))).toList();
+    List<BuilderPodStatus> podStatuses =
+        probes.stream().map(BuilderStatusProbe.Probe::status).toList();
+    List<BuilderPlatforms.ReadyPod> readyPods = readyPods(probes, owned, context);
 
     long generation =
         builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
@@ -180,6 +186,8 @@ public class BuilderReconciler implements Reconciler<Builder> {
     status.setReadyReplicas(ready);
     status.setSelector(BuilderNames.selectorString(builder));
     status.setPods(new ArrayList<>(podStatuses));
+    status.setNativePlatforms(BuilderPlatforms.nativePlatforms(readyPods));
+    status.setEmulatedPlatforms(BuilderPlatforms.emulatedPlatforms(builder.getSpec(), readyPods));
     var conditions = previous.getConditions();
     conditions =
         Conditions.set(
@@ -214,6 +222,26 @@ public class BuilderReconciler implements Reconciler<Builder> {
             generation);
     status.setConditions(conditions);
     return status;
+  }
+
+  /** The ready pods with their node's platform and the platforms their Info lists. */
+  private List<BuilderPlatforms.ReadyPod> readyPods(
+      List<BuilderStatusProbe.Probe> probes, List<Pod> owned, Context<Builder> context) {
+    Map<String, String> nodeOf = new HashMap<>();
+    owned.forEach(
+        p -> {
+          if (p.getSpec() != null && p.getSpec().getNodeName() != null) {
+            nodeOf.put(p.getMetadata().getName(), p.getSpec().getNodeName());
+          }
+        });
+    return probes.stream()
+        .filter(p -> p.status().getReady())
+        .map(
+            p ->
+                new BuilderPlatforms.ReadyPod(
+                    nodes.of(context.getClient(), nodeOf.get(p.status().getName())).orElse(null),
+                    p.platforms()))
+        .toList();
   }
 
   private static boolean rolledOut(StatefulSet set, int desired) {

@@ -12,7 +12,8 @@ class BuilderStatusProbeTest {
   void aPodTheAutoscalerMarkedShowsAsDrainingAndNotReady() {
     BuilderPodStatus status =
         new BuilderStatusProbe(null)
-            .probe(new BuilderPod("b-1", "b-1:7777", "b-1", true, false, null), true);
+            .probe(new BuilderPod("b-1", "b-1:7777", "b-1", true, false, null), true)
+            .status();
     assertThat(status.getDraining()).isTrue();
     assertThat(status.getReady()).isFalse();
   }
@@ -21,7 +22,8 @@ class BuilderStatusProbeTest {
   void anUnmarkedPodThatIsNotBeingDeletedIsNotDraining() {
     BuilderPodStatus status =
         new BuilderStatusProbe(null)
-            .probe(new BuilderPod("b-1", "b-1:7777", "b-1", true, false, null), false);
+            .probe(new BuilderPod("b-1", "b-1:7777", "b-1", true, false, null), false)
+            .status();
     assertThat(status.getDraining()).isFalse();
   }
 }

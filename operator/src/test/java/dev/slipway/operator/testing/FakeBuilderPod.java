@@ -14,6 +14,7 @@ import dev.slipway.api.control.v1.InfoRequest;
 import dev.slipway.api.control.v1.InfoResponse;
 import dev.slipway.api.control.v1.ListBuildsRequest;
 import dev.slipway.api.control.v1.ListBuildsResponse;
+import dev.slipway.api.control.v1.PlatformResult;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
@@ -39,8 +40,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A builder pod's Control service without an engine: each build "runs" for the milliseconds in its
  * build arg {@code FAKE_DURATION_MS} (default 200) through three steps and then succeeds, or fails
- * with a step error when {@code FAKE_OUTCOME=fail}. Served in-process under the pod's endpoint, so
- * the operator reaches it exactly as it would reach a real pod.
+ * with a step error when {@code FAKE_OUTCOME=fail} (at once when its one platform is {@code
+ * FAKE_FAIL_PLATFORM}). Its Info lists linux/amd64 and linux/arm64, as a machine with QEMU's
+ * aarch64 handler registered; a single-platform build's digest is the sha256 of its platform.
+ * Served in-process under the pod's endpoint, so the operator reaches it exactly as it would reach
+ * a real pod.
  */
 public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements AutoCloseable {
 
@@ -121,6 +125,7 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
     final List<StreamObserver<SolveEvent>> followers = new ArrayList<>();
     BuildState state = BuildState.BUILD_STATE_RUNNING;
     int done;
+    List<String> platforms = List.of();
 
     FakeBuild(String id, String contextKey) {
       this.id = id;
@@ -181,6 +186,15 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
               .setAccepted(BuildAccepted.newBuilder().setStepsTotal(STEPS).setBuilderName(name)));
       long duration = Long.parseLong(request.getBuildArgsOrDefault("FAKE_DURATION_MS", "200"));
       boolean fail = "fail".equals(request.getBuildArgsOrDefault("FAKE_OUTCOME", "ok"));
+      build.platforms = request.getPlatformsList();
+      if (build.platforms.size() == 1
+          && build
+              .platforms
+              .getFirst()
+              .equals(request.getBuildArgsOrDefault("FAKE_FAIL_PLATFORM", ""))) {
+        clock.schedule(() -> step(build, STEPS, true), 20, TimeUnit.MILLISECONDS);
+        return;
+      }
       for (int step = 1; step <= STEPS; step++) {
         int s = step;
         clock.schedule(() -> step(build, s, fail), duration * step / STEPS, TimeUnit.MILLISECONDS);
@@ -216,14 +230,24 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
       build.state = BuildState.BUILD_STATE_SUCCEEDED;
       recentContextKeys.remove(build.contextKey);
       recentContextKeys.addFirst(build.contextKey);
-      build.emit(
-          SolveEvent.newBuilder()
-              .setResult(
-                  BuildResult.newBuilder()
-                      .setImageDigest("sha256:" + "ab".repeat(32))
-                      .addRefs("127.0.0.1:5000/app@sha256:" + "ab".repeat(32))
-                      .setStepsTotal(STEPS)
-                      .setSizeBytes(1234)));
+      String digest =
+          build.platforms.size() == 1
+              ? digestOf(build.platforms.getFirst())
+              : "sha256:" + "ab".repeat(32);
+      BuildResult.Builder result =
+          BuildResult.newBuilder()
+              .setImageDigest(digest)
+              .addRefs("127.0.0.1:5000/app@" + digest)
+              .setStepsTotal(STEPS)
+              .setSizeBytes(1234);
+      build.platforms.forEach(
+          p ->
+              result.addPlatforms(
+                  PlatformResult.newBuilder()
+                      .setPlatform(p)
+                      .setDigest(digestOf(p))
+                      .setAttestationDigest(digestOf("attestation of " + p))));
+      build.emit(SolveEvent.newBuilder().setResult(result));
     }
   }
 
@@ -309,6 +333,8 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
             .setActiveBuilds(active())
             .setDraining(draining)
             .setCacheBytes(4096L * builds.size())
+            .addPlatforms("linux/amd64")
+            .addPlatforms("linux/arm64")
             .addAllRecentContextKeys(recentContextKeys)
             .addAllRecentDockerfileDigests(recentDockerfileDigests)
             .build());
@@ -335,6 +361,19 @@ public final class FakeBuilderPod extends ControlGrpc.ControlImplBase implements
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The digest the fake gives a platform's image: the sha256 of the platform's name. */
+  public static String digestOf(String platform) {
+    try {
+      return "sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(platform.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

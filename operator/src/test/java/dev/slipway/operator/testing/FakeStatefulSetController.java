@@ -101,9 +101,33 @@ public final class FakeStatefulSetController<P extends AutoCloseable> implements
     }
   }
 
+  /**
+   * The scheduler's part, when the test created Nodes: the first node (by name) whose labels match
+   * the pod's nodeSelector; none when there are no Nodes.
+   */
+  private String node(Map<String, String> nodeSelector) {
+    Map<String, String> wanted = nodeSelector == null ? Map.of() : nodeSelector;
+    return client.nodes().list().getItems().stream()
+        .filter(
+            n -> {
+              Map<String, String> labels =
+                  n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+              return wanted.entrySet().stream()
+                  .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+            })
+        .map(n -> n.getMetadata().getName())
+        .sorted()
+        .findFirst()
+        .orElse(null);
+  }
+
   /** Creates a ready pod of the set and its builder process. */
   public synchronized void start(StatefulSet set, String podName) {
     String builder = set.getSpec().getSelector().getMatchLabels().get(BuilderNames.BUILDER_LABEL);
+    var podSpec =
+        new io.fabric8.kubernetes.api.model.PodSpecBuilder(set.getSpec().getTemplate().getSpec())
+            .withNodeName(node(set.getSpec().getTemplate().getSpec().getNodeSelector()))
+            .build();
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -111,7 +135,7 @@ public final class FakeStatefulSetController<P extends AutoCloseable> implements
             .withNamespace(namespace)
             .withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
             .endMetadata()
-            .withSpec(set.getSpec().getTemplate().getSpec())
+            .withSpec(podSpec)
             .withNewStatus()
             .withPhase("Running")
             .addNewCondition()

@@ -111,11 +111,17 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
   }
 
   public Builder createBuilder(String name, int replicas, int maxParallelBuilds) {
+    return createBuilder(name, replicas, maxParallelBuilds, s -> {});
+  }
+
+  public Builder createBuilder(
+      String name, int replicas, int maxParallelBuilds, Consumer<BuilderSpec> customize) {
     Builder builder = new Builder();
     builder.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     BuilderSpec spec = new BuilderSpec();
     spec.setReplicas(replicas);
     spec.setMaxParallelBuilds(maxParallelBuilds);
+    customize.accept(spec);
     builder.setSpec(spec);
     return client.resource(builder).create();
   }

@@ -1,0 +1,35 @@
+package dev.slipway.operator.build;
+
+import dev.slipway.api.resource.Builder;
+import java.util.List;
+
+/** Platform strings as Builders report them, compared the way BuildKit normalizes them. */
+final class Platforms {
+
+  private Platforms() {}
+
+  /** linux/arm64/v8 is linux/arm64 and linux/arm is linux/arm/v7, as in containerd. */
+  static String normalize(String platform) {
+    String p = platform.trim().toLowerCase();
+    if (p.endsWith("/arm64/v8")) {
+      return p.substring(0, p.length() - 3);
+    }
+    if (p.endsWith("/arm")) {
+      return p + "/v7";
+    }
+    return p;
+  }
+
+  static boolean nativeOn(Builder builder, String platform) {
+    return builder.getStatus() != null && has(builder.getStatus().getNativePlatforms(), platform);
+  }
+
+  static boolean emulatedOn(Builder builder, String platform) {
+    return builder.getStatus() != null && has(builder.getStatus().getEmulatedPlatforms(), platform);
+  }
+
+  private static boolean has(List<String> platforms, String platform) {
+    return platforms != null
+        && platforms.stream().map(Platforms::normalize).anyMatch(platform::equals);
+  }
+}
