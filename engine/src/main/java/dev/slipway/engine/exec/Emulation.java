@@ -15,7 +15,13 @@ import java.util.Map;
  * count.
  */
 public final class Emulation {
-  static final Path BINFMT_MISC = Path.of("/proc/sys/fs/binfmt_misc");
+  /**
+   * Where the handlers are listed: the machine's own binfmt_misc, or, in a builder pod (whose fresh
+   * /proc has none mounted), the host's, which the operator mounts read-only at the second path.
+   * The handlers apply to the pod's processes either way: registrations are the kernel's.
+   */
+  static final List<Path> BINFMT_MISC =
+      List.of(Path.of("/proc/sys/fs/binfmt_misc"), Path.of("/run/slipway/host-binfmt_misc"));
 
   /** Debian's handler names (qemu-user-static) and the platform each runs. */
   private static final Map<String, Platform> HANDLERS =
@@ -35,7 +41,12 @@ public final class Emulation {
 
   /** The emulated platforms of this machine, the host's own left out. */
   public static List<Platform> emulated() {
-    return emulated(BINFMT_MISC, Platform.host());
+    return emulated(
+        BINFMT_MISC.stream()
+            .filter(dir -> Files.exists(dir.resolve("status")))
+            .findFirst()
+            .orElse(BINFMT_MISC.getFirst()),
+        Platform.host());
   }
 
   static List<Platform> emulated(Path binfmtMisc, Platform host) {

@@ -32,6 +32,10 @@ public final class BuilderStatefulSet
   static final String CREDENTIALS_ANNOTATION = "slipway.dev/credentials";
   static final String HEALTH_PORT_NAME = "health";
   private static final String TLS_VOLUME = "tls";
+  private static final String BINFMT_VOLUME = "host-binfmt-misc";
+
+  /** Where the engine's {@code Emulation} looks for the host's handlers. */
+  static final String BINFMT_MOUNT = "/run/slipway/host-binfmt_misc";
 
   /**
    * What a pod gets beyond its drain before the kubelet kills it: the builder's --shutdown-timeout
@@ -148,7 +152,20 @@ public final class BuilderStatefulSet
         .withMountPath(BuilderNames.TLS_DIR)
         .withReadOnly(true)
         .endVolumeMount()
+        // The host's QEMU binfmt_misc handlers, read-only, so the builder can tell which foreign
+        // platforms it runs (a container's fresh /proc has no binfmt_misc mounted).
+        .addNewVolumeMount()
+        .withName(BINFMT_VOLUME)
+        .withMountPath(BINFMT_MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
         .endContainer()
+        .addNewVolume()
+        .withName(BINFMT_VOLUME)
+        .withNewHostPath()
+        .withPath("/proc/sys/fs/binfmt_misc")
+        .endHostPath()
+        .endVolume()
         .addNewVolume()
         .withName(TLS_VOLUME)
         .withNewSecret()
