@@ -371,7 +371,10 @@ class PlatformSplitTest {
         "its amd64 part to be cancelled",
         WAIT,
         () -> c.phase("app-linux-amd64") == BuildPhase.CANCELLED);
-    assertThat(c.pods.pod("main-0").received()).as("no assembly").hasSize(1);
+    // the amd64 part may be cancelled before it reaches its pod: only the assembly must not come
+    assertThat(c.pods.pod("main-0").received())
+        .as("no assembly")
+        .noneMatch(r -> r.request().hasAssembleIndex());
   }
 
   private static List<String> events(OperatorHarness<?> c, String name, String reason) {
