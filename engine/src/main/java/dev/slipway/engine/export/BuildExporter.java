@@ -102,13 +102,8 @@ public final class BuildExporter {
       throws BuildFailedException, IOException {
     BuildResult.Builder result =
         BuildResult.newBuilder()
-            .setStepsTotal(builds.stream().mapToInt(b -> b.definition().totalSteps()).sum())
-            .setStepsCached(
-                (int)
-                    builds.stream()
-                        .flatMap(b -> b.solved().values().stream())
-                        .filter(SolvedVertex::fromCache)
-                        .count());
+            .setStepsTotal(PlatformBuild.stepsTotal(builds))
+            .setStepsCached(PlatformBuild.stepsCached(builds));
     if (request.getOutputsCount() == 0) {
       return result.build();
     }
