@@ -148,6 +148,16 @@ class MultiPlatformBuildTest {
     assertThat(result.getStepsTotal())
         .as("the image, RUN and COPY of each platform, and the context they share once")
         .isEqualTo(2 * 3 + 1);
+    // as BuildKit: one provenance per platform, each with its platform and its base image
+    assertThat(result.getMetadataMap()).doesNotContainKey("buildx.build.provenance");
+    for (String platform : List.of("linux/amd64", "linux/arm64")) {
+      JsonNode provenance =
+          CanonicalJson.mapper()
+              .readTree(result.getMetadataOrThrow("buildx.build.provenance/" + platform));
+      assertThat(provenance.path("invocation").path("environment").path("platform").asText())
+          .isEqualTo(platform);
+      assertThat(provenance.path("materials")).hasSize(1);
+    }
 
     // local: one directory per platform, as BuildKit names them
     assertThat(Files.readString(local.resolve("linux_amd64/arch")).strip()).isEqualTo("x86_64");
