@@ -265,8 +265,9 @@ final class DockerfileLoader {
   }
 
   /**
-   * The request's target platforms, parsed, in its order, each once (as buildx dedupes them); empty
-   * when it names none (the build is for the builder's own platform).
+   * The request's target platforms, parsed and normalized, in its order, each once (as BuildKit
+   * dedupes them after normalizing, so linux/arm64 and linux/arm64/v8 build once); empty when it
+   * names none (the build is for the builder's own platform).
    */
   static List<Platform> platforms(SolveRequest request) throws BuildFailedException {
     if (request.getPlatformsCount() > MAX_PLATFORMS) {
@@ -282,7 +283,7 @@ final class DockerfileLoader {
     for (String text : request.getPlatformsList()) {
       Platform p;
       try {
-        p = Platform.parse(text);
+        p = Platform.parse(text).normalized();
       } catch (IllegalArgumentException e) {
         throw BuildFailedException.of(ErrorKind.ERROR_KIND_INVALID_INPUT, e.getMessage());
       }

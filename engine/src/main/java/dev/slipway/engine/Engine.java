@@ -253,8 +253,7 @@ public final class Engine implements AutoCloseable {
         SolveEvent.newBuilder()
             .setAccepted(
                 dev.slipway.api.control.v1.BuildAccepted.newBuilder()
-                    .setStepsTotal(
-                        unsolved.stream().mapToInt(b -> b.definition().totalSteps()).sum())));
+                    .setStepsTotal(PlatformBuild.stepsTotal(unsolved))));
     try (CacheLeases.BuildLease lease = leases.open()) {
       BuildResult built =
           solve(request, session, registries, progress, cancellation, unsolved, lease, started)

@@ -146,8 +146,18 @@ class MultiPlatformBuildTest {
         .anyMatch(n -> n.startsWith("[linux/arm64 ") && n.contains("RUN uname -m"))
         .anyMatch(n -> n.startsWith("[linux/amd64 ") && n.contains("RUN uname -m"));
     assertThat(result.getStepsTotal())
-        .as("the steps of both platforms: the image, the context, RUN and COPY each")
-        .isEqualTo(2 * 4);
+        .as("the image, RUN and COPY of each platform, and the context they share once")
+        .isEqualTo(2 * 3 + 1);
+    // as BuildKit: one provenance per platform, each with its platform and its base image
+    assertThat(result.getMetadataMap()).doesNotContainKey("buildx.build.provenance");
+    for (String platform : List.of("linux/amd64", "linux/arm64")) {
+      JsonNode provenance =
+          CanonicalJson.mapper()
+              .readTree(result.getMetadataOrThrow("buildx.build.provenance/" + platform));
+      assertThat(provenance.path("invocation").path("environment").path("platform").asText())
+          .isEqualTo(platform);
+      assertThat(provenance.path("materials")).hasSize(1);
+    }
 
     // local: one directory per platform, as BuildKit names them
     assertThat(Files.readString(local.resolve("linux_amd64/arch")).strip()).isEqualTo("x86_64");
@@ -195,6 +205,9 @@ class MultiPlatformBuildTest {
     }
     String logs = logs(build);
     assertThat(logs.split(marker, -1)).as("the shared RUN's output, once").hasSize(2);
+    assertThat(build.result().getStepsTotal())
+        .as("the tool stage's image and RUN once; each platform's image, COPY and RUN")
+        .isEqualTo(2 + 2 * 3);
     assertThat(logs).contains(marker + " on " + Platform.host().toString().replace("/v8", ""));
     assertThat(Files.readString(local.resolve("linux_arm64/target")).strip())
         .isEqualTo("linux/arm64");

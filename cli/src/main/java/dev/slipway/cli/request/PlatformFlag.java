@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * Checks {@code --platform} before the build starts, as buildx does: comma-separated and repeated
- * values, each {@code os/arch[/variant]} or {@code local}, normalized (x86_64 is amd64, arm64/v8 is
- * arm64, arm is arm/v7) so that two spellings of one platform build it once.
+ * values, each {@code os/arch[/variant]} or {@code local}, normalized ({@link Platform#normalized})
+ * so that two spellings of one platform build it once.
  */
 final class PlatformFlag {
   private PlatformFlag() {}
@@ -35,31 +35,6 @@ final class PlatformFlag {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--platform: " + e.getMessage());
     }
-    String arch = p.architecture();
-    String variant = p.variant();
-    switch (arch) {
-      case "x86_64", "x86-64" -> arch = "amd64";
-      case "i386", "i486", "i586", "i686" -> arch = "386";
-      case "aarch64" -> arch = "arm64";
-      case "armhf" -> {
-        arch = "arm";
-        variant = "v7";
-      }
-      case "armel" -> {
-        arch = "arm";
-        variant = "v6";
-      }
-      default -> {}
-    }
-    if (arch.equals("arm64") && (variant.equals("v8") || variant.equals("8"))) {
-      variant = "";
-    } else if (arch.equals("arm") && variant.isEmpty()) {
-      variant = "v7";
-    } else if (arch.equals("arm") && variant.matches("[5-8]")) {
-      variant = "v" + variant;
-    } else if (arch.equals("amd64") && variant.equals("v1")) {
-      variant = "";
-    }
-    return new Platform(p.os(), arch, variant);
+    return p.normalized();
   }
 }

@@ -9,6 +9,7 @@ import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.content.Platform;
+import dev.slipway.engine.export.ImageAttestations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -27,8 +28,6 @@ final class AttestationManifest {
   static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
   static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
   static final String PREDICATE_ANNOTATION = "in-toto.io/predicate-type";
-  static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
-  static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   static final Platform UNKNOWN = new Platform("unknown", "unknown", "");
   // Insertion order, as BuildKit's Go structs write their fields.
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,10 +77,10 @@ final class AttestationManifest {
     return Descriptor.of(MediaTypes.OCI_MANIFEST, manifest)
         .withAnnotations(
             Map.of(
-                REFERENCE_DIGEST,
+                ImageAttestations.REFERENCE_DIGEST,
                 image.digest().toString(),
-                REFERENCE_TYPE,
-                "attestation-manifest"))
+                ImageAttestations.REFERENCE_TYPE,
+                ImageAttestations.ATTESTATION_MANIFEST))
         .withPlatform(UNKNOWN);
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Everything the SBOM lists of one image's root filesystem: its operating system, its dpkg and apk
@@ -21,59 +22,116 @@ record RootfsScan(
   /** Bounds the SBOM document (and the heap it takes) whatever the image holds. */
   static final int MAX_PACKAGES = 100_000;
 
+  /** Bounds the text read across all databases and lock files (each is capped on its own too). */
+  static final long MAX_TOTAL_BYTES = 256L << 20;
+
   static RootfsScan of(Path rootfs) {
-    RootfsFiles files = new RootfsFiles(rootfs);
-    List<String> warnings = new ArrayList<>();
-    List<FoundPackage> packages = new ArrayList<>();
-    Map<String, String> os = osRelease(files, warnings);
+    return of(rootfs, MAX_PACKAGES, MAX_TOTAL_BYTES);
+  }
+
+  static RootfsScan of(Path rootfs, int maxPackages, long maxTotalBytes) {
+    Budget budget = new Budget(new RootfsFiles(rootfs), maxPackages, maxTotalBytes);
+    Map<String, String> os = osRelease(budget);
     String id = os.getOrDefault("ID", "");
     String versionId = os.getOrDefault("VERSION_ID", "");
     String distro = id.isEmpty() ? "" : versionId.isEmpty() ? id : id + "-" + versionId;
     String debNamespace = id.isEmpty() ? "debian" : id;
-    read(files, "var/lib/dpkg/status", warnings)
-        .ifPresent(
-            t ->
-                packages.addAll(
-                    PackageDatabases.dpkg(
-                        t, "var/lib/dpkg/status", debNamespace, distro, warnings)));
+    List<String> warnings = budget.warnings;
+    budget.parse(
+        "var/lib/dpkg/status",
+        t -> PackageDatabases.dpkg(t, "var/lib/dpkg/status", debNamespace, distro, warnings));
     try {
-      for (String f : files.list("var/lib/dpkg/status.d")) {
-        read(files, f, warnings)
-            .ifPresent(
-                t -> packages.addAll(PackageDatabases.dpkg(t, f, debNamespace, distro, warnings)));
+      for (String f : budget.files.list("var/lib/dpkg/status.d")) {
+        budget.parse(f, t -> PackageDatabases.dpkg(t, f, debNamespace, distro, warnings));
       }
     } catch (IOException | RuntimeException e) {
       warnings.add("/var/lib/dpkg/status.d could not be listed: " + e.getMessage());
     }
-    read(files, "lib/apk/db/installed", warnings)
-        .ifPresent(
-            t ->
-                packages.addAll(PackageDatabases.apk(t, "lib/apk/db/installed", distro, warnings)));
+    budget.parse(
+        "lib/apk/db/installed",
+        t -> PackageDatabases.apk(t, "lib/apk/db/installed", distro, warnings));
     try {
-      for (String f : files.find(LockFiles.NAMES)) {
-        read(files, f, warnings).ifPresent(t -> packages.addAll(LockFiles.parse(f, t, warnings)));
+      for (String f : budget.files.find(LockFiles.NAMES)) {
+        budget.parse(f, t -> LockFiles.parse(f, t, warnings));
       }
     } catch (IOException | RuntimeException e) {
       warnings.add("the image's lock files could not be searched: " + e.getMessage());
     }
-    if (packages.size() > MAX_PACKAGES) {
-      warnings.add(
-          "the image lists "
-              + packages.size()
-              + " packages; the SBOM keeps the first "
-              + MAX_PACKAGES);
-    }
+    List<FoundPackage> packages = budget.packages;
     return new RootfsScan(
         id,
         versionId,
-        List.copyOf(packages.subList(0, Math.min(packages.size(), MAX_PACKAGES))),
+        List.copyOf(packages.subList(0, Math.min(packages.size(), maxPackages))),
         List.copyOf(warnings));
   }
 
-  private static Map<String, String> osRelease(RootfsFiles files, List<String> warnings) {
-    Optional<String> text = read(files, "etc/os-release", warnings);
+  /**
+   * Reads and parses files until the package count or the total bytes run out, so a hostile image
+   * cannot make the builder hold thousands of large files' packages before the cap applies.
+   */
+  private static final class Budget {
+    final RootfsFiles files;
+    final List<String> warnings = new ArrayList<>();
+    final List<FoundPackage> packages = new ArrayList<>();
+    private final int maxPackages;
+    private final long maxTotalBytes;
+    private long bytesLeft;
+    private boolean exhausted;
+
+    Budget(RootfsFiles files, int maxPackages, long maxTotalBytes) {
+      this.files = files;
+      this.maxPackages = maxPackages;
+      this.maxTotalBytes = maxTotalBytes;
+      this.bytesLeft = maxTotalBytes;
+    }
+
+    void parse(String name, Function<String, List<FoundPackage>> parser) {
+      if (exhausted) {
+        return;
+      }
+      Optional<String> text = read(name);
+      if (text.isEmpty()) {
+        return;
+      }
+      packages.addAll(parser.apply(text.get()));
+      if (packages.size() >= maxPackages) {
+        stop(
+            "the image lists more than "
+                + maxPackages
+                + " packages; the SBOM keeps the first "
+                + maxPackages);
+      }
+    }
+
+    Optional<String> read(String name) {
+      if (exhausted) {
+        return Optional.empty();
+      }
+      Optional<String> text = RootfsScan.read(files, name, warnings);
+      long size = text.map(t -> (long) t.length()).orElse(0L);
+      if (size > bytesLeft) {
+        stop(
+            "the image's package files exceed "
+                + maxTotalBytes
+                + " characters in all; /"
+                + name
+                + " and the files after it were not read");
+        return Optional.empty();
+      }
+      bytesLeft -= size;
+      return text;
+    }
+
+    private void stop(String warning) {
+      exhausted = true;
+      warnings.add(warning);
+    }
+  }
+
+  private static Map<String, String> osRelease(Budget budget) {
+    Optional<String> text = budget.read("etc/os-release");
     if (text.isEmpty()) {
-      text = read(files, "usr/lib/os-release", warnings);
+      text = budget.read("usr/lib/os-release");
     }
     Map<String, String> out = new java.util.HashMap<>();
     for (var stanza : PackageDatabases.stanzas(text.orElse(""), '=')) {

@@ -37,6 +37,40 @@ public record Platform(
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
   }
 
+  /**
+   * This platform in its canonical spelling, as containerd's platform normalization (which buildx
+   * and BuildKit use): x86_64 is amd64, aarch64 and arm64/v8 are arm64, arm is arm/v7, so that two
+   * spellings of one platform are built once.
+   */
+  public Platform normalized() {
+    String arch = architecture;
+    String v = variant;
+    switch (arch) {
+      case "x86_64", "x86-64" -> arch = "amd64";
+      case "i386", "i486", "i586", "i686" -> arch = "386";
+      case "aarch64" -> arch = "arm64";
+      case "armhf" -> {
+        arch = "arm";
+        v = "v7";
+      }
+      case "armel" -> {
+        arch = "arm";
+        v = "v6";
+      }
+      default -> {}
+    }
+    if (arch.equals("arm64") && (v.equals("v8") || v.equals("8"))) {
+      v = "";
+    } else if (arch.equals("arm") && v.isEmpty()) {
+      v = "v7";
+    } else if (arch.equals("arm") && v.matches("[5-8]")) {
+      v = "v" + v;
+    } else if (arch.equals("amd64") && v.equals("v1")) {
+      v = "";
+    }
+    return new Platform(os, arch, v);
+  }
+
   /** The platform of the running JVM, with Java's architecture names mapped to OCI's. */
   public static Platform host() {
     String arch =

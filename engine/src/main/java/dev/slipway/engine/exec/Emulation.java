@@ -63,12 +63,24 @@ public final class Emulation {
 
   /** Whether this machine runs {@code platform}'s programs: its own, or emulated. */
   public static boolean runs(Platform platform) {
-    String host = Platform.host().architecture();
+    return runs(platform, Platform.host(), emulated());
+  }
+
+  static boolean runs(Platform platform, Platform host, List<Platform> emulated) {
     String wanted = platform.architecture();
     return platform.os().equals("linux")
-        && (wanted.equals(host)
-            || (host.equals("amd64") && wanted.equals("386")) // x86-64 runs i386 programs itself
-            || emulated().stream().anyMatch(p -> p.architecture().equals(wanted)));
+        && (wanted.equals(host.architecture())
+            || nativelyCompatible(host.architecture(), wanted)
+            || emulated.stream().anyMatch(p -> p.architecture().equals(wanted)));
+  }
+
+  /**
+   * x86-64 runs i386 programs itself, and most arm64 CPUs run 32-bit arm ones (AArch32); where one
+   * does not, the kernel refuses the exec and the step fails with its error, as in BuildKit.
+   */
+  private static boolean nativelyCompatible(String host, String wanted) {
+    return (host.equals("amd64") && wanted.equals("386"))
+        || (host.equals("arm64") && wanted.equals("arm"));
   }
 
   private static boolean usable(Path handler) {

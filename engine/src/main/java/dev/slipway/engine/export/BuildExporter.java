@@ -14,7 +14,6 @@ import dev.slipway.engine.content.LayerCompression;
 import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
 import dev.slipway.engine.graph.CacheKey;
-import dev.slipway.engine.image.BaseImagePins;
 import dev.slipway.engine.image.HistoryEntry;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageConfig;
@@ -102,13 +101,8 @@ public final class BuildExporter {
       throws BuildFailedException, IOException {
     BuildResult.Builder result =
         BuildResult.newBuilder()
-            .setStepsTotal(builds.stream().mapToInt(b -> b.definition().totalSteps()).sum())
-            .setStepsCached(
-                (int)
-                    builds.stream()
-                        .flatMap(b -> b.solved().values().stream())
-                        .filter(SolvedVertex::fromCache)
-                        .count());
+            .setStepsTotal(PlatformBuild.stepsTotal(builds))
+            .setStepsCached(PlatformBuild.stepsCached(builds));
     if (request.getOutputsCount() == 0) {
       return result.build();
     }
@@ -234,21 +228,26 @@ public final class BuildExporter {
       }
       result.addPlatforms(platform);
     }
-    BaseImagePins pins = new BaseImagePins();
-    builds.forEach(b -> b.pins().all().forEach(pins::add));
-    result
-        // as buildx: the descriptor of the manifest (with its platform) or of the index
-        .putMetadata(
-            "containerimage.descriptor",
-            new String(CanonicalJson.write(exported.root()), StandardCharsets.UTF_8))
-        .putMetadata(
-            "buildx.build.provenance",
-            BuildProvenance.json(
-                pins,
-                first.platform(),
-                request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
-                    ? request.getDockerfile().getPath()
-                    : "Dockerfile"));
+    // as buildx: the descriptor of the manifest (with its platform) or of the index
+    result.putMetadata(
+        "containerimage.descriptor",
+        new String(CanonicalJson.write(exported.root()), StandardCharsets.UTF_8));
+    String dockerfile =
+        request.getDockerfile().hasPath() && !request.getDockerfile().getPath().isEmpty()
+            ? request.getDockerfile().getPath()
+            : "Dockerfile";
+    if (builds.size() == 1) {
+      result.putMetadata(
+          "buildx.build.provenance",
+          BuildProvenance.json(builds.getFirst().pins(), first.platform(), dockerfile));
+    } else {
+      // as BuildKit for several platforms: one key per platform, with that platform's base images
+      for (PlatformBuild build : builds) {
+        result.putMetadata(
+            "buildx.build.provenance/" + build.platform(),
+            BuildProvenance.json(build.pins(), build.platform(), dockerfile));
+      }
+    }
     List<String> names =
         request.getOutputsList().stream()
             .flatMap(o -> o.getNamesList().stream())

@@ -13,6 +13,14 @@ import java.util.List;
 public interface ImageAttestations {
   ImageAttestations NONE = subject -> List.of();
 
+  /** Annotation naming the image manifest an attestation manifest is about. */
+  String REFERENCE_DIGEST = "vnd.docker.reference.digest";
+
+  /** Annotation marking an index entry as an attestation manifest (value below). */
+  String REFERENCE_TYPE = "vnd.docker.reference.type";
+
+  String ATTESTATION_MANIFEST = "attestation-manifest";
+
   /**
    * The attestation manifests of one platform image, already in the content store; each descriptor
    * has platform unknown/unknown and the annotations {@code vnd.docker.reference.digest} = the

@@ -11,7 +11,6 @@ import dev.slipway.engine.content.CanonicalJson;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.MediaTypes;
-import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.Manifest;
 import dev.slipway.engine.job.BuildFailedException;
@@ -27,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Serves {@code SolveRequest.assemble_index}, like {@code docker buildx imagetools create}: reads
@@ -55,6 +55,7 @@ public final class IndexAssembler {
       throws BuildFailedException {
     List<String> parts = request.getAssembleIndex().getPartsList();
     List<Output> outputs = checkOutputs(request);
+    ImageAnnotations annotations = annotations(request);
     if (parts.isEmpty() || parts.size() > MAX_PARTS) {
       throw invalid(
           "an index assembly takes 1 to " + MAX_PARTS + " parts; this one has " + parts.size());
@@ -84,7 +85,7 @@ public final class IndexAssembler {
     }
     progress.step(stepId + "read", title, VertexState.VERTEX_STATE_DONE, started, null);
 
-    Descriptor index = writeIndex(read);
+    Descriptor index = writeIndex(read, annotations);
     List<ImageName> sources = read.stream().map(IndexPart::name).distinct().toList();
     fetchBlobsForOtherRepositories(read, outputs, access);
     List<String> refs = new ArrayList<>();
@@ -154,7 +155,7 @@ public final class IndexAssembler {
     Map<String, String> seen = new LinkedHashMap<>();
     for (IndexPart part : parts) {
       for (IndexPart.PlatformImage image : part.images()) {
-        String platform = normalized(image.descriptor().platform());
+        String platform = image.descriptor().platform().normalized().toString();
         String where = part.name().toString();
         String before = seen.putIfAbsent(platform, where);
         if (before != null) {
@@ -171,21 +172,44 @@ public final class IndexAssembler {
     }
   }
 
-  /** As containerd compares platforms: arm64's default variant v8 is no variant. */
-  private static String normalized(Platform p) {
-    boolean defaultVariant = p.architecture().equals("arm64") && p.variant().equals("v8");
-    return defaultVariant ? p.os() + "/" + p.architecture() : p.toString();
+  /**
+   * The request's annotations, as an unsplit build of the same platforms applies them: index ones
+   * on the assembled index, manifest-descriptor ones on its platform entries (index-descriptor ones
+   * belong to an OCI layout's index.json, which an assembly does not write).
+   */
+  private static ImageAnnotations annotations(SolveRequest request) throws BuildFailedException {
+    try {
+      return ImageAnnotations.of(request.getAnnotationsList());
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
   }
 
-  private Descriptor writeIndex(List<IndexPart> parts) throws BuildFailedException {
+  private Descriptor writeIndex(List<IndexPart> parts, ImageAnnotations annotations)
+      throws BuildFailedException {
     List<Descriptor> manifests = new ArrayList<>();
-    parts.forEach(p -> p.images().forEach(i -> manifests.add(i.descriptor())));
+    for (IndexPart part : parts) {
+      for (IndexPart.PlatformImage image : part.images()) {
+        Map<String, String> entry = new TreeMap<>(image.descriptor().annotations());
+        entry.putAll(annotations.manifestDescriptor());
+        manifests.add(image.descriptor().withAnnotations(entry.isEmpty() ? null : entry));
+      }
+    }
     for (IndexPart part : parts) {
       for (IndexPart.PlatformImage image : part.images()) {
         part.attestationOf(image.descriptor()).ifPresent(manifests::add);
       }
     }
-    byte[] json = ImageIndex.oci(manifests).toJson();
+    Map<String, String> indexAnnotations = annotations.index();
+    byte[] json =
+        new ImageIndex(
+                2,
+                MediaTypes.OCI_INDEX,
+                null,
+                manifests,
+                null,
+                indexAnnotations.isEmpty() ? null : indexAnnotations)
+            .toJson();
     try {
       content.ingest(json);
     } catch (IOException e) {

@@ -22,7 +22,7 @@ record IndexPart(ImageName name, List<PlatformImage> images, List<Descriptor> at
                 image
                     .digest()
                     .toString()
-                    .equals(a.annotations().get(IndexPartReader.REFERENCE_DIGEST)))
+                    .equals(a.annotations().get(ImageAttestations.REFERENCE_DIGEST)))
         .findFirst();
   }
 }

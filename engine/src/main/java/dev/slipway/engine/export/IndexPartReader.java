@@ -29,10 +29,6 @@ import java.util.Set;
  * manifests are taken. The manifests end up in the content store, ready to be pushed.
  */
 final class IndexPartReader {
-  static final String REFERENCE_TYPE = "vnd.docker.reference.type";
-  static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
-  static final String ATTESTATION_MANIFEST = "attestation-manifest";
-
   /** Manifests one index part may list (BuildKit writes two per platform). */
   static final int MAX_CHILDREN = 128;
 
@@ -145,7 +141,8 @@ final class IndexPartReader {
             where + " with size " + child.size() + ", but it has " + fetched.bytes().length);
       }
       Manifest manifest = Manifest.parse(fetched.bytes(), where);
-      if (ATTESTATION_MANIFEST.equals(child.annotations().get(REFERENCE_TYPE))) {
+      if (ImageAttestations.ATTESTATION_MANIFEST.equals(
+          child.annotations().get(ImageAttestations.REFERENCE_TYPE))) {
         attestations.add(child);
         continue;
       }
@@ -162,7 +159,7 @@ final class IndexPartReader {
       throw invalid("index part " + part + " lists no platform image");
     }
     for (Descriptor a : attestations) {
-      String subject = a.annotations().getOrDefault(REFERENCE_DIGEST, "");
+      String subject = a.annotations().getOrDefault(ImageAttestations.REFERENCE_DIGEST, "");
       if (images.stream().noneMatch(i -> i.descriptor().digest().toString().equals(subject))) {
         throw invalid(
             "index part "

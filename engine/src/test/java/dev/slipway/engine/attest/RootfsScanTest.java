@@ -36,6 +36,27 @@ class RootfsScanTest {
   }
 
   @Test
+  void parsingStopsWhenTheTotalBytesOrThePackageCountRunOut() throws IOException {
+    Path root = dir.resolve("root");
+    Path statusD = Files.createDirectories(root.resolve("var/lib/dpkg/status.d"));
+    for (String name : List.of("a", "b", "c")) {
+      Files.writeString(statusD.resolve(name), "Package: p" + name + "\nVersion: 1\n"); // 25 chars
+    }
+
+    RootfsScan byBytes = RootfsScan.of(root, 100, 60);
+    RootfsScan byCount = RootfsScan.of(root, 2, 1_000);
+
+    assertThat(byBytes.packages()).extracting(FoundPackage::name).containsExactly("pa", "pb");
+    assertThat(byBytes.warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("exceed 60 characters", "/var/lib/dpkg/status.d/c");
+    assertThat(byCount.packages()).extracting(FoundPackage::name).containsExactly("pa", "pb");
+    assertThat(byCount.warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("more than 2 packages");
+  }
+
+  @Test
   void distrolessStatusDirectoryAndOsRelease() throws IOException {
     Path root = dir.resolve("root");
     Files.createDirectories(root.resolve("var/lib/dpkg/status.d"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.engine.content.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,21 @@ class EmulationTest {
   @Test
   void noBinfmtMiscMeansNothingIsEmulated() {
     assertThat(Emulation.emulated(binfmt.resolve("absent"), Platform.host())).isEmpty();
+  }
+
+  @Test
+  void anArm64HostRuns32BitArmWithoutAHandlerAsAnAmd64HostRunsI386() {
+    Platform arm64 = Platform.parse("linux/arm64");
+    assertThat(Emulation.runs(Platform.parse("linux/arm/v7"), arm64, List.of())).isTrue();
+    assertThat(Emulation.runs(Platform.parse("linux/arm/v6"), arm64, List.of())).isTrue();
+    assertThat(Emulation.runs(Platform.parse("linux/386"), arm64, List.of())).isFalse();
+    Platform amd64 = Platform.parse("linux/amd64");
+    assertThat(Emulation.runs(Platform.parse("linux/386"), amd64, List.of())).isTrue();
+    assertThat(Emulation.runs(Platform.parse("linux/arm/v7"), amd64, List.of())).isFalse();
+    assertThat(
+            Emulation.runs(
+                Platform.parse("linux/arm/v7"), amd64, List.of(Platform.parse("linux/arm/v7"))))
+        .isTrue();
   }
 
   @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.slipway.api.control.v1.Annotation;
+import dev.slipway.api.control.v1.AnnotationLevel;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.IndexAssembly;
@@ -110,12 +112,18 @@ class IndexAssemblyTest {
   record Assembled(BuildResult result, List<SolveEvent> events) {}
 
   static Assembled assemble(List<String> parts, Output... outputs) throws BuildFailedException {
+    return assemble(parts, List.of(), outputs);
+  }
+
+  static Assembled assemble(List<String> parts, List<Annotation> annotations, Output... outputs)
+      throws BuildFailedException {
     List<SolveEvent> events = new ArrayList<>();
     SolveRequest request =
         SolveRequest.newBuilder()
             .setBuildId("assemble-" + UUID.randomUUID())
             .setAssembleIndex(IndexAssembly.newBuilder().addAllParts(parts))
             .addAllOutputs(List.of(outputs))
+            .addAllAnnotations(annotations)
             .build();
     try (LocalSession session = LocalSession.builder().build()) {
       return new Assembled(
@@ -213,6 +221,26 @@ class IndexAssemblyTest {
     for (JsonNode layer : arm.path("layers")) {
       assertThat(head("elsewhere/app/blobs/" + layer.path("digest").asText())).isEqualTo(200);
     }
+  }
+
+  @Test
+  void putsTheRequestsIndexAndManifestDescriptorAnnotationsOnTheAssembledIndex() throws Exception {
+    List<Annotation> annotations =
+        List.of(
+            annotation(AnnotationLevel.ANNOTATION_LEVEL_INDEX, "org.example.index", "whole"),
+            annotation(AnnotationLevel.ANNOTATION_LEVEL_MANIFEST_DESCRIPTOR, "org.example.e", "x"));
+    assemble(List.of(amd64, arm64), annotations, push(registry.host() + "/app:annotated"));
+
+    JsonNode read = get("app/manifests/annotated");
+    assertThat(read.path("annotations").path("org.example.index").asText()).isEqualTo("whole");
+    assertThat(read.path("manifests")).hasSize(2);
+    for (JsonNode entry : read.path("manifests")) {
+      assertThat(entry.path("annotations").path("org.example.e").asText()).isEqualTo("x");
+    }
+  }
+
+  private static Annotation annotation(AnnotationLevel level, String key, String value) {
+    return Annotation.newBuilder().setLevel(level).setKey(key).setValue(value).build();
   }
 
   @Test
