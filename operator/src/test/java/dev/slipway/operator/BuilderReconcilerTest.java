@@ -80,11 +80,22 @@ class BuilderReconcilerTest {
     assertThat(container.getPorts())
         .extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("grpc:7777", "health:7778");
-    assertThat(podSpec.getVolumes())
-        .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+    var secretVolumes = podSpec.getVolumes().stream().filter(v -> v.getSecret() != null).toList();
+    assertThat(secretVolumes)
+        .extracting(v -> v.getSecret().getSecretName())
         .as("the pods mount the TLS Secret, never the signing Secret")
         .containsExactly("pool-slipway-tls");
-    assertThat(podSpec.getVolumes().get(0).getSecret().getItems())
+    assertThat(podSpec.getVolumes())
+        .filteredOn(v -> v.getSecret() == null)
+        .as("besides it only the node's binfmt_misc handlers")
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.getHostPath().getPath()).isEqualTo("/proc/sys/fs/binfmt_misc"));
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().equals("/run/slipway/host-binfmt_misc"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(secretVolumes.get(0).getSecret().getItems())
         .extracting(i -> i.getKey())
         .containsExactly("auth.pub", "ca.crt", "tls.crt", "tls.key");
     assertThat(set.getSpec().getVolumeClaimTemplates())

@@ -30,8 +30,9 @@ public final class BuildParts implements Consumer<BuildRequest> {
   }
 
   /**
-   * Whether the operator split the request into child BuildRequests, one per platform: the parent
-   * then never runs on a pod of its own, and its status mirrors the children's.
+   * Whether the operator split the request into child BuildRequests, one per platform: its status
+   * mirrors the children's, and it runs on a pod of its own only to assemble their index. Only a
+   * request without a client context is split (one made with kubectl, not by this CLI's build).
    */
   static boolean split(BuildRequest request) {
     return of(request).stream().anyMatch(p -> p.getBuildRequest() != null);

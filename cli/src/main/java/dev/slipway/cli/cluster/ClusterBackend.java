@@ -111,7 +111,8 @@ public final class ClusterBackend implements BuildBackend {
             cancellation.onCancel(() -> BuildRequestCancel.onInterrupt(cluster, name, notices))) {
       BuildRequest placed = follower.awaitPod(cancellation);
       if (BuildParts.split(placed)) {
-        // the parts run from the request's own context on the pods of their platforms
+        // The operator does not split a request whose context is a CLI session (as this one):
+        // if a later operator does, the CLI shows the parts' outcome instead of waiting for a pod.
         return BuildOutcome.result(BuildOutcome.of(follower.awaitParts(cancellation)));
       }
       return new BuildAttempts(cluster, follower, tunnels, sessionId, notices)

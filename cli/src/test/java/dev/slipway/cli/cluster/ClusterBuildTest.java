@@ -261,7 +261,8 @@ class ClusterBuildTest {
         .isEqualTo(dev.slipway.api.resource.ProvenanceMode.MAX);
     assertThat(operator.requests()).hasSize(1);
 
-    // the operator splits it into one child per platform and mirrors them in status.platforms
+    // as if the operator had split it (it does not split a CLI session's request), the CLI shows
+    // the parts it mirrors in status.platforms
     String name = created.getMetadata().getName();
     String index = "sha256:" + "1".repeat(64);
     String amd64 = "sha256:" + "a".repeat(64);

@@ -118,7 +118,7 @@ final class BuildPlacement {
    * The Builder has no pod that may take a build: it is scaled to zero, its pods are starting, or
    * all of them drain. The request waits in its own phase; the autoscaler counts it and scales up.
    */
-  private UpdateControl<BuildRequest> waitingForPod(
+  UpdateControl<BuildRequest> waitingForPod(
       BuildRequest request, Context<BuildRequest> context, Builder builder) {
     BuildRequestStatus status = BuildStatuses.copy(request);
     boolean wasWaiting = status.getPhase() == BuildPhase.WAITING_FOR_POD;

@@ -194,6 +194,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     return switch (PlatformPlanner.plan(request.getSpec(), builder, builders)) {
       case PlatformPlan.Impossible impossible ->
           Optional.of(placement.invalid(request, context, impossible.message()));
+      case PlatformPlan.AwaitingPlatforms awaiting ->
+          Optional.of(placement.waitingForPod(request, context, builder));
       case PlatformPlan.Together together -> {
         PlatformSplit.recordTogether(request, context, together);
         yield Optional.empty();

@@ -1,5 +1,6 @@
 package dev.slipway.operator.build;
 
+import dev.slipway.api.resource.AnnotationLevel;
 import dev.slipway.api.resource.BuildOutput;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
@@ -82,6 +83,17 @@ final class PlatformChildren {
     // The parent reads the child's pushed digest when it assembles the index: the child goes
     // with its parent (owner reference), not before it.
     spec.setTtlSecondsAfterFinished(null);
+    if (spec.getAnnotations() != null) {
+      // the parent's assembled index carries index annotations; a one-platform child may write
+      // no index at all, and the engine refuses index annotations then
+      spec.setAnnotations(
+          spec.getAnnotations().stream()
+              .filter(
+                  a ->
+                      a.getLevel() != AnnotationLevel.INDEX
+                          && a.getLevel() != AnnotationLevel.INDEX_DESCRIPTOR)
+              .toList());
+    }
     for (BuildOutput output : spec.getOutputs()) {
       if (output.getType() == OutputType.IMAGE) {
         output.setNames(

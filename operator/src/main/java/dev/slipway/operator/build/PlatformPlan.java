@@ -17,4 +17,7 @@ sealed interface PlatformPlan {
   record Split(List<Part> parts) implements PlatformPlan {}
 
   record Impossible(String message) implements PlatformPlan {}
+
+  /** The request's Builder has not reported its platforms yet (no pod was ever ready). */
+  record AwaitingPlatforms() implements PlatformPlan {}
 }

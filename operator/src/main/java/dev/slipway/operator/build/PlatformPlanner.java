@@ -26,8 +26,14 @@ final class PlatformPlanner {
    * @param builders every Builder of the request's namespace (own among them or not)
    */
   static PlatformPlan plan(BuildRequestSpec spec, Builder own, Collection<Builder> builders) {
-    List<String> platforms = spec.getPlatforms().stream().map(Platforms::normalize).toList();
+    // distinct after normalizing: linux/arm64 and linux/arm64/v8 are one platform, one child
+    List<String> platforms =
+        spec.getPlatforms().stream().map(Platforms::normalize).distinct().toList();
     String ownName = own.getMetadata().getName();
+    if (!Platforms.known(own)) {
+      // a Builder that never had a ready pod has not said what it builds: a pod must start first
+      return new PlatformPlan.AwaitingPlatforms();
+    }
     String namespace = own.getMetadata().getNamespace();
     Optional<String> splitBlocker = splitBlocker(spec);
     List<PlatformPlan.Part> parts = new ArrayList<>();
@@ -92,6 +98,18 @@ final class PlatformPlanner {
     if (outputs.isEmpty()) {
       return Optional.of("it has no output");
     }
+    if (outputs.stream()
+            .filter(o -> o.getNames() != null)
+            .flatMap(o -> o.getNames().stream())
+            .map(PlatformChildren::repository)
+            .map(PlatformPlanner::registry)
+            .distinct()
+            .count()
+        > 1) {
+      return Optional.of(
+          "its image names are in more than one registry, and an index is assembled from parts"
+              + " in one registry");
+    }
     for (BuildOutput output : outputs) {
       if (output.getType() != OutputType.IMAGE || Boolean.FALSE.equals(output.getPush())) {
         return Optional.of(
@@ -101,5 +119,13 @@ final class PlatformPlanner {
       }
     }
     return Optional.empty();
+  }
+
+  /** The registry host of a repository name (docker.io when the first part is not a host). */
+  private static String registry(String repository) {
+    int slash = repository.indexOf('/');
+    String first = slash < 0 ? "" : repository.substring(0, slash);
+    boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+    return host ? first : "docker.io";
   }
 }

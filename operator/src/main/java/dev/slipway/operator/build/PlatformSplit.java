@@ -18,7 +18,9 @@ import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -93,12 +95,19 @@ final class PlatformSplit {
           request, status, BuildPhase.RUNNING, "splitting the build across Builders");
       BuildStatuses.write(request, context, status);
     }
+    Map<String, BuildRequest> children = new HashMap<>();
     for (PlatformBuildStatus part : status.getPlatforms()) {
+      // a part with a phase was created and seen once: when it is gone, it was deleted, and
+      // creating it again would hide that (the cache may lag, so the API answers)
       Optional<BuildRequest> child =
           context
               .getPrimaryCache()
               .get(new ResourceID(part.getBuildRequest(), namespace))
-              .or(() -> create(request, part, kube));
+              .or(
+                  () ->
+                      part.getPhase() == null
+                          ? create(request, part, kube)
+                          : read(part, namespace, kube));
       if (child.isEmpty() || !PlatformChildren.isChild(child.get(), request, planned(part))) {
         return Optional.of(
             failed(
@@ -113,17 +122,14 @@ final class PlatformSplit {
                         + " this one, then build again"));
       }
       mirror(part, child.get());
+      children.put(part.getBuildRequest(), child.get());
     }
     Optional<PlatformBuildStatus> failedPart =
         status.getPlatforms().stream()
             .filter(p -> p.getPhase() == BuildPhase.FAILED || p.getPhase() == BuildPhase.CANCELLED)
             .findFirst();
     if (failedPart.isPresent()) {
-      BuildRequest child =
-          context
-              .getPrimaryCache()
-              .get(new ResourceID(failedPart.get().getBuildRequest(), namespace))
-              .orElseThrow();
+      BuildRequest child = children.get(failedPart.get().getBuildRequest());
       String why = child.getStatus() == null ? "" : child.getStatus().getMessage();
       return Optional.of(failed(request, context, status, failedPart.get(), why));
     }
@@ -190,12 +196,17 @@ final class PlatformSplit {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      return Optional.ofNullable(
-          kube.resources(BuildRequest.class)
-              .inNamespace(child.getMetadata().getNamespace())
-              .withName(child.getMetadata().getName())
-              .get());
+      return read(part, child.getMetadata().getNamespace(), kube);
     }
+  }
+
+  private static Optional<BuildRequest> read(
+      PlatformBuildStatus part, String namespace, KubernetesClient kube) {
+    return Optional.ofNullable(
+        kube.resources(BuildRequest.class)
+            .inNamespace(namespace)
+            .withName(part.getBuildRequest())
+            .get());
   }
 
   private static void mirror(PlatformBuildStatus part, BuildRequest child) {

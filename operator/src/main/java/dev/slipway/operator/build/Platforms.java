@@ -20,6 +20,13 @@ final class Platforms {
     return p;
   }
 
+  /** Whether the Builder has reported any platform (it keeps them while scaled to zero). */
+  static boolean known(Builder builder) {
+    return builder.getStatus() != null
+        && (builder.getStatus().getNativePlatforms() != null
+            || builder.getStatus().getEmulatedPlatforms() != null);
+  }
+
   static boolean nativeOn(Builder builder, String platform) {
     return builder.getStatus() != null && has(builder.getStatus().getNativePlatforms(), platform);
   }

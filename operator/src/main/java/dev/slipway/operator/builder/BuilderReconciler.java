@@ -186,8 +186,11 @@ public class BuilderReconciler implements Reconciler<Builder> {
     status.setReadyReplicas(ready);
     status.setSelector(BuilderNames.selectorString(builder));
     status.setPods(new ArrayList<>(podStatuses));
-    status.setNativePlatforms(BuilderPlatforms.nativePlatforms(readyPods));
-    status.setEmulatedPlatforms(BuilderPlatforms.emulatedPlatforms(builder.getSpec(), readyPods));
+    status.setNativePlatforms(
+        BuilderPlatforms.nativePlatforms(readyPods, previous.getNativePlatforms()));
+    status.setEmulatedPlatforms(
+        BuilderPlatforms.emulatedPlatforms(
+            builder.getSpec(), readyPods, previous.getEmulatedPlatforms()));
     var conditions = previous.getConditions();
     conditions =
         Conditions.set(

@@ -2,12 +2,14 @@ package dev.slipway.operator.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.resource.AnnotationLevel;
 import dev.slipway.api.resource.BuildContextSource;
 import dev.slipway.api.resource.BuildOutput;
 import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestSpec;
 import dev.slipway.api.resource.BuilderReference;
 import dev.slipway.api.resource.GitContext;
+import dev.slipway.api.resource.ImageAnnotation;
 import dev.slipway.api.resource.OutputType;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.HashMap;
@@ -111,5 +113,22 @@ class PlatformChildrenTest {
         .isEqualTo("127.0.0.1:5000/team/app");
     assertThat(PlatformChildren.repository("reg/app:1@sha256:" + "a".repeat(64)))
         .isEqualTo("reg/app");
+  }
+
+  @Test
+  void aChildLeavesIndexAnnotationsToTheParentsAssembledIndex() {
+    BuildRequest parent = parent();
+    parent
+        .getSpec()
+        .setAnnotations(
+            List.of(
+                new ImageAnnotation(AnnotationLevel.INDEX, "org.example.index", "i"),
+                new ImageAnnotation(AnnotationLevel.INDEX_DESCRIPTOR, "org.example.desc", "d"),
+                new ImageAnnotation(AnnotationLevel.MANIFEST, "org.example.manifest", "m"),
+                new ImageAnnotation(null, "org.example.default", "x")));
+    assertThat(PlatformChildren.child(parent, ARM).getSpec().getAnnotations())
+        .extracting(ImageAnnotation::getKey)
+        .containsExactly("org.example.manifest", "org.example.default");
+    assertThat(parent.getSpec().getAnnotations()).as("the parent's spec is untouched").hasSize(4);
   }
 }

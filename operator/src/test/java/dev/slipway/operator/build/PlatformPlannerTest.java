@@ -122,4 +122,56 @@ class PlatformPlannerTest {
                     + " only pushed parts can be put into one index): add linux/arm64 to main's"
                     + " spec.emulatedPlatforms, or build with builderRef arm"));
   }
+
+  @Test
+  void aPlatformNamedTwiceIsPlannedOnce() {
+    Builder own = builder("main", List.of("linux/amd64"), null);
+    Builder arm = builder("arm", List.of("linux/arm64"), null);
+    assertThat(
+            PlatformPlanner.plan(
+                spec(List.of("linux/amd64", "linux/arm64", "linux/arm64/v8")),
+                own,
+                List.of(arm, own)))
+        .isEqualTo(
+            new PlatformPlan.Split(
+                List.of(
+                    new PlatformPlan.Part("linux/amd64", "main", true),
+                    new PlatformPlan.Part("linux/arm64", "arm", true))));
+  }
+
+  @Test
+  void aBuilderThatNeverReportedItsPlatformsWaitsForAPodInsteadOfRefusing() {
+    Builder own = builder("main", null, null);
+    assertThat(PlatformPlanner.plan(spec(BOTH), own, List.of(own)))
+        .isEqualTo(new PlatformPlan.AwaitingPlatforms());
+    Builder noStatus = builder("main", null, null);
+    noStatus.setStatus(null);
+    assertThat(PlatformPlanner.plan(spec(BOTH), noStatus, List.of(noStatus)))
+        .isEqualTo(new PlatformPlan.AwaitingPlatforms());
+  }
+
+  @Test
+  void imageNamesInTwoRegistriesAreNotSplitBecauseTheirPartsCannotBeAssembledInOne() {
+    BuildRequestSpec spec = spec(BOTH);
+    spec.getOutputs()
+        .getFirst()
+        .setNames(List.of("registry.example.com/app:1", "ghcr.io/team/app:1"));
+    assertThat(PlatformPlanner.splitBlocker(spec))
+        .hasValue(
+            "its image names are in more than one registry, and an index is assembled from parts"
+                + " in one registry");
+    Builder own = builder("main", List.of("linux/amd64"), List.of("linux/arm64"));
+    Builder arm = builder("arm", List.of("linux/arm64"), null);
+    assertThat(PlatformPlanner.plan(spec, own, List.of(arm, own)))
+        .as("built together, the own Builder emulating arm64")
+        .isEqualTo(
+            new PlatformPlan.Together(
+                List.of(
+                    new PlatformPlan.Part("linux/amd64", "main", true),
+                    new PlatformPlan.Part("linux/arm64", "main", false))));
+    spec.getOutputs()
+        .getFirst()
+        .setNames(List.of("registry.example.com/app:1", "registry.example.com/mirror/app:1"));
+    assertThat(PlatformPlanner.splitBlocker(spec)).as("one registry, two repositories").isEmpty();
+  }
 }
