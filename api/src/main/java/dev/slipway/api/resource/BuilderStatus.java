@@ -38,8 +38,9 @@ public class BuilderStatus {
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Platforms the ready pods build natively: their nodes' kubernetes.io/os and"
-          + " kubernetes.io/arch.")
+      "The platform the ready pods build natively: their nodes' kubernetes.io/os and"
+          + " kubernetes.io/arch (or slipway.dev/arch), when all of them share it; kept from the"
+          + " last report while no pod is ready.")
   private List<String> nativePlatforms;
 
   @JsonPropertyDescription(
