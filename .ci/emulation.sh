@@ -21,31 +21,7 @@ for arch in aarch64; do
     cat "/usr/lib/binfmt.d/qemu-$arch.conf" > "$binfmt/register"
   fi
   grep -q "^flags: .*F" "$binfmt/qemu-$arch" \
-    || { 
-# The arm64 busybox: the architecture is added only for the download, then removed again.
-cache=/var/cache/slipway-test/busybox-arm64
-if [ ! -x "$cache/busybox" ]; then
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  added=
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    dpkg --add-architecture arm64
-    added=1
-  fi
-  apt-get update -qq
-  (cd "$work" && chown _apt "$work" 2>/dev/null; apt-get download -qq busybox-static:arm64)
-  if [ -n "$added" ]; then
-    dpkg --remove-architecture arm64
-    apt-get update -qq
-  fi
-  dpkg-deb -x "$work"/busybox-static_*_arm64.deb "$work/x"
-  mkdir -p "$cache"
-  install -m 0755 "$work/x/bin/busybox" "$cache/busybox.partial"
-  mv "$cache/busybox.partial" "$cache/busybox"
-fi
-"$cache/busybox" uname -m | grep -qx aarch64 \
-  || { echo "emulation: $cache/busybox does not run as aarch64" >&2; exit 1; }
-echo "emulation: qemu-$arch is registered without the fix-binary flag F; remove it (echo -1 > $binfmt/qemu-$arch) and run again" >&2; exit 1; }
+    || { echo "emulation: qemu-$arch is registered without the fix-binary flag F; remove it (echo -1 > $binfmt/qemu-$arch) and run again" >&2; exit 1; }
 done
 
 # The arm64 busybox: the architecture is added only for the download, then removed again.
