@@ -22,6 +22,11 @@ public class BuildRequestStatus {
   @JsonPropertyDescription("The builder pod that runs (or ran) the build.")
   private String builderPod;
 
+  @JsonPropertyDescription(
+      "Where the finished build's history (steps, cache hits, error, full log) is kept:"
+          + " BUILDER-POD/BUILD-ID. `slipway history inspect` and `slipway history logs` read it.")
+  private String historyRef;
+
   @JsonPropertyDescription("Where the latest attempt was placed and why.")
   private BuildPlacementStatus placement;
 
@@ -105,6 +110,14 @@ public class BuildRequestStatus {
 
   public void setPlacement(BuildPlacementStatus placement) {
     this.placement = placement;
+  }
+
+  public String getHistoryRef() {
+    return historyRef;
+  }
+
+  public void setHistoryRef(String historyRef) {
+    this.historyRef = historyRef;
   }
 
   public String getBuildId() {
