@@ -32,18 +32,21 @@ final class BuildPlacement {
   private final BuildScheduler scheduler;
   private final QueueIndex queue;
   private final BuildRuns runs;
+  private final QueueWaits waits;
 
   BuildPlacement(
       BuilderPodDirectory pods,
       BuildLauncher launcher,
       BuildScheduler scheduler,
       QueueIndex queue,
-      BuildRuns runs) {
+      BuildRuns runs,
+      QueueWaits waits) {
     this.pods = pods;
     this.launcher = launcher;
     this.scheduler = scheduler;
     this.queue = queue;
     this.runs = runs;
+    this.waits = waits;
   }
 
   /**
@@ -189,6 +192,7 @@ final class BuildPlacement {
       runs.remove(request.getMetadata().getUid());
       throw e;
     }
+    waits.placed(request, run.attempt());
     // One event per attempt says where and why (it replaces a separate "Started" event).
     KubeEvents.normal(
         context.getClient(),
