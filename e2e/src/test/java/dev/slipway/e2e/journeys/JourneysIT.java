@@ -55,6 +55,7 @@ class JourneysIT {
   private ScaleOutJourneys scaleOut;
   private MultiPlatformJourney multiPlatform;
   private NodeLossJourney nodeLoss;
+  private ObservabilityJourney observability;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
@@ -73,6 +74,7 @@ class JourneysIT {
     scaleOut = new ScaleOutJourneys(cluster, builds, work);
     multiPlatform = new MultiPlatformJourney(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
+    observability = new ObservabilityJourney(cluster, builds);
   }
 
   @AfterAll
@@ -225,6 +227,13 @@ class JourneysIT {
   @Order(90)
   void aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce() throws Exception {
     multiPlatform.aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce();
+  }
+
+  /** After the builds above (issue 19): the dashboard's and alerts' series in real scrapes. */
+  @Test
+  @Order(95)
+  void everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape() throws Exception {
+    observability.everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape();
   }
 
   /** Last: it takes a node away and brings it back. */
