@@ -84,21 +84,28 @@ build() { # NAME [ROUND]
     echo "build $1 ${2:-0} failed" >>"$work/builds.log"
 }
 
+together() { # NAME[:ROUND] NAME[:ROUND]: two builds at once (wait only for them, not the servers)
+  build "${1%%:*}" "$(echo "$1" | cut -s -d: -f2)" &
+  local first=$!
+  build "${2%%:*}" "$(echo "$2" | cut -s -d: -f2)" &
+  wait "$first" $!
+}
+
 start=$(date +%s)
 sleep 10
-build alpha & build beta & wait
+together alpha beta
 sleep 5
 build alpha; build gamma
 sleep 5
 build broken; build beta
 sleep 5
-build alpha 1 & build gamma & wait
+together alpha:1 gamma
 sleep 5
-build beta 1 & build gamma 1 & wait
+together beta:1 gamma:1
 sleep 5
 build broken; build alpha 1; build alpha 2
 sleep 5
-build beta 2 & build alpha & wait
+together beta:2 alpha
 build gamma 2; build beta 1
 sleep 15
 end=$(date +%s)
