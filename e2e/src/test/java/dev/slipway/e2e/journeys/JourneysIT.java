@@ -155,6 +155,12 @@ class JourneysIT {
   }
 
   @Test
+  @Order(25)
+  void kubectlWaitsForABuildsSuccessAndFailure() throws Exception {
+    new KubectlWaitJourney(cluster, builds, git).kubectlWaitsForSuccessAndForFailure();
+  }
+
+  @Test
   @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     developer.slipwayBuildFromALocalDirectoryThroughTheCluster();
