@@ -27,12 +27,9 @@ public final class LocalEngineBackend implements BuildBackend {
   private final LocalEngines.Lease engine;
   private final String contextName;
 
-  /** Builds with the engine of {@code lease}, which this backend lets go of when closed. */
-  public LocalEngineBackend(LocalEngines.Lease lease) {
-    this(lease, "");
-  }
-
   /**
+   * Builds with the engine of {@code lease}, which this backend lets go of when closed.
+   *
    * @param contextName what the history calls the build's context (its directory's name), or empty
    */
   public LocalEngineBackend(LocalEngines.Lease lease, String contextName) {
