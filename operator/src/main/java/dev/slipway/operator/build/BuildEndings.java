@@ -189,6 +189,8 @@ final class BuildEndings {
     status.setBuilderPod(null);
     status.setPlacement(null);
     status.setBuildId(null);
+    // the pod ran nothing, so it keeps no record of it
+    status.setHistoryRef(null);
     status.setStartTime(null);
     status.setSteps(null);
     BuildStatuses.change(

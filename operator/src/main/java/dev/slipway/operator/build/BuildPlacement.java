@@ -141,6 +141,8 @@ final class BuildPlacement {
     // in the same status write as the pod: the scale test counts API requests per build
     status.setPlacement(placed.choice().status());
     status.setBuildId(run.buildId());
+    // kept after the end: `slipway history` follows it to the pod that keeps the record
+    status.setHistoryRef(run.pod().name() + "/" + run.buildId());
     status.setAttempts(run.attempt());
     status.setStartTime(Instant.now().toString());
     status.setCompletionTime(null);
