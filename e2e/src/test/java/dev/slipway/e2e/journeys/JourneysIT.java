@@ -56,6 +56,7 @@ class JourneysIT {
   private MultiPlatformJourney multiPlatform;
   private NodeLossJourney nodeLoss;
   private ObservabilityJourney observability;
+  private HistoryJourney history;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
@@ -75,6 +76,7 @@ class JourneysIT {
     multiPlatform = new MultiPlatformJourney(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
     observability = new ObservabilityJourney(cluster, builds);
+    history = new HistoryJourney(builds, git);
   }
 
   @AfterAll
@@ -157,6 +159,12 @@ class JourneysIT {
   }
 
   @Test
+  @Order(25)
+  void kubectlWaitsForABuildsSuccessAndFailure() throws Exception {
+    new KubectlWaitJourney(cluster, builds, git).kubectlWaitsForSuccessAndForFailure();
+  }
+
+  @Test
   @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     developer.slipwayBuildFromALocalDirectoryThroughTheCluster();
@@ -229,9 +237,15 @@ class JourneysIT {
     multiPlatform.aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce();
   }
 
-  /** After the builds above (issue 19): the dashboard's and alerts' series in real scrapes. */
   @Test
   @Order(95)
+  void finishedBuildsAreListedInspectedAndReplayedWithSlipwayHistory() throws Exception {
+    history.finishedBuildsAreListedInspectedAndReplayed();
+  }
+
+  /** After the builds above (issue 19): the dashboard's and alerts' series in real scrapes. */
+  @Test
+  @Order(96)
   void everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape() throws Exception {
     observability.everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape();
   }
