@@ -351,7 +351,8 @@ public final class BuilderMain implements Callable<Integer> {
                   metricsAddress,
                   Duration.ofSeconds(sessionTimeoutSeconds),
                   Duration.ofSeconds(sessionAttachWaitSeconds),
-                  version));
+                  version,
+                  cacheKeepBytes));
       shutdown.add("the gRPC server and its builds", () -> server.close(buildsGrace(shutdown)));
       // SIGTERM and SIGINT drain first; any other way out of the JVM still closes everything.
       Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "builder-shutdown"));

@@ -48,6 +48,8 @@ final class BuilderServer implements AutoCloseable {
    * @param callers who may call Control and Session, and as whom
    * @param tls the certificate chain and key to serve TLS with; plaintext when empty
    * @param sessionAttachWait how long a Solve waits for the session it names
+   * @param cacheKeepBytes the size the cache collector keeps the cache to (0: no bound), reported
+   *     beside the cache's size
    */
   record Settings(
       List<InetSocketAddress> listen,
@@ -57,7 +59,31 @@ final class BuilderServer implements AutoCloseable {
       Optional<InetSocketAddress> metricsListen,
       Duration sessionTimeout,
       Duration sessionAttachWait,
-      String version) {}
+      String version,
+      long cacheKeepBytes) {
+
+    /** A builder whose cache has no size bound. */
+    Settings(
+        List<InetSocketAddress> listen,
+        CallerSource callers,
+        Optional<Tls> tls,
+        int maxBuilds,
+        Optional<InetSocketAddress> metricsListen,
+        Duration sessionTimeout,
+        Duration sessionAttachWait,
+        String version) {
+      this(
+          listen,
+          callers,
+          tls,
+          maxBuilds,
+          metricsListen,
+          sessionTimeout,
+          sessionAttachWait,
+          version,
+          0);
+    }
+  }
 
   /** PEM files: the server's certificate chain and its PKCS#8 private key. */
   record Tls(Path certChain, Path privateKey) {}
@@ -74,6 +100,7 @@ final class BuilderServer implements AutoCloseable {
             return Double.NaN;
           }
         });
+    metrics.cacheKeepBytes(settings.cacheKeepBytes());
     ControlService control =
         new ControlService(
             engine,

@@ -71,6 +71,7 @@ class OperatorSmokeTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.body())
         .contains("slipway_buildrequests{phase=\"Queued\"}")
-        .contains("slipway_build_queue_length");
+        .contains("slipway_build_queue_length")
+        .contains("slipway_build_queue_wait_seconds_bucket{le=\"+Inf\"}");
   }
 }

@@ -55,6 +55,7 @@ class JourneysIT {
   private ScaleOutJourneys scaleOut;
   private MultiPlatformJourney multiPlatform;
   private NodeLossJourney nodeLoss;
+  private ObservabilityJourney observability;
   private HistoryJourney history;
 
   @BeforeAll
@@ -74,6 +75,7 @@ class JourneysIT {
     scaleOut = new ScaleOutJourneys(cluster, builds, work);
     multiPlatform = new MultiPlatformJourney(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
+    observability = new ObservabilityJourney(cluster, builds);
     history = new HistoryJourney(builds, git);
   }
 
@@ -239,6 +241,13 @@ class JourneysIT {
   @Order(95)
   void finishedBuildsAreListedInspectedAndReplayedWithSlipwayHistory() throws Exception {
     history.finishedBuildsAreListedInspectedAndReplayed();
+  }
+
+  /** After the builds above (issue 19): the dashboard's and alerts' series in real scrapes. */
+  @Test
+  @Order(96)
+  void everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape() throws Exception {
+    observability.everySeriesTheDashboardAndTheAlertsQueryIsInARealScrape();
   }
 
   /** Last: it takes a node away and brings it back. */

@@ -30,18 +30,21 @@ final class BuildPlacement {
   private final BuildScheduler scheduler;
   private final QueueIndex queue;
   private final BuildRuns runs;
+  private final QueueWaits waits;
 
   BuildPlacement(
       BuilderPodDirectory pods,
       BuildLauncher launcher,
       BuildScheduler scheduler,
       QueueIndex queue,
-      BuildRuns runs) {
+      BuildRuns runs,
+      QueueWaits waits) {
     this.pods = pods;
     this.launcher = launcher;
     this.scheduler = scheduler;
     this.queue = queue;
     this.runs = runs;
+    this.waits = waits;
   }
 
   /**
@@ -169,6 +172,7 @@ final class BuildPlacement {
       runs.remove(request.getMetadata().getUid());
       throw e;
     }
+    waits.placed(request, run.attempt());
     launcher.solve(request, context.getClient(), builder, inputs.configMap(), run, grant);
     return UpdateControl.<BuildRequest>noUpdate()
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));

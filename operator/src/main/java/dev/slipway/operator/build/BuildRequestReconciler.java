@@ -47,6 +47,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   private final BuildEndings endings;
   private final BuilderWakeups builderWakeups;
   private final PlatformSplit split;
+  private final QueueWaits queueWaits = new QueueWaits(Clock.systemUTC());
   private volatile InformerEventSource<Builder, BuildRequest> builderInformer;
 
   /**
@@ -71,7 +72,8 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     queues.attach(queue);
     this.endings = new BuildEndings(client, runs, loads, sessions, queue, wakeups, pods);
     this.placement =
-        new BuildPlacement(pods, launcher, new BuildScheduler(loads, runs), queue, runs);
+        new BuildPlacement(
+            pods, launcher, new BuildScheduler(loads, runs), queue, runs, queueWaits);
     this.follower = new BuildFollower(client, runs, pods, launcher, endings);
     this.split = new PlatformSplit(endings);
   }
@@ -222,6 +224,11 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
   private void wakeBuilder(BuildRequest request) {
     builderWakeups.soon(
         request.getMetadata().getNamespace(), request.getSpec().getBuilderRef().getName());
+  }
+
+  /** How long builds waited to be placed, for metrics. */
+  public QueueWaits queueWaits() {
+    return queueWaits;
   }
 
   /** The BuildRequests in the informer cache (empty before the operator started), for metrics. */
