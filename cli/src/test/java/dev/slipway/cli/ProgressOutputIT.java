@@ -20,7 +20,13 @@ class ProgressOutputIT {
   private static final Pattern STEP_LINE = Pattern.compile("#(\\d+) (.*)");
   private static final Pattern LOG = Pattern.compile("(\\d+\\.\\d{3}) (.*)");
   private static final Pattern DONE = Pattern.compile("DONE \\d+\\.\\ds");
-  private static final Pattern TRANSFER = Pattern.compile(".+ \\d+(\\.\\d+)?[kMG]?B done");
+
+  /** A transfer's line, as BuildKit's: name, bytes (of total), time, done at its end. */
+  private static final Pattern TRANSFER =
+      Pattern.compile(
+          ".+ (\\d+(\\.\\d+)?[kMGT]?B( / \\d+(\\.\\d+)?[kMGT]?B)?( \\d+\\.\\ds)?( done)?"
+              + "|\\d+\\.\\ds( done)?|done)");
+
   private static final String DOCKERFILE =
       "FROM "
           + Slipway.BASE
