@@ -27,6 +27,9 @@ final class PlainTransferFilter {
       last.remove(key);
       return true;
     }
+    if (b.getCurrent() == 0) {
+      return false;
+    }
     if (before != null) {
       double share =
           b.getTotal() > 0 ? (double) (b.getCurrent() - before.current()) / b.getTotal() : 0;

@@ -123,8 +123,9 @@ class PlainProgressPrinterTest {
     String layer = "pushing layer sha256:" + "ab".repeat(32);
     printer.accept(vertex("x", "pushing reg/app:1", VertexState.VERTEX_STATE_STARTED, 0));
     long total = 120_300_000L;
-    printer.accept(bytes("x", layer, 0, total, false, 0, 0));
-    printer.accept(bytes("x", layer, 3_000_000L, total, false, 0, 100)); // under 5%: no line
+    printer.accept(bytes("x", layer, 0, total, false, 0, 0)); // nothing to say yet
+    printer.accept(bytes("x", layer, 3_000_000L, total, false, 0, 100));
+    printer.accept(bytes("x", layer, 8_000_000L, total, false, 0, 200)); // under 5% more: no line
     printer.accept(bytes("x", layer, 45_210_000L, total, false, 0, 1200));
     printer.accept(bytes("x", layer, 46_000_000L, total, false, 0, 7000)); // 5 s later
     printer.accept(bytes("x", layer, total, total, true, 0, 7500));
@@ -136,7 +137,7 @@ class PlainProgressPrinterTest {
             """
 
             #1 pushing reg/app:1
-            #1 %1$s 0B / 120.30MB
+            #1 %1$s 3.00MB / 120.30MB 0.1s
             #1 %1$s 45.21MB / 120.30MB 1.2s
             #1 %1$s 46.00MB / 120.30MB 7.0s
             #1 %1$s 120.30MB / 120.30MB 7.5s done
