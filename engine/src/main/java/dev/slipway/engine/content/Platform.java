@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.slipway.api.PlatformNames;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -43,32 +44,8 @@ public record Platform(
    * spellings of one platform are built once.
    */
   public Platform normalized() {
-    String arch = architecture;
-    String v = variant;
-    switch (arch) {
-      case "x86_64", "x86-64" -> arch = "amd64";
-      case "i386", "i486", "i586", "i686" -> arch = "386";
-      case "aarch64" -> arch = "arm64";
-      case "armhf" -> {
-        arch = "arm";
-        v = "v7";
-      }
-      case "armel" -> {
-        arch = "arm";
-        v = "v6";
-      }
-      default -> {}
-    }
-    if (arch.equals("arm64") && (v.equals("v8") || v.equals("8"))) {
-      v = "";
-    } else if (arch.equals("arm") && v.isEmpty()) {
-      v = "v7";
-    } else if (arch.equals("arm") && v.matches("[5-8]")) {
-      v = "v" + v;
-    } else if (arch.equals("amd64") && v.equals("v1")) {
-      v = "";
-    }
-    return new Platform(os, arch, v);
+    String[] archVariant = PlatformNames.normalize(architecture, variant);
+    return new Platform(os, archVariant[0], archVariant[1]);
   }
 
   /** The platform of the running JVM, with Java's architecture names mapped to OCI's. */

@@ -266,7 +266,7 @@ class SupplyChainAttestationsTest {
         image,
         rootfs,
         pins,
-        new BuildDefinition(run, ImageConfig.scratch(AMD64), List.of(), 2),
+        new BuildDefinition(run, ImageConfig.scratch(AMD64), List.of()),
         Map.of(),
         Instant.parse("2026-12-06T00:00:00Z"));
   }

@@ -1,5 +1,6 @@
 package dev.slipway.operator.build;
 
+import dev.slipway.api.PlatformNames;
 import dev.slipway.api.resource.Builder;
 import java.util.List;
 
@@ -8,16 +9,9 @@ final class Platforms {
 
   private Platforms() {}
 
-  /** linux/arm64/v8 is linux/arm64 and linux/arm is linux/arm/v7, as in containerd. */
+  /** The canonical spelling (linux/aarch64 is linux/arm64), the same as the engine's. */
   static String normalize(String platform) {
-    String p = platform.trim().toLowerCase();
-    if (p.endsWith("/arm64/v8")) {
-      return p.substring(0, p.length() - 3);
-    }
-    if (p.endsWith("/arm")) {
-      return p + "/v7";
-    }
-    return p;
+    return PlatformNames.normalize(platform);
   }
 
   /** Whether the Builder has reported any platform (it keeps them while scaled to zero). */

@@ -56,6 +56,21 @@ class PlatformPlannerTest {
   }
 
   @Test
+  void theKernelsArchitectureNamesArePlannedAsTheirOciNames() {
+    // uname -m spellings, as a user may copy them into spec.platforms
+    Builder own = builder("main", List.of("linux/amd64"), List.of("linux/arm64"));
+    Builder arm = builder("arm", List.of("linux/arm64"), null);
+    assertThat(
+            PlatformPlanner.plan(
+                spec(List.of("linux/x86_64", "linux/aarch64")), own, List.of(arm, own)))
+        .isEqualTo(
+            new PlatformPlan.Split(
+                List.of(
+                    new PlatformPlan.Part("linux/amd64", "main", true),
+                    new PlatformPlan.Part("linux/arm64", "arm", true))));
+  }
+
+  @Test
   void theRequestsOwnBuilderIsPreferredAmongNativeOnes() {
     Builder own = builder("main", List.of("linux/amd64", "linux/arm64"), null);
     Builder other = builder("a-other", List.of("linux/arm64"), null);

@@ -9,10 +9,9 @@ import java.util.List;
  * What a Dockerfile builds: the graph whose root is the final root filesystem, the image config to
  * export with it (history entries with {@code empty_layer} where BuildKit puts them; the rootfs
  * still lists only the base image's layers, the exporter appends the built ones), the build check
- * warnings, and the number of steps for progress.
+ * warnings.
  */
-public record BuildDefinition(
-    Vertex root, ImageConfig image, List<BuildWarning> warnings, int totalSteps) {
+public record BuildDefinition(Vertex root, ImageConfig image, List<BuildWarning> warnings) {
 
   public BuildDefinition {
     warnings = List.copyOf(warnings);

@@ -9,8 +9,6 @@ import dev.slipway.engine.frontend.dockerfile.instructions.Instruction.Meta;
 import dev.slipway.engine.frontend.dockerfile.instructions.Stage;
 import dev.slipway.engine.frontend.dockerfile.parser.CheckConfig;
 import dev.slipway.engine.frontend.dockerfile.shell.VariableExpander;
-import dev.slipway.engine.graph.Graph;
-import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.image.ImageConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,12 +108,7 @@ final class DockerfileConverter {
       image = image.withConfig(image.config().withLabels(labels));
     }
     List<BuildWarning> kept = enabledWarnings(failOnFindings);
-    int steps =
-        (int)
-            Graph.topologicalOrder(result.vertex()).stream()
-                .filter(v -> !(v instanceof SourceOp.Scratch))
-                .count();
-    return new BuildDefinition(result.vertex(), image, kept, steps);
+    return new BuildDefinition(result.vertex(), image, kept);
   }
 
   /**

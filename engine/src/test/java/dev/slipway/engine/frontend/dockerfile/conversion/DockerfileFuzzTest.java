@@ -210,7 +210,6 @@ class DockerfileFuzzTest {
     try {
       BuildDefinition d = f.get(5, TimeUnit.SECONDS);
       assertThat(d.root()).isNotNull();
-      assertThat(d.totalSteps()).isNotNegative();
       CONVERTED.incrementAndGet();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

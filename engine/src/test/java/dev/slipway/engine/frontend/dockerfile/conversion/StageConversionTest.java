@@ -196,7 +196,6 @@ class StageConversionTest extends ConversionTestSupport {
                 .build());
     assertThat(resolved).containsExactly("docker.io/library/base-image:latest");
     assertThat(Graph.topologicalOrder(d.root())).hasSize(2);
-    assertThat(d.totalSteps()).isEqualTo(2);
     assertThat(d.root().name()).isEqualTo("[base 2/2] RUN y");
     assertThatThrownBy(
             () -> DockerfileFrontend.convert(request("FROM a AS only\n").target("nope").build()))
