@@ -9,16 +9,27 @@ import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.DiskUsageRequest;
 import dev.slipway.api.control.v1.DiskUsageResponse;
 import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.FrontendCall;
+import dev.slipway.api.control.v1.HistoryLogsRequest;
+import dev.slipway.api.control.v1.HistoryRecord;
 import dev.slipway.api.control.v1.InfoRequest;
 import dev.slipway.api.control.v1.InfoResponse;
+import dev.slipway.api.control.v1.InspectHistoryRequest;
 import dev.slipway.api.control.v1.ListBuildsRequest;
 import dev.slipway.api.control.v1.ListBuildsResponse;
+import dev.slipway.api.control.v1.ListHistoryRequest;
+import dev.slipway.api.control.v1.ListHistoryResponse;
 import dev.slipway.api.control.v1.PruneRequest;
 import dev.slipway.api.control.v1.PruneResponse;
+import dev.slipway.api.control.v1.RemoveHistoryRequest;
+import dev.slipway.api.control.v1.RemoveHistoryResponse;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
+import dev.slipway.engine.history.BuildNames;
+import dev.slipway.engine.history.HistoryRecorder;
+import dev.slipway.engine.history.StoredRecord;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.auth.Caller;
@@ -202,6 +213,12 @@ final class ControlService extends ControlGrpc.ControlImplBase {
                                         + ")")))
             .orElse(() -> {});
     ScheduledFuture<?> deadline = deadline(build);
+    // A frontend call (--call=check, ...) runs no step: it is answered, not kept.
+    Optional<HistoryRecorder> recorder =
+        request.getCall() == FrontendCall.FRONTEND_CALL_BUILD
+            ? Optional.of(
+                engine.history().recorder(request, build.owner(), BuildNames.of(request, "")))
+            : Optional.empty();
     BuildState state = BuildState.BUILD_STATE_FAILED;
     SolveEvent.Builder last = SolveEvent.newBuilder().setBuildId(build.id());
     // One line per build at each end: operators follow builds across pods by these.
@@ -214,6 +231,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
               e -> {
                 metrics.observe(e);
                 build.publish(e);
+                recorder.ifPresent(r -> r.accept(e));
               },
               build.cancellation());
       state = BuildState.BUILD_STATE_SUCCEEDED;
@@ -252,7 +270,15 @@ final class ControlService extends ControlGrpc.ControlImplBase {
       // Counted before the last event goes out, so whoever sees the end also sees it counted.
       metrics.buildFinished(state, took);
       slots.finished(build);
-      build.finish(last.build(), state);
+      SolveEvent end = last.build();
+      // Kept before the end goes out, so whoever sees the end finds the build in the history.
+      BuildState ended = state;
+      recorder.ifPresent(
+          r -> {
+            r.accept(end);
+            r.finish(ended);
+          });
+      build.finish(end, state);
       LOG.log(
           System.Logger.Level.INFO,
           "build {0} ended: {1} after {2} ms",
@@ -309,6 +335,98 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     visible(caller()).forEach(b -> r.addBuilds(b.summary()));
     responses.onNext(r.build());
     responses.onCompleted();
+  }
+
+  @Override
+  public void listHistory(
+      ListHistoryRequest request, StreamObserver<ListHistoryResponse> responses) {
+    Caller caller = caller();
+    ListHistoryResponse.Builder r = ListHistoryResponse.newBuilder();
+    engine.history().list().stream()
+        .filter(s -> caller.mayWatch(s.owner(), s.buildId()))
+        .limit(request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE)
+        .forEach(s -> r.addRecords(s.record().toBuilder().clearSteps()));
+    responses.onNext(r.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void inspectHistory(
+      InspectHistoryRequest request, StreamObserver<HistoryRecord> responses) {
+    Optional<StoredRecord> record = visibleRecord(caller(), request.getBuildId());
+    if (record.isEmpty()) {
+      responses.onError(notInHistory(request.getBuildId()));
+      return;
+    }
+    responses.onNext(record.get().record());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void historyLogs(HistoryLogsRequest request, StreamObserver<SolveEvent> responses) {
+    if (visibleRecord(caller(), request.getBuildId()).isEmpty()) {
+      responses.onError(notInHistory(request.getBuildId()));
+      return;
+    }
+    try {
+      if (!engine.history().replay(request.getBuildId(), responses::onNext)) {
+        responses.onError(notInHistory(request.getBuildId()));
+        return;
+      }
+      responses.onCompleted();
+    } catch (IOException e) {
+      responses.onError(
+          Status.INTERNAL
+              .withDescription("cannot read the build's kept log: " + e.getMessage())
+              .asException());
+    } catch (RuntimeException gone) {
+      // the client left during the replay
+    }
+  }
+
+  @Override
+  public void removeHistory(
+      RemoveHistoryRequest request, StreamObserver<RemoveHistoryResponse> responses) {
+    Caller caller = caller();
+    List<String> ids =
+        request.getAll()
+            ? engine.history().list().stream()
+                .filter(s -> caller.mayWatch(s.owner(), s.buildId()))
+                .map(StoredRecord::buildId)
+                .toList()
+            : request.getBuildIdsList().stream()
+                .filter(id -> visibleRecord(caller, id).isPresent())
+                .toList();
+    RemoveHistoryResponse.Builder r = RemoveHistoryResponse.newBuilder();
+    try {
+      for (String id : ids) {
+        if (engine.history().remove(id)) {
+          r.addRemoved(id);
+        }
+      }
+    } catch (IOException e) {
+      responses.onError(
+          Status.INTERNAL
+              .withDescription("cannot remove from the build history: " + e.getMessage())
+              .asException());
+      return;
+    }
+    responses.onNext(r.build());
+    responses.onCompleted();
+  }
+
+  /** The kept record of build {@code id} if this caller may see it; else as absent as unknown. */
+  private Optional<StoredRecord> visibleRecord(Caller caller, String id) {
+    return engine.history().read(id).filter(s -> caller.mayWatch(s.owner(), s.buildId()));
+  }
+
+  private static StatusException notInHistory(String id) {
+    return Status.NOT_FOUND
+        .withDescription(
+            "no finished build "
+                + id
+                + " in this builder's history (ListHistory shows the kept ones)")
+        .asException();
   }
 
   @Override

@@ -12,11 +12,16 @@ import dev.slipway.api.control.v1.ClientContext;
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.DiskUsageRequest;
 import dev.slipway.api.control.v1.DockerfileSource;
+import dev.slipway.api.control.v1.HistoryLogsRequest;
+import dev.slipway.api.control.v1.HistoryRecord;
 import dev.slipway.api.control.v1.InfoRequest;
 import dev.slipway.api.control.v1.InfoResponse;
 import dev.slipway.api.control.v1.InlineContext;
+import dev.slipway.api.control.v1.InspectHistoryRequest;
 import dev.slipway.api.control.v1.ListBuildsRequest;
+import dev.slipway.api.control.v1.ListHistoryRequest;
 import dev.slipway.api.control.v1.PruneRequest;
+import dev.slipway.api.control.v1.RemoveHistoryRequest;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
@@ -236,6 +241,97 @@ class HostileSessionIT {
     assertThat(drain(control(bound).solve(inline("bound-1", "ctx"))).hasResult()).isTrue();
     assertThat(buildIds(bound)).containsExactly("bound-1");
     assertCode(statusError(bound, "alice-other"), Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void aFinishedBuildsHistoryIsReadByItsOwnerAndHiddenFromOthers() throws Exception {
+    SolveEvent end = drain(control(ALICE).solve(inline("alice-hist", "ctx-alice")));
+    assertThat(end.hasResult()).isTrue();
+    SolveRequest failing =
+        inline("alice-hist-failed", "ctx-alice").toBuilder()
+            .setDockerfile(
+                DockerfileSource.newBuilder().setInline("FROM scratch\nCOPY not-there.txt /n\n"))
+            .build();
+    assertThat(drain(control(ALICE).solve(failing)).hasError()).isTrue();
+    String bound = token("buildrequest:team/app-h", Set.of(GrantScope.BUILD), "bound-h");
+    assertThat(drain(control(bound).solve(inline("bound-h", "ctx"))).hasResult()).isTrue();
+
+    // after the end, alice reads her records
+    assertThat(historyIds(ALICE))
+        .contains("alice-hist", "alice-hist-failed")
+        .doesNotContain("bound-h");
+    HistoryRecord record =
+        control(ALICE)
+            .inspectHistory(InspectHistoryRequest.newBuilder().setBuildId("alice-hist").build());
+    assertThat(record.getState()).isEqualTo(BuildState.BUILD_STATE_SUCCEEDED);
+    assertThat(record.getImageDigest()).isEqualTo(end.getResult().getImageDigest());
+    assertThat(record.getStepsList()).isNotEmpty();
+    HistoryRecord failed =
+        control(ALICE)
+            .inspectHistory(
+                InspectHistoryRequest.newBuilder().setBuildId("alice-hist-failed").build());
+    assertThat(failed.getState()).isEqualTo(BuildState.BUILD_STATE_FAILED);
+    assertThat(failed.getError().getMessage()).contains("not-there.txt");
+    assertThat(failed.getFailingStep()).contains("COPY not-there.txt");
+    List<SolveEvent> log = new ArrayList<>();
+    control(ALICE)
+        .historyLogs(HistoryLogsRequest.newBuilder().setBuildId("alice-hist").build())
+        .forEachRemaining(log::add);
+    assertThat(log).anyMatch(SolveEvent::hasVertex);
+    assertThat(log.getLast().hasResult()).isTrue();
+
+    // bob, and a grant bound to another build, find nothing of alice's: as if it did not exist
+    assertThat(historyIds(BOB)).doesNotContain("alice-hist", "alice-hist-failed", "bound-h");
+    assertThat(historyIds(bound)).containsExactly("bound-h");
+    for (String other : List.of(BOB, bound)) {
+      assertThatThrownBy(
+              () ->
+                  control(other)
+                      .inspectHistory(
+                          InspectHistoryRequest.newBuilder().setBuildId("alice-hist").build()))
+          .satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
+      assertThatThrownBy(
+              () ->
+                  drain(
+                      control(other)
+                          .historyLogs(
+                              HistoryLogsRequest.newBuilder().setBuildId("alice-hist").build())))
+          .satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
+      assertThat(
+              control(other)
+                  .removeHistory(
+                      RemoveHistoryRequest.newBuilder().addBuildIds("alice-hist").build())
+                  .getRemovedList())
+          .isEmpty();
+      assertThat(
+              control(other)
+                  .removeHistory(RemoveHistoryRequest.newBuilder().setAll(true).build())
+                  .getRemovedList())
+          .doesNotContain("alice-hist", "alice-hist-failed");
+    }
+    assertThatThrownBy(
+            () ->
+                control(ALICE)
+                    .inspectHistory(
+                        InspectHistoryRequest.newBuilder().setBuildId("../../etc/passwd").build()))
+        .satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
+    assertThat(historyIds(ADMIN)).contains("alice-hist", "alice-hist-failed");
+
+    assertThat(
+            control(ALICE)
+                .removeHistory(RemoveHistoryRequest.newBuilder().addBuildIds("alice-hist").build())
+                .getRemovedList())
+        .containsExactly("alice-hist");
+    assertThat(historyIds(ALICE)).doesNotContain("alice-hist").contains("alice-hist-failed");
+  }
+
+  private static List<String> historyIds(String token) {
+    return control(token)
+        .listHistory(ListHistoryRequest.getDefaultInstance())
+        .getRecordsList()
+        .stream()
+        .map(HistoryRecord::getBuildId)
+        .toList();
   }
 
   @Test

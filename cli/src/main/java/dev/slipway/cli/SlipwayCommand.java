@@ -6,6 +6,7 @@ import dev.slipway.cli.command.CancelCommand;
 import dev.slipway.cli.command.CompletionCommand;
 import dev.slipway.cli.command.DaemonCommand;
 import dev.slipway.cli.command.DiskUsageCommand;
+import dev.slipway.cli.command.HistoryCommand;
 import dev.slipway.cli.command.ListCommand;
 import dev.slipway.cli.command.LogsCommand;
 import dev.slipway.cli.command.PruneCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       LogsCommand.class,
       CancelCommand.class,
+      HistoryCommand.class,
       BuilderCommand.class,
       DiskUsageCommand.class,
       PruneCommand.class,

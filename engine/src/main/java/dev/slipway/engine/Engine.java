@@ -31,6 +31,8 @@ import dev.slipway.engine.export.PlatformBuild;
 import dev.slipway.engine.export.PushByDigest;
 import dev.slipway.engine.fileop.ArchiveLimits;
 import dev.slipway.engine.frontend.dockerfile.conversion.BuildDefinition;
+import dev.slipway.engine.history.HistoryLimits;
+import dev.slipway.engine.history.HistoryStore;
 import dev.slipway.engine.image.BaseImagePins;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildCancellation;
@@ -89,6 +91,7 @@ public final class Engine implements AutoCloseable {
   private OciRuntime runtime;
   private final CacheLeases leases = new CacheLeases();
   private final CacheInventory inventory;
+  private final HistoryStore history;
 
   private Engine(
       EngineConfig config,
@@ -103,6 +106,8 @@ public final class Engine implements AutoCloseable {
     this.content = ContentStore.open(stateDir.resolve("content"));
     this.images = ImageStore.open(stateDir.resolve("images"), content);
     this.cache = CacheIndex.open(stateDir.resolve("cache"));
+    this.history =
+        HistoryStore.open(stateDir.resolve(HistoryStore.DIRECTORY), HistoryLimits.defaults());
     this.baseImages = new RegistryBaseImages(images, registry);
     Path tmp = stateDir.resolve("tmp");
     dev.slipway.engine.snapshot.SafeDelete.tree(tmp);
@@ -157,6 +162,14 @@ public final class Engine implements AutoCloseable {
       java.util.function.Function<ContentStore, ImageAttestations> attestations)
       throws IOException {
     return new Engine(config, attestations);
+  }
+
+  /**
+   * The finished builds kept in this state directory: whoever runs a build here records it (see
+   * {@link HistoryStore#recorder}), with the owner only it knows.
+   */
+  public HistoryStore history() {
+    return history;
   }
 
   /** The runtime, or null when none is installed: builds without RUN steps still work. */

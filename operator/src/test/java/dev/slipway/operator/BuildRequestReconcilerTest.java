@@ -98,6 +98,9 @@ class BuildRequestReconcilerTest {
     assertThat(last.getStatus().getResult().getDigest()).startsWith("sha256:");
     assertThat(last.getStatus().getCompletionTime()).isNotNull();
     assertThat(last.getStatus().getBuilderPod()).isEqualTo("small-0");
+    assertThat(last.getStatus().getHistoryRef())
+        .as("kept after the end: where slipway history reads the record")
+        .isEqualTo("small-0/" + last.getStatus().getBuildId());
   }
 
   @Test

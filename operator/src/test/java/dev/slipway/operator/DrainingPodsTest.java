@@ -90,6 +90,9 @@ class DrainingPodsTest {
     assertThat(status.getBuilderPod()).isEqualTo("pool-1");
     assertThat(status.getAttempts()).as("the refusal is no attempt").isEqualTo(1);
     assertThat(status.getBuildId()).endsWith("-1");
+    assertThat(status.getHistoryRef())
+        .as("the pod that ran it, not the one that refused it")
+        .isEqualTo("pool-1/" + status.getBuildId());
     assertThat(c.pods.pod("pool-0").received()).isEmpty();
     assertThat(c.pods.pod("pool-0").refused()).hasSize(1);
     assertThat(c.pods.pod("pool-1").received()).hasSize(1);

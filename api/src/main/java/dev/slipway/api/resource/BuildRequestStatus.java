@@ -61,7 +61,10 @@ public class BuildRequestStatus {
           + " result.digest is then the digest of the image index.")
   private List<PlatformBuildStatus> platforms;
 
-  @JsonPropertyDescription("Standard conditions: Scheduled, Running, Complete.")
+  @JsonPropertyDescription(
+      "Standard conditions: Succeeded (Unknown until the build ends, then True, or False with the"
+          + " ending's reason; False also while the request is Invalid; kubectl wait"
+          + " --for=condition=Succeeded), Scheduled, Running, Complete.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

@@ -1,22 +1,40 @@
 package dev.slipway.cli.backend;
 
+import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.BuildResult;
+import dev.slipway.api.control.v1.BuildState;
+import dev.slipway.api.control.v1.ErrorKind;
+import dev.slipway.api.control.v1.FrontendCall;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.invocation.LocalEngines;
+import dev.slipway.engine.history.BuildNames;
+import dev.slipway.engine.history.HistoryRecorder;
 import dev.slipway.engine.job.BuildCancellation;
 import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.session.BuildSession;
 import java.io.IOException;
 import java.util.function.Consumer;
 
-/** The engine embedded in this process ({@code --local}), keeping its state in one directory. */
+/**
+ * The engine embedded in this process ({@code --local}), keeping its state in one directory. Every
+ * build that ends is recorded in that directory's history ({@code slipway history --local}).
+ */
 public final class LocalEngineBackend implements BuildBackend {
-  private final LocalEngines.Lease engine;
+  /** The owner of local records: the state directory is one user's, so is all it holds. */
+  static final String LOCAL_OWNER = "local";
 
-  /** Builds with the engine of {@code lease}, which this backend lets go of when closed. */
-  public LocalEngineBackend(LocalEngines.Lease lease) {
+  private final LocalEngines.Lease engine;
+  private final String contextName;
+
+  /**
+   * Builds with the engine of {@code lease}, which this backend lets go of when closed.
+   *
+   * @param contextName what the history calls the build's context (its directory's name), or empty
+   */
+  public LocalEngineBackend(LocalEngines.Lease lease, String contextName) {
     this.engine = lease;
+    this.contextName = contextName;
   }
 
   @Override
@@ -26,7 +44,56 @@ public final class LocalEngineBackend implements BuildBackend {
       Consumer<SolveEvent> progress,
       BuildCancellation cancellation)
       throws BuildFailedException {
-    return engine.engine().solve(request, session, progress, cancellation);
+    if (request.getCall() != FrontendCall.FRONTEND_CALL_BUILD) {
+      return engine.engine().solve(request, session, progress, cancellation);
+    }
+    HistoryRecorder history =
+        engine
+            .engine()
+            .history()
+            .recorder(request, LOCAL_OWNER, BuildNames.of(request, contextName));
+    SolveEvent.Builder end = SolveEvent.newBuilder().setBuildId(request.getBuildId());
+    BuildState state = BuildState.BUILD_STATE_FAILED;
+    try {
+      BuildResult result =
+          engine
+              .engine()
+              .solve(
+                  request,
+                  session,
+                  e -> {
+                    progress.accept(e);
+                    history.accept(e);
+                  },
+                  cancellation);
+      end.setResult(result);
+      state = BuildState.BUILD_STATE_SUCCEEDED;
+      return result;
+    } catch (BuildFailedException e) {
+      end.setError(e.error());
+      if (cancellation.isCancelled()) {
+        state = BuildState.BUILD_STATE_CANCELLED;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      end.setError(
+          BuildError.newBuilder()
+              .setKind(ErrorKind.ERROR_KIND_INTERNAL)
+              .setMessage("the engine failed: " + e));
+      throw e;
+    } finally {
+      end.setTime(now());
+      history.accept(end.build());
+      history.finish(state);
+    }
+  }
+
+  private static com.google.protobuf.Timestamp now() {
+    java.time.Instant i = java.time.Instant.now();
+    return com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(i.getEpochSecond())
+        .setNanos(i.getNano())
+        .build();
   }
 
   @Override

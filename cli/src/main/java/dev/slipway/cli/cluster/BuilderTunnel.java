@@ -29,8 +29,12 @@ final class BuilderTunnel implements AutoCloseable {
 
   /** A tunnel to the pod of the request's current attempt, with that attempt's grant. */
   static BuilderTunnel open(ClusterConnection cluster, BuildRequest placed) {
+    return open(cluster, placed, placed.getStatus().getBuilderPod());
+  }
+
+  /** A tunnel to {@code pod} of the request's Builder, with the request's latest grant. */
+  static BuilderTunnel open(ClusterConnection cluster, BuildRequest placed, String pod) {
     SessionGrant grant = SessionGrant.read(cluster, placed);
-    String pod = placed.getStatus().getBuilderPod();
     LocalPortForward forward;
     try {
       var podResource = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod);

@@ -76,7 +76,12 @@ public final class BackendFlags {
       throws IOException {
     Invocation invocation = Invocation.current();
     return switch (callOnly && mode == BuildMode.CLUSTER ? BuildMode.LOCAL : mode) {
-      case LOCAL -> new LocalEngineBackend(invocation.engines().open(state.path()));
+      case LOCAL ->
+          new LocalEngineBackend(
+              invocation.engines().open(state.path()),
+              paths.contextDir() == null || paths.contextDir().getFileName() == null
+                  ? ""
+                  : paths.contextDir().normalize().getFileName().toString());
       case DIRECT ->
           BuilderProcessBackend.connect(
               builder,

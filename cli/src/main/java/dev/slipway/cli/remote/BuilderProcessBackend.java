@@ -36,6 +36,12 @@ public final class BuilderProcessBackend implements BuildBackend {
    */
   public static BuilderProcessBackend connect(
       String address, Path tokenFile, Path tlsCa, Map<String, String> env) {
+    return new BuilderProcessBackend(remote(address, tokenFile, tlsCa, env));
+  }
+
+  /** The builder at {@code address}, checked and credentialed as {@link #connect} does. */
+  public static RemoteBuilder remote(
+      String address, Path tokenFile, Path tlsCa, Map<String, String> env) {
     BuilderAddress parsed = BuilderAddress.parse(address);
     if (!parsed.tls() && !isLoopback(parsed.host())) {
       throw new UsageException(
@@ -61,7 +67,7 @@ public final class BuilderProcessBackend implements BuildBackend {
       }
     }
     byte[] contextSecret = ContextKey.secret(ContextKey.defaultSecretFile(env));
-    return new BuilderProcessBackend(RemoteBuilder.connect(parsed, token, tlsCa, contextSecret));
+    return RemoteBuilder.connect(parsed, token, tlsCa, contextSecret);
   }
 
   private static boolean isLoopback(String host) {

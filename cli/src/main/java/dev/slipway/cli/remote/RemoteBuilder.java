@@ -203,6 +203,11 @@ public final class RemoteBuilder implements AutoCloseable {
     }
   }
 
+  /** Control calls to this builder with its credential, for one-shot questions (the history). */
+  public dev.slipway.api.control.v1.ControlGrpc.ControlBlockingStub control() {
+    return dev.slipway.api.control.v1.ControlGrpc.newBlockingStub(channel);
+  }
+
   /**
    * Runs {@code request} on the builder, answering its session from {@code local}; progress goes to
    * {@code progress}. Returns once the result and every output for this machine are in.

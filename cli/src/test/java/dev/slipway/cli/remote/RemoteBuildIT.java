@@ -99,6 +99,50 @@ class RemoteBuildIT {
   }
 
   @Test
+  void slipwayHistoryReadsTheBuildersRecordsAfterTheBuild() throws Exception {
+    Path context = Files.createDirectories(work.resolve("history-remote"));
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM " + BASE + "\nRUN echo remote-words && exit 4\n");
+    // a builder does not see the client's directory: the image's name names the build
+    Command.Running failed = build(context, List.of("-t", "history-remote:1"));
+    assertThat(failed.await()).as(failed.output()).isEqualTo(1);
+
+    List<String> flags = List.of("--builder", builder.address(), "--token-file", token.toString());
+    String ls = history("ls", flags);
+    assertThat(ls).contains("BUILD ID", "history-remote", "Error");
+    String inspect = history("inspect", flags);
+    assertThat(inspect)
+        .containsPattern("Name: +\\S*history-remote:1")
+        .contains("Failing Step:  [2/2] RUN echo remote-words && exit 4")
+        .contains("Exit Code:     4")
+        .contains("  remote-words");
+    assertThat(history("logs", flags)).contains("#2 [2/2] RUN echo remote-words && exit 4");
+
+    Path wrong = Files.writeString(work.resolve("wrong-token"), "not-the-token\n");
+    Command.Result refused =
+        Command.of(
+                REPO.resolve("bin/slipway").toString(),
+                "history",
+                "ls",
+                "--builder",
+                builder.address(),
+                "--token-file",
+                wrong.toString())
+            .run();
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr()).contains("UNAUTHENTICATED").doesNotContain("history-remote");
+  }
+
+  private static String history(String command, List<String> flags) {
+    List<String> all =
+        new ArrayList<>(List.of(REPO.resolve("bin/slipway").toString(), "history", command));
+    all.addAll(flags);
+    Command.Result r = Command.of(all).run();
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    return r.stdout();
+  }
+
+  @Test
   void theBuilderAnswersAFrontendCall() throws Exception {
     Path context = Files.createDirectories(work.resolve("call"));
     Files.writeString(

@@ -55,6 +55,7 @@ class JourneysIT {
   private ScaleOutJourneys scaleOut;
   private MultiPlatformJourney multiPlatform;
   private NodeLossJourney nodeLoss;
+  private HistoryJourney history;
 
   @BeforeAll
   void bringUpTheClusterWithSlipwaysImages() throws Exception {
@@ -73,6 +74,7 @@ class JourneysIT {
     scaleOut = new ScaleOutJourneys(cluster, builds, work);
     multiPlatform = new MultiPlatformJourney(cluster, builds, work);
     nodeLoss = new NodeLossJourney(cluster, builds, git);
+    history = new HistoryJourney(builds, git);
   }
 
   @AfterAll
@@ -155,6 +157,12 @@ class JourneysIT {
   }
 
   @Test
+  @Order(25)
+  void kubectlWaitsForABuildsSuccessAndFailure() throws Exception {
+    new KubectlWaitJourney(cluster, builds, git).kubectlWaitsForSuccessAndForFailure();
+  }
+
+  @Test
   @Order(30)
   void slipwayBuildFromALocalDirectoryThroughTheCluster() throws Exception {
     developer.slipwayBuildFromALocalDirectoryThroughTheCluster();
@@ -225,6 +233,12 @@ class JourneysIT {
   @Order(90)
   void aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce() throws Exception {
     multiPlatform.aTwoPlatformBuildIsSplitAcrossBuildersAndItsIndexPushedOnce();
+  }
+
+  @Test
+  @Order(95)
+  void finishedBuildsAreListedInspectedAndReplayedWithSlipwayHistory() throws Exception {
+    history.finishedBuildsAreListedInspectedAndReplayed();
   }
 
   /** Last: it takes a node away and brings it back. */

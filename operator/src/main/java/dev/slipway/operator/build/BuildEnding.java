@@ -4,8 +4,8 @@ import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.resource.BuildPhase;
 
 /**
- * How a BuildRequest ends: its final phase, the message its status shows and the reason of the
- * Event that announces it.
+ * How a BuildRequest ends: its final phase, the message its status shows and the CamelCase reason
+ * of the Event that announces it and of its {@code Succeeded} condition.
  */
 record BuildEnding(BuildPhase phase, String message, String reason) {
 
@@ -71,6 +71,11 @@ record BuildEnding(BuildPhase phase, String message, String reason) {
   /** Ends nobody wanted are Warning events; a success or a requested cancel is Normal. */
   boolean warning() {
     return phase != BuildPhase.SUCCEEDED && phase != BuildPhase.CANCELLED;
+  }
+
+  /** The request's move to its final phase, with this ending's reason. */
+  PhaseChange change() {
+    return new PhaseChange(phase, reason, message, message, warning());
   }
 
   private static String failure(BuildError error) {

@@ -5,7 +5,6 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.BuilderPod;
-import dev.slipway.operator.kube.KubeEvents;
 import dev.slipway.operator.output.VolumeOutputs;
 import dev.slipway.operator.output.VolumeTarget;
 import dev.slipway.operator.output.VolumeWriterPod;
@@ -129,13 +128,7 @@ final class BuildEndings {
     releaseAndWakeQueue(request);
     deleteWriterPods(request, context.getClient());
     BuildRequestStatus status = progress != null ? progress : BuildStatuses.copy(request);
-    BuildStatuses.phase(request, status, ending.phase(), ending.message());
-    BuildStatuses.write(request, context, status);
-    if (ending.warning()) {
-      KubeEvents.warning(context.getClient(), request, ending.reason(), ending.message());
-    } else {
-      KubeEvents.normal(context.getClient(), request, ending.reason(), ending.message());
-    }
+    BuildStatuses.change(request, context, status, ending.change());
     LOG.infof(
         "build %s/%s: %s: %s",
         request.getMetadata().getNamespace(),
@@ -174,9 +167,8 @@ final class BuildEndings {
     status.setBuildId(null);
     status.setStartTime(null);
     status.setSteps(null);
-    BuildStatuses.phase(request, status, BuildPhase.PENDING, message);
-    BuildStatuses.write(request, context, status);
-    KubeEvents.warning(context.getClient(), request, "Retrying", message);
+    BuildStatuses.change(
+        request, context, status, PhaseChange.trouble(BuildPhase.PENDING, "Retrying", message));
     wakeups.now(ResourceID.fromResource(request));
     return UpdateControl.noUpdate();
   }
@@ -197,11 +189,12 @@ final class BuildEndings {
     status.setBuilderPod(null);
     status.setPlacement(null);
     status.setBuildId(null);
+    // the pod ran nothing, so it keeps no record of it
+    status.setHistoryRef(null);
     status.setStartTime(null);
     status.setSteps(null);
-    BuildStatuses.phase(request, status, BuildPhase.PENDING, message);
-    BuildStatuses.write(request, context, status);
-    KubeEvents.normal(context.getClient(), request, "Rescheduled", message);
+    BuildStatuses.change(
+        request, context, status, PhaseChange.progress(BuildPhase.PENDING, "Rescheduled", message));
     LOG.infof(
         "build %s/%s: %s",
         request.getMetadata().getNamespace(), request.getMetadata().getName(), message);

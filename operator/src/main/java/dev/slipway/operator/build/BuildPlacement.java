@@ -7,8 +7,6 @@ import dev.slipway.api.resource.Builder;
 import dev.slipway.api.resource.SlipwayResources;
 import dev.slipway.operator.auth.GrantCredentials;
 import dev.slipway.operator.control.BuilderPod;
-import dev.slipway.operator.kube.Conditions;
-import dev.slipway.operator.kube.KubeEvents;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
@@ -78,21 +76,8 @@ final class BuildPlacement {
   /** The request names something that does not exist or is wrong: says what, and looks again. */
   UpdateControl<BuildRequest> invalid(
       BuildRequest request, Context<BuildRequest> context, String problem) {
-    BuildRequestStatus status = BuildStatuses.copy(request);
-    boolean news = !problem.equals(status.getMessage());
-    BuildStatuses.phase(request, status, BuildPhase.PENDING, problem);
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            "Scheduled",
-            false,
-            "Invalid",
-            problem,
-            request.getMetadata().getGeneration()));
-    BuildStatuses.write(request, context, status);
-    if (news) {
-      KubeEvents.warning(context.getClient(), request, "Invalid", problem);
-    }
+    BuildStatuses.change(
+        request, context, BuildStatuses.copy(request), PhaseChange.invalid(problem));
     return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(INVALID_RECHECK);
   }
 
@@ -102,15 +87,11 @@ final class BuildPlacement {
       String builderName,
       BuildScheduler.Queued queued) {
     BuildRequestStatus status = BuildStatuses.copy(request);
-    boolean wasQueued = status.getPhase() == BuildPhase.QUEUED;
     String message =
         "waiting for a free slot on Builder " + builderName + ": position " + queued.position();
-    BuildStatuses.phase(request, status, BuildPhase.QUEUED, message);
     status.setQueuePosition(queued.position());
-    BuildStatuses.write(request, context, status);
-    if (!wasQueued) {
-      KubeEvents.normal(context.getClient(), request, "Queued", message);
-    }
+    BuildStatuses.change(
+        request, context, status, PhaseChange.progress(BuildPhase.QUEUED, "Queued", message));
     return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(QUEUE_RECHECK);
   }
 
@@ -120,14 +101,11 @@ final class BuildPlacement {
    */
   UpdateControl<BuildRequest> waitingForPod(
       BuildRequest request, Context<BuildRequest> context, Builder builder) {
-    BuildRequestStatus status = BuildStatuses.copy(request);
-    boolean wasWaiting = status.getPhase() == BuildPhase.WAITING_FOR_POD;
-    String message = noPodMessage(builder);
-    BuildStatuses.phase(request, status, BuildPhase.WAITING_FOR_POD, message);
-    BuildStatuses.write(request, context, status);
-    if (!wasWaiting) {
-      KubeEvents.normal(context.getClient(), request, "WaitingForPod", message);
-    }
+    BuildStatuses.change(
+        request,
+        context,
+        BuildStatuses.copy(request),
+        PhaseChange.progress(BuildPhase.WAITING_FOR_POD, "WaitingForPod", noPodMessage(builder)));
     return UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(QUEUE_RECHECK);
   }
 
@@ -163,20 +141,15 @@ final class BuildPlacement {
     // in the same status write as the pod: the scale test counts API requests per build
     status.setPlacement(placed.choice().status());
     status.setBuildId(run.buildId());
+    // kept after the end: `slipway history` follows it to the pod that keeps the record
+    status.setHistoryRef(run.pod().name() + "/" + run.buildId());
     status.setAttempts(run.attempt());
     status.setStartTime(Instant.now().toString());
     status.setCompletionTime(null);
     status.setSteps(null);
     status.setResult(null);
-    String message =
-        "building on pod "
-            + run.pod().name()
-            + " (attempt "
-            + run.attempt()
-            + " of "
-            + (request.getSpec().getRetries() + 1)
-            + ")";
-    BuildStatuses.phase(request, status, BuildPhase.RUNNING, message);
+    String attempt =
+        " (attempt " + run.attempt() + " of " + (request.getSpec().getRetries() + 1) + ")";
     status.setSessionSecret(SlipwayResources.sessionSecret(request.getMetadata().getName()));
     GrantCredentials grant;
     try {
@@ -184,22 +157,18 @@ final class BuildPlacement {
       // reads it then); the status names pod and build id before Solve is sent: a restarted
       // operator finds it.
       grant = launcher.grant(request, run, context.getClient());
-      BuildStatuses.write(request, context, status);
+      // One event per attempt says where and why (it replaces a separate "Started" event).
+      BuildStatuses.change(
+          request,
+          context,
+          status,
+          PhaseChange.progress(
+                  BuildPhase.RUNNING, "Placed", "building on pod " + run.pod().name() + attempt)
+              .withEventMessage(placed.choice().message() + attempt));
     } catch (RuntimeException e) {
       runs.remove(request.getMetadata().getUid());
       throw e;
     }
-    // One event per attempt says where and why (it replaces a separate "Started" event).
-    KubeEvents.normal(
-        context.getClient(),
-        request,
-        "Placed",
-        placed.choice().message()
-            + " (attempt "
-            + run.attempt()
-            + " of "
-            + (request.getSpec().getRetries() + 1)
-            + ")");
     launcher.solve(request, context.getClient(), builder, inputs.configMap(), run, grant);
     return UpdateControl.<BuildRequest>noUpdate()
         .rescheduleAfter(BuildDeadlines.nextCheck(request, status));

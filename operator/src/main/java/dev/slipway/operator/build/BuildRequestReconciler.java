@@ -146,6 +146,7 @@ public class BuildRequestReconciler implements Reconciler<BuildRequest>, Cleaner
     BuildRequestStatus status = request.getStatus();
     BuildPhase phase = status == null ? null : status.getPhase();
     if (phase != null && phase.isFinal()) {
+      BuildStatuses.observe(request, context);
       return endings.expire(request, context);
     }
     Optional<BuildRun> run = runs.get(request.getMetadata().getUid());

@@ -12,9 +12,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.time.Instant;
+import java.util.Objects;
 
 /** Builds the next status of a BuildRequest from the current one, and writes it. */
 final class BuildStatuses {
+
+  /** The condition {@code kubectl wait --for=condition=Succeeded} waits for. */
+  static final String SUCCEEDED = "Succeeded";
 
   private BuildStatuses() {}
 
@@ -54,10 +58,44 @@ final class BuildStatuses {
     return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
   }
 
-  /** Sets phase and message, and the conditions that follow from the phase. */
-  static void phase(
-      BuildRequest request, BuildRequestStatus status, BuildPhase phase, String message) {
+  /**
+   * Moves the request to the change's phase: sets phase, message and conditions, writes the status
+   * and, when the stored status had another phase or outcome, records the change's Event.
+   */
+  static void change(
+      BuildRequest request,
+      Context<BuildRequest> context,
+      BuildRequestStatus status,
+      PhaseChange change) {
+    BuildRequestStatus stored = request.getStatus();
+    phase(request, status, change);
+    write(request, context, status);
+    PhaseEvents.record(context.getClient(), request, stored, change);
+  }
+
+  /**
+   * A spec changed after the build ended (spec.cancel set late, say): its outcome stands, and the
+   * status and conditions say they describe the new generation, as {@code kubectl wait} requires.
+   */
+  static void observe(BuildRequest request, Context<BuildRequest> context) {
     Long generation = request.getMetadata().getGeneration();
+    if (generation == null
+        || Objects.equals(generation, request.getStatus().getObservedGeneration())) {
+      return;
+    }
+    BuildRequestStatus status = copy(request);
+    status.setObservedGeneration(generation);
+    if (status.getConditions() != null) {
+      status.getConditions().forEach(c -> c.setObservedGeneration(generation));
+    }
+    write(request, context, status);
+  }
+
+  /** Sets phase and message, and the conditions that follow from the change. */
+  private static void phase(BuildRequest request, BuildRequestStatus status, PhaseChange change) {
+    Long generation = request.getMetadata().getGeneration();
+    BuildPhase phase = change.phase();
+    String message = change.message();
     status.setObservedGeneration(generation);
     status.setPhase(phase);
     status.setMessage(message);
@@ -72,7 +110,9 @@ final class BuildStatuses {
             "Scheduled",
             scheduled,
             // why the pod was chosen: CacheAffinity or LeastLoaded
-            placed ? placement.getReason() : scheduled ? "Placed" : phase.wireName(),
+            change.invalid()
+                ? PhaseChange.INVALID
+                : placed ? placement.getReason() : scheduled ? "Placed" : phase.wireName(),
             placed ? placement.getMessage() : message,
             generation);
     c =
@@ -81,6 +121,9 @@ final class BuildStatuses {
     c =
         Conditions.set(
             c, "Complete", phase == BuildPhase.SUCCEEDED, phase.wireName(), message, generation);
+    c =
+        Conditions.set(
+            c, SUCCEEDED, succeeded(change), succeededReason(change), message, generation);
     status.setConditions(c);
     if (phase != BuildPhase.QUEUED) {
       status.setQueuePosition(null);
@@ -88,6 +131,21 @@ final class BuildStatuses {
     if (phase.isFinal() && status.getCompletionTime() == null) {
       status.setCompletionTime(Instant.now().toString());
     }
+  }
+
+  /** True once built, False once it failed, was cancelled or is invalid, else Unknown. */
+  private static String succeeded(PhaseChange change) {
+    if (change.phase() == BuildPhase.SUCCEEDED) {
+      return Conditions.TRUE;
+    }
+    return change.phase().isFinal() || change.invalid() ? Conditions.FALSE : Conditions.UNKNOWN;
+  }
+
+  /** The ending's reason once it is decided; until then the phase it waits or runs in. */
+  private static String succeededReason(PhaseChange change) {
+    return change.phase().isFinal() || change.invalid()
+        ? change.reason()
+        : change.phase().wireName();
   }
 
   /** Each platform image's digests, into the entry of its platform (kept: builder, child). */

@@ -39,6 +39,9 @@ final class PlatformSplit {
   /** Looks at the children again even without a wake-up from one of them. */
   static final Duration RECHECK = Duration.ofSeconds(5);
 
+  /** The reason of a split request's move to Running (each part's creation is a PlatformSplit). */
+  private static final String SPLIT = "SplitByPlatform";
+
   private final BuildEndings endings;
 
   PlatformSplit(BuildEndings endings) {
@@ -91,9 +94,11 @@ final class PlatformSplit {
       status.setStartTime(Instant.now().toString());
       // The children's names are in the status before any exists: a restarted operator finds
       // them instead of creating them twice.
-      BuildStatuses.phase(
-          request, status, BuildPhase.RUNNING, "splitting the build across Builders");
-      BuildStatuses.write(request, context, status);
+      BuildStatuses.change(
+          request,
+          context,
+          status,
+          PhaseChange.progress(BuildPhase.RUNNING, SPLIT, "splitting the build across Builders"));
     }
     Map<String, BuildRequest> children = new HashMap<>();
     for (PlatformBuildStatus part : status.getPlatforms()) {
@@ -138,17 +143,25 @@ final class PlatformSplit {
     if (done == status.getPlatforms().size()) {
       if (status.getPhase() == BuildPhase.RUNNING && status.getBuildId() == null) {
         // the parent's own Solve is next (queued or placed, which says so in the status)
-        BuildStatuses.phase(
+        BuildStatuses.change(
             request,
+            context,
             status,
-            BuildPhase.RUNNING,
-            "all " + done + " platforms built; assembling the image index");
+            PhaseChange.progress(
+                BuildPhase.RUNNING,
+                "AssemblingIndex",
+                "all " + done + " platforms built; assembling the image index"));
+      } else {
+        BuildStatuses.write(request, context, status);
       }
-      BuildStatuses.write(request, context, status);
       return Optional.empty();
     }
-    BuildStatuses.phase(request, status, BuildPhase.RUNNING, progress(status.getPlatforms()));
-    BuildStatuses.write(request, context, status);
+    // the parts' progress: an Event only for a request that was not Running yet
+    BuildStatuses.change(
+        request,
+        context,
+        status,
+        PhaseChange.progress(BuildPhase.RUNNING, SPLIT, progress(status.getPlatforms())));
     return Optional.of(UpdateControl.<BuildRequest>noUpdate().rescheduleAfter(RECHECK));
   }
 

@@ -6,6 +6,7 @@ import dev.slipway.api.resource.BuilderStatus;
 import dev.slipway.operator.control.BuilderClient;
 import dev.slipway.operator.control.BuilderPod;
 import dev.slipway.operator.kube.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -100,13 +101,13 @@ public class BuilderReconciler implements Reconciler<Builder> {
     try {
       BuilderStatefulSet.drainGrace(builder.getSpec());
     } catch (IllegalArgumentException e) {
-      return notReady(builder, "InvalidSpec", e.getMessage());
+      return notReady(builder, context, "InvalidSpec", e.getMessage());
     }
     String fingerprint;
     try {
       fingerprint = authSecrets.reconcile(builder, context.getClient());
     } catch (BuilderAuthSecrets.ConflictException e) {
-      return notReady(builder, "CredentialsConflict", e.getMessage());
+      return notReady(builder, context, "CredentialsConflict", e.getMessage());
     }
     context.managedWorkflowAndDependentResourceContext().put(CREDENTIALS_FINGERPRINT, fingerprint);
     // Before the StatefulSet: a scale-up reaches it in this reconcile.
@@ -127,6 +128,8 @@ public class BuilderReconciler implements Reconciler<Builder> {
     if (sameStatus(builder.getStatus(), status)) {
       control = UpdateControl.noUpdate();
     } else {
+      BuilderReadiness.announce(
+          context.getClient(), builder, conditions(builder), status.getConditions());
       builder.setStatus(status);
       control = UpdateControl.patchStatus(builder);
     }
@@ -139,12 +142,15 @@ public class BuilderReconciler implements Reconciler<Builder> {
    * The Builder cannot get its credentials or its spec is wrong: says so in its status and looks
    * again later.
    */
-  private static UpdateControl<Builder> notReady(Builder builder, String reason, String message) {
+  private static UpdateControl<Builder> notReady(
+      Builder builder, Context<Builder> context, String reason, String message) {
     BuilderStatus status = builder.getStatus() == null ? new BuilderStatus() : builder.getStatus();
     long generation =
         builder.getMetadata().getGeneration() == null ? 0 : builder.getMetadata().getGeneration();
+    var stored = status.getConditions();
     status.setConditions(
-        Conditions.set(status.getConditions(), "Ready", false, reason, message, generation));
+        Conditions.set(stored, BuilderReadiness.READY, false, reason, message, generation));
+    BuilderReadiness.announce(context.getClient(), builder, stored, status.getConditions());
     builder.setStatus(status);
     return UpdateControl.patchStatus(builder).rescheduleAfter(STATUS_REFRESH);
   }
@@ -195,7 +201,7 @@ public class BuilderReconciler implements Reconciler<Builder> {
     conditions =
         Conditions.set(
             conditions,
-            "Ready",
+            BuilderReadiness.READY,
             ready == desired && (desired == 0 || ready > 0),
             ready == desired ? "AllPodsReady" : "PodsNotReady",
             ready + " of " + desired + " builder pods ready",
@@ -263,6 +269,10 @@ public class BuilderReconciler implements Reconciler<Builder> {
 
   private static int nullToZero(Integer i) {
     return i == null ? 0 : i;
+  }
+
+  private static List<Condition> conditions(Builder builder) {
+    return builder.getStatus() == null ? null : builder.getStatus().getConditions();
   }
 
   private static boolean sameStatus(BuilderStatus a, BuilderStatus b) {

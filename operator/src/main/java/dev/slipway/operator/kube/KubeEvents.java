@@ -27,6 +27,12 @@ public final class KubeEvents {
     record(client, about, "Warning", reason, message);
   }
 
+  /** A Warning when something needs a look (a failure, a problem to fix), else Normal. */
+  public static void record(
+      KubernetesClient client, HasMetadata about, boolean warning, String reason, String message) {
+    record(client, about, warning ? "Warning" : "Normal", reason, message);
+  }
+
   private static void record(
       KubernetesClient client, HasMetadata about, String type, String reason, String message) {
     String now = Instant.now().toString();

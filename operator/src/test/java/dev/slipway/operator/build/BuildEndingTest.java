@@ -6,6 +6,7 @@ import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.SourceLocation;
 import dev.slipway.api.control.v1.SourceRange;
 import dev.slipway.api.resource.BuildPhase;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BuildEndingTest {
@@ -56,5 +57,39 @@ class BuildEndingTest {
                     .addRanges(SourceRange.newBuilder().setStartLine(4)))
             .build();
     assertThat(BuildEnding.failed(located).message()).isEqualTo("exit code 2 (Dockerfile:4)");
+  }
+
+  @Test
+  void everyEndingsReasonIsCamelCaseAndMakesSucceededFalseUnlessItSucceeded() {
+    BuildError error = BuildError.newBuilder().setMessage("exit code 1").build();
+    List<BuildEnding> endings =
+        List.of(
+            BuildEnding.succeeded("sha256:ab"),
+            BuildEnding.failed(error),
+            BuildEnding.outputsFailed("disk full"),
+            BuildEnding.cancelled(),
+            BuildEnding.cancelledOnBuilder("stopping"),
+            BuildEnding.timedOut(5),
+            BuildEnding.podLost("b-0", "gone", 1, 1, "b"),
+            BuildEnding.platformFailed("linux/arm64", "app-linux-arm64", "exit code 1"));
+    assertThat(endings)
+        .extracting(BuildEnding::reason)
+        .containsExactly(
+            "Succeeded",
+            "Failed",
+            "OutputFailed",
+            "Cancelled",
+            "Cancelled",
+            "TimedOut",
+            "PodLost",
+            "PlatformFailed")
+        .allMatch(r -> r.matches("[A-Z][a-z]+(?:[A-Z][a-z]+)*"), "CamelCase");
+    for (BuildEnding ending : endings) {
+      PhaseChange change = ending.change();
+      assertThat(change.phase()).isEqualTo(ending.phase());
+      assertThat(change.reason()).isEqualTo(ending.reason());
+      assertThat(change.eventMessage()).isEqualTo(ending.message());
+      assertThat(change.warning()).isEqualTo(ending.warning());
+    }
   }
 }
