@@ -32,6 +32,7 @@ import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.solver.BaseImages;
 import dev.slipway.engine.solver.ProgressEmitter;
+import dev.slipway.engine.solver.PullStep;
 import dev.slipway.session.BuildSession;
 import dev.slipway.session.ContextFile;
 import dev.slipway.session.ContextFiles;
@@ -100,7 +101,7 @@ final class DockerfileLoader {
       ProgressEmitter progress,
       Platform platform)
       throws BuildFailedException {
-    Loaded loaded = load(request, session, images, registries, pins, platform);
+    Loaded loaded = load(request, session, images, registries, pins, progress, platform);
     BuildDefinition definition = frontend(loaded, DockerfileFrontend::convert);
     String digest = Digest.of(loaded.text().getBytes(StandardCharsets.UTF_8)).hex();
     for (BuildWarning w : definition.warnings()) {
@@ -119,7 +120,7 @@ final class DockerfileLoader {
   CallResult call(
       SolveRequest request, BuildSession session, BaseImages images, RegistryAccess registries)
       throws BuildFailedException {
-    Loaded loaded = load(request, session, images, registries, new BaseImagePins(), null);
+    Loaded loaded = load(request, session, images, registries, new BaseImagePins(), null, null);
     Function<ConvertRequest, CallAnswer> call =
         switch (request.getCall()) {
           case FRONTEND_CALL_CHECK -> FrontendCalls::check;
@@ -164,6 +165,7 @@ final class DockerfileLoader {
       BaseImages images,
       RegistryAccess registries,
       BaseImagePins pins,
+      ProgressEmitter progress,
       Platform platform)
       throws BuildFailedException {
     String text;
@@ -211,14 +213,19 @@ final class DockerfileLoader {
                 new ImageMetadataResolver() {
                   @Override
                   public ImageConfig resolve(String ref, Platform platform) {
+                    PullStep pulling = new PullStep(progress, request.getBuildId(), ref);
                     try {
                       BaseImages.Pinned p =
-                          images.resolvePinned(ref, platform, request.getPull(), registries);
+                          images.resolvePinned(
+                              ref, platform, request.getPull(), registries, pulling);
+                      pulling.finish(null);
                       pins.add(new BaseImagePins.Pin(ref, platform, p.digest().toString()));
                       return p.image().config();
                     } catch (BuildFailedException e) {
+                      pulling.finish(e.getMessage());
                       throw new ResolveFailure(e);
                     } catch (IOException e) {
+                      pulling.finish(e.getMessage());
                       throw new ResolveFailure(
                           BuildFailedException.of(
                               ErrorKind.ERROR_KIND_REGISTRY, ref + ": " + e.getMessage()));

@@ -19,10 +19,15 @@ import java.util.Locale;
  * parallel, or a retried attempt running a step again) starts with the step's {@code #N NAME}
  * again, and a step left unfinished is marked {@code #N ...}: every block of lines says which step
  * it belongs to.
+ *
+ * <p>A transfer (a layer pulled or pushed, the context, an output sent to the client) prints its
+ * name, bytes so far of its total and time: at its start, every 5% or 5 seconds, and {@code done}
+ * at its end ({@link PlainTransferFilter}, {@link TransferLines}).
  */
 final class PlainProgressPrinter implements ProgressPrinter {
   private final ProgressState state = new ProgressState();
   private final Warnings warnings = new Warnings();
+  private final PlainTransferFilter transfers = new PlainTransferFilter();
   private final PrintStream out;
 
   /** The step whose lines were printed last while it ran; null once it ended. */
@@ -69,8 +74,8 @@ final class PlainProgressPrinter implements ProgressPrinter {
       }
       case BYTES -> {
         ByteProgress b = event.getBytes();
-        if (b.getCompleted()) {
-          lines.add(b.getName() + " " + VertexProgress.bytes(b.getCurrent()) + " done");
+        if (transfers.print(b, state.lastEvent)) {
+          lines.add(TransferLines.line(b, state.lastEvent));
         }
       }
       case VERTEX -> {

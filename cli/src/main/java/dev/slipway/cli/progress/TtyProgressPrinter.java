@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live terminal view: a header with elapsed time and finished/total steps, one line per step
- * with its state and time, the running steps' last log lines and transfer counters, redrawn in
- * place ten times a second.
+ * with its state and time, the running steps' last log lines and transfers (bytes so far of their
+ * total, with their time; in flight first), redrawn in place ten times a second.
  */
 final class TtyProgressPrinter implements ProgressPrinter {
   private static final String CLEAR_LINE = "\033[2K";
@@ -23,6 +23,9 @@ final class TtyProgressPrinter implements ProgressPrinter {
   private static final String RED = "\033[31m";
   private static final String BLUE = "\033[34m";
   private static final String RESET = "\033[0m";
+
+  /** The most transfers shown under one step. */
+  static final int MAX_TRANSFERS = 6;
 
   private final ProgressState state = new ProgressState();
   private final Warnings warnings = new Warnings();
@@ -87,11 +90,13 @@ final class TtyProgressPrinter implements ProgressPrinter {
       String color = v.state == VertexState.VERTEX_STATE_ERROR ? RED : v.finished() ? "" : BLUE;
       lines.add(color + fit(prefix + v.name, time) + (color.isEmpty() ? "" : RESET));
       if (!v.finished()) {
-        for (ByteProgress b : v.transfers.values()) {
-          String size =
-              VertexProgress.bytes(b.getCurrent())
-                  + (b.getTotal() > 0 ? " / " + VertexProgress.bytes(b.getTotal()) : "");
-          lines.add(fit(" => => " + b.getName() + " " + size, ""));
+        for (ByteProgress b : shownTransfers(v)) {
+          String bytes = TransferLines.bytes(b);
+          String right =
+              b.getCompleted()
+                  ? "done"
+                  : TransferLines.time(b, now).isEmpty() ? "0.0s" : TransferLines.time(b, now);
+          lines.add(fit(" => => " + b.getName() + (bytes.isEmpty() ? "" : " " + bytes), right));
         }
         for (String log : v.lastLines) {
           lines.add(DIM + fit(" => => # " + log, "") + RESET);
@@ -111,6 +116,25 @@ final class TtyProgressPrinter implements ProgressPrinter {
     out.print(frame);
     out.flush();
     linesDrawn = Math.max(lines.size(), linesDrawn);
+  }
+
+  /**
+   * The transfers shown under a running step: those in flight first, then the latest finished,
+   * {@link #MAX_TRANSFERS} at most (an image of many layers would push its step off the screen).
+   */
+  private static List<ByteProgress> shownTransfers(VertexProgress v) {
+    List<ByteProgress> shown = new ArrayList<>();
+    for (ByteProgress b : v.transfers.values()) {
+      if (!b.getCompleted() && shown.size() < MAX_TRANSFERS) {
+        shown.add(b);
+      }
+    }
+    for (ByteProgress b : new ArrayList<>(v.transfers.values()).reversed()) {
+      if (b.getCompleted() && shown.size() < MAX_TRANSFERS) {
+        shown.add(b);
+      }
+    }
+    return shown;
   }
 
   /** Pads or cuts {@code text} so {@code right} ends at the terminal's last column. */

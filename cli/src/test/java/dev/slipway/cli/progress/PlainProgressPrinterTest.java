@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.slipway.api.control.v1.ByteProgress;
 import dev.slipway.api.control.v1.LogChunk;
 import dev.slipway.api.control.v1.SolveEvent;
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.api.control.v1.VertexEvent;
 import dev.slipway.api.control.v1.VertexState;
 import java.io.ByteArrayOutputStream;
@@ -114,6 +116,59 @@ class PlainProgressPrinterTest {
             #1 2.000 two
             #1 DONE 2.0s
             """);
+  }
+
+  @Test
+  void transfersPrintTheirBytesAsBuildKitDoesEveryFivePercentAndDoneAtTheEnd() {
+    String layer = "pushing layer sha256:" + "ab".repeat(32);
+    printer.accept(vertex("x", "pushing reg/app:1", VertexState.VERTEX_STATE_STARTED, 0));
+    long total = 120_300_000L;
+    printer.accept(bytes("x", layer, 0, total, false, 0, 0)); // nothing to say yet
+    printer.accept(bytes("x", layer, 3_000_000L, total, false, 0, 100));
+    printer.accept(bytes("x", layer, 8_000_000L, total, false, 0, 200)); // under 5% more: no line
+    printer.accept(bytes("x", layer, 45_210_000L, total, false, 0, 1200));
+    printer.accept(bytes("x", layer, 46_000_000L, total, false, 0, 7000)); // 5 s later
+    printer.accept(bytes("x", layer, total, total, true, 0, 7500));
+    printer.accept(bytes("x", "transferring context:", 100_020_000L, 0, true, 0, 500));
+    printer.accept(vertex("x", "pushing reg/app:1", VertexState.VERTEX_STATE_DONE, 8));
+
+    assertThat(output())
+        .isEqualTo(
+            """
+
+            #1 pushing reg/app:1
+            #1 %1$s 3.00MB / 120.30MB 0.1s
+            #1 %1$s 45.21MB / 120.30MB 1.2s
+            #1 %1$s 46.00MB / 120.30MB 7.0s
+            #1 %1$s 120.30MB / 120.30MB 7.5s done
+            #1 transferring context: 100.02MB 0.5s done
+            #1 DONE 8.0s
+            """
+                .formatted(layer));
+  }
+
+  private static SolveEvent bytes(
+      String vertex, String name, long current, long total, boolean done, long startMs, long atMs) {
+    return SolveEvent.newBuilder()
+        .setTime(atMillis(atMs))
+        .setBytes(
+            ByteProgress.newBuilder()
+                .setVertexId(vertex)
+                .setId(name)
+                .setName(name)
+                .setCurrent(current)
+                .setTotal(total)
+                .setCompleted(done)
+                .setKind(TransferKind.TRANSFER_KIND_PUSH)
+                .setStarted(atMillis(startMs)))
+        .build();
+  }
+
+  private static Timestamp atMillis(long ms) {
+    return Timestamp.newBuilder()
+        .setSeconds(1_000 + ms / 1000)
+        .setNanos((int) (ms % 1000) * 1_000_000)
+        .build();
   }
 
   private String output() {

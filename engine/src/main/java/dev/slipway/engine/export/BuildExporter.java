@@ -5,6 +5,7 @@ import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.Output;
 import dev.slipway.api.control.v1.SolveRequest;
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.cache.InlineCache;
 import dev.slipway.engine.content.CanonicalJson;
@@ -20,6 +21,8 @@ import dev.slipway.engine.image.ImageConfig;
 import dev.slipway.engine.image.ImageOrigin;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.job.TransferMeter;
+import dev.slipway.engine.job.TransferScope;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
 import dev.slipway.engine.snapshot.SnapshotView;
@@ -358,6 +361,10 @@ public final class BuildExporter {
       throws BuildFailedException, IOException {
     List<String> names = output.getNamesList();
     Descriptor root = exported.root();
+    Transferred transfers =
+        new Transferred(
+            progress.transfers("export:" + request.getBuildId()),
+            output.getType().name() + " " + output.getDest());
     switch (output.getType()) {
       case OUTPUT_TYPE_IMAGE -> {
         for (String name : names) {
@@ -387,6 +394,7 @@ public final class BuildExporter {
         writeTo(
             output.getDest(),
             session,
+            transfers,
             out -> new OciArchiveExporter(content).export(root, names, entry, out));
       }
       case OUTPUT_TYPE_DOCKER -> {
@@ -401,9 +409,11 @@ public final class BuildExporter {
         writeTo(
             output.getDest(),
             session,
+            transfers,
             out -> new DockerArchiveExporter(content).export(image, names, out));
       }
-      case OUTPUT_TYPE_LOCAL, OUTPUT_TYPE_TAR -> writeRootfs(output, builds, session, epoch);
+      case OUTPUT_TYPE_LOCAL, OUTPUT_TYPE_TAR ->
+          writeRootfs(output, builds, session, epoch, transfers);
       default ->
           throw BuildFailedException.of(
               ErrorKind.ERROR_KIND_INVALID_INPUT, "unknown output type " + output.getType());
@@ -415,7 +425,11 @@ public final class BuildExporter {
    * directory per platform ({@code linux_amd64/}, {@code linux_arm64/}) as BuildKit writes them.
    */
   private void writeRootfs(
-      Output output, List<PlatformBuild> builds, BuildSession session, Optional<Instant> epoch)
+      Output output,
+      List<PlatformBuild> builds,
+      BuildSession session,
+      Optional<Instant> epoch,
+      Transferred transfers)
       throws BuildFailedException, IOException {
     List<Rootfs> opened = new ArrayList<>();
     try {
@@ -436,6 +450,7 @@ public final class BuildExporter {
         writeTo(
             output.getDest(),
             session,
+            transfers,
             out -> RootfsExporter.toTar(roots, out, epoch.map(FileTime::from)));
       }
     } finally {
@@ -483,22 +498,38 @@ public final class BuildExporter {
     };
   }
 
+  /** Where an output's bytes are counted, and the transfer's id within the export step. */
+  private record Transferred(TransferScope scope, String id) {}
+
   /**
    * Writes to a destination file (atomically) or, for a destination with the client (its standard
-   * output, or a file of a remote client), to a stream the session sends to the client.
+   * output, or a file of a remote client), to a stream the session sends to the client; the bytes
+   * written are counted as the export's transfer.
    */
-  private static void writeTo(String dest, BuildSession session, AtomicFile.Writer writer)
+  private static void writeTo(
+      String dest, BuildSession session, Transferred transfers, AtomicFile.Writer writer)
       throws BuildFailedException, IOException {
     OutputDestination destination = OutputDestination.parse(dest);
+    boolean engineFile = destination instanceof OutputDestination.EnginePath;
+    TransferMeter meter =
+        transfers
+            .scope()
+            .start(
+                TransferKind.TRANSFER_KIND_EXPORT,
+                transfers.id(),
+                engineFile ? "writing tarball" : "sending tarball",
+                0);
     if (destination instanceof OutputDestination.EnginePath file) {
-      AtomicFile.write(Path.of(file.path()), writer);
+      AtomicFile.write(Path.of(file.path()), out -> writer.writeTo(meter.counting(out)));
+      meter.complete();
       return;
     }
     try (OutputStream out = session.outputStream(destination)) {
-      writer.writeTo(out);
+      writer.writeTo(meter.counting(out));
     } catch (SessionException e) {
       throw BuildFailedException.of(ErrorKind.ERROR_KIND_SESSION, e.getMessage());
     }
+    meter.complete();
   }
 
   private static LayerCompression compression(String name) {

@@ -89,7 +89,8 @@ final class RegistryPush {
       Instant started = Instant.now();
       progress.step(id, what, VertexState.VERTEX_STATE_STARTED, started, null);
       try {
-        PushReport report = registry.push(target, image, content, mountFrom, access);
+        PushReport report =
+            registry.push(target, image, content, mountFrom, access, progress.transfers(id));
         progress.step(
             id,
             what

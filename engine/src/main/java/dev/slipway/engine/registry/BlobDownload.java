@@ -1,8 +1,11 @@
 package dev.slipway.engine.registry;
 
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.engine.content.BlobWriter;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.job.TransferMeter;
+import dev.slipway.engine.job.TransferScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -22,14 +25,24 @@ final class BlobDownload {
     this.transport = transport;
   }
 
-  void fetch(ImageName name, Descriptor blob, ContentStore content, RegistryAccess access)
+  void fetch(
+      ImageName name,
+      Descriptor blob,
+      ContentStore content,
+      RegistryAccess access,
+      TransferScope transfers)
       throws IOException {
     List<String> scopes = List.of(Scopes.pull(name.repository()));
     String what = "blob " + blob.digest();
+    // as BuildKit names a layer it pulls: its digest
+    String digest = blob.digest().toString();
+    TransferMeter meter =
+        transfers.start(TransferKind.TRANSFER_KIND_PULL, digest, digest, blob.size());
     BlobWriter writer = content.writer();
     try {
       for (int attempt = 1; ; attempt++) {
         long have = writer.size();
+        meter.set(have);
         HttpResponse<InputStream> response =
             transport.send(
                 name,
@@ -49,13 +62,15 @@ final class BlobDownload {
         if (status == 200 && have > 0) {
           writer.close(); // the registry sent everything again: start over
           writer = content.writer();
+          meter.set(0);
         } else if (status != 200 && status != 206) {
           RegistryTransport.discard(response);
           throw RegistryErrors.of(name, what, status, false);
         }
-        try (InputStream in = response.body()) {
+        try (InputStream in = meter.counting(response.body())) {
           in.transferTo(writer);
           writer.commit(blob.digest(), blob.size());
+          meter.complete();
           return;
         } catch (RegistryException e) {
           throw e;

@@ -1,7 +1,11 @@
 package dev.slipway.engine.registry;
 
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
+import dev.slipway.engine.content.MediaTypes;
+import dev.slipway.engine.job.TransferMeter;
+import dev.slipway.engine.job.TransferScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -9,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Puts one blob into a repository, doing as little as possible: nothing when the registry has it
@@ -40,15 +45,34 @@ final class BlobUpload {
       Descriptor blob,
       ContentStore content,
       List<String> mountFrom,
-      RegistryAccess access)
+      RegistryAccess access,
+      TransferScope transfers)
       throws IOException {
+    // started once the registry lacks the blob, so a retried upload goes on in the same meter
+    TransferMeter[] meter = {null};
+    Supplier<TransferMeter> upload =
+        () -> {
+          if (meter[0] == null) {
+            meter[0] =
+                transfers.start(
+                    TransferKind.TRANSFER_KIND_PUSH,
+                    blob.digest().toString(),
+                    "pushing " + what(blob) + " " + blob.digest(),
+                    blob.size());
+          }
+          return meter[0];
+        };
     List<String> scopes = new ArrayList<>();
     scopes.add(Scopes.push(target.repository()));
     mountFrom.forEach(r -> scopes.add(Scopes.pull(r)));
     RetryPolicy retry = transport.retry();
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt(target, blob, content, mountFrom, scopes, access);
+        Outcome outcome = attempt(target, blob, content, mountFrom, scopes, access, upload);
+        if (meter[0] != null) {
+          meter[0].complete();
+        }
+        return outcome;
       } catch (RegistryException e) {
         boolean retryable =
             e.status() == 0
@@ -69,7 +93,8 @@ final class BlobUpload {
       ContentStore content,
       List<String> mountFrom,
       List<String> scopes,
-      RegistryAccess access)
+      RegistryAccess access,
+      Supplier<TransferMeter> upload)
       throws IOException {
     String what = "blob " + blob.digest();
     HttpResponse<Void> head =
@@ -105,11 +130,12 @@ final class BlobUpload {
       throw RegistryErrors.of(target, "starting the upload of " + what, start.statusCode(), true);
     }
     URI location = location(target, access, start, what);
+    TransferMeter meter = upload.get();
     if (blob.size() <= chunkSize) {
-      putUpload(target, access, scopes, location, blob, content);
+      putUpload(target, access, scopes, location, blob, content, meter);
     } else {
-      location = patchChunks(target, access, scopes, location, blob, content);
-      putUpload(target, access, scopes, location, blob, null);
+      location = patchChunks(target, access, scopes, location, blob, content, meter);
+      putUpload(target, access, scopes, location, blob, null, meter);
     }
     return Outcome.UPLOADED;
   }
@@ -121,7 +147,8 @@ final class BlobUpload {
       List<String> scopes,
       URI location,
       Descriptor blob,
-      ContentStore content)
+      ContentStore content,
+      TransferMeter meter)
       throws IOException {
     try (InputStream in = content.open(blob.digest())) {
       for (long offset = 0; offset < blob.size(); ) {
@@ -131,6 +158,7 @@ final class BlobUpload {
               "blob " + blob.digest() + " in the content store is shorter than its descriptor");
         }
         URI at = location;
+        long from = offset;
         String range = offset + "-" + (offset + chunk.length - 1);
         HttpResponse<Void> response =
             transport.sendOnce(
@@ -141,7 +169,10 @@ final class BlobUpload {
                     HttpRequest.newBuilder(at)
                         .header("Content-Type", "application/octet-stream")
                         .header("Content-Range", range)
-                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk)),
+                        .method(
+                            "PATCH",
+                            new CountingPublisher(
+                                HttpRequest.BodyPublishers.ofByteArray(chunk), meter, from)),
                 HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() != 202) {
           throw RegistryErrors.of(
@@ -164,7 +195,8 @@ final class BlobUpload {
       List<String> scopes,
       URI location,
       Descriptor blob,
-      ContentStore content)
+      ContentStore content,
+      TransferMeter meter)
       throws IOException {
     String sep = location.getRawQuery() == null ? "?" : "&";
     URI put = URI.create(location + sep + "digest=" + blob.digest());
@@ -172,7 +204,8 @@ final class BlobUpload {
     HttpRequest.BodyPublisher body =
         content == null
             ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofFile(content.path(blob.digest()));
+            : new CountingPublisher(
+                HttpRequest.BodyPublishers.ofFile(content.path(blob.digest())), meter, 0);
     HttpResponse<Void> response =
         transport.sendOnce(
             target,
@@ -187,6 +220,15 @@ final class BlobUpload {
       throw RegistryErrors.of(
           target, "completing the upload of blob " + blob.digest(), response.statusCode(), true);
     }
+  }
+
+  /** What a blob is, for its progress: BuildKit's words. */
+  private static String what(Descriptor blob) {
+    String type = blob.mediaType();
+    if (type.equals(MediaTypes.OCI_CONFIG) || type.equals(MediaTypes.DOCKER_CONFIG)) {
+      return "config";
+    }
+    return type.contains("layer") ? "layer" : "blob";
   }
 
   private URI location(

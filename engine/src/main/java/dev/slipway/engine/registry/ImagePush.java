@@ -1,10 +1,12 @@
 package dev.slipway.engine.registry;
 
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.engine.content.ContentStore;
 import dev.slipway.engine.content.Descriptor;
 import dev.slipway.engine.content.MediaTypes;
 import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.Manifest;
+import dev.slipway.engine.job.TransferScope;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,7 +37,8 @@ final class ImagePush {
       Descriptor root,
       ContentStore content,
       List<String> mountFrom,
-      RegistryAccess access)
+      RegistryAccess access,
+      TransferScope transfers)
       throws IOException {
     Tally tally = new Tally();
     if (MediaTypes.isIndex(root.mediaType())) {
@@ -49,11 +52,12 @@ final class ImagePush {
                   + " which is not in the local store; rebuild the image before pushing",
               0);
         }
-        pushManifest(target, child, child.digest().toString(), content, mountFrom, access, tally);
+        pushManifest(
+            target, child, child.digest().toString(), content, mountFrom, access, tally, transfers);
       }
-      putManifest(target, root, target.reference(), content, access);
+      putManifest(target, root, target.reference(), content, access, transfers);
     } else {
-      pushManifest(target, root, target.reference(), content, mountFrom, access, tally);
+      pushManifest(target, root, target.reference(), content, mountFrom, access, tally, transfers);
     }
     return new PushReport(
         root.digest().toString(),
@@ -77,7 +81,8 @@ final class ImagePush {
       ContentStore content,
       List<String> mountFrom,
       RegistryAccess access,
-      Tally tally)
+      Tally tally,
+      TransferScope transfers)
       throws IOException {
     Manifest m = Manifest.parse(content.read(manifest.digest()), "manifest " + manifest.digest());
     Map<String, Descriptor> distinct = new LinkedHashMap<>();
@@ -92,7 +97,8 @@ final class ImagePush {
         parallelism,
         "pushing " + target,
         blob -> {
-          BlobUpload.Outcome outcome = blobs.push(target, blob, content, mountFrom, access);
+          BlobUpload.Outcome outcome =
+              blobs.push(target, blob, content, mountFrom, access, transfers);
           switch (outcome) {
             case EXISTED -> tally.existing.incrementAndGet();
             case MOUNTED -> tally.mounted.incrementAndGet();
@@ -102,7 +108,7 @@ final class ImagePush {
             }
           }
         });
-    putManifest(target, manifest, reference, content, access);
+    putManifest(target, manifest, reference, content, access, transfers);
   }
 
   private void putManifest(
@@ -110,7 +116,8 @@ final class ImagePush {
       Descriptor manifest,
       String reference,
       ContentStore content,
-      RegistryAccess access)
+      RegistryAccess access,
+      TransferScope transfers)
       throws IOException {
     byte[] body = content.read(manifest.digest());
     HttpResponse<String> response =
@@ -142,5 +149,10 @@ final class ImagePush {
               + "; it may have rewritten it",
           0);
     }
+    transfers.transferred(
+        TransferKind.TRANSFER_KIND_PUSH,
+        manifest.digest().toString(),
+        "pushing manifest " + manifest.digest(),
+        body.length);
   }
 }

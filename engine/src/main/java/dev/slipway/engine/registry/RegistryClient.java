@@ -9,6 +9,7 @@ import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.ImageIndex;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.image.Manifest;
+import dev.slipway.engine.job.TransferScope;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -78,6 +79,17 @@ public final class RegistryClient implements AutoCloseable {
   public Descriptor pull(
       ImageName name, Platform platform, ContentStore content, RegistryAccess access)
       throws IOException {
+    return pull(name, platform, content, access, TransferScope.NONE);
+  }
+
+  /** The same, each blob's bytes counted in {@code transfers}. */
+  public Descriptor pull(
+      ImageName name,
+      Platform platform,
+      ContentStore content,
+      RegistryAccess access,
+      TransferScope transfers)
+      throws IOException {
     Fetched top = fetchManifest(name, name.reference(), access);
     content.ingest(new ByteArrayInputStream(top.bytes()), top.descriptor().digest());
     Descriptor manifest = top.descriptor();
@@ -96,7 +108,7 @@ public final class RegistryClient implements AutoCloseable {
         missing.add(blob);
       }
     }
-    fetchAll(name, missing, content, access);
+    fetchAll(name, missing, content, access, transfers);
     return top.descriptor();
   }
 
@@ -112,9 +124,21 @@ public final class RegistryClient implements AutoCloseable {
       List<String> mountFrom,
       RegistryAccess access)
       throws IOException {
+    return push(target, root, content, mountFrom, access, TransferScope.NONE);
+  }
+
+  /** The same, each uploaded blob's bytes and each manifest counted in {@code transfers}. */
+  public PushReport push(
+      ImageName target,
+      Descriptor root,
+      ContentStore content,
+      List<String> mountFrom,
+      RegistryAccess access,
+      TransferScope transfers)
+      throws IOException {
     List<String> sources =
         mountFrom.stream().filter(r -> !r.equals(target.repository())).distinct().toList();
-    return pushes.push(target, root, content, sources, access);
+    return pushes.push(target, root, content, sources, access, transfers);
   }
 
   /** The descriptor {@code name} resolves to in its registry, without fetching anything else. */
@@ -189,11 +213,22 @@ public final class RegistryClient implements AutoCloseable {
   public void fetchAll(
       ImageName name, List<Descriptor> blobs, ContentStore content, RegistryAccess access)
       throws IOException {
+    fetchAll(name, blobs, content, access, TransferScope.NONE);
+  }
+
+  /** The same, each blob's bytes counted in {@code transfers}. */
+  public void fetchAll(
+      ImageName name,
+      List<Descriptor> blobs,
+      ContentStore content,
+      RegistryAccess access,
+      TransferScope transfers)
+      throws IOException {
     BlobTransfers.inParallel(
         blobs,
         parallelism,
         "pulling " + name,
-        blob -> downloads.fetch(name, blob, content, access));
+        blob -> downloads.fetch(name, blob, content, access, transfers));
   }
 
   private static List<Descriptor> concat(Descriptor first, List<Descriptor> rest) {

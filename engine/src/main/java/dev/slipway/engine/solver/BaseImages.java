@@ -4,6 +4,7 @@ import dev.slipway.engine.content.Digest;
 import dev.slipway.engine.content.Platform;
 import dev.slipway.engine.image.Image;
 import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.job.TransferScope;
 import dev.slipway.engine.registry.RegistryAccess;
 import java.io.IOException;
 
@@ -32,6 +33,20 @@ public interface BaseImages {
       throws BuildFailedException, IOException {
     Image image = resolve(name, platform, pull, registries);
     return new Pinned(image.descriptor().digest(), image);
+  }
+
+  /**
+   * The same, with the bytes of whatever is pulled for it counted in {@code transfers} (by default,
+   * not counted).
+   */
+  default Pinned resolvePinned(
+      String name,
+      Platform platform,
+      boolean pull,
+      RegistryAccess registries,
+      TransferScope transfers)
+      throws BuildFailedException, IOException {
+    return resolvePinned(name, platform, pull, registries);
   }
 
   /** An image and the digest its name resolved to. */

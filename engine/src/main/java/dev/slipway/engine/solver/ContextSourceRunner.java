@@ -1,9 +1,12 @@
 package dev.slipway.engine.solver;
 
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.confined.ConfinedRoot;
 import dev.slipway.engine.cache.CacheLeases;
 import dev.slipway.engine.graph.SourceOp;
 import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.job.TransferMeter;
+import dev.slipway.engine.job.TransferScope;
 import dev.slipway.engine.session.ContextMirror;
 import dev.slipway.engine.snapshot.ActiveSnapshot;
 import dev.slipway.engine.snapshot.Snapshotter;
@@ -29,9 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
   private static final String TRANSFER = "transferring ";
-
-  /** Progress of a transfer is reported at most this often (not per file). */
-  private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
 
   /** Keyed syncs kept for execute; a sync whose execute never comes (a cache hit) ages out. */
   private static final int MAX_REMEMBERED = 64;
@@ -128,25 +128,23 @@ final class ContextSourceRunner implements OpRunner<SourceOp.Context> {
       // The directory's time is the mirror's last use, by which the garbage collector ages it.
       Files.setLastModifiedTime(dir, FileTime.from(java.time.Instant.now()));
       try {
-        long[] lastReport = {System.nanoTime()};
+        // as BuildKit: the bytes received so far, with no total (the files are listed as they come)
+        TransferMeter meter =
+            (report ? job.progress().transfers(v) : TransferScope.NONE)
+                .start(
+                    TransferKind.TRANSFER_KIND_CONTEXT,
+                    "context",
+                    TRANSFER + v.contextName() + ":",
+                    0);
         ContextMirror.Sync sync =
             mirror.sync(
                 client,
                 v.includePatterns(),
                 v.excludePatterns(),
                 v.followPaths(),
-                (current, total) -> {
-                  long now = System.nanoTime();
-                  if (report && now - lastReport[0] >= PROGRESS_INTERVAL_NANOS) {
-                    lastReport[0] = now;
-                    job.progress()
-                        .bytes(v, "context", TRANSFER + v.contextName(), current, total, false);
-                  }
-                });
-        if (report) {
-          long sent = sync.bytesTransferred();
-          job.progress().bytes(v, "context", TRANSFER + v.contextName() + ":", sent, sent, true);
-        }
+                (current, total) -> meter.set(current));
+        meter.set(sync.bytesTransferred());
+        meter.complete();
         return sync;
       } catch (SessionException e) {
         throw BuildFailedException.of(

@@ -6,7 +6,6 @@ import dev.slipway.engine.job.BuildFailedException;
 import dev.slipway.engine.snapshot.Snapshotter;
 import dev.slipway.engine.source.HttpSourceFetcher;
 import dev.slipway.engine.source.SourceFetchException;
-import dev.slipway.engine.source.UrlCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ final class HttpSourceRunner extends FetchedSourceRunner<SourceOp.Http> {
     Files.createDirectories(dir);
     HttpSourceFetcher.Download download;
     try {
-      download = fetcher.fetch(v, dir);
+      download = fetcher.fetch(v, dir, job.progress().transfers(v));
     } catch (SourceFetchException e) {
       throw BuildFailedException.of(ErrorKind.ERROR_KIND_STEP_FAILED, e.getMessage());
     } catch (InterruptedException e) {
@@ -37,8 +36,6 @@ final class HttpSourceRunner extends FetchedSourceRunner<SourceOp.Http> {
       throw BuildFailedException.cancelled("interrupted during a download");
     }
     // The digest was taken while the file streamed to disk: it is never read into memory.
-    String shown = UrlCredentials.redact(v.url());
-    job.progress().bytes(v, shown, shown, download.size(), download.size(), true);
     return new Fetched(dir, dir, download.digest());
   }
 }

@@ -46,7 +46,15 @@ final class ImageSourceRunner implements OpRunner<SourceOp.Image> {
   @Override
   public String runtimeKey(SourceOp.Image v, List<SolvedVertex> inputs, SolveJob job)
       throws BuildFailedException, IOException {
-    Image image = images.resolve(v.resolvedName(), v.platform(), job.pull(), job.registries());
+    Image image =
+        images
+            .resolvePinned(
+                v.resolvedName(),
+                v.platform(),
+                job.pull(),
+                job.registries(),
+                job.progress().transfers(v))
+            .image();
     String key = "image:" + image.descriptor().digest() + "@" + v.platform();
     resolved.put(key, image);
     return key;

@@ -12,6 +12,7 @@ import dev.slipway.api.control.v1.SourceRange;
 import dev.slipway.api.control.v1.VertexEvent;
 import dev.slipway.api.control.v1.VertexState;
 import dev.slipway.engine.graph.Vertex;
+import dev.slipway.engine.job.TransferScope;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -77,17 +78,26 @@ public final class ProgressEmitter {
                     .setData(ByteString.copyFrom(data))));
   }
 
-  public void bytes(Vertex v, String id, String name, long current, long total, boolean done) {
-    emit(
-        SolveEvent.newBuilder()
-            .setBytes(
-                ByteProgress.newBuilder()
-                    .setVertexId(v.cacheKey().toString())
-                    .setId(id)
-                    .setName(name)
-                    .setCurrent(current)
-                    .setTotal(total)
-                    .setCompleted(done)));
+  /** Where the byte counts of {@code v}'s transfers go. */
+  public TransferScope transfers(Vertex v) {
+    return transfers(v.cacheKey().toString());
+  }
+
+  /** Where the byte counts of the transfers of step {@code stepId} (see {@link #step}) go. */
+  public TransferScope transfers(String stepId) {
+    return (kind, id, name, started, current, total, completed) ->
+        emit(
+            SolveEvent.newBuilder()
+                .setBytes(
+                    ByteProgress.newBuilder()
+                        .setVertexId(stepId)
+                        .setId(id)
+                        .setName(name)
+                        .setCurrent(current)
+                        .setTotal(total)
+                        .setCompleted(completed)
+                        .setKind(kind)
+                        .setStarted(timestamp(started))));
   }
 
   public void warning(String rule, String message, String url, SourceLocation location) {

@@ -10,6 +10,7 @@ import dev.slipway.engine.image.Image;
 import dev.slipway.engine.image.ImageOrigin;
 import dev.slipway.engine.image.ImageStore;
 import dev.slipway.engine.job.BuildFailedException;
+import dev.slipway.engine.job.TransferScope;
 import dev.slipway.engine.registry.ImageName;
 import dev.slipway.engine.registry.RegistryAccess;
 import dev.slipway.engine.registry.RegistryClient;
@@ -48,6 +49,17 @@ public final class RegistryBaseImages implements BaseImages {
   public Pinned resolvePinned(
       String name, Platform platform, boolean pull, RegistryAccess registries)
       throws BuildFailedException, IOException {
+    return resolvePinned(name, platform, pull, registries, TransferScope.NONE);
+  }
+
+  @Override
+  public Pinned resolvePinned(
+      String name,
+      Platform platform,
+      boolean pull,
+      RegistryAccess registries,
+      TransferScope transfers)
+      throws BuildFailedException, IOException {
     Optional<ImageStore.Named> local = pull ? Optional.empty() : images.lookupNamed(name);
     if (local.isPresent() && !complete(local.get().target(), platform)) {
       local = Optional.empty(); // an index pulled for another platform: pull this one's image
@@ -63,7 +75,7 @@ public final class RegistryBaseImages implements BaseImages {
         }
         // the tag moved, or another build named its own output so: take what the registry has
       }
-      Descriptor top = registry.pull(ref, platform, images.content(), registries);
+      Descriptor top = registry.pull(ref, platform, images.content(), registries, transfers);
       images.tag(
           name,
           top,

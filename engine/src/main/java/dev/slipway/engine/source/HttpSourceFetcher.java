@@ -1,6 +1,9 @@
 package dev.slipway.engine.source;
 
+import dev.slipway.api.control.v1.TransferKind;
 import dev.slipway.engine.graph.SourceOp;
+import dev.slipway.engine.job.TransferMeter;
+import dev.slipway.engine.job.TransferScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,8 +98,30 @@ public final class HttpSourceFetcher implements AutoCloseable {
     return client;
   }
 
+  /**
+   * What a download's progress shows: the URL without user-info, query or fragment, which may hold
+   * credentials or signed tokens.
+   */
+  static String transferName(URI uri) {
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+        + path;
+  }
+
   /** Downloads {@code source} into the existing directory {@code into}. */
   public Download fetch(SourceOp.Http source, Path into) throws InterruptedException {
+    return fetch(source, into, TransferScope.NONE);
+  }
+
+  /**
+   * Downloads {@code source} into the existing directory {@code into}, its bytes counted in {@code
+   * transfers} (under the URL without its credentials).
+   */
+  public Download fetch(SourceOp.Http source, Path into, TransferScope transfers)
+      throws InterruptedException {
     String shown = SourceFetchException.redact(source.url());
     URI first = httpUri(source.url(), shown);
     Optional<String> authorization = basicAuth(first);
@@ -120,6 +145,9 @@ public final class HttpSourceFetcher implements AutoCloseable {
         tmp = Files.createTempFile(into, ".download-", ".tmp");
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         long size = 0;
+        String named = transferName(first);
+        TransferMeter meter =
+            transfers.start(TransferKind.TRANSFER_KIND_PULL, named, named, Math.max(0, announced));
         try (StallWatch watch = new StallWatch(stallTimeout)) {
           try (OutputStream out = Files.newOutputStream(tmp)) {
             byte[] buf = new byte[64 * 1024];
@@ -132,6 +160,7 @@ public final class HttpSourceFetcher implements AutoCloseable {
               }
               sha256.update(buf, 0, n);
               out.write(buf, 0, n);
+              meter.add(n);
             }
           } catch (IOException e) {
             if (watch.fired()) {
@@ -147,6 +176,7 @@ public final class HttpSourceFetcher implements AutoCloseable {
             throw e;
           }
         }
+        meter.complete();
         String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
         if (source.checksum() != null && !source.checksum().equalsIgnoreCase(actual)) {
           throw new SourceFetchException(
