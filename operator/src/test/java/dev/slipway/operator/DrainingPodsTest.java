@@ -96,6 +96,7 @@ class DrainingPodsTest {
     assertThat(c.pods.pod("pool-0").received()).isEmpty();
     assertThat(c.pods.pod("pool-0").refused()).hasSize(1);
     assertThat(c.pods.pod("pool-1").received()).hasSize(1);
+    assertThat(c.queueWaits).as("one build, one wait in the queue").hasSize(1);
     await("the event", WAIT, () -> events(c, "moved").contains("Normal/Rescheduled"));
     assertThat(events(c, "moved")).doesNotContain("Warning/Retrying", "Warning/PodLost");
   }

@@ -401,6 +401,32 @@ class PlatformSplitTest {
         .noneMatch(r -> r.request().hasAssembleIndex());
   }
 
+  @Test
+  void aPartThatFailsOnTheFirstPassFailsTheBuildAtOnceWithOneWarning(TestInfo test) {
+    var c = cluster(test, false);
+    // the first part's namesake, no child of anyone: nothing but the first pass looks at "app"
+    c.createRequest("app-linux-amd64", "main", 100, s -> {});
+    await("the namesake", WAIT, () -> c.phase("app-linux-amd64") == BuildPhase.SUCCEEDED);
+    c.createRequest("app", "main", 20_000, s -> s.setPlatforms(BOTH));
+    await("the build to fail", WAIT, () -> c.phase("app") == BuildPhase.FAILED);
+    assertThat(c.request("app").getStatus().getConditions())
+        .filteredOn(condition -> condition.getType().equals("Succeeded"))
+        .singleElement()
+        .satisfies(
+            condition -> {
+              assertThat(condition.getStatus()).isEqualTo("False");
+              assertThat(condition.getReason()).isEqualTo("PlatformFailed");
+            });
+    assertThat(
+            client.v1().events().inNamespace(c.namespace).list().getItems().stream()
+                .filter(e -> "app".equals(e.getInvolvedObject().getName()))
+                .filter(e -> "PlatformFailed".equals(e.getReason()))
+                .map(Event::getType)
+                .toList())
+        .containsExactly("Warning");
+    assertThat(c.request("app-linux-arm64")).as("no part after the failed one").isNull();
+  }
+
   private static List<String> events(OperatorHarness<?> c, String name, String reason) {
     return client.v1().events().inNamespace(c.namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))

@@ -23,10 +23,11 @@ final class BuildStatuses {
   private BuildStatuses() {}
 
   static BuildRequestStatus copy(BuildRequest request) {
-    BuildRequestStatus status = request.getStatus();
-    return status == null
-        ? new BuildRequestStatus()
-        : Serialization.unmarshal(Serialization.asJson(status), BuildRequestStatus.class);
+    return request.getStatus() == null ? new BuildRequestStatus() : copy(request.getStatus());
+  }
+
+  private static BuildRequestStatus copy(BuildRequestStatus status) {
+    return Serialization.unmarshal(Serialization.asJson(status), BuildRequestStatus.class);
   }
 
   /** Attempts started so far. */
@@ -38,6 +39,8 @@ final class BuildStatuses {
 
   /**
    * Patches the status, unless it is unchanged, and keeps the cache and {@code request} current.
+   * The request gets a copy: a caller that goes on editing {@code status} and writes it again must
+   * find the request still holding what was written, or the second write would look unchanged.
    */
   static void write(
       BuildRequest request, Context<BuildRequest> context, BuildRequestStatus status) {
@@ -51,7 +54,7 @@ final class BuildStatuses {
           r.setStatus(status);
           return r;
         });
-    request.setStatus(status);
+    request.setStatus(copy(status));
   }
 
   static boolean same(BuildRequestStatus a, BuildRequestStatus b) {

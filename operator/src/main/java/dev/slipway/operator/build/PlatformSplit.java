@@ -141,19 +141,8 @@ final class PlatformSplit {
     long done =
         status.getPlatforms().stream().filter(p -> p.getPhase() == BuildPhase.SUCCEEDED).count();
     if (done == status.getPlatforms().size()) {
-      if (status.getPhase() == BuildPhase.RUNNING && status.getBuildId() == null) {
-        // the parent's own Solve is next (queued or placed, which says so in the status)
-        BuildStatuses.change(
-            request,
-            context,
-            status,
-            PhaseChange.progress(
-                BuildPhase.RUNNING,
-                "AssemblingIndex",
-                "all " + done + " platforms built; assembling the image index"));
-      } else {
-        BuildStatuses.write(request, context, status);
-      }
+      // the parent's own Solve is next (queued or placed, which says so in the status)
+      BuildStatuses.write(request, context, status);
       return Optional.empty();
     }
     // the parts' progress: an Event only for a request that was not Running yet

@@ -5,7 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +19,22 @@ import java.util.function.Consumer;
  * metrics listen here ({@link #listen}), so this package does not depend on them.
  */
 public final class QueueWaits {
+  /**
+   * Requests recorded lately: one refused by a draining pod is placed again as attempt 1, and its
+   * wait was counted already. It is placed again soon, so the last few thousand suffice; kept in
+   * memory, so an operator that restarts in between counts it twice.
+   */
+  private static final int REMEMBERED = 4096;
+
   private final Clock clock;
+  private final Set<String> recorded =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > REMEMBERED;
+            }
+          });
   private volatile Consumer<Duration> listener = w -> {};
 
   QueueWaits(Clock clock) {
@@ -29,10 +48,21 @@ public final class QueueWaits {
 
   /** The request's attempt {@code attempt} was placed on a pod now. */
   void placed(BuildRequest request, int attempt) {
-    if (attempt != 1 || PlatformSplit.isSplit(request)) {
+    if (attempt != 1 || PlatformSplit.isSplit(request) || !first(request)) {
       return;
     }
     waited(request).ifPresent(listener);
+  }
+
+  /** Whether the request's wait is not recorded yet (one without a uid cannot be told apart). */
+  private boolean first(BuildRequest request) {
+    String uid = request.getMetadata().getUid();
+    if (uid == null) {
+      return true;
+    }
+    synchronized (recorded) {
+      return recorded.add(uid);
+    }
   }
 
   /** From creation to now; empty for a request without a readable creation time. */

@@ -31,6 +31,20 @@ class QueueWaitsTest {
   }
 
   @Test
+  void aRequestPlacedAgainAsAttemptOneAfterADrainingPodRefusedItIsRecordedOnce() {
+    BuildRequest request = request("2026-12-06T09:59:18Z");
+    request.getMetadata().setUid("uid-1");
+    BuildRequest other = request("2026-12-06T09:59:50Z");
+    other.getMetadata().setUid("uid-2");
+
+    waits.placed(request, 1);
+    waits.placed(request, 1);
+    waits.placed(other, 1);
+
+    assertThat(recorded).containsExactly(Duration.ofSeconds(42), Duration.ofSeconds(10));
+  }
+
+  @Test
   void retriesWaitedForTheirEarlierAttemptNotTheQueueAndAreNotRecorded() {
     waits.placed(request("2026-12-06T09:50:00Z"), 2);
 

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -48,6 +49,10 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
   public final KubernetesClient client;
   public final String namespace;
   public final FakeStatefulSetController<P> pods;
+
+  /** The queue waits the operator recorded (its metrics' samples), across restarts. */
+  public final List<Duration> queueWaits = new CopyOnWriteArrayList<>();
+
   private final BuilderChannels channels;
   private Operator operator;
 
@@ -99,10 +104,11 @@ public final class OperatorHarness<P extends AutoCloseable> implements AutoClose
             new QueueAutoscaler(queues, Clock.systemUTC()),
             builderWakeups),
         c -> c.settingNamespaces(namespace));
-    operator.register(
+    var buildRequests =
         new BuildRequestReconciler(
-            builderClient, builderPods, new BuildRuns(), queues, builderWakeups),
-        c -> c.settingNamespaces(namespace));
+            builderClient, builderPods, new BuildRuns(), queues, builderWakeups);
+    buildRequests.queueWaits().listen(queueWaits::add);
+    operator.register(buildRequests, c -> c.settingNamespaces(namespace));
     operator.start();
   }
 
