@@ -1,6 +1,5 @@
 package dev.slipway.builder;
 
-import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.BuildResult;
 import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.CancelRequest;
@@ -8,7 +7,6 @@ import dev.slipway.api.control.v1.CancelResponse;
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.DiskUsageRequest;
 import dev.slipway.api.control.v1.DiskUsageResponse;
-import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.FrontendCall;
 import dev.slipway.api.control.v1.HistoryLogsRequest;
 import dev.slipway.api.control.v1.HistoryRecord;
@@ -27,6 +25,7 @@ import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.api.control.v1.StatusRequest;
 import dev.slipway.engine.Engine;
+import dev.slipway.engine.history.BuildEnding;
 import dev.slipway.engine.history.BuildNames;
 import dev.slipway.engine.history.HistoryRecorder;
 import dev.slipway.engine.history.StoredRecord;
@@ -74,6 +73,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
   private final ExecutorService buildThreads;
   private final ScheduledExecutorService timer;
   private final String version;
+  private final HistoryReplays replays;
 
   /**
    * How long Solve waits for the session it names: a CLI building through a cluster first sees the
@@ -98,6 +98,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     this.timer = timer;
     this.version = version;
     this.sessionAttachWait = sessionAttachWait;
+    this.replays = new HistoryReplays(engine.history());
   }
 
   @Override
@@ -108,6 +109,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     Optional<AttachedSession> client;
     try {
       mayRun(caller, request);
+      notAnotherOwnersId(caller, request.getBuildId());
       if (slots.draining()) {
         // before waiting for a session: the operator should place the build elsewhere at once
         throw Status.UNAVAILABLE.withDescription(BuildSlots.DRAINING).asException();
@@ -171,6 +173,18 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     }
   }
 
+  /**
+   * Build ids come from clients: one that names another caller's kept record is refused, or the new
+   * build would replace that record (the slots know only builds still in memory).
+   */
+  private void notAnotherOwnersId(Caller caller, String id) throws StatusException {
+    if (engine.history().read(id).filter(s -> !s.owner().equals(caller.principal())).isPresent()) {
+      throw Status.ALREADY_EXISTS
+          .withDescription("build " + id + " exists already; choose a new build_id")
+          .asException();
+    }
+  }
+
   /** The session the request names, if it is one this caller attached and no build is using. */
   private Optional<AttachedSession> session(Caller caller, SolveRequest request)
       throws StatusException, InterruptedException {
@@ -219,8 +233,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             ? Optional.of(
                 engine.history().recorder(request, build.owner(), BuildNames.of(request, "")))
             : Optional.empty();
-    BuildState state = BuildState.BUILD_STATE_FAILED;
-    SolveEvent.Builder last = SolveEvent.newBuilder().setBuildId(build.id());
+    BuildEnding ending = BuildEnding.internal("the build ended without an outcome");
     // One line per build at each end: operators follow builds across pods by these.
     LOG.log(System.Logger.Level.INFO, "build {0} started", build.id());
     try {
@@ -234,28 +247,14 @@ final class ControlService extends ControlGrpc.ControlImplBase {
                 recorder.ifPresent(r -> r.accept(e));
               },
               build.cancellation());
-      state = BuildState.BUILD_STATE_SUCCEEDED;
-      last.setResult(result);
+      ending = BuildEnding.succeeded(result);
     } catch (BuildFailedException e) {
-      BuildError error = e.error();
-      if (build.cancellation().isCancelled()) {
-        state = BuildState.BUILD_STATE_CANCELLED;
-        if (error.getKind() != ErrorKind.ERROR_KIND_CANCELLED) {
-          error =
-              error.toBuilder()
-                  .setKind(ErrorKind.ERROR_KIND_CANCELLED)
-                  .setMessage("build cancelled: " + build.cancellation().reason())
-                  .build();
-        }
-      }
-      last.setError(error);
+      ending = BuildEnding.failed(e, build.cancellation());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "build " + build.id() + " failed inside the builder", e);
-      last.setError(
-          BuildError.newBuilder()
-              .setKind(ErrorKind.ERROR_KIND_INTERNAL)
-              .setMessage(
-                  "the builder failed: " + e + "; see the builder's log for build " + build.id()));
+      ending =
+          BuildEnding.internal(
+              "the builder failed: " + e + "; see the builder's log for build " + build.id());
     } finally {
       if (deadline != null) {
         deadline.cancel(false);
@@ -265,19 +264,15 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         closeQuietly(c);
       }
       client.ifPresent(AttachedSession::release);
-      last.setTime(now());
+      SolveEvent end = ending.event(build.id());
+      BuildState state = ending.state();
       Duration took = Duration.between(build.started(), Instant.now());
       // Counted before the last event goes out, so whoever sees the end also sees it counted.
       metrics.buildFinished(state, took);
       slots.finished(build);
-      SolveEvent end = last.build();
       // Kept before the end goes out, so whoever sees the end finds the build in the history.
-      BuildState ended = state;
-      recorder.ifPresent(
-          r -> {
-            r.accept(end);
-            r.finish(ended);
-          });
+      BuildEnding ended = ending;
+      recorder.ifPresent(r -> ended.record(r, end));
       build.finish(end, state);
       LOG.log(
           System.Logger.Level.INFO,
@@ -364,24 +359,16 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void historyLogs(HistoryLogsRequest request, StreamObserver<SolveEvent> responses) {
-    if (visibleRecord(caller(), request.getBuildId()).isEmpty()) {
+    Caller caller = caller();
+    if (visibleRecord(caller, request.getBuildId()).isEmpty()) {
       responses.onError(notInHistory(request.getBuildId()));
       return;
     }
-    try {
-      if (!engine.history().replay(request.getBuildId(), responses::onNext)) {
-        responses.onError(notInHistory(request.getBuildId()));
-        return;
-      }
-      responses.onCompleted();
-    } catch (IOException e) {
-      responses.onError(
-          Status.INTERNAL
-              .withDescription("cannot read the build's kept log: " + e.getMessage())
-              .asException());
-    } catch (RuntimeException gone) {
-      // the client left during the replay
-    }
+    replays.start(
+        caller.principal(),
+        request.getBuildId(),
+        (ServerCallStreamObserver<SolveEvent>) responses,
+        notInHistory(request.getBuildId()));
   }
 
   @Override
@@ -541,14 +528,6 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     return Status.NOT_FOUND
         .withDescription("no build " + id + " on this builder (ListBuilds shows the known ones)")
         .asException();
-  }
-
-  private static com.google.protobuf.Timestamp now() {
-    Instant i = Instant.now();
-    return com.google.protobuf.Timestamp.newBuilder()
-        .setSeconds(i.getEpochSecond())
-        .setNanos(i.getNano())
-        .build();
   }
 
   private static void closeQuietly(AutoCloseable c) {

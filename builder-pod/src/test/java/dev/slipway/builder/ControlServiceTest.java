@@ -139,6 +139,45 @@ class ControlServiceTest {
   }
 
   @Test
+  void anotherCallerCannotReuseTheIdOfAFinishedBuildAfterTheBuilderForgotIt() throws Exception {
+    List<SolveEvent> first = solve(build("kept-1", "ctx-a", "FROM scratch\nCOPY a.txt /a.txt\n"));
+    assertThat(first.getLast().hasResult()).isTrue();
+    var kept = engine.history().read("kept-1").orElseThrow();
+
+    // the same state directory after a restart: the slots know no build, only the history does
+    String name = InProcessServerBuilder.generateName();
+    Server restarted =
+        InProcessServerBuilder.forName(name)
+            .addService(
+                ServerInterceptors.intercept(
+                    new ControlService(
+                        engine,
+                        new BuildSlots(2),
+                        new SessionRegistry(),
+                        metrics,
+                        buildThreads,
+                        timer,
+                        "1.2.3",
+                        Duration.ofSeconds(60)),
+                    new CallerAuth(CallerSource.anyone("mallory"))))
+            .build()
+            .start();
+    ManagedChannel toRestarted = InProcessChannelBuilder.forName(name).build();
+    try {
+      var mallory = ControlGrpc.newBlockingStub(toRestarted).withDeadlineAfter(2, TimeUnit.MINUTES);
+      assertThatThrownBy(
+              () -> drain(mallory.solve(build("kept-1", "", "FROM scratch\nCOPY a.txt /m.txt\n"))))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.ALREADY_EXISTS))
+          .hasMessageContaining("choose a new build_id");
+    } finally {
+      toRestarted.shutdownNow();
+      restarted.shutdownNow();
+    }
+
+    assertThat(engine.history().read("kept-1")).as("the first owner's record").contains(kept);
+  }
+
+  @Test
   void infoSummarizesTheCacheOfRecentBuildsNewestFirst() throws Exception {
     String pulling = "FROM " + Busybox.IN_REGISTRY + "\nCOPY a.txt /a.txt\n";
     String scratch = "FROM scratch\nCOPY a.txt /b.txt\n";

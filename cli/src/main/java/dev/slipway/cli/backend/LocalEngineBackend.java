@@ -1,13 +1,11 @@
 package dev.slipway.cli.backend;
 
-import dev.slipway.api.control.v1.BuildError;
 import dev.slipway.api.control.v1.BuildResult;
-import dev.slipway.api.control.v1.BuildState;
-import dev.slipway.api.control.v1.ErrorKind;
 import dev.slipway.api.control.v1.FrontendCall;
 import dev.slipway.api.control.v1.SolveEvent;
 import dev.slipway.api.control.v1.SolveRequest;
 import dev.slipway.cli.invocation.LocalEngines;
+import dev.slipway.engine.history.BuildEnding;
 import dev.slipway.engine.history.BuildNames;
 import dev.slipway.engine.history.HistoryRecorder;
 import dev.slipway.engine.job.BuildCancellation;
@@ -52,8 +50,7 @@ public final class LocalEngineBackend implements BuildBackend {
             .engine()
             .history()
             .recorder(request, LOCAL_OWNER, BuildNames.of(request, contextName));
-    SolveEvent.Builder end = SolveEvent.newBuilder().setBuildId(request.getBuildId());
-    BuildState state = BuildState.BUILD_STATE_FAILED;
+    BuildEnding ending = BuildEnding.internal("the engine ended without an outcome");
     try {
       BuildResult result =
           engine
@@ -66,34 +63,17 @@ public final class LocalEngineBackend implements BuildBackend {
                     history.accept(e);
                   },
                   cancellation);
-      end.setResult(result);
-      state = BuildState.BUILD_STATE_SUCCEEDED;
+      ending = BuildEnding.succeeded(result);
       return result;
     } catch (BuildFailedException e) {
-      end.setError(e.error());
-      if (cancellation.isCancelled()) {
-        state = BuildState.BUILD_STATE_CANCELLED;
-      }
+      ending = BuildEnding.failed(e, cancellation);
       throw e;
     } catch (RuntimeException e) {
-      end.setError(
-          BuildError.newBuilder()
-              .setKind(ErrorKind.ERROR_KIND_INTERNAL)
-              .setMessage("the engine failed: " + e));
+      ending = BuildEnding.internal("the engine failed: " + e);
       throw e;
     } finally {
-      end.setTime(now());
-      history.accept(end.build());
-      history.finish(state);
+      ending.record(history, ending.event(request.getBuildId()));
     }
-  }
-
-  private static com.google.protobuf.Timestamp now() {
-    java.time.Instant i = java.time.Instant.now();
-    return com.google.protobuf.Timestamp.newBuilder()
-        .setSeconds(i.getEpochSecond())
-        .setNanos(i.getNano())
-        .build();
   }
 
   @Override

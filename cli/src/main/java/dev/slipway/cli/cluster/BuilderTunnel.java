@@ -29,12 +29,14 @@ final class BuilderTunnel implements AutoCloseable {
 
   /** A tunnel to the pod of the request's current attempt, with that attempt's grant. */
   static BuilderTunnel open(ClusterConnection cluster, BuildRequest placed) {
-    return open(cluster, placed, placed.getStatus().getBuilderPod());
+    return open(
+        cluster, placed, placed.getStatus().getBuilderPod(), placed.getStatus().getBuildId());
   }
 
-  /** A tunnel to {@code pod} of the request's Builder, with the request's latest grant. */
-  static BuilderTunnel open(ClusterConnection cluster, BuildRequest placed, String pod) {
-    SessionGrant grant = SessionGrant.read(cluster, placed);
+  /** A tunnel to {@code pod} of the request's Builder, with the grant for build {@code buildId}. */
+  static BuilderTunnel open(
+      ClusterConnection cluster, BuildRequest placed, String pod, String buildId) {
+    SessionGrant grant = SessionGrant.read(cluster, placed, buildId);
     LocalPortForward forward;
     try {
       var podResource = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod);

@@ -13,6 +13,7 @@ import dev.slipway.api.resource.BuildRequest;
 import dev.slipway.api.resource.BuildRequestStatus;
 import dev.slipway.cli.history.HistoryException;
 import dev.slipway.cli.history.HistorySource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
@@ -33,8 +34,15 @@ public final class ClusterHistory implements HistorySource {
   private final Function<BuildRequest, BuilderTunnel> tunnels;
 
   public ClusterHistory(ClusterConnection cluster) {
+    this(
+        cluster,
+        request ->
+            BuilderTunnel.open(cluster, request, ref(request).pod(), ref(request).buildId()));
+  }
+
+  ClusterHistory(ClusterConnection cluster, Function<BuildRequest, BuilderTunnel> tunnels) {
     this.cluster = cluster;
-    this.tunnels = request -> BuilderTunnel.open(cluster, request, ref(request).pod());
+    this.tunnels = tunnels;
   }
 
   @Override
@@ -110,27 +118,36 @@ public final class ClusterHistory implements HistorySource {
         });
   }
 
-  /** Removes the records on the pods; the BuildRequests stay (kubectl delete removes them). */
+  /**
+   * Removes the records on the pods; the BuildRequests stay (kubectl delete removes them), so their
+   * summaries stay listed. One that cannot be removed (its grant expired, its pod is gone) is
+   * reported and the others still are; a record already gone is no failure.
+   */
   @Override
-  public List<String> remove(List<String> names) {
+  public List<String> remove(List<String> names, Consumer<String> failures) {
     List<String> removed = new ArrayList<>();
     for (String name : names) {
-      BuildRequest request = finished(name);
-      boolean gone =
-          call(
-              request,
-              tunnel ->
-                  tunnel
-                          .builder()
-                          .control()
-                          .removeHistory(
-                              RemoveHistoryRequest.newBuilder()
-                                  .addBuildIds(ref(request).buildId())
-                                  .build())
-                          .getRemovedCount()
-                      > 0);
-      if (gone) {
-        removed.add(name);
+      try {
+        BuildRequest request = finished(name);
+        // a record the pod no longer keeps (removed before, pushed out) is not removed again
+        boolean gone =
+            call(
+                request,
+                tunnel ->
+                    tunnel
+                            .builder()
+                            .control()
+                            .removeHistory(
+                                RemoveHistoryRequest.newBuilder()
+                                    .addBuildIds(ref(request).buildId())
+                                    .build())
+                            .getRemovedCount()
+                        > 0);
+        if (gone) {
+          removed.add(name);
+        }
+      } catch (HistoryException | ClusterException | KubernetesClientException e) {
+        failures.accept(name + ": " + e.getMessage());
       }
     }
     return removed;

@@ -18,16 +18,25 @@ record SessionGrant(String token, String caPem) {
   /** The operator writes the Secret before the status names the attempt; allow for a stale read. */
   private static final Duration PATIENCE = Duration.ofSeconds(10);
 
+  /** The grant of the request's current attempt ({@code status.buildId}). */
   static SessionGrant read(ClusterConnection cluster, BuildRequest placed) {
-    return read(cluster, placed, PATIENCE);
+    return read(cluster, placed, placed.getStatus().getBuildId(), PATIENCE);
   }
 
-  static SessionGrant read(ClusterConnection cluster, BuildRequest placed, Duration patience) {
+  /**
+   * The grant for build {@code buildId} of the request: the history names the attempt in {@code
+   * status.historyRef}, which stays when a retry clears {@code status.buildId}.
+   */
+  static SessionGrant read(ClusterConnection cluster, BuildRequest placed, String buildId) {
+    return read(cluster, placed, buildId, PATIENCE);
+  }
+
+  static SessionGrant read(
+      ClusterConnection cluster, BuildRequest placed, String buildId, Duration patience) {
     String name =
         placed.getStatus().getSessionSecret() != null
             ? placed.getStatus().getSessionSecret()
             : SlipwayResources.sessionSecret(placed.getMetadata().getName());
-    String buildId = placed.getStatus().getBuildId();
     long deadline = System.nanoTime() + patience.toNanos();
     while (true) {
       Secret secret = get(cluster, name);

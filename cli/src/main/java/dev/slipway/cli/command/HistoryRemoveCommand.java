@@ -5,6 +5,7 @@ import dev.slipway.cli.history.HistoryRefs;
 import dev.slipway.cli.history.HistorySource;
 import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -48,10 +49,12 @@ public final class HistoryRemoveCommand implements Callable<Integer> {
                   .map(r -> HistoryRefs.resolve(r, records, source.listCommand()))
                   .distinct()
                   .toList();
-      List<String> removed = source.remove(ids);
+      List<String> failures = new ArrayList<>();
+      List<String> removed = source.remove(ids, failures::add);
       var out = Invocation.current().stdout();
       removed.forEach(out::println);
-      return 0;
+      failures.forEach(f -> Invocation.current().err().println("ERROR: cannot remove " + f));
+      return failures.isEmpty() ? 0 : 1;
     }
   }
 }

@@ -52,7 +52,7 @@ public final class BuilderHistory implements HistorySource {
   }
 
   @Override
-  public List<String> remove(List<String> ids) {
+  public List<String> remove(List<String> ids, Consumer<String> failures) {
     return call(
         () ->
             control

@@ -19,8 +19,11 @@ public interface HistorySource extends AutoCloseable {
   /** Sends the kept events of build {@code id} in order. */
   void logs(String id, Consumer<SolveEvent> events);
 
-  /** Removes these records; returns the ids removed. */
-  List<String> remove(List<String> ids);
+  /**
+   * Removes these records; returns the ids removed. One that cannot be removed while others can
+   * goes to {@code failures} (what and why), and the rest are still removed.
+   */
+  List<String> remove(List<String> ids, Consumer<String> failures);
 
   /** What the user types to list this source's records, for errors. */
   String listCommand();

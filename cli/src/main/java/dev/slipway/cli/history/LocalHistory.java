@@ -46,7 +46,7 @@ public final class LocalHistory implements HistorySource {
   }
 
   @Override
-  public List<String> remove(List<String> ids) {
+  public List<String> remove(List<String> ids, Consumer<String> failures) {
     List<String> removed = new ArrayList<>();
     for (String id : ids) {
       try {

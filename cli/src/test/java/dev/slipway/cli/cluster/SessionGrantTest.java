@@ -26,7 +26,7 @@ class SessionGrantTest {
     secret("current-session", "uid-2", "GRANT-2");
 
     SessionGrant grant =
-        SessionGrant.read(cluster(), placed("current", "uid-2"), Duration.ofSeconds(1));
+        SessionGrant.read(cluster(), placed("current", "uid-2"), "uid-2", Duration.ofSeconds(1));
 
     assertThat(grant.token()).isEqualTo("GRANT-2");
     assertThat(grant.caPem()).isEqualTo("CA");
@@ -38,11 +38,31 @@ class SessionGrantTest {
     secret("stale-session", "uid-1", "GRANT-1");
 
     assertThatThrownBy(
-            () -> SessionGrant.read(cluster(), placed("stale", "uid-2"), Duration.ofMillis(300)))
+            () ->
+                SessionGrant.read(
+                    cluster(), placed("stale", "uid-2"), "uid-2", Duration.ofMillis(300)))
         .isInstanceOf(ClusterException.class)
         .hasMessageContaining("team-a/stale-session")
         .hasMessageContaining("holds no grant for build uid-2")
         .hasMessageNotContaining("GRANT-1");
+  }
+
+  @Test
+  void theHistoryReadsTheGrantOfTheAttemptItsRefNamesAfterARetryClearedTheBuildId() {
+    // cancelled while waiting to be retried: status.buildId cleared, status.historyRef kept
+    secret("retried-session", "uid-1", "GRANT-1");
+    BuildRequest cancelled = placed("retried", null);
+    cancelled.getStatus().setHistoryRef("pool-0/uid-1");
+
+    SessionGrant grant =
+        SessionGrant.read(
+            cluster(), cancelled, ClusterHistory.ref(cancelled).buildId(), Duration.ofMillis(300));
+
+    assertThat(grant.token()).isEqualTo("GRANT-1");
+    assertThatThrownBy(
+            () -> SessionGrant.read(cluster(), cancelled, "uid-2", Duration.ofMillis(300)))
+        .isInstanceOf(ClusterException.class)
+        .hasMessageContaining("holds no grant for build uid-2");
   }
 
   @Test
@@ -56,7 +76,8 @@ class SessionGrantTest {
 
     assertThatThrownBy(
             () ->
-                SessionGrant.read(cluster(), placed("forbidden", "uid-2"), Duration.ofMillis(300)))
+                SessionGrant.read(
+                    cluster(), placed("forbidden", "uid-2"), "uid-2", Duration.ofMillis(300)))
         .isInstanceOf(ClusterException.class)
         .hasMessageContaining("you may not read Secret team-a/forbidden-session")
         .hasMessageContaining("RBAC get on secrets in namespace team-a");

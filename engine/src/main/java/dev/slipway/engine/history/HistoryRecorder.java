@@ -1,6 +1,5 @@
 package dev.slipway.engine.history;
 
-import com.google.protobuf.Timestamp;
 import dev.slipway.api.control.v1.BuildState;
 import dev.slipway.api.control.v1.HistoryRecord;
 import dev.slipway.api.control.v1.HistoryStep;
@@ -48,7 +47,7 @@ public final class HistoryRecorder implements Consumer<SolveEvent> {
         HistoryRecord.newBuilder()
             .setBuildId(request.getBuildId())
             .setName(name)
-            .setStarted(timestamp(Instant.now()))
+            .setStarted(BuildEnding.timestamp(Instant.now()))
             .addAllPlatforms(request.getPlatformsList());
     if (!HistoryIds.valid(request.getBuildId())) {
       LOG.log(
@@ -119,7 +118,7 @@ public final class HistoryRecorder implements Consumer<SolveEvent> {
       return Optional.empty();
     }
     finished = true;
-    record.setState(state).setCompleted(timestamp(Instant.now()));
+    record.setState(state).setCompleted(BuildEnding.timestamp(Instant.now()));
     int cached = 0;
     int executed = 0;
     for (HistoryStep.Builder s : steps.values()) {
@@ -181,9 +180,5 @@ public final class HistoryRecorder implements Consumer<SolveEvent> {
         // left for the store's sweep of old temporary files
       }
     }
-  }
-
-  static Timestamp timestamp(Instant i) {
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 }

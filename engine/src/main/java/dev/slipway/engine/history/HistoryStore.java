@@ -75,10 +75,6 @@ public final class HistoryStore {
     return store;
   }
 
-  public HistoryLimits limits() {
-    return limits;
-  }
-
   /**
    * A recorder for the build {@code request} starts, owned by {@code owner} and named {@code name}
    * (see {@link BuildNames}). Feed it every event, then {@link HistoryRecorder#finish}.
@@ -93,9 +89,18 @@ public final class HistoryStore {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
-  /** Moves the events into place, writes the record beside and moves it, then applies retention. */
-  StoredRecord commit(HistoryRecord record, String owner, Path events) throws IOException {
+  /**
+   * Moves the events into place, writes the record beside and moves it, then applies retention. A
+   * record another owner keeps under the same id stays: a client chooses its build ids, so a reused
+   * one must not replace someone else's build.
+   */
+  synchronized StoredRecord commit(HistoryRecord record, String owner, Path events)
+      throws IOException {
     String id = record.getBuildId();
+    Optional<StoredRecord> kept = read(id);
+    if (kept.isPresent() && !kept.get().owner().equals(owner)) {
+      throw new IOException("another owner's build " + id + " is kept under that id");
+    }
     Files.move(
         events,
         dir.resolve(id + EVENTS),
@@ -178,30 +183,63 @@ public final class HistoryStore {
    * replay early. Returns false if no log is kept for it.
    */
   public boolean replay(String id, Consumer<SolveEvent> events) throws IOException {
-    if (!HistoryIds.valid(id)) {
+    Optional<EventLog> log = events(id);
+    if (log.isEmpty()) {
       return false;
     }
-    Path file = dir.resolve(id + EVENTS);
-    try (InputStream in =
-        new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
-      while (true) {
-        SolveEvent e;
-        try {
-          e = SolveEvent.parseDelimitedFrom(in);
-        } catch (IOException damaged) {
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "the event log {0} is damaged; replayed what precedes the damage",
-              file);
-          return true;
-        }
-        if (e == null) {
-          return true;
-        }
-        events.accept(e);
+    try (EventLog l = log.get()) {
+      for (Optional<SolveEvent> e = l.next(); e.isPresent(); e = l.next()) {
+        events.accept(e.get());
       }
+    }
+    return true;
+  }
+
+  /**
+   * The kept events of build {@code id}, read one at a time (so a slow reader holds one event, not
+   * the log), if a log is kept for it. Close it.
+   */
+  public Optional<EventLog> events(String id) throws IOException {
+    if (!HistoryIds.valid(id)) {
+      return Optional.empty();
+    }
+    Path file = dir.resolve(id + EVENTS);
+    try {
+      return Optional.of(
+          new EventLog(
+              file,
+              new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))));
     } catch (NoSuchFileException gone) {
-      return false;
+      return Optional.empty();
+    }
+  }
+
+  /** One build's kept events in order; a damaged tail reads as the end. */
+  public static final class EventLog implements AutoCloseable {
+    private final Path file;
+    private final InputStream in;
+
+    private EventLog(Path file, InputStream in) {
+      this.file = file;
+      this.in = in;
+    }
+
+    /** The next event, or empty at the end (or at damage, which is logged). */
+    public Optional<SolveEvent> next() throws IOException {
+      try {
+        return Optional.ofNullable(SolveEvent.parseDelimitedFrom(in));
+      } catch (IOException damaged) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "the event log {0} is damaged; replayed what precedes the damage",
+            file);
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

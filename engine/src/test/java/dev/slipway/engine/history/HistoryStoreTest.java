@@ -96,6 +96,27 @@ class HistoryStoreTest {
   }
 
   @Test
+  void anotherOwnersBuildUnderAKeptIdLeavesTheKeptRecordAndLog() throws IOException {
+    HistoryStore store = open(HistoryLimits.defaults());
+    StoredRecord alices = succeed(store, "b1");
+    List<SolveEvent> alicesLog = new ArrayList<>();
+    store.replay("b1", alicesLog::add);
+
+    HistoryRecorder bobs =
+        store.recorder(SolveRequest.newBuilder().setBuildId("b1").build(), "bob", "evil");
+    bobs.accept(log("v9", "bob's output\n"));
+
+    assertThat(bobs.finish(BuildState.BUILD_STATE_SUCCEEDED)).isEmpty();
+    assertThat(store.read("b1")).contains(alices);
+    List<SolveEvent> after = new ArrayList<>();
+    store.replay("b1", after::add);
+    assertThat(after).isEqualTo(alicesLog);
+    assertThat(succeed(store, "b1").owner())
+        .as("its owner may build under it again")
+        .isEqualTo("alice");
+  }
+
+  @Test
   void aFailedBuildNamesTheFailingStep() throws IOException {
     HistoryStore store = open(HistoryLimits.defaults());
     HistoryRecorder r =
