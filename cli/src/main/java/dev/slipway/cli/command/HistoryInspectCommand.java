@@ -2,7 +2,6 @@ package dev.slipway.cli.command;
 
 import dev.slipway.api.control.v1.HistoryRecord;
 import dev.slipway.cli.history.HistoryPrinter;
-import dev.slipway.cli.history.HistoryRefs;
 import dev.slipway.cli.history.HistorySource;
 import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.usage.UsageException;
@@ -11,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code slipway history inspect [REF]}: one finished build in full. */
 @Command(
@@ -22,13 +20,7 @@ import picocli.CommandLine.Parameters;
             + " error with the failing step and its last log lines, and its steps.")
 public final class HistoryInspectCommand implements Callable<Integer> {
 
-  @Parameters(
-      paramLabel = "REF",
-      arity = "0..1",
-      description =
-          "A build id, a unique prefix of one, or ^N (^0 the newest, the default); on a cluster,"
-              + " the BuildRequest's name.")
-  String ref;
+  @Mixin HistoryRefArgument ref;
 
   @Option(
       names = "--format",
@@ -49,7 +41,7 @@ public final class HistoryInspectCommand implements Callable<Integer> {
       return 0;
     }
     try (HistorySource source = opened.get()) {
-      String id = HistoryRefs.resolve(ref, source.list(), source.listCommand());
+      String id = ref.resolve(source);
       HistoryRecord record = source.inspect(id);
       var out = Invocation.current().stdout();
       if (format.equals("json")) {

@@ -1,6 +1,5 @@
 package dev.slipway.cli.command;
 
-import dev.slipway.cli.history.HistoryRefs;
 import dev.slipway.cli.history.HistorySource;
 import dev.slipway.cli.invocation.Invocation;
 import dev.slipway.cli.progress.ProgressPrinter;
@@ -10,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code slipway history logs [REF]}: a finished build's kept log, as it printed live. */
 @Command(
@@ -19,13 +17,7 @@ import picocli.CommandLine.Parameters;
     description = "Print a finished build's kept log, as --progress plain printed it.")
 public final class HistoryLogsCommand implements Callable<Integer> {
 
-  @Parameters(
-      paramLabel = "REF",
-      arity = "0..1",
-      description =
-          "A build id, a unique prefix of one, or ^N (^0 the newest, the default); on a cluster,"
-              + " the BuildRequest's name.")
-  String ref;
+  @Mixin HistoryRefArgument ref;
 
   @Option(
       names = "--progress",
@@ -48,7 +40,7 @@ public final class HistoryLogsCommand implements Callable<Integer> {
       return 0;
     }
     try (HistorySource source = opened.get()) {
-      String id = HistoryRefs.resolve(ref, source.list(), source.listCommand());
+      String id = ref.resolve(source);
       Invocation invocation = Invocation.current();
       ProgressPrinter printer =
           ProgressPrinter.create(
