@@ -1,6 +1,7 @@
 package dev.slipway.cli.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.control.v1.ControlGrpc;
 import dev.slipway.api.control.v1.RemoveHistoryRequest;
@@ -105,6 +106,21 @@ class ClusterHistoryTest {
     assertThat(failures).hasSize(2);
     assertThat(failures.get(0)).startsWith("b-expired: ").contains("no longer opens its record");
     assertThat(failures.get(1)).startsWith("c-gone-pod: ").contains("pool-9 does not exist");
+  }
+
+  @Test
+  void aHistoryRefThatIsNotPodSlashBuildIdIsRefusedSayingWhoseStatusHoldsIt() {
+    for (String hostile : new String[] {"", "no-slash", "pod-0/", "/build-1"}) {
+      BuildRequest request = new BuildRequest();
+      request.setMetadata(new ObjectMetaBuilder().withName("app").build());
+      BuildRequestStatus status = new BuildRequestStatus();
+      status.setHistoryRef(hostile);
+      request.setStatus(status);
+      assertThatThrownBy(() -> ClusterHistory.ref(request))
+          .as(hostile)
+          .hasMessageContaining("BuildRequest app has status.historyRef")
+          .hasMessageContaining("not BUILDER-POD/BUILD-ID");
+    }
   }
 
   private static void finished(String name, String historyRef) {
