@@ -21,6 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Against a real {@code python3 -m http.server} on 127.0.0.1, started and stopped here. */
 class HttpSourceFetcherTest {
 
+  @Test
+  void aDownloadsProgressNameKeepsNoCredentialQueryOrFragmentOfItsUrl() {
+    assertThat(
+            HttpSourceFetcher.transferName(
+                java.net.URI.create(
+                    "https://robot:s3cret@files.example.com:8443/dl/app.tgz?token=t0k#frag")))
+        .isEqualTo("https://files.example.com:8443/dl/app.tgz");
+  }
+
   @TempDir static Path served;
   private static Process server;
   private static int port;
